@@ -1,0 +1,57 @@
+// The HTTP pipeline, top to bottom in the order a request flows through it:
+//   1. request id and log line          (every response carries Request-Id)
+//   2. JSON body parsing                (1 MB limit; malformed JSON -> 400, too large -> 413)
+//   3. auth                             (Basic credentials -> the caller's partition; 401 otherwise)
+//   4. spec validation                  (openapi.yaml + spec/mock.yaml; 400/404/405/415)
+//   5. admin API                        (/__admin, outside Sequence's API)
+//   6. mock controls                    (Prefer: code=..., delay=...)
+//   7. customer routes                  (domain rules -> store -> presented Customer)
+//   8. not found, then the one error handler (every error as the MockError envelope)
+// Response validation (strict mode) wraps res.json from step 4 onwards.
+import express, { type Express } from 'express';
+import type { Logger } from 'pino';
+import type { Config } from './config.js';
+import { customerRoutes, defaultServiceDeps } from './customers/routes.js';
+import type { ServiceDeps } from './customers/service.js';
+import { authenticate } from './http/auth.js';
+import { requestId } from './http/context.js';
+import { errorHandler, notFoundHandler } from './http/errors.js';
+import { mockControls } from './http/mock-controls.js';
+import { specValidator } from './http/openapi.js';
+import { createLogger, requestLogger } from './logger.js';
+import { BASE_PATHS, loadSpec, type OpenApiDocument } from './spec.js';
+import type { Store } from './store/types.js';
+
+export interface AppDeps {
+  config: Pick<Config, 'strict' | 'credentials'>;
+  store: Store;
+  logger?: Logger;
+  spec?: OpenApiDocument;
+  service?: ServiceDeps;
+}
+
+export const BODY_LIMIT = '1mb';
+
+export function createApp({ config, store, logger = createLogger('silent'), spec = loadSpec(), service = defaultServiceDeps }: AppDeps): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('etag', false);
+
+  app.use(requestId);
+  app.use(requestLogger(logger));
+  // strict: false so a JSON null, number or string body reaches the validator, which names the
+  // problem ("/body must be object") instead of a parser error.
+  app.use(express.json({ limit: BODY_LIMIT, strict: false }));
+  app.use(BASE_PATHS.map((base) => `${base === '/' ? '' : base}/customers`), authenticate(config.credentials));
+  app.use(specValidator(spec, { validateResponses: config.strict }));
+
+  app.get('/__admin/health', (_req, res) => {
+    res.json({ status: 'ok' });
+  });
+
+  app.use([...BASE_PATHS], mockControls, customerRoutes(store, service));
+
+  app.use(notFoundHandler);
+  app.use(errorHandler(logger));
+  return app;
+}

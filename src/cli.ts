@@ -1,0 +1,94 @@
+#!/usr/bin/env node
+// The sequence-mock command: flags over environment over defaults, then serve until a signal.
+import { readFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { ConfigError, configFromEnv, parseLogLevel, parsePort, type Config } from './config.js';
+import { startServer } from './server.js';
+
+const HELP = `Usage: sequence-mock [options]
+
+A local, spec-strict, stateful fake of Sequence's Customers API.
+
+Options (each mirrors an environment variable; flags win):
+  --port <n>            port to listen on (PORT, default 4010; 0 picks a free one)
+  --host <addr>         address to bind (HOST, default 127.0.0.1)
+  --log-level <level>   fatal|error|warn|info|debug|trace|silent (LOG_LEVEL, default info)
+  --fixtures            load the documented example customers into each partition (FIXTURES, default)
+  --no-fixtures         start every partition empty (FIXTURES=false)
+  --strict              validate every response against openapi.yaml (STRICT=true)
+  -h, --help            show this help
+  -v, --version         print the version
+
+Credentials: SEQUENCE_MOCK_CREDENTIALS=id:secret,id2:secret2 accepts only those (default: any).
+`;
+
+function parseFlags(argv: string[], env: Config): Config {
+  const { values } = parseArgs({
+    args: argv,
+    allowNegative: true,
+    strict: true,
+    options: {
+      port: { type: 'string' },
+      host: { type: 'string' },
+      'log-level': { type: 'string' },
+      fixtures: { type: 'boolean' },
+      strict: { type: 'boolean' },
+      help: { type: 'boolean', short: 'h' },
+      version: { type: 'boolean', short: 'v' },
+    },
+  });
+  if (values.help) {
+    process.stdout.write(HELP);
+    process.exit(0);
+  }
+  if (values.version) {
+    const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
+    process.stdout.write(`${pkg.version}\n`);
+    process.exit(0);
+  }
+  return {
+    ...env,
+    ...(values.port !== undefined && { port: parsePort(values.port, '--port') }),
+    ...(values.host !== undefined && { host: values.host }),
+    ...(values['log-level'] !== undefined && { logLevel: parseLogLevel(values['log-level'], '--log-level') }),
+    ...(values.fixtures !== undefined && { fixtures: values.fixtures }),
+    ...(values.strict !== undefined && { strict: values.strict }),
+  };
+}
+
+async function main(): Promise<void> {
+  let config: Config;
+  try {
+    config = parseFlags(process.argv.slice(2), configFromEnv(process.env));
+  } catch (err) {
+    // Bad flags and bad env values alike: say which and exit 2, as CLI conventions expect.
+    const message = err instanceof ConfigError || (err as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')
+      ? (err as Error).message
+      : String(err);
+    process.stderr.write(`sequence-mock: ${message}\nTry 'sequence-mock --help'.\n`);
+    process.exit(2);
+  }
+  const server = await startServer(config);
+  process.stdout.write(`sequence-mock listening on ${server.url} (Sequence base URL: ${server.url}/api)\n`);
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    const timer = setTimeout(() => process.exit(1), 5000);
+    timer.unref();
+    server.close().then(
+      () => process.exit(0),
+      (err: unknown) => {
+        process.stderr.write(`sequence-mock: error while stopping on ${signal}: ${String(err)}\n`);
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGTERM', () => stop('SIGTERM'));
+  process.on('SIGINT', () => stop('SIGINT'));
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`sequence-mock: failed to start: ${err instanceof Error ? err.message : String(err)}\n`);
+  process.exit(1);
+});

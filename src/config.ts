@@ -1,0 +1,74 @@
+// Environment variables and CLI flags become one typed, frozen Config. Flags win over env.
+import type { Level } from 'pino';
+
+export interface Config {
+  readonly port: number;
+  readonly host: string;
+  readonly logLevel: Level | 'silent';
+  /** Load the documented example customers (data/fixtures.json) into every new partition. */
+  readonly fixtures: boolean;
+  /** Validate every response against the spec; a non-conforming one becomes a 500. */
+  readonly strict: boolean;
+  /** clientId -> clientSecret; undefined accepts any well-formed Basic credentials. */
+  readonly credentials: ReadonlyMap<string, string> | undefined;
+}
+
+export const DEFAULTS: Config = Object.freeze({
+  port: 4010,
+  host: '127.0.0.1',
+  logLevel: 'info',
+  fixtures: true,
+  strict: false,
+  credentials: undefined,
+});
+
+const LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+/** Thrown for a bad setting; the CLI prints the message and exits 2. */
+export class ConfigError extends Error {}
+
+export function parsePort(value: string, name: string): number {
+  const port = Number(value);
+  if (!/^\d+$/.test(value) || port > 65535) throw new ConfigError(`${name} must be a port number from 0 to 65535, got "${value}"`);
+  return port;
+}
+
+export function parseBoolean(value: string, name: string): boolean {
+  if (/^(1|true|yes|on)$/i.test(value)) return true;
+  if (/^(0|false|no|off)$/i.test(value)) return false;
+  throw new ConfigError(`${name} must be true or false, got "${value}"`);
+}
+
+export function parseLogLevel(value: string, name: string): Config['logLevel'] {
+  const level = LEVELS.find((l) => l === value.toLowerCase());
+  if (!level) throw new ConfigError(`${name} must be one of ${LEVELS.join(', ')}, got "${value}"`);
+  return level;
+}
+
+/** "id:secret,id2:secret2" -> Map. The secret may itself contain colons. */
+export function parseCredentials(value: string, name: string): Map<string, string> {
+  const map = new Map<string, string>();
+  for (const pair of value.split(',').map((s) => s.trim()).filter(Boolean)) {
+    const colon = pair.indexOf(':');
+    if (colon <= 0 || colon === pair.length - 1) {
+      throw new ConfigError(`${name} must be a comma-separated list of clientId:clientSecret, got "${pair}"`);
+    }
+    map.set(pair.slice(0, colon), pair.slice(colon + 1));
+  }
+  if (map.size === 0) throw new ConfigError(`${name} lists no credentials`);
+  return map;
+}
+
+/** Reads the documented environment variables over the defaults. */
+export function configFromEnv(env: NodeJS.ProcessEnv, base: Config = DEFAULTS): Config {
+  const c: { -readonly [K in keyof Config]: Config[K] } = { ...base };
+  if (env.PORT) c.port = parsePort(env.PORT, 'PORT');
+  if (env.HOST) c.host = env.HOST;
+  if (env.LOG_LEVEL) c.logLevel = parseLogLevel(env.LOG_LEVEL, 'LOG_LEVEL');
+  if (env.FIXTURES) c.fixtures = parseBoolean(env.FIXTURES, 'FIXTURES');
+  if (env.STRICT) c.strict = parseBoolean(env.STRICT, 'STRICT');
+  if (env.SEQUENCE_MOCK_CREDENTIALS) {
+    c.credentials = parseCredentials(env.SEQUENCE_MOCK_CREDENTIALS, 'SEQUENCE_MOCK_CREDENTIALS');
+  }
+  return Object.freeze(c);
+}

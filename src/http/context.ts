@@ -1,0 +1,22 @@
+// What the middleware chain hands on to later stages, typed once.
+import { randomUUID } from 'node:crypto';
+import type { RequestHandler } from 'express';
+
+declare global {
+  // eslint-disable-next-line @typescript-eslint/no-namespace
+  namespace Express {
+    interface Locals {
+      /** Sent back as the Request-Id header and in every error body. */
+      requestId: string;
+      /** The Basic-auth client id: the partition this request reads and writes. */
+      clientId: string;
+    }
+  }
+}
+
+/** Every response carries a Request-Id, as Sequence's and Stripe's do, to match logs to clients. */
+export const requestId: RequestHandler = (_req, res, next) => {
+  res.locals.requestId = randomUUID();
+  res.setHeader('Request-Id', res.locals.requestId);
+  next();
+};

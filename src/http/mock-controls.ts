@@ -1,0 +1,80 @@
+// Error modes switched on per request, with Prism's Prefer vocabulary so tests written against
+// Prism carry over: `Prefer: code=503` answers that status (changing nothing), `Prefer: delay=250`
+// holds the response back. Runs after spec validation and before any domain work.
+import type { RequestHandler } from 'express';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { ApiError } from './errors.js';
+
+/** The statuses a client can ask for: the ones a Sequence client has to handle. */
+export const PREFER_CODES = [400, 401, 404, 409, 429, 500, 503] as const;
+export const MAX_DELAY_MS = 10_000;
+/** Prism's keys we accept and ignore: the fake always answers from its state, never an example. */
+const IGNORED_KEYS = new Set(['example', 'dynamic']);
+
+export const PREFER_HELP =
+  `Prefer takes comma-separated key=value pairs: code=${PREFER_CODES.join('|')} and/or delay=0..${MAX_DELAY_MS} (milliseconds)`;
+
+export interface Preferences {
+  code?: (typeof PREFER_CODES)[number];
+  delay?: number;
+}
+
+function invalid(detail: string): ApiError {
+  const message = `Invalid Prefer header: ${detail}. ${PREFER_HELP}`;
+  return new ApiError(400, message, [{ path: '/headers/prefer', message: `${detail}. ${PREFER_HELP}` }]);
+}
+
+/** Parses a Prefer header; throws a 400 that says what is accepted. */
+export function parsePrefer(header: string | undefined): Preferences {
+  const preferences: Preferences = {};
+  if (header === undefined || header.trim() === '') return preferences;
+  const seen = new Set<string>();
+  for (const part of header.split(/[,;]/)) {
+    const item = part.trim();
+    if (item === '') continue;
+    const match = /^([A-Za-z-]+)\s*=\s*"?([^"]*)"?$/.exec(item);
+    if (!match) throw invalid(`"${item}" is not key=value`);
+    const key = match[1]!.toLowerCase();
+    const value = match[2]!.trim();
+    if (seen.has(key)) throw invalid(`${key} is given twice`);
+    seen.add(key);
+    if (key === 'code') {
+      const code = PREFER_CODES.find((c) => String(c) === value);
+      if (code === undefined) throw invalid(`code=${value} is not one of ${PREFER_CODES.join(', ')}`);
+      preferences.code = code;
+    } else if (key === 'delay') {
+      const delay = Number(value);
+      if (!/^\d+$/.test(value) || delay > MAX_DELAY_MS) throw invalid(`delay=${value} is not a whole number of milliseconds from 0 to ${MAX_DELAY_MS}`);
+      preferences.delay = delay;
+    } else if (!IGNORED_KEYS.has(key)) {
+      throw invalid(`unknown preference "${key}"`);
+    }
+  }
+  return preferences;
+}
+
+/** What a forced error says: the message a real failure of that kind would carry. */
+const FORCED: Record<Preferences['code'] & number, { message: string; headers?: Record<string, string> }> = {
+  400: { message: 'Request validation failed' },
+  401: { message: 'Unknown client id or wrong client secret.', headers: { 'WWW-Authenticate': 'Basic realm="Sequence API"' } },
+  404: { message: 'No such resource' },
+  409: { message: 'The request conflicts with the current state of the resource' },
+  // https://docs.sequencehq.com/reference/authentication: 100 requests per minute per token.
+  429: { message: 'Rate limit exceeded: up to 100 API requests per minute per Authorization token', headers: { 'Retry-After': '1' } },
+  500: { message: 'Internal server error' },
+  503: { message: 'Service temporarily unavailable', headers: { 'Retry-After': '1' } },
+};
+
+export function forcedError(code: keyof typeof FORCED): ApiError {
+  const { message, headers } = FORCED[code];
+  const full = `${message} (forced by Prefer: code=${code})`;
+  return new ApiError(code, full, [{ path: '/headers/prefer', message: `code=${code} forced this response` }], headers);
+}
+
+export const mockControls: RequestHandler = async (req, _res, next) => {
+  const header = req.headers.prefer;
+  const { code, delay } = parsePrefer(Array.isArray(header) ? header.join(", ") : header);
+  if (delay) await sleep(delay);
+  if (code !== undefined) throw forcedError(code);
+  next();
+};

@@ -1,0 +1,26 @@
+// The spec, enforced: express-openapi-validator checks every request (body, headers, content
+// type, path and method) against the merged document, and in strict mode every response too.
+import * as OpenApiValidator from 'express-openapi-validator';
+import type { RequestHandler } from 'express';
+import type { OpenApiDocument } from '../spec.js';
+
+export interface ValidatorOptions {
+  /** Validate our own responses; a non-conforming one becomes a 500 naming the bad field. */
+  validateResponses: boolean;
+}
+
+export function specValidator(spec: OpenApiDocument, options: ValidatorOptions): RequestHandler[] {
+  return OpenApiValidator.middleware({
+    apiSpec: spec as unknown as Parameters<typeof OpenApiValidator.middleware>[0]['apiSpec'],
+    // The spec was checked when it was written; re-checking it costs start-up time on every run.
+    validateApiSpec: false,
+    validateRequests: {
+      allErrors: true,
+      // Not 'all': the validator applies removeAdditional to headers too, which would strip
+      // Prefer (measured). Unknown body fields are dropped by the service instead.
+      removeAdditional: false,
+    },
+    validateResponses: options.validateResponses ? { allErrors: true } : false,
+    validateSecurity: false,
+  }) as unknown as RequestHandler[];
+}

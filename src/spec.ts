@@ -1,0 +1,68 @@
+// The contract the fake enforces: Sequence's openapi.yaml, plus sequence-mock's own spec/mock.yaml,
+// merged in memory once at start-up. The files on disk stay as their authors wrote them.
+import { readFileSync } from 'node:fs';
+import { parse } from 'yaml';
+
+const root = new URL('../', import.meta.url);
+export const VENDOR_SPEC_PATH = new URL('openapi.yaml', root);
+export const MOCK_SPEC_PATH = new URL('spec/mock.yaml', root);
+
+/** Sequence serves its API under /api; clients may also point at the bare host. */
+export const BASE_PATHS = ['/api', '/'] as const;
+
+// A loose view of an OpenAPI 3.0 document: only what the merge touches is typed.
+type Json = Record<string, unknown>;
+interface Response { description?: string; content?: Record<string, unknown> }
+interface Operation { responses?: Record<string, Response> }
+export interface OpenApiDocument extends Json {
+  openapi: string;
+  servers?: { url: string }[];
+  paths: Record<string, Record<string, Operation | unknown>>;
+  components?: { schemas?: Record<string, unknown> };
+}
+
+const METHODS = new Set(['get', 'put', 'post', 'delete', 'patch', 'head', 'options', 'trace']);
+const ERROR_CONTENT = { 'application/json': { schema: { $ref: '#/components/schemas/MockError' } } };
+
+function readYaml(url: URL): OpenApiDocument {
+  return parse(readFileSync(url, 'utf8')) as OpenApiDocument;
+}
+
+/**
+ * Builds the document the validator is given:
+ * 1. `servers` becomes /api and /: express-openapi-validator takes its base paths from the top-level
+ *    servers only, so with Sequence's absolute URLs it validated /api/customers and silently let
+ *    /customers through unvalidated (measured).
+ * 2. spec/mock.yaml's paths and schemas are added.
+ * 3. Every error response gets the MockError body, and every operation a `default` error response:
+ *    Sequence declares 400/401/500 with no content, and the validator answers 500 for any JSON
+ *    body on a response declared without one (measured), and for any status not declared at all.
+ *    Describing our envelope here, once, is what lets every error be validated like any response.
+ */
+export function loadSpec(): OpenApiDocument {
+  const vendor = readYaml(VENDOR_SPEC_PATH);
+  const mock = readYaml(MOCK_SPEC_PATH);
+  const doc: OpenApiDocument = {
+    ...vendor,
+    servers: BASE_PATHS.map((url) => ({ url })),
+    paths: { ...vendor.paths, ...mock.paths },
+    components: {
+      ...vendor.components,
+      schemas: { ...vendor.components?.schemas, ...mock.components?.schemas },
+    },
+  };
+  for (const pathItem of Object.values(doc.paths)) {
+    for (const [method, operation] of Object.entries(pathItem)) {
+      if (!METHODS.has(method)) continue;
+      const responses = ((operation as Operation).responses ??= {});
+      for (const [status, response] of Object.entries(responses)) {
+        const isError = status === 'default' || Number(status) >= 400;
+        if (isError && Object.keys(response.content ?? {}).length === 0) {
+          responses[status] = { ...response, content: ERROR_CONTENT };
+        }
+      }
+      responses.default ??= { description: 'Error (sequence-mock envelope)', content: ERROR_CONTENT };
+    }
+  }
+  return doc;
+}
