@@ -49,7 +49,9 @@ export function createApp({ config, store, logger = createLogger('silent'), spec
     res.json({ status: 'ok' });
   });
 
-  app.use([...BASE_PATHS], mockControls, customerRoutes(store, service));
+  // Mounted once per base path: express 5 does not match '/' inside a path array (measured).
+  const customers = customerRoutes(store, service);
+  for (const base of BASE_PATHS) app.use(base, mockControls, customers);
 
   app.use(notFoundHandler);
   app.use(errorHandler(logger));
