@@ -1,0 +1,123 @@
+// The built CLI as a user runs it: a real process on a free port, driven over HTTP.
+// Needs `npm run build` first (npm test does it).
+import { afterAll, describe, expect, it } from '@jest/globals';
+import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { once } from 'node:events';
+import { fileURLToPath } from 'node:url';
+import { vendorExample } from './helpers.js';
+
+const CLI = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
+const AUTH = `Basic ${Buffer.from('e2e-client:e2e-very-secret').toString('base64')}`;
+
+interface Started {
+  child: ChildProcessWithoutNullStreams;
+  url: string;
+  output: () => string;
+}
+
+const running: ChildProcessWithoutNullStreams[] = [];
+afterAll(() => running.forEach((child) => child.kill('SIGKILL')));
+
+async function startCli(args: string[], env: Record<string, string> = {}): Promise<Started> {
+  const child = spawn(process.execPath, [CLI, '--port', '0', ...args], { env: { ...process.env, ...env } });
+  running.push(child);
+  let out = '';
+  child.stdout.on('data', (chunk) => (out += chunk));
+  child.stderr.on('data', (chunk) => (out += chunk));
+  const url = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`no start-up line in: ${out}`)), 10_000);
+    child.stdout.on('data', () => {
+      const match = /listening on (http:\/\/\S+) /.exec(out);
+      if (match) {
+        clearTimeout(timer);
+        resolve(match[1]!);
+      }
+    });
+    child.once('exit', (code) => reject(new Error(`exited ${code}: ${out}`)));
+  });
+  return { child, url, output: () => out };
+}
+
+async function runCli(args: string[], env: Record<string, string> = {}) {
+  const child = spawn(process.execPath, [CLI, ...args], { env: { ...process.env, ...env } });
+  let out = '';
+  child.stdout.on('data', (chunk) => (out += chunk));
+  child.stderr.on('data', (chunk) => (out += chunk));
+  const [code] = await once(child, 'exit');
+  return { code, out };
+}
+
+describe('sequence-mock CLI', () => {
+  it('serves the vendor example, health, and stops cleanly on SIGTERM; credentials never reach the log', async () => {
+    const { child, url, output } = await startCli(['--log-level', 'info']);
+    const health = await fetch(`${url}/__admin/health`);
+    expect([health.status, await health.json()]).toEqual([200, { status: 'ok' }]);
+
+    const created = await fetch(`${url}/api/customers`, {
+      method: 'POST',
+      headers: { Authorization: AUTH, 'Content-Type': 'application/json' },
+      body: JSON.stringify(vendorExample()),
+    });
+    expect(created.status).toBe(201);
+    const customer = (await created.json()) as { id: string; organizations: { owner: { name: string } }[] };
+    expect(customer.organizations[0]!.owner.name).toBe('FinTech Solutions Inc.');
+
+    const read = await fetch(`${url}/customers/${customer.id}`, { headers: { Authorization: AUTH } });
+    expect([read.status, ((await read.json()) as { id: string }).id]).toEqual([200, customer.id]);
+
+    child.kill('SIGTERM');
+    const [code] = await once(child, 'exit');
+    expect(code).toBe(0);
+    expect(output()).toContain('"msg":"request completed"');
+    expect(output()).not.toContain('e2e-very-secret');
+    expect(output()).not.toContain(AUTH.slice('Basic '.length));
+  });
+
+  it('--no-fixtures starts partitions empty', async () => {
+    const { child, url } = await startCli(['--no-fixtures', '--log-level', 'silent']);
+    const res = await fetch(`${url}/customers/50af5191-05a3-42a5-802a-6b59091157af`, { headers: { Authorization: AUTH } });
+    expect(res.status).toBe(404);
+    child.kill('SIGTERM');
+    await once(child, 'exit');
+  });
+
+  it('FIXTURES=false does the same from the environment', async () => {
+    const { child, url } = await startCli(['--log-level', 'silent'], { FIXTURES: 'false' });
+    const res = await fetch(`${url}/customers/50af5191-05a3-42a5-802a-6b59091157af`, { headers: { Authorization: AUTH } });
+    expect(res.status).toBe(404);
+    child.kill('SIGTERM');
+    await once(child, 'exit');
+  });
+
+  it('SEQUENCE_MOCK_CREDENTIALS restricts the accepted credentials', async () => {
+    const { child, url } = await startCli(['--log-level', 'silent'], { SEQUENCE_MOCK_CREDENTIALS: 'ci:ci-secret' });
+    const wrong = await fetch(`${url}/customers/x`, { headers: { Authorization: AUTH } });
+    const right = await fetch(`${url}/customers/x`, { headers: { Authorization: `Basic ${Buffer.from('ci:ci-secret').toString('base64')}` } });
+    expect([wrong.status, right.status]).toEqual([401, 404]);
+    child.kill('SIGTERM');
+    await once(child, 'exit');
+  });
+
+  it.each([
+    [['--port', 'eighty'], '--port must be a port number'],
+    [['--log-level', 'loud'], '--log-level must be one of'],
+    [['--frobnicate'], "Unknown option '--frobnicate'"],
+  ])('exits 2 with a clear message for %p', async (args, message) => {
+    const { code, out } = await runCli(args);
+    expect(code).toBe(2);
+    expect(out).toContain(message);
+  });
+
+  it('exits 2 for a bad environment value', async () => {
+    const { code, out } = await runCli([], { PORT: '99999' });
+    expect(code).toBe(2);
+    expect(out).toContain('PORT must be a port number');
+  });
+
+  it('prints --help and --version', async () => {
+    const help = await runCli(['--help']);
+    expect([help.code, help.out]).toEqual([0, expect.stringContaining('Usage: sequence-mock')]);
+    const version = await runCli(['--version']);
+    expect([version.code, version.out.trim()]).toEqual([0, expect.stringMatching(/^\d+\.\d+\.\d+$/)]);
+  });
+});
