@@ -1,0 +1,32 @@
+# sequence-mock as a container: docker build -t sequence-mock . && docker run -p 4010:4010 sequence-mock
+# Stage 1 compiles TypeScript with dev dependencies; stage 2 installs production dependencies only;
+# the final image holds dist/, the spec, the fixtures and those dependencies, and runs as `node`.
+FROM node:20-bookworm-slim AS build
+WORKDIR /app
+COPY package.json package-lock.json ./
+RUN npm ci --ignore-scripts --no-audit --no-fund
+COPY tsconfig.json openapi.yaml ./
+COPY spec ./spec
+COPY src ./src
+RUN npm run build
+
+FROM node:20-bookworm-slim AS deps
+WORKDIR /app
+COPY package.json package-lock.json ./
+RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund && npm cache clean --force
+
+FROM node:20-bookworm-slim
+ENV NODE_ENV=production HOST=0.0.0.0 PORT=4010
+WORKDIR /app
+COPY --from=deps /app/node_modules ./node_modules
+COPY --from=build /app/dist ./dist
+COPY package.json openapi.yaml ./
+COPY spec ./spec
+COPY data ./data
+USER node
+EXPOSE 4010
+# node's own fetch: the slim image has no curl.
+HEALTHCHECK --interval=10s --timeout=3s --start-period=5s --retries=3 \
+  CMD ["node", "-e", "fetch('http://127.0.0.1:'+(process.env.PORT||4010)+'/__admin/health').then(r=>process.exit(r.ok?0:1),()=>process.exit(1))"]
+# node is PID 1 and dist/cli.js handles SIGTERM itself, so `docker stop` is a clean, fast stop.
+CMD ["node", "dist/cli.js"]
