@@ -1,0 +1,41 @@
+// The programmatic API as the README shows it: start on port 0, use, close.
+import { describe, expect, it } from '@jest/globals';
+import { startServer } from '../src/index.js';
+import { basic, minimalRequest } from './helpers.js';
+
+describe('startServer', () => {
+  it('starts on a free port, serves both base paths, and closes', async () => {
+    const fake = await startServer({ port: 0, logLevel: 'silent' });
+    try {
+      expect(fake.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+      const created = await fetch(`${fake.url}/api/customers`, {
+        method: 'POST',
+        headers: { Authorization: basic('in-process'), 'Content-Type': 'application/json' },
+        body: JSON.stringify(minimalRequest()),
+      });
+      expect(created.status).toBe(201);
+      const { id } = (await created.json()) as { id: string };
+      const read = await fetch(`${fake.url}/customers/${id}`, { headers: { Authorization: basic('in-process') } });
+      expect(read.status).toBe(200);
+    } finally {
+      await fake.close();
+    }
+    await expect(fetch(`${fake.url}/__admin/health`)).rejects.toThrow();
+  });
+
+  it('keeps two servers apart', async () => {
+    const [a, b] = await Promise.all([startServer({ port: 0, logLevel: 'silent' }), startServer({ port: 0, logLevel: 'silent' })]);
+    try {
+      const created = await fetch(`${a.url}/customers`, {
+        method: 'POST',
+        headers: { Authorization: basic('same-id'), 'Content-Type': 'application/json' },
+        body: JSON.stringify(minimalRequest()),
+      });
+      const { id } = (await created.json()) as { id: string };
+      const elsewhere = await fetch(`${b.url}/customers/${id}`, { headers: { Authorization: basic('same-id') } });
+      expect(elsewhere.status).toBe(404);
+    } finally {
+      await Promise.all([a.close(), b.close()]);
+    }
+  });
+});
