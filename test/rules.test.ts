@@ -2,7 +2,7 @@
 import { describe, expect, it } from '@jest/globals';
 import request from 'supertest';
 import { checkCustomerRules, RULES, type CustomerRequest } from '../src/customers/rules.js';
-import { createCustomer } from '../src/customers/service.js';
+import { archiveCustomer, createCustomer } from '../src/customers/service.js';
 import { MemoryPartition } from '../src/store/memory.js';
 import { expectCustomer, expectError, freshClient, makeApp, minimalRequest } from './helpers.js';
 
@@ -15,8 +15,7 @@ describe('checkCustomerRules (domain, no HTTP)', () => {
   const partition = new MemoryPartition();
   const active = createCustomer(partition, minimalRequest() as CustomerRequest, deps);
   const draft = createCustomer(partition, minimalRequest({ status: 'DRAFT' }) as CustomerRequest, deps);
-  const archived = createCustomer(partition, minimalRequest() as CustomerRequest, deps);
-  archived.archivedAt = '2026-01-02T00:00:00Z';
+  const archived = archiveCustomer(partition, createCustomer(partition, minimalRequest() as CustomerRequest, deps).id, deps)!;
 
   it.each([
     ['no contacts', { contacts: [] }, []],

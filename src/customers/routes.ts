@@ -1,32 +1,118 @@
-// HTTP for customers, kept thin: request -> service -> present -> response.
-// Handlers are named after the spec's operationIds.
+// HTTP for customers, contacts and aliases, kept thin: request -> service -> present -> response.
+// Handlers are named after the spec's operationIds; the validator has checked every body and
+// parameter against openapi.yaml before a handler runs.
 import { randomUUID } from 'node:crypto';
 import { Router, type Request, type Response } from 'express';
 import { ApiError, MESSAGES } from '../http/errors.js';
-import type { Store } from '../store/types.js';
-import { presentCustomer } from './present.js';
-import type { CustomerRequest } from './rules.js';
-import { createCustomer, getCustomer, type ServiceDeps } from './service.js';
+import type { Partition, Store } from '../store/types.js';
+import { toCustomerQuery, type ListParams } from './pagination.js';
+import { presentAliases, presentCustomer, presentPage } from './present.js';
+import type { ContactRequest, CustomerRequest } from './rules.js';
+import * as service from './service.js';
 
-export const defaultServiceDeps: ServiceDeps = { now: () => new Date(), newId: randomUUID };
+export const defaultServiceDeps: service.ServiceDeps = { now: () => new Date(), newId: randomUUID };
 
-export function customerRoutes(store: Store, deps: ServiceDeps = defaultServiceDeps): Router {
+function notFound(what: 'customer' | 'contact', path: string, id: string): ApiError {
+  return new ApiError(404, MESSAGES.notFound, [{ path, message: `no ${what} with id ${id}` }]);
+}
+
+/** The value or a 404: the service answers undefined for "not there". */
+function found<T>(value: T | undefined, error: () => ApiError): T {
+  if (value === undefined) throw error();
+  return value;
+}
+
+/** Query values arrive as strings or, after the validator's coercion, as typed values. */
+function listParams(query: Request['query']): ListParams {
+  const text = (name: string) => (typeof query[name] === 'string' ? (query[name] as string) : undefined);
+  const limit = query.limit === undefined ? undefined : Number(query.limit);
+  const includeArchived = query.includeArchived === undefined ? undefined : String(query.includeArchived) === 'true';
+  return {
+    ...Object.fromEntries(['sortBy', 'sortOrder', 'legalName', 'email', 'alias', 'before', 'after'].flatMap((n) => (text(n) === undefined ? [] : [[n, text(n)]]))),
+    ...(limit !== undefined && { limit }),
+    ...(includeArchived !== undefined && { includeArchived }),
+  };
+}
+
+export function customerRoutes(store: Store, deps: service.ServiceDeps = defaultServiceDeps): Router {
   const router = Router();
+  const partitionOf = (res: Response): Partition => store.partition(res.locals.clientId);
+  type Params = Record<string, string>;
+
+  router.get('/customers', function getCustomers(req: Request, res: Response) {
+    const partition = partitionOf(res);
+    const page = service.listCustomers(partition, toCustomerQuery(listParams(req.query)));
+    res.json(presentPage(page, partition));
+  });
 
   router.post('/customers', function postCustomers(req: Request, res: Response) {
-    const partition = store.partition(res.locals.clientId);
-    // The spec validator has already checked the body against CreateOrUpdateCustomerRequest.
-    const customer = createCustomer(partition, req.body as CustomerRequest, deps);
+    const partition = partitionOf(res);
+    const customer = service.createCustomer(partition, req.body as CustomerRequest, deps);
     res.status(201).json(presentCustomer(customer, partition));
   });
 
-  router.get('/customers/:id', function getCustomersById(req: Request<{ id: string }>, res: Response) {
-    const partition = store.partition(res.locals.clientId);
-    const customer = getCustomer(partition, req.params.id);
-    if (!customer) {
-      throw new ApiError(404, MESSAGES.notFound, [{ path: '/path/id', message: `no customer with id ${req.params.id}` }]);
-    }
+  router.get('/customers/by-alias/:alias', function getCustomersByAliasByAlias(req: Request<Params>, res: Response) {
+    const partition = partitionOf(res);
+    const alias = req.params.alias!;
+    const customer = found(service.getCustomerByAlias(partition, alias), () =>
+      new ApiError(404, MESSAGES.notFound, [{ path: '/path/alias', message: `no customer with alias ${alias}` }]));
     res.json(presentCustomer(customer, partition));
+  });
+
+  router.get('/customers/:id', function getCustomersById(req: Request<Params>, res: Response) {
+    const partition = partitionOf(res);
+    const id = req.params.id!;
+    const customer = found(service.getCustomer(partition, id), () => notFound('customer', '/path/id', id));
+    res.json(presentCustomer(customer, partition));
+  });
+
+  router.put('/customers/:id', function putCustomersById(req: Request<Params>, res: Response) {
+    const partition = partitionOf(res);
+    const id = req.params.id!;
+    const customer = found(service.updateCustomer(partition, id, req.body as CustomerRequest, deps), () => notFound('customer', '/path/id', id));
+    res.json(presentCustomer(customer, partition));
+  });
+
+  router.post('/customers/:id/archive', function postCustomersByIdArchive(req: Request<Params>, res: Response) {
+    const partition = partitionOf(res);
+    const id = req.params.id!;
+    const customer = found(service.archiveCustomer(partition, id, deps), () => notFound('customer', '/path/id', id));
+    res.json(presentCustomer(customer, partition));
+  });
+
+  router.get('/customers/:id/aliases', function getCustomersByIdAliases(req: Request<Params>, res: Response) {
+    const id = req.params.id!;
+    const customer = found(service.getCustomer(partitionOf(res), id), () => notFound('customer', '/path/id', id));
+    res.json(presentAliases(customer, res.locals.clientId));
+  });
+
+  router.get('/customers/:customer/contacts', function getCustomersByCustomerContacts(req: Request<Params>, res: Response) {
+    const id = req.params.customer!;
+    const includeArchived = String(req.query.includeArchived) === 'true';
+    const items = found(service.listContacts(partitionOf(res), id, includeArchived), () => notFound('customer', '/path/customer', id));
+    res.json({ items });
+  });
+
+  router.post('/customers/:customer/contacts', function postCustomersByCustomerContacts(req: Request<Params>, res: Response) {
+    const id = req.params.customer!;
+    const contact = found(service.createContact(partitionOf(res), id, req.body as ContactRequest, deps), () => notFound('customer', '/path/customer', id));
+    res.status(201).json(contact);
+  });
+
+  router.put('/customers/:customer/contacts/:id', function putCustomersByCustomerContactsById(req: Request<Params>, res: Response) {
+    const { customer, id } = req.params as { customer: string; id: string };
+    const partition = partitionOf(res);
+    found(service.getCustomer(partition, customer), () => notFound('customer', '/path/customer', customer));
+    const contact = found(service.updateContact(partition, customer, id, req.body as ContactRequest, deps), () => notFound('contact', '/path/id', id));
+    res.json(contact);
+  });
+
+  router.post('/customers/:customer/contacts/:id/archive', function postCustomersByCustomerContactsByIdArchive(req: Request<Params>, res: Response) {
+    const { customer, id } = req.params as { customer: string; id: string };
+    const partition = partitionOf(res);
+    found(service.getCustomer(partition, customer), () => notFound('customer', '/path/customer', customer));
+    const contact = found(service.archiveContact(partition, customer, id, deps), () => notFound('contact', '/path/id', id));
+    res.json(contact);
   });
 
   return router;

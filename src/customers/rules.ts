@@ -1,9 +1,11 @@
-// Sequence's rules for a customer that the OpenAPI schema states only in prose. This is the one
-// place they are checked; what the schema itself states is left to the validator.
+// Sequence's rules for customers and contacts that the OpenAPI schema states only in prose, and the
+// fake's own documented decisions where the docs are silent. This is the one place they are checked;
+// what the schema itself states is left to the validator.
 import type { components } from '../generated/openapi.js';
-import type { Partition } from '../store/types.js';
+import type { CustomerRecord, Partition } from '../store/types.js';
 
 export type CustomerRequest = components['schemas']['CreateOrUpdateCustomerRequest'];
+export type ContactRequest = components['schemas']['ContactRequestModel'];
 
 /** A problem with a request, named by a JSON path into it (as the validator names its own). */
 export interface Violation {
@@ -23,6 +25,8 @@ export const RULES = {
   // least one contact must be designated PRIMARY for billing".
   primaryContact:
     'must include a contact with billingPreference PRIMARY when any contact has billingPreference STANDARD or PRIMARY',
+  primaryContactKept:
+    'would leave the customer with STANDARD billing contacts but no PRIMARY one; make another contact PRIMARY first',
   // Address.state: "State or province (required for USA and Canada)".
   stateRequired: (country: string) => `is required when address.country is ${country}`,
   stateOfCountry: (state: string, country: string) => `${state} is not a ${country === 'US' ? 'US state' : 'Canadian province or territory'}`,
@@ -30,6 +34,13 @@ export const RULES = {
   parentArchived: 'names an archived customer, which cannot be a parent',
   // CustomerStatus: "DRAFT ... cannot be used while it is in DRAFT".
   parentDraft: 'names a DRAFT customer, which cannot be used while it is in DRAFT',
+  parentCycle: 'would make the customer its own ancestor',
+  aliasTaken: (alias: string) => `${alias} is already an alias of another customer`,
+  aliasRepeated: (alias: string) => `${alias} is given more than once`,
+  sortBy: 'must be createdAt (the only sort column Sequence documents)',
+  sortOrder: 'must be ASC or DESC',
+  cursorBoth: 'cannot be combined with after: page forwards with after or backwards with before',
+  cursorMalformed: 'is not a cursor this API returned',
 } as const;
 
 // The schema's State enum mixes both countries; these split it so a US address cannot take 'ON'.
@@ -37,12 +48,22 @@ const US_STATES = new Set('AL AK AZ AR CA CO CT DC DE FL GA HI ID IL IN IA KS KY
 const CA_PROVINCES = new Set('AB BC MB NB NL NS NT NU ON PE QC SK YT'.split(' '));
 const SUBDIVISIONS: Record<string, Set<string>> = { US: US_STATES, CA: CA_PROVINCES };
 
-/** Every rule the request breaks, in request order; empty when it may be stored. */
-export function checkCustomerRules(request: CustomerRequest, partition: Partition): Violation[] {
+type Billing = Pick<ContactRequest, 'billingPreference'>;
+
+/** The billing rule over a set of (non-archived) contacts. */
+export function hasPrimaryWhenBilled(contacts: readonly Billing[]): boolean {
+  const billed = contacts.some((c) => c.billingPreference !== 'NONE');
+  return !billed || contacts.some((c) => c.billingPreference === 'PRIMARY');
+}
+
+/**
+ * Every rule a create (or, with `self`, an update) breaks, in request order; empty when it may be
+ * stored.
+ */
+export function checkCustomerRules(request: CustomerRequest, partition: Partition, self?: CustomerRecord): Violation[] {
   const violations: Violation[] = [];
 
-  const billed = request.contacts.some((c) => c.billingPreference !== 'NONE');
-  if (billed && !request.contacts.some((c) => c.billingPreference === 'PRIMARY')) {
+  if (!hasPrimaryWhenBilled(request.contacts)) {
     violations.push({ path: '/body/contacts', message: RULES.primaryContact });
   }
 
@@ -54,17 +75,31 @@ export function checkCustomerRules(request: CustomerRequest, partition: Partitio
     violations.push({ path: '/body/address/state', message: RULES.stateOfCountry(state, country) });
   }
 
-  if (request.parentId !== undefined) {
-    const parent = partition.getCustomer(request.parentId);
-    const problem = !parent
-      ? RULES.parentUnknown
-      : parent.archivedAt
-        ? RULES.parentArchived
-        : parent.status === 'DRAFT'
-          ? RULES.parentDraft
-          : undefined;
+  const seen = new Set<string>();
+  (request.customerAliases ?? []).forEach((alias, i) => {
+    const owner = partition.customerByAlias(alias);
+    if (seen.has(alias)) violations.push({ path: `/body/customerAliases/${i}`, message: RULES.aliasRepeated(alias) });
+    else if (owner && owner.id !== self?.id) violations.push({ path: `/body/customerAliases/${i}`, message: RULES.aliasTaken(alias) });
+    seen.add(alias);
+  });
+
+  // An unchanged parent stays valid even if it was archived since: only a new link is checked.
+  if (request.parentId !== undefined && request.parentId !== self?.parentId) {
+    const problem = parentProblem(request.parentId, partition, self);
     if (problem) violations.push({ path: '/body/parentId', message: problem });
   }
 
   return violations;
+}
+
+function parentProblem(parentId: string, partition: Partition, self: CustomerRecord | undefined): string | undefined {
+  const parent = partition.getCustomer(parentId);
+  if (!parent) return RULES.parentUnknown;
+  if (parent.archivedAt) return RULES.parentArchived;
+  if (parent.status === 'DRAFT') return RULES.parentDraft;
+  // Walk up from the new parent: meeting the customer itself means a cycle.
+  for (let ancestor: CustomerRecord | undefined = parent; ancestor; ancestor = ancestor.parentId === undefined ? undefined : partition.getCustomer(ancestor.parentId)) {
+    if (ancestor.id === self?.id) return RULES.parentCycle;
+  }
+  return undefined;
 }

@@ -11,7 +11,8 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        get?: never;
+        /** List customers */
+        get: operations["getCustomers"];
         put?: never;
         /**
          * Create customer
@@ -36,8 +37,112 @@ export interface paths {
          * @description Retrieve the details of one of your Customers.
          */
         get: operations["getCustomersById"];
+        /** Update customer */
+        put: operations["putCustomersById"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/customers/{id}/archive": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Archive customer */
+        post: operations["postCustomersByIdArchive"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/customers/{id}/aliases": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get Customer Aliases */
+        get: operations["getCustomersByIdAliases"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/customers/by-alias/{alias}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get customer by alias */
+        get: operations["getCustomersByAliasByAlias"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/customers/{customer}/contacts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List all contacts for a customer */
+        get: operations["getCustomersByCustomerContacts"];
+        put?: never;
+        /** Create a new contact */
+        post: operations["postCustomersByCustomerContacts"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/customers/{customer}/contacts/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Update a contact */
+        put: operations["putCustomersByCustomerContactsById"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/customers/{customer}/contacts/{id}/archive": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Archive a contact */
+        post: operations["postCustomersByCustomerContactsByIdArchive"];
         delete?: never;
         options?: never;
         head?: never;
@@ -48,6 +153,47 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        ListCustomersResponse: {
+            items: components["schemas"]["Customer"][];
+            pagination: components["schemas"]["Pagination"];
+        };
+        /**
+         * @example {
+         *       "after": "MDE4NDUyNjYtNmQ2NC03N2M4LTlhZGYtNDQ4N2Q5NGQxNDU3",
+         *       "before": "MDE4NDQyMWUtYTljYy03MTFiLWFmOTMtYmYwNTExZDRkODMz",
+         *       "totalResultSize": 10
+         *     }
+         */
+        Pagination: {
+            /** @description Cursor for the next page, when there is one. */
+            after?: string;
+            /** @description Cursor for the previous page, when there is one. */
+            before?: string;
+            /** @description How many items match the query across all pages. */
+            totalResultSize: number;
+        };
+        ListContactEndpointContactResponseModel: {
+            items: components["schemas"]["Contact"][];
+        };
+        GetCustomerAliasesEndpointEndpointResponse: {
+            items: components["schemas"]["CustomerAlias"][];
+        };
+        /**
+         * @example {
+         *       "id": "0185a140-194a-7e9d-9fae-6a034fd4a725",
+         *       "sequenceAccountId": "cd243b67-7d8c-42ee-b19f-b4e41f584415",
+         *       "customerId": "0185a142-54ff-7ce5-846a-fc188432da6e",
+         *       "value": "customer-alias-123",
+         *       "createdAt": "2022-10-01T00:00:00Z"
+         *     }
+         */
+        CustomerAlias: {
+            id: string;
+            sequenceAccountId: string;
+            customerId: string;
+            value: string;
+            createdAt: string;
+        };
         /**
          * @example {
          *       "legalName": "John Doe",
@@ -582,6 +728,50 @@ export interface components {
 }
 export type $defs = Record<string, never>;
 export interface operations {
+    getCustomers: {
+        parameters: {
+            query?: {
+                /** @description Sort column. Default: creation time. */
+                sortBy?: string;
+                /** @description Sort order. Default: DESC (descending, most often used for reverse chronological sorting). */
+                sortOrder?: string;
+                /** @description Filter by legal name */
+                legalName?: string;
+                /** @description Filter by email */
+                email?: string;
+                /** @description Filter by alias */
+                alias?: string;
+                /** @description Include archived customers */
+                includeArchived?: boolean;
+                /** @description Maximum number of objects to return per-page. Must be between 1 and 100 (inclusive). */
+                limit?: number;
+                /** @description Pagination cursor. To page through items, omit this parameter to retrieve the first page, and then successively use the value you get from pagination.after or pagination.before to retrieve each page. */
+                before?: string;
+                /** @description Pagination cursor. To page through items, omit this parameter to retrieve the first page, and then successively use the value you get from pagination.after or pagination.before to retrieve each page. */
+                after?: string;
+            };
+            header: {
+                /** @description Your [API credentials](/reference/authentication). Eg. `Basic {credentials}`. */
+                Authorization: string;
+                /** @description Use this header to select an API version */
+                "Sequence-Version"?: "2024-07-30";
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ListCustomersResponse"];
+                };
+            };
+        };
+    };
     postCustomers: {
         parameters: {
             query?: never;
@@ -656,6 +846,249 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Customer"];
+                };
+            };
+        };
+    };
+    putCustomersById: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description Your [API credentials](/reference/authentication). Eg. `Basic {credentials}`. */
+                Authorization: string;
+                /** @description Use this header to select an API version */
+                "Sequence-Version"?: "2024-07-30";
+            };
+            path: {
+                /** @description Customer ID */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateOrUpdateCustomerRequest"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Customer"];
+                };
+            };
+        };
+    };
+    postCustomersByIdArchive: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description Your [API credentials](/reference/authentication). Eg. `Basic {credentials}`. */
+                Authorization: string;
+                /** @description Use this header to select an API version */
+                "Sequence-Version"?: "2024-07-30";
+            };
+            path: {
+                /** @description Customer ID */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Customer"];
+                };
+            };
+        };
+    };
+    getCustomersByIdAliases: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description Your [API credentials](/reference/authentication). Eg. `Basic {credentials}`. */
+                Authorization: string;
+                /** @description Use this header to select an API version */
+                "Sequence-Version"?: "2024-07-30";
+            };
+            path: {
+                /** @description Customer ID */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GetCustomerAliasesEndpointEndpointResponse"];
+                };
+            };
+        };
+    };
+    getCustomersByAliasByAlias: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description Your [API credentials](/reference/authentication). Eg. `Basic {credentials}`. */
+                Authorization: string;
+                /** @description Use this header to select an API version */
+                "Sequence-Version"?: "2024-07-30";
+            };
+            path: {
+                /** @description Customer alias */
+                alias: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Customer"];
+                };
+            };
+        };
+    };
+    getCustomersByCustomerContacts: {
+        parameters: {
+            query?: {
+                /** @description Include archived contacts in results */
+                includeArchived?: boolean;
+            };
+            header: {
+                /** @description Your [API credentials](/reference/authentication). Eg. `Basic {credentials}`. */
+                Authorization: string;
+                /** @description Use this header to select an API version */
+                "Sequence-Version"?: "2024-07-30";
+            };
+            path: {
+                /** @description The Customer ID */
+                customer: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ListContactEndpointContactResponseModel"];
+                };
+            };
+        };
+    };
+    postCustomersByCustomerContacts: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description Your [API credentials](/reference/authentication). Eg. `Basic {credentials}`. */
+                Authorization: string;
+                /** @description Use this header to select an API version */
+                "Sequence-Version"?: "2024-07-30";
+            };
+            path: {
+                /** @description The Customer ID */
+                customer: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ContactRequestModel"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Contact"];
+                };
+            };
+        };
+    };
+    putCustomersByCustomerContactsById: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description Your [API credentials](/reference/authentication). Eg. `Basic {credentials}`. */
+                Authorization: string;
+                /** @description Use this header to select an API version */
+                "Sequence-Version"?: "2024-07-30";
+            };
+            path: {
+                /** @description The Customer ID */
+                customer: string;
+                /** @description Unique ID */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ContactRequestModel"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Contact"];
+                };
+            };
+        };
+    };
+    postCustomersByCustomerContactsByIdArchive: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description Your [API credentials](/reference/authentication). Eg. `Basic {credentials}`. */
+                Authorization: string;
+                /** @description Use this header to select an API version */
+                "Sequence-Version"?: "2024-07-30";
+            };
+            path: {
+                /** @description The Customer ID */
+                customer: string;
+                /** @description Unique ID */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Contact"];
                 };
             };
         };
