@@ -23,6 +23,27 @@ describe('Prefer: code=N', () => {
     expectError(res, code);
   });
 
+  it.each([
+    ['GET', '/customers'],
+    ['PUT', `/customers/${PARENT_ID}`],
+    ['POST', `/customers/${PARENT_ID}/archive`],
+    ['GET', `/customers/${PARENT_ID}/aliases`],
+    ['GET', '/customers/by-alias/anything'],
+    ['GET', `/customers/${PARENT_ID}/contacts`],
+    ['POST', `/customers/${PARENT_ID}/contacts`],
+    ['PUT', `/customers/${PARENT_ID}/contacts/x`],
+    ['POST', `/customers/${PARENT_ID}/contacts/x/archive`],
+  ])('applies to %s %s, which is then not carried out', async (method, path) => {
+    const auth = freshClient();
+    const body = method === 'PUT' && !path.includes('contacts') ? minimalRequest({ legalName: 'Changed' })
+      : path.endsWith('/contacts') || path.endsWith('/contacts/x') ? { name: 'A', email: 'a@x.io', billingPreference: 'NONE' } : undefined;
+    const req = request(app)[method.toLowerCase() as 'get' | 'put' | 'post'](path).set('Authorization', auth).set('Prefer', 'code=409');
+    expectError(await (body ? req.send(body) : req), 409);
+    const parent = await request(app).get(`/customers/${PARENT_ID}`).set('Authorization', auth);
+    expect(parent.body).toMatchObject({ legalName: 'FinTech Solutions Inc.', contacts: [] });
+    expect(parent.body).not.toHaveProperty('archivedAt');
+  });
+
   it('sends Retry-After with 429 and 503', async () => {
     for (const code of [429, 503]) {
       const res = await request(app).get(`/customers/${PARENT_ID}`).set('Authorization', freshClient()).set('Prefer', `code=${code}`);

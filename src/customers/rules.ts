@@ -26,7 +26,7 @@ export const RULES = {
   primaryContact:
     'must include a contact with billingPreference PRIMARY when any contact has billingPreference STANDARD or PRIMARY',
   primaryContactKept:
-    'would leave the customer with STANDARD billing contacts but no PRIMARY one; make another contact PRIMARY first',
+    'would leave contacts receiving billing communications without a PRIMARY one; at least one contact must be PRIMARY',
   // Address.state: "State or province (required for USA and Canada)".
   stateRequired: (country: string) => `is required when address.country is ${country}`,
   stateOfCountry: (state: string, country: string) => `${state} is not a ${country === 'US' ? 'US state' : 'Canadian province or territory'}`,

@@ -101,8 +101,7 @@ export function archiveContact(partition: Partition, customerId: string, contact
 
 function saveContacts(partition: Partition, customer: CustomerRecord, contacts: Contact[], now: string, path: string): true {
   if (!hasPrimaryWhenBilled(contacts.filter((c) => !c.archivedAt))) {
-    const message = hasPrimaryWhenBilled(customer.contacts.filter((c) => !c.archivedAt)) ? RULES.primaryContactKept : RULES.primaryContact;
-    throw new RuleViolation([{ path, message }]);
+    throw new RuleViolation([{ path, message: RULES.primaryContactKept }]);
   }
   partition.putCustomer({ ...customer, contacts, updatedAt: now });
   return true;
