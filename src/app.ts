@@ -1,15 +1,18 @@
 // The HTTP pipeline, top to bottom in the order a request flows through it:
-//   1. request id and log line          (every response carries Request-Id)
-//   2. JSON body parsing                (1 MB limit; malformed JSON -> 400, too large -> 413)
-//   3. auth                             (Basic credentials -> the caller's partition; 401 otherwise)
-//   4. spec validation                  (openapi.yaml + spec/mock.yaml; 400/404/405/415)
-//   5. admin API                        (/__admin, outside Sequence's API)
-//   6. mock controls                    (Prefer: code=..., delay=...)
-//   7. customer routes                  (domain rules -> store -> presented Customer)
+//   1. request id, log line, journal       (every response carries Request-Id)
+//   2. JSON body parsing                   (1 MB limit; malformed JSON -> 400, too large -> 413)
+//   3. auth                                (Basic credentials -> the caller's partition; 401 otherwise)
+//   4. spec validation                     (openapi.yaml + spec/mock.yaml; 400/404/405/415)
+//   5. admin API                           (/__admin, outside Sequence's API)
+//   6. mock controls                       (Prefer: code=..., delay=...; sticky fault rules)
+//   7. customer routes                     (domain rules -> store -> presented Customer)
 //   8. not found, then the one error handler (every error as the MockError envelope)
 // Response validation (strict mode) wraps res.json from step 4 onwards.
 import express, { type Express } from 'express';
 import type { Logger } from 'pino';
+import { recordRequests } from './admin/journal.js';
+import { adminRoutes } from './admin/routes.js';
+import type { Admin } from './admin/service.js';
 import type { Config } from './config.js';
 import { customerRoutes, defaultServiceDeps } from './customers/routes.js';
 import type { ServiceDeps } from './customers/service.js';
@@ -18,40 +21,42 @@ import { requestId } from './http/context.js';
 import { errorHandler, notFoundHandler } from './http/errors.js';
 import { mockControls } from './http/mock-controls.js';
 import { specValidator } from './http/openapi.js';
-import { createLogger, requestLogger } from './logger.js';
+import { createLogger, requestLogger, WARM_UP_HEADER } from './logger.js';
 import { BASE_PATHS, loadSpec, type OpenApiDocument } from './spec.js';
 import type { Store } from './store/types.js';
 
 export interface AppDeps {
-  config: Pick<Config, 'strict' | 'credentials'>;
+  config: Pick<Config, 'strict' | 'credentials' | 'adminToken'>;
   store: Store;
+  admin: Admin;
   logger?: Logger;
   spec?: OpenApiDocument;
   service?: ServiceDeps;
 }
 
 export const BODY_LIMIT = '1mb';
+export const ADMIN_PATH = '/__admin';
 
-export function createApp({ config, store, logger = createLogger('silent'), spec = loadSpec(), service = defaultServiceDeps }: AppDeps): Express {
+export function createApp({ config, store, admin, logger = createLogger('silent'), spec = loadSpec(), service = defaultServiceDeps }: AppDeps): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false);
 
   app.use(requestId);
   app.use(requestLogger(logger));
+  app.use(recordRequests(admin.journal, (path, headers) => path.startsWith(ADMIN_PATH) || headers[WARM_UP_HEADER] !== undefined));
   // strict: false so a JSON null, number or string body reaches the validator, which names the
   // problem ("/body must be object") instead of a parser error.
   app.use(express.json({ limit: BODY_LIMIT, strict: false }));
   app.use(BASE_PATHS.map((base) => `${base === '/' ? '' : base}/customers`), authenticate(config.credentials));
   app.use(specValidator(spec, { validateResponses: config.strict }));
 
-  app.get('/__admin/health', (_req, res) => {
-    res.json({ status: 'ok' });
-  });
+  app.use(ADMIN_PATH, adminRoutes(admin, store, config));
 
   // Mounted once per base path: express 5 does not match '/' inside a path array (measured).
   const customers = customerRoutes(store, service);
-  for (const base of BASE_PATHS) app.use(base, mockControls, customers);
+  const controls = mockControls(admin.faults);
+  for (const base of BASE_PATHS) app.use(base, controls, customers);
 
   app.use(notFoundHandler);
   app.use(errorHandler(logger));

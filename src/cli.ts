@@ -2,8 +2,8 @@
 // The sequence-mock command: flags over environment over defaults, then serve until a signal.
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { ConfigError, configFromEnv, parseLogLevel, parsePort, type Config } from './config.js';
-import { startServer } from './server.js';
+import { ConfigError, configFromEnv, parseCount, parseLogLevel, parsePort, parseSeed, type Config } from './config.js';
+import { start } from './server.js';
 
 const HELP = `Usage: sequence-mock [options]
 
@@ -16,10 +16,15 @@ Options (each mirrors an environment variable; flags win):
   --fixtures            load the documented example customers into each partition (FIXTURES, default)
   --no-fixtures         start every partition empty (FIXTURES=false)
   --strict              validate every response against openapi.yaml (STRICT=true)
+  --seed <n[:seed]>     add n faker customers to each new partition, from seed (SEED, default 1)
+  --journal-size <n>    requests the journal keeps (JOURNAL_SIZE, default 1000)
+  --max-partitions <n>  partitions kept; the least recently used goes (MAX_PARTITIONS, default 1000)
   -h, --help            show this help
   -v, --version         print the version
 
-Credentials: SEQUENCE_MOCK_CREDENTIALS=id:secret,id2:secret2 accepts only those (default: any).
+Environment only:
+  SEQUENCE_MOCK_CREDENTIALS=id:secret,id2:secret2   accept only these credentials (default: any)
+  ADMIN_TOKEN=...                                   require X-Admin-Token on /__admin (health excepted)
 `;
 
 function parseFlags(argv: string[], env: Config): Config {
@@ -33,6 +38,9 @@ function parseFlags(argv: string[], env: Config): Config {
       'log-level': { type: 'string' },
       fixtures: { type: 'boolean' },
       strict: { type: 'boolean' },
+      seed: { type: 'string' },
+      'journal-size': { type: 'string' },
+      'max-partitions': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
       version: { type: 'boolean', short: 'v' },
     },
@@ -53,6 +61,9 @@ function parseFlags(argv: string[], env: Config): Config {
     ...(values['log-level'] !== undefined && { logLevel: parseLogLevel(values['log-level'], '--log-level') }),
     ...(values.fixtures !== undefined && { fixtures: values.fixtures }),
     ...(values.strict !== undefined && { strict: values.strict }),
+    ...(values.seed !== undefined && { seed: parseSeed(values.seed, '--seed') }),
+    ...(values['journal-size'] !== undefined && { journalSize: parseCount(values['journal-size'], '--journal-size') }),
+    ...(values['max-partitions'] !== undefined && { maxPartitions: parseCount(values['max-partitions'], '--max-partitions', 1) }),
   };
 }
 
@@ -68,7 +79,7 @@ async function main(): Promise<void> {
     process.stderr.write(`sequence-mock: ${message}\nTry 'sequence-mock --help'.\n`);
     process.exit(2);
   }
-  const server = await startServer(config);
+  const server = await start(config);
   process.stdout.write(`sequence-mock listening on ${server.url} (Sequence base URL: ${server.url}/api)\n`);
   let stopping = false;
   const stop = (signal: string) => {

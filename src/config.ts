@@ -11,6 +11,14 @@ export interface Config {
   readonly strict: boolean;
   /** clientId -> clientSecret; undefined accepts any well-formed Basic credentials. */
   readonly credentials: ReadonlyMap<string, string> | undefined;
+  /** When set, /__admin (health excepted) needs it in X-Admin-Token. */
+  readonly adminToken: string | undefined;
+  /** Entries the request journal keeps (a ring buffer). */
+  readonly journalSize: number;
+  /** Partitions kept in memory; the least recently used goes past this. */
+  readonly maxPartitions: number;
+  /** Faker customers generated into every new partition, after the fixtures. */
+  readonly seed: { count: number; seed: number } | undefined;
 }
 
 export const DEFAULTS: Config = Object.freeze({
@@ -20,6 +28,10 @@ export const DEFAULTS: Config = Object.freeze({
   fixtures: true,
   strict: false,
   credentials: undefined,
+  adminToken: undefined,
+  journalSize: 1000,
+  maxPartitions: 1000,
+  seed: undefined,
 });
 
 const LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -43,6 +55,19 @@ export function parseLogLevel(value: string, name: string): Config['logLevel'] {
   const level = LEVELS.find((l) => l === value.toLowerCase());
   if (!level) throw new ConfigError(`${name} must be one of ${LEVELS.join(', ')}, got "${value}"`);
   return level;
+}
+
+export function parseCount(value: string, name: string, min = 0, max = 1_000_000): number {
+  const n = Number(value);
+  if (!/^\d+$/.test(value) || n < min || n > max) throw new ConfigError(`${name} must be a whole number from ${min} to ${max}, got "${value}"`);
+  return n;
+}
+
+/** "50" or "50:42": how many faker customers each new partition gets, and the seed (default 1). */
+export function parseSeed(value: string, name: string): Config['seed'] {
+  const match = /^(\d+)(?::(\d+))?$/.exec(value);
+  if (!match) throw new ConfigError(`${name} must be COUNT or COUNT:SEED (whole numbers), got "${value}"`);
+  return { count: parseCount(match[1]!, `${name} count`, 0, 10_000), seed: Number(match[2] ?? 1) };
 }
 
 /** "id:secret,id2:secret2" -> Map. The secret may itself contain colons. */
@@ -70,5 +95,9 @@ export function configFromEnv(env: NodeJS.ProcessEnv, base: Config = DEFAULTS): 
   if (env.SEQUENCE_MOCK_CREDENTIALS) {
     c.credentials = parseCredentials(env.SEQUENCE_MOCK_CREDENTIALS, 'SEQUENCE_MOCK_CREDENTIALS');
   }
+  if (env.ADMIN_TOKEN) c.adminToken = env.ADMIN_TOKEN;
+  if (env.JOURNAL_SIZE) c.journalSize = parseCount(env.JOURNAL_SIZE, 'JOURNAL_SIZE');
+  if (env.MAX_PARTITIONS) c.maxPartitions = parseCount(env.MAX_PARTITIONS, 'MAX_PARTITIONS', 1);
+  if (env.SEED) c.seed = parseSeed(env.SEED, 'SEED');
   return Object.freeze(c);
 }

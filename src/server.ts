@@ -1,37 +1,75 @@
-// Config -> store -> app -> listening server, warmed up and ready, with a clean close().
+// Options -> store, journal, fault rules, admin -> app -> (optionally) a listening server,
+// warmed up and ready, with a clean close(). This is also the programmatic API for test runners.
 import type { AddressInfo } from 'node:net';
-import { createServer, type Server } from 'node:http';
+import { createServer as createHttpServer, type Server } from 'node:http';
 import type { Express } from 'express';
 import type { Logger } from 'pino';
+import { Journal, type JournalEntry, type JournalFilter } from './admin/journal.js';
+import { Admin, type ResetTarget } from './admin/service.js';
 import { createApp } from './app.js';
 import { DEFAULTS, type Config } from './config.js';
+import { presentCustomer, type Customer } from './customers/present.js';
 import { loadFixtures } from './fixtures/documented.js';
+import { seedCustomers, type SeedOptions } from './fixtures/seed.js';
+import { FaultRules } from './http/faults.js';
 import { createLogger, WARM_UP_HEADER } from './logger.js';
 import { loadSpec } from './spec.js';
-import { MemoryStore } from './store/memory.js';
-import type { Store } from './store/types.js';
+import { MemoryPartition, MemoryStore } from './store/memory.js';
+import type { PartitionSnapshot, Store } from './store/types.js';
 
-export interface RunningServer {
-  /** Base URL without /api, e.g. http://127.0.0.1:4010 */
-  readonly url: string;
-  readonly port: number;
-  readonly app: Express;
-  readonly store: Store;
-  /** Stops accepting, lets in-flight requests finish, then resolves. */
-  close(): Promise<void>;
-}
-
-export interface StartOptions extends Partial<Config> {
+export interface ServerOptions extends Partial<Config> {
   logger?: Logger;
 }
 
-export async function startServer(options: StartOptions = {}): Promise<RunningServer> {
-  const config: Config = { ...DEFAULTS, ...options };
-  const logger = options.logger ?? createLogger(config.logLevel);
-  const store = new MemoryStore(config.fixtures ? loadFixtures() : undefined);
-  const app = createApp({ config, store, logger, spec: loadSpec() });
+export interface MockServer {
+  readonly app: Express;
+  readonly store: Store;
+  readonly admin: Admin;
+  readonly config: Config;
+}
 
-  const server = createServer(app);
+/** Everything but the listening socket: for supertest, or to mount the app in your own server. */
+export async function createServer(options: ServerOptions = {}): Promise<MockServer> {
+  const config: Config = Object.freeze({ ...DEFAULTS, ...withoutUndefined(options) });
+  const logger = options.logger ?? createLogger(config.logLevel);
+  const initial = await initialData(config);
+  const store = new MemoryStore({ ...(initial && { initial }), maxPartitions: config.maxPartitions });
+  const admin = new Admin({ store, journal: new Journal(config.journalSize), faults: new FaultRules(), fixtures: initial });
+  const app = createApp({ config, store, admin, logger, spec: loadSpec() });
+  return { app, store, admin, config };
+}
+
+/**
+ * What every new partition starts with: the fixtures, then (--seed) the faker customers. Seeding
+ * is deterministic, so making them once and copying them into each partition is the same as
+ * seeding each partition, without paying faker per partition.
+ */
+async function initialData(config: Config): Promise<PartitionSnapshot | undefined> {
+  const fixtures = config.fixtures ? loadFixtures() : undefined;
+  if (!config.seed || config.seed.count === 0) return fixtures;
+  const scratch = new MemoryPartition(fixtures);
+  await seedCustomers(scratch, { ...config.seed, withChildren: true });
+  return scratch.snapshot();
+}
+
+export interface RunningServer extends MockServer {
+  /** Base URL without /api, e.g. http://127.0.0.1:4010 */
+  readonly url: string;
+  readonly port: number;
+  /** Stops accepting, lets in-flight requests finish, then resolves. */
+  close(): Promise<void>;
+  /** Empties one partition (or all) back to the fixtures, or to nothing. */
+  reset(partition?: string, to?: ResetTarget): void;
+  /** The request journal, newest first. */
+  requests(filter?: JournalFilter): JournalEntry[];
+  /** Adds faker customers to a partition; the same seed gives the same customers. */
+  seed(partition: string, options?: Partial<SeedOptions>): Promise<Customer[]>;
+}
+
+export async function start(options: ServerOptions = {}): Promise<RunningServer> {
+  const mock = await createServer(options);
+  const { config, app, store, admin } = mock;
+  const server = createHttpServer(app);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(config.port, config.host, () => resolve());
@@ -40,10 +78,25 @@ export async function startServer(options: StartOptions = {}): Promise<RunningSe
   const host = config.host.includes(':') ? `[${config.host}]` : config.host;
   const url = `http://${host === '0.0.0.0' || host === '[::]' ? '127.0.0.1' : host}:${port}`;
   await warmUp(url);
-  logger.info({ url }, 'sequence-mock ready');
+  (options.logger ?? createLogger(config.logLevel)).info({ url }, 'sequence-mock ready');
 
-  return { url, port, app, store, close: () => closeServer(server) };
+  return {
+    ...mock,
+    url,
+    port,
+    close: () => closeServer(server),
+    reset: (partition, to) => void admin.reset(partition, to),
+    requests: (filter) => admin.requests(filter),
+    seed: async (partition, seedOptions) => {
+      const made = await admin.seed(partition, seedOptions);
+      const view = store.partition(partition);
+      return made.map((c) => presentCustomer(view.getCustomer(c.id)!, view));
+    },
+  };
 }
+
+/** @deprecated the first name of start(); kept for callers of 0.1. */
+export const startServer = start;
 
 /**
  * express-openapi-validator loads the spec and compiles each operation's validators on its first
@@ -60,7 +113,7 @@ async function warmUp(url: string): Promise<void> {
   await Promise.all([
     fetch(`${url}/customers`, { method: 'POST', headers, body: '{}' }),
     fetch(`${url}/customers/warm-up`, { headers }),
-    fetch(`${url}/__admin/health`),
+    fetch(`${url}/__admin/health`, { headers: { [WARM_UP_HEADER]: '1' } }),
   ].map((p) => p.then((r) => r.arrayBuffer())));
 }
 
@@ -70,4 +123,8 @@ function closeServer(server: Server): Promise<void> {
     // Idle keep-alive sockets would hold close() open until they time out.
     server.closeIdleConnections();
   });
+}
+
+function withoutUndefined<T extends object>(value: T): Partial<T> {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
 }

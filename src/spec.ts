@@ -18,11 +18,22 @@ export interface OpenApiDocument extends Json {
   openapi: string;
   servers?: { url: string }[];
   paths: Record<string, Record<string, Operation | unknown>>;
-  components?: { schemas?: Record<string, unknown> };
+  components?: { schemas?: Record<string, unknown>; parameters?: Record<string, unknown> };
 }
 
 const METHODS = new Set(['get', 'put', 'post', 'delete', 'patch', 'head', 'options', 'trace']);
 const ERROR_CONTENT = { 'application/json': { schema: { $ref: '#/components/schemas/MockError' } } };
+
+function localiseRefs(node: unknown): unknown {
+  if (Array.isArray(node)) return node.map(localiseRefs);
+  if (typeof node !== 'object' || node === null) return node;
+  return Object.fromEntries(
+    Object.entries(node).map(([key, value]) => [
+      key,
+      key === '$ref' && typeof value === 'string' ? value.replace(/^\.\.\/openapi\.yaml#/, '#') : localiseRefs(value),
+    ]),
+  );
+}
 
 function readYaml(url: URL): OpenApiDocument {
   return parse(readFileSync(url, 'utf8')) as OpenApiDocument;
@@ -41,13 +52,16 @@ function readYaml(url: URL): OpenApiDocument {
  */
 export function loadSpec(): OpenApiDocument {
   const vendor = readYaml(VENDOR_SPEC_PATH);
-  const mock = readYaml(MOCK_SPEC_PATH);
+  // mock.yaml points into openapi.yaml ('../openapi.yaml#/...') so it stands alone for tools;
+  // merged into one document, those become local references.
+  const mock = localiseRefs(readYaml(MOCK_SPEC_PATH)) as OpenApiDocument;
   const doc: OpenApiDocument = {
     ...vendor,
     servers: BASE_PATHS.map((url) => ({ url })),
     paths: { ...vendor.paths, ...mock.paths },
     components: {
       ...vendor.components,
+      ...mock.components,
       schemas: { ...vendor.components?.schemas, ...mock.components?.schemas },
     },
   };

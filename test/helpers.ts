@@ -5,7 +5,10 @@ import { expect } from '@jest/globals';
 import { Ajv } from 'ajv';
 import { readFileSync } from 'node:fs';
 import type { Response } from 'supertest';
+import { Journal } from '../src/admin/journal.js';
+import { Admin } from '../src/admin/service.js';
 import { createApp } from '../src/app.js';
+import { FaultRules } from '../src/http/faults.js';
 import type { Config } from '../src/config.js';
 import { loadFixtures } from '../src/fixtures/documented.js';
 import { loadSpec } from '../src/spec.js';
@@ -14,10 +17,13 @@ import type { Store } from '../src/store/types.js';
 
 export const spec = loadSpec();
 
-export function makeApp(options: { fixtures?: boolean; credentials?: Config['credentials']; store?: Store; strict?: boolean } = {}) {
-  const store = options.store ?? new MemoryStore(options.fixtures === false ? undefined : loadFixtures());
-  const app = createApp({ config: { strict: options.strict ?? true, credentials: options.credentials }, store, spec });
-  return { app, store };
+export function makeApp(options: { fixtures?: boolean; credentials?: Config['credentials']; store?: Store; strict?: boolean; adminToken?: string; journalSize?: number } = {}) {
+  const fixtures = options.fixtures === false ? undefined : loadFixtures();
+  const store = options.store ?? new MemoryStore(fixtures ? { initial: fixtures } : {});
+  const admin = new Admin({ store, journal: new Journal(options.journalSize ?? 1000), faults: new FaultRules(), fixtures });
+  const config = { strict: options.strict ?? true, credentials: options.credentials, adminToken: options.adminToken };
+  const app = createApp({ config, store, admin, spec });
+  return { app, store, admin };
 }
 
 export function basic(clientId: string, clientSecret = 'secret'): string {

@@ -1,11 +1,11 @@
 // The programmatic API as the README shows it: start on port 0, use, close.
 import { describe, expect, it } from '@jest/globals';
-import { startServer } from '../src/index.js';
+import { start } from '../src/index.js';
 import { basic, minimalRequest } from './helpers.js';
 
-describe('startServer', () => {
+describe('start', () => {
   it('starts on a free port, serves both base paths, and closes', async () => {
-    const fake = await startServer({ port: 0, logLevel: 'silent' });
+    const fake = await start({ port: 0, logLevel: 'silent' });
     try {
       expect(fake.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
       const created = await fetch(`${fake.url}/api/customers`, {
@@ -24,7 +24,7 @@ describe('startServer', () => {
   });
 
   it('keeps two servers apart', async () => {
-    const [a, b] = await Promise.all([startServer({ port: 0, logLevel: 'silent' }), startServer({ port: 0, logLevel: 'silent' })]);
+    const [a, b] = await Promise.all([start({ port: 0, logLevel: 'silent' }), start({ port: 0, logLevel: 'silent' })]);
     try {
       const created = await fetch(`${a.url}/customers`, {
         method: 'POST',

@@ -47,6 +47,9 @@ export const RULES = {
 const US_STATES = new Set('AL AK AZ AR CA CO CT DC DE FL GA HI ID IL IN IA KS KY LA ME MD MA MI MN MS MO MT NE NV NH NJ NM NY NC ND OH OK OR PA RI SC SD TN TX UT VT VA WA WV WI WY'.split(' '));
 const CA_PROVINCES = new Set('AB BC MB NB NL NS NT NU ON PE QC SK YT'.split(' '));
 const SUBDIVISIONS: Record<string, Set<string>> = { US: US_STATES, CA: CA_PROVINCES };
+/** States and provinces by country, for generated data that must pass the rule above. */
+export const SUBDIVISIONS_OF = { US: [...US_STATES], CA: [...CA_PROVINCES] } as Record<'US' | 'CA', State[]>;
+type State = NonNullable<CustomerRequest['address']['state']>;
 
 type Billing = Pick<ContactRequest, 'billingPreference'>;
 

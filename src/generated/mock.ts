@@ -21,10 +21,140 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/__admin/reset": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Empty a partition (or all), back to the fixtures or to nothing */
+        post: operations["postAdminReset"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/__admin/seed": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Add realistic customers, made by faker, to the caller's partition
+         * @description The same seed gives the same customers, ids and timestamps included.
+         */
+        post: operations["postAdminSeed"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/__admin/requests": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The request journal, newest first */
+        get: operations["getAdminRequests"];
+        put?: never;
+        post?: never;
+        /** Clear the journal (the caller's partition's entries, or all) */
+        delete: operations["deleteAdminRequests"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/__admin/faults": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The fault rules in force */
+        get: operations["getAdminFaults"];
+        put?: never;
+        /** Add a sticky fault rule */
+        post: operations["postAdminFaults"];
+        /** Remove the fault rules (the caller's partition's, or all) */
+        delete: operations["deleteAdminFaults"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        JournalEntry: {
+            /** @description Increases by one per recorded request. */
+            id: number;
+            /** @description When the request arrived (ISO 8601, UTC). */
+            time: string;
+            requestId?: string;
+            method: string;
+            /** @description As sent, /api prefix and query string included. */
+            path: string;
+            /** @description The Basic-auth client id, when the credentials were valid. */
+            partition?: string;
+            status: number;
+            /** @description Time to the response's last byte. */
+            ms: number;
+            /** @description The parsed JSON request body (bodies over 64 KiB are replaced by a note). */
+            body?: unknown;
+        };
+        FaultMatch: {
+            /** @description HTTP method; any when absent. */
+            method?: string;
+            /** @description Path without /api, exact, or with * standing for one path segment (/customers/*\/contacts); any when absent. */
+            path?: string;
+            /** @description Client id; any when absent (set from the credentials when the call has them). */
+            partition?: string;
+        };
+        FaultRuleRequest: {
+            match?: components["schemas"]["FaultMatch"];
+            respond: {
+                /** @enum {integer} */
+                code?: 400 | 401 | 404 | 409 | 429 | 500 | 503;
+                delay?: number;
+            };
+            /** @description How many matching requests the rule answers before it is used up; unlimited when absent. */
+            times?: number;
+            /**
+             * @description The chance a matching request is answered by the rule.
+             * @default 1
+             */
+            probability: number;
+            /** @description Seeds the rule's random draws, so a probability replays the same way. */
+            seed?: number;
+        };
+        FaultRule: {
+            id: string;
+            match: components["schemas"]["FaultMatch"];
+            respond: {
+                code?: number;
+                delay?: number;
+            };
+            /** @description Answers left. */
+            times?: number;
+            probability: number;
+            seed: number;
+            /** @description Requests this rule has answered so far. */
+            matched: number;
+        };
         /** @description The one error envelope of sequence-mock, for every 4xx and 5xx it sends. */
         MockError: {
             /**
@@ -55,9 +185,361 @@ export interface components {
             /** @description Also sent as the Request-Id response header. */
             requestId: string;
         };
+        /**
+         * @description ID of the customer that will own the organization.
+         * @example {
+         *       "id": "50af5191-05a3-42a5-802a-6b59091157af",
+         *       "name": "FinTech Solutions Inc."
+         *     }
+         */
+        CustomerIdWithName: {
+            /**
+             * @description Customer ID
+             * @example 50af5191-05a3-42a5-802a-6b59091157af
+             */
+            id: string;
+            /**
+             * @description Customer legal name
+             * @example FinTech Solutions Inc.
+             */
+            name: string;
+        };
+        /**
+         * @example {
+         *       "id": "c0dc4e79-ec52-4811-8cf5-addb2527915c",
+         *       "owner": {
+         *         "id": "50af5191-05a3-42a5-802a-6b59091157af",
+         *         "name": "FinTech Solutions Inc."
+         *       },
+         *       "members": [
+         *         {
+         *           "id": "e309e948-088e-4d77-b654-cd85498f1555",
+         *           "name": "Fintech Payment Processing"
+         *         },
+         *         {
+         *           "id": "50af5191-05a3-42a5-802a-6b59091157af",
+         *           "name": "Fintech Lending Services"
+         *         }
+         *       ]
+         *     }
+         */
+        CustomerOrganization: {
+            /**
+             * @description Organization ID
+             * @example c0dc4e79-ec52-4811-8cf5-addb2527915c
+             */
+            id: string;
+            owner: components["schemas"]["CustomerIdWithName"];
+            /**
+             * @description Members of the customer organization, excluding the owner. These are the children in a parent-child relationship.
+             * @example [
+             *       {
+             *         "id": "e309e948-088e-4d77-b654-cd85498f1555",
+             *         "name": "Fintech Payment Processing"
+             *       },
+             *       {
+             *         "id": "50af5191-05a3-42a5-802a-6b59091157af",
+             *         "name": "Fintech Lending Services"
+             *       }
+             *     ]
+             */
+            members: components["schemas"]["CustomerIdWithName"][];
+        };
+        /**
+         * @example NY
+         * @enum {string}
+         */
+        State: "AL" | "AK" | "AZ" | "AR" | "CA" | "CO" | "CT" | "DC" | "DE" | "FL" | "GA" | "HI" | "ID" | "IL" | "IN" | "IA" | "KS" | "KY" | "LA" | "ME" | "MD" | "MA" | "MI" | "MN" | "MS" | "MO" | "MT" | "NE" | "NV" | "NH" | "NJ" | "NM" | "NY" | "NC" | "ND" | "OH" | "OK" | "OR" | "PA" | "RI" | "SC" | "SD" | "TN" | "TX" | "UT" | "VT" | "VA" | "WA" | "WV" | "WI" | "WY" | "AB" | "BC" | "MB" | "NB" | "NL" | "NS" | "NT" | "NU" | "ON" | "PE" | "QC" | "SK" | "YT";
+        /**
+         * @example US
+         * @enum {string}
+         */
+        CountryCode: "AD" | "AE" | "AF" | "AG" | "AI" | "AL" | "AM" | "AO" | "AQ" | "AR" | "AS" | "AT" | "AU" | "AW" | "AX" | "AZ" | "BA" | "BB" | "BD" | "BE" | "BF" | "BG" | "BH" | "BI" | "BJ" | "BL" | "BM" | "BN" | "BO" | "BQ" | "BR" | "BS" | "BT" | "BV" | "BW" | "BY" | "BZ" | "CA" | "CC" | "CD" | "CF" | "CG" | "CH" | "CI" | "CK" | "CL" | "CM" | "CN" | "CO" | "CR" | "CU" | "CV" | "CW" | "CX" | "CY" | "CZ" | "DE" | "DJ" | "DK" | "DM" | "DO" | "DZ" | "EC" | "EE" | "EG" | "EH" | "ER" | "ES" | "ET" | "FI" | "FJ" | "FK" | "FM" | "FO" | "FR" | "GA" | "GB" | "GD" | "GE" | "GF" | "GG" | "GH" | "GI" | "GL" | "GM" | "GN" | "GP" | "GQ" | "GR" | "GS" | "GT" | "GU" | "GW" | "GY" | "HK" | "HM" | "HN" | "HR" | "HT" | "HU" | "ID" | "IE" | "IL" | "IM" | "IN" | "IO" | "IQ" | "IR" | "IS" | "IT" | "JE" | "JM" | "JO" | "JP" | "KE" | "KG" | "KH" | "KI" | "KM" | "KN" | "KP" | "KR" | "KW" | "KY" | "KZ" | "LA" | "LB" | "LC" | "LI" | "LK" | "LR" | "LS" | "LT" | "LU" | "LV" | "LY" | "MA" | "MC" | "MD" | "ME" | "MF" | "MG" | "MH" | "MK" | "ML" | "MM" | "MN" | "MO" | "MP" | "MQ" | "MR" | "MS" | "MT" | "MU" | "MV" | "MW" | "MX" | "MY" | "MZ" | "NA" | "NC" | "NE" | "NF" | "NG" | "NI" | "NL" | "NO" | "NP" | "NR" | "NU" | "NZ" | "OM" | "PA" | "PE" | "PF" | "PG" | "PH" | "PK" | "PL" | "PM" | "PN" | "PR" | "PS" | "PT" | "PW" | "PY" | "QA" | "RE" | "RO" | "RS" | "RU" | "RW" | "SA" | "SB" | "SC" | "SD" | "SE" | "SG" | "SH" | "SI" | "SJ" | "SK" | "SL" | "SM" | "SN" | "SO" | "SR" | "SS" | "ST" | "SV" | "SX" | "SY" | "SZ" | "TC" | "TD" | "TF" | "TG" | "TH" | "TJ" | "TK" | "TL" | "TM" | "TN" | "TO" | "TR" | "TT" | "TV" | "TW" | "TZ" | "UA" | "UG" | "UM" | "US" | "UY" | "UZ" | "VA" | "VC" | "VE" | "VG" | "VI" | "VN" | "VU" | "WF" | "WS" | "XK" | "YE" | "YT" | "ZA" | "ZM" | "ZW";
+        /**
+         * @description Address
+         * @example {
+         *       "line1": "7500 Bluewater Rd NW",
+         *       "town": "Albuquerque",
+         *       "state": "NY",
+         *       "postcode": "87121",
+         *       "country": "US"
+         *     }
+         */
+        Address: {
+            /**
+             * @description Address line 1
+             * @example 7500 Bluewater Rd NW
+             */
+            line1: string;
+            /**
+             * @description Town or city
+             * @example Albuquerque
+             */
+            town: string;
+            /** @description State or province (required for USA and Canada) */
+            state?: components["schemas"]["State"];
+            /**
+             * @description Postal code
+             * @example 87121
+             */
+            postcode: string;
+            /** @description Country code ([ISO 3166-1 alpha-2](https://en.wikipedia.org/wiki/List_of_ISO_3166_country_codes)) */
+            country: components["schemas"]["CountryCode"];
+        };
+        /**
+         * @example Xero
+         * @enum {string}
+         */
+        IntegrationService: "Amazon_Redshift" | "GoCardless" | "Google_BigQuery" | "Google_Sheets" | "HubSpot" | "NetSuite" | "QuickBooks_Online" | "Salesforce" | "Slack" | "Snowflake" | "Stripe" | "Xero" | "Avalara" | "Anrok" | "Attio" | "Numeral" | "Rillet" | "Sphere";
+        /**
+         * @example {
+         *       "service": "Xero",
+         *       "id": "2aaff66f-ef30-4599-b192-c168fd4cd226",
+         *       "lastSynced": "2024-03-28T16:47:00Z",
+         *       "isPending": false
+         *     }
+         */
+        IntegrationId: {
+            service: components["schemas"]["IntegrationService"];
+            /** @example 2aaff66f-ef30-4599-b192-c168fd4cd226 */
+            id: string;
+            /** @example 2024-03-28T16:47:00Z */
+            lastSynced?: string;
+            /** @example false */
+            isPending: boolean;
+        };
+        /**
+         * @example TAXED
+         * @enum {string}
+         */
+        TaxStatus: "TAXED" | "TAX_EXEMPT" | "REVERSE_CHARGED";
+        /**
+         * @example NONE
+         * @enum {string}
+         */
+        ContactBillingPreference: "PRIMARY" | "STANDARD" | "NONE";
+        /**
+         * @example {
+         *       "id": "9a1e38a9-4dc9-776f-f974-4e7ee9f4d6cc",
+         *       "name": "John Smith",
+         *       "email": "john.smith@example.com",
+         *       "billingPreference": "NONE",
+         *       "createdAt": "2022-06-28T16:47:00Z",
+         *       "updatedAt": "2022-06-28T16:47:00Z",
+         *       "archivedAt": "2023-06-28T16:47:00Z"
+         *     }
+         */
+        Contact: {
+            /**
+             * @description Unique ID
+             * @example 9a1e38a9-4dc9-776f-f974-4e7ee9f4d6cc
+             */
+            id: string;
+            /**
+             * @description Full name of this contact
+             * @example John Smith
+             */
+            name: string;
+            /**
+             * @description Email address of this contact
+             * @example john.smith@example.com
+             */
+            email: string;
+            /** @description Billing preference. Whether this contact receives billing communications. Options are NONE, STANDARD or PRIMARY. For a given customer, if any contacts receive billing communications then at least one contact must be designated PRIMARY for billing. */
+            billingPreference: components["schemas"]["ContactBillingPreference"];
+            /**
+             * @description Time of creation. Formatted as an ISO 8601 timestamp.
+             * @example 2022-06-28T16:47:00Z
+             */
+            createdAt: string;
+            /**
+             * @description Time of last update. Formatted as an ISO 8601 timestamp.
+             * @example 2022-06-28T16:47:00Z
+             */
+            updatedAt: string;
+            /**
+             * @description Time of archive. Formatted as an ISO 8601 timestamp.
+             * @example 2023-06-28T16:47:00Z
+             */
+            archivedAt?: string;
+        };
+        /**
+         * @example ACTIVE
+         * @enum {string}
+         */
+        CustomerStatus: "DRAFT" | "ACTIVE";
+        /**
+         * @example {
+         *       "id": "e309e948-088e-4d77-b654-cd85498f1555",
+         *       "createdAt": "2021-01-02T10:55:00Z",
+         *       "organizations": [
+         *         {
+         *           "id": "c0dc4e79-ec52-4811-8cf5-addb2527915c",
+         *           "owner": {
+         *             "id": "50af5191-05a3-42a5-802a-6b59091157af",
+         *             "name": "FinTech Solutions Inc."
+         *           },
+         *           "members": [
+         *             {
+         *               "id": "e309e948-088e-4d77-b654-cd85498f1555",
+         *               "name": "Fintech Payment Processing"
+         *             },
+         *             {
+         *               "id": "50af5191-05a3-42a5-802a-6b59091157af",
+         *               "name": "Fintech Lending Services"
+         *             }
+         *           ]
+         *         }
+         *       ],
+         *       "legalName": "Fintech Payment Processing",
+         *       "address": {
+         *         "line1": "7500 Bluewater Rd NW",
+         *         "town": "Albuquerque",
+         *         "state": "NY",
+         *         "postcode": "87121",
+         *         "country": "US"
+         *       },
+         *       "url": "https://example.com/",
+         *       "domain": "example.com",
+         *       "label": "Example customer",
+         *       "integrationIds": [
+         *         {
+         *           "service": "Xero",
+         *           "id": "2aaff66f-ef30-4599-b192-c168fd4cd226",
+         *           "lastSynced": "2024-03-28T16:47:00Z",
+         *           "isPending": false
+         *         },
+         *         {
+         *           "service": "Stripe",
+         *           "id": "cus_OCtCxqQDgu1uX9",
+         *           "lastSynced": "2024-03-28T16:47:00Z",
+         *           "isPending": false
+         *         }
+         *       ],
+         *       "archivedAt": "2025-08-28T12:00:00Z",
+         *       "taxStatus": "TAXED",
+         *       "contacts": [
+         *         {
+         *           "id": "9a1e38a9-4dc9-776f-f974-4e7ee9f4d6cc",
+         *           "name": "John Smith",
+         *           "email": "john.smith@example.com",
+         *           "billingPreference": "NONE",
+         *           "createdAt": "2022-06-28T16:47:00Z",
+         *           "updatedAt": "2022-06-28T16:47:00Z",
+         *           "archivedAt": "2023-06-28T16:47:00Z"
+         *         }
+         *       ],
+         *       "status": "ACTIVE"
+         *     }
+         */
+        Customer: {
+            /**
+             * @description Unique ID
+             * @example e309e948-088e-4d77-b654-cd85498f1555
+             */
+            id: string;
+            /**
+             * @description Time at which the customer was initially created, in ISO 8601 format
+             * @example 2021-01-02T10:55:00Z
+             */
+            createdAt: string;
+            /**
+             * @description Organizations that this customer is a member of
+             * @example [
+             *       {
+             *         "id": "c0dc4e79-ec52-4811-8cf5-addb2527915c",
+             *         "owner": {
+             *           "id": "50af5191-05a3-42a5-802a-6b59091157af",
+             *           "name": "FinTech Solutions Inc."
+             *         },
+             *         "members": [
+             *           {
+             *             "id": "e309e948-088e-4d77-b654-cd85498f1555",
+             *             "name": "Fintech Payment Processing"
+             *           },
+             *           {
+             *             "id": "50af5191-05a3-42a5-802a-6b59091157af",
+             *             "name": "Fintech Lending Services"
+             *           }
+             *         ]
+             *       }
+             *     ]
+             */
+            organizations: components["schemas"]["CustomerOrganization"][];
+            /**
+             * @description Legal name
+             * @example Fintech Payment Processing
+             */
+            legalName: string;
+            address: components["schemas"]["Address"];
+            /**
+             * @description URL
+             * @example https://example.com/
+             */
+            url?: string;
+            /**
+             * @description Customer's primary domain name
+             * @example example.com
+             */
+            domain?: string;
+            /**
+             * @description Label
+             * @example Example customer
+             */
+            label?: string;
+            /**
+             * @description External services which are linked to this customer
+             * @example [
+             *       {
+             *         "service": "Xero",
+             *         "id": "2aaff66f-ef30-4599-b192-c168fd4cd226",
+             *         "lastSynced": "2024-03-28T16:47:00Z",
+             *         "isPending": false
+             *       },
+             *       {
+             *         "service": "Stripe",
+             *         "id": "cus_OCtCxqQDgu1uX9",
+             *         "lastSynced": "2024-03-28T16:47:00Z",
+             *         "isPending": false
+             *       }
+             *     ]
+             */
+            integrationIds: components["schemas"]["IntegrationId"][];
+            /**
+             * @description Time at which the customer was archived, in ISO 8601 format
+             * @example 2025-08-28T12:00:00Z
+             */
+            archivedAt?: string;
+            /** @description Tax status applicable to customer. Can be one of TAXED, TAX_EXEMPT or REVERSE_CHARGED. The default is TAXED. */
+            taxStatus: components["schemas"]["TaxStatus"];
+            /**
+             * @description Contacts for this customer
+             * @example [
+             *       {
+             *         "id": "9a1e38a9-4dc9-776f-f974-4e7ee9f4d6cc",
+             *         "name": "John Smith",
+             *         "email": "john.smith@example.com",
+             *         "billingPreference": "NONE",
+             *         "createdAt": "2022-06-28T16:47:00Z",
+             *         "updatedAt": "2022-06-28T16:47:00Z",
+             *         "archivedAt": "2023-06-28T16:47:00Z"
+             *       }
+             *     ]
+             */
+            contacts: components["schemas"]["Contact"][];
+            /**
+             * @description Customer status:
+             *     - DRAFT means the customer has been extracted from a contract and has not yet been approved. It cannot be used while it is in DRAFT.
+             *     - ACTIVE is the default state when a customer is created via API or dashboard.
+             */
+            status: components["schemas"]["CustomerStatus"];
+        };
     };
     responses: never;
-    parameters: never;
+    parameters: {
+        /** @description Required (and checked) only when the server runs with ADMIN_TOKEN. */
+        AdminToken: string;
+    };
     requestBodies: never;
     headers: never;
     pathItems: never;
@@ -84,6 +566,212 @@ export interface operations {
                         status: "ok";
                     };
                 };
+            };
+        };
+    };
+    postAdminReset: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Required (and checked) only when the server runs with ADMIN_TOKEN. */
+                "X-Admin-Token"?: components["parameters"]["AdminToken"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": {
+                    /**
+                     * @description What the partitions hold afterwards; default follows --fixtures.
+                     * @enum {string}
+                     */
+                    to?: "fixtures" | "empty";
+                };
+            };
+        };
+        responses: {
+            /** @description Reset done */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description The partition reset, or "all". */
+                        reset: string;
+                        /** @enum {string} */
+                        to: "fixtures" | "empty";
+                    };
+                };
+            };
+        };
+    };
+    postAdminSeed: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Required (and checked) only when the server runs with ADMIN_TOKEN. */
+                "X-Admin-Token"?: components["parameters"]["AdminToken"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @default 10 */
+                    count?: number;
+                    /** @default 1 */
+                    seed?: number;
+                    /**
+                     * @description Give about a third of the customers 1 to 3 children each.
+                     * @default false
+                     */
+                    withChildren?: boolean;
+                };
+            };
+        };
+        responses: {
+            /** @description The customers made, parents before their children */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["Customer"][];
+                    };
+                };
+            };
+        };
+    };
+    getAdminRequests: {
+        parameters: {
+            query?: {
+                /** @description Only requests whose path (without /api) starts with this. */
+                path?: string;
+                method?: string;
+                status?: number;
+                /** @description Only this client id's requests (ignored when credentials name one). */
+                partition?: string;
+                limit?: number;
+            };
+            header?: {
+                /** @description Required (and checked) only when the server runs with ADMIN_TOKEN. */
+                "X-Admin-Token"?: components["parameters"]["AdminToken"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Journal entries */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["JournalEntry"][];
+                        size: number;
+                        capacity: number;
+                    };
+                };
+            };
+        };
+    };
+    deleteAdminRequests: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Required (and checked) only when the server runs with ADMIN_TOKEN. */
+                "X-Admin-Token"?: components["parameters"]["AdminToken"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Cleared */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    getAdminFaults: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Required (and checked) only when the server runs with ADMIN_TOKEN. */
+                "X-Admin-Token"?: components["parameters"]["AdminToken"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Rules, oldest first */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["FaultRule"][];
+                    };
+                };
+            };
+        };
+    };
+    postAdminFaults: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Required (and checked) only when the server runs with ADMIN_TOKEN. */
+                "X-Admin-Token"?: components["parameters"]["AdminToken"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["FaultRuleRequest"];
+            };
+        };
+        responses: {
+            /** @description The rule as stored */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FaultRule"];
+                };
+            };
+        };
+    };
+    deleteAdminFaults: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Required (and checked) only when the server runs with ADMIN_TOKEN. */
+                "X-Admin-Token"?: components["parameters"]["AdminToken"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Removed */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
         };
     };

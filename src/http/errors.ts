@@ -22,6 +22,8 @@ export const MESSAGES = {
   notFound: 'No such resource',
   noRoute: 'No such operation in the Customers API',
   methodNotAllowed: 'Method not allowed on this path',
+  adminToken: 'The admin API needs the X-Admin-Token header with the server\'s ADMIN_TOKEN.',
+  seedNeedsPartition: 'Seeding needs Sequence credentials (Authorization: Basic ...) naming the partition to seed.',
   internal: 'Internal server error',
   responseInvalid: 'sequence-mock produced a response that does not conform to openapi.yaml (a bug in the fake)',
 } as const;

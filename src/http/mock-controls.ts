@@ -1,9 +1,11 @@
 // Error modes switched on per request, with Prism's Prefer vocabulary so tests written against
 // Prism carry over: `Prefer: code=503` answers that status (changing nothing), `Prefer: delay=250`
-// holds the response back. Runs after spec validation and before any domain work.
+// holds the response back. Without a Prefer code or delay, the sticky fault rules (faults.ts) are
+// asked. Runs after spec validation and before any domain work.
 import type { RequestHandler } from 'express';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ApiError } from './errors.js';
+import type { FaultRules } from './faults.js';
 
 /** The statuses a client can ask for: the ones a Sequence client has to handle. */
 export const PREFER_CODES = [400, 401, 404, 409, 429, 500, 503] as const;
@@ -65,16 +67,27 @@ const FORCED: Record<Preferences['code'] & number, { message: string; headers?: 
   503: { message: 'Service temporarily unavailable', headers: { 'Retry-After': '1' } },
 };
 
-export function forcedError(code: keyof typeof FORCED): ApiError {
+/** @param rule the fault rule that forced it; a Prefer header otherwise. */
+export function forcedError(code: keyof typeof FORCED, rule?: string): ApiError {
   const { message, headers } = FORCED[code];
-  const full = `${message} (forced by Prefer: code=${code})`;
-  return new ApiError(code, full, [{ path: '/headers/prefer', message: `code=${code} forced this response` }], headers);
+  const full = `${message} (forced by ${rule === undefined ? `Prefer: code=${code}` : `fault rule ${rule}`})`;
+  const error = rule === undefined
+    ? { path: '/headers/prefer', message: `code=${code} forced this response` }
+    : { path: '/', message: `fault rule ${rule} forced this response` };
+  return new ApiError(code, full, [error], headers);
 }
 
-export const mockControls: RequestHandler = async (req, _res, next) => {
-  const header = req.headers.prefer;
-  const { code, delay } = parsePrefer(Array.isArray(header) ? header.join(", ") : header);
-  if (delay) await sleep(delay);
-  if (code !== undefined) throw forcedError(code);
-  next();
-};
+export function mockControls(faults: FaultRules): RequestHandler {
+  return async (req, res, next) => {
+    const header = req.headers.prefer;
+    const preferred = parsePrefer(Array.isArray(header) ? header.join(', ') : header);
+    // A Prefer code or delay wins over every rule: the rules are not even asked.
+    const fromPrefer = preferred.code !== undefined || preferred.delay !== undefined;
+    const rule = fromPrefer ? undefined : faults.take({ method: req.method, path: req.originalUrl, partition: res.locals.clientId });
+    const code = fromPrefer ? preferred.code : (rule?.respond.code as Preferences['code']);
+    const delay = fromPrefer ? preferred.delay : rule?.respond.delay;
+    if (delay) await sleep(delay);
+    if (code !== undefined) throw forcedError(code, rule?.id);
+    next();
+  };
+}

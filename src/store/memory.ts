@@ -186,18 +186,48 @@ export class MemoryPartition implements Partition {
   }
 }
 
-export class MemoryStore implements Store {
-  private readonly partitions = new Map<string, MemoryPartition>();
+export interface MemoryStoreOptions {
+  /** What every new partition starts with (the fixtures), or nothing. */
+  initial?: PartitionSnapshot;
+  /**
+   * The most partitions kept; past it the least recently used one is dropped, so a long-running
+   * fake called with ever-new client ids (a test per random id) does not grow without limit.
+   */
+  maxPartitions?: number;
+}
 
-  /** @param initial what every new partition starts with (the fixtures), or nothing. */
-  constructor(private readonly initial?: PartitionSnapshot) {}
+export const DEFAULT_MAX_PARTITIONS = 1000;
+
+export class MemoryStore implements Store {
+  /** Map order is recency order: a partition is moved to the end each time it is used. */
+  private readonly partitions = new Map<string, MemoryPartition>();
+  private readonly initial: PartitionSnapshot | undefined;
+  readonly maxPartitions: number;
+
+  constructor(options: MemoryStoreOptions | PartitionSnapshot = {}) {
+    const opts: MemoryStoreOptions = 'customers' in options ? { initial: options } : options;
+    this.initial = opts.initial;
+    this.maxPartitions = opts.maxPartitions ?? DEFAULT_MAX_PARTITIONS;
+  }
 
   partition(clientId: string): Partition {
     let partition = this.partitions.get(clientId);
-    if (!partition) {
+    if (partition) {
+      this.partitions.delete(clientId);
+    } else {
       partition = new MemoryPartition(this.initial);
-      this.partitions.set(clientId, partition);
+      if (this.partitions.size >= this.maxPartitions) this.partitions.delete(this.partitions.keys().next().value!);
     }
+    this.partitions.set(clientId, partition);
     return partition;
+  }
+
+  reset(clientId: string | undefined, data: PartitionSnapshot | undefined): void {
+    const ids = clientId === undefined ? [...this.partitions.keys()] : [clientId];
+    for (const id of ids) this.partitions.set(id, new MemoryPartition(data));
+  }
+
+  get size(): number {
+    return this.partitions.size;
   }
 }

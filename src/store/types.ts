@@ -87,4 +87,6 @@ export interface Partition {
 export interface Store {
   /** The partition of a client id, made (with the initial data) on first use. */
   partition(clientId: string): Partition;
+  /** Replaces one partition (or every existing one) with a fresh one holding `data`, or nothing. */
+  reset(clientId: string | undefined, data: PartitionSnapshot | undefined): void;
 }

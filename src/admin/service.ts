@@ -1,0 +1,58 @@
+// The admin operations, apart from HTTP: the admin routes and the in-process API (start()) both
+// call these, so a test gets the same behaviour whichever it uses.
+import { FaultRules, type FaultRule, type FaultRuleRequest } from '../http/faults.js';
+import { seedCustomers, type SeedOptions } from '../fixtures/seed.js';
+import type { CustomerRecord, PartitionSnapshot, Store } from '../store/types.js';
+import { Journal, type JournalEntry, type JournalFilter } from './journal.js';
+
+export type ResetTarget = 'fixtures' | 'empty';
+
+export interface AdminDeps {
+  store: Store;
+  journal: Journal;
+  faults: FaultRules;
+  /** The fixtures a reset to 'fixtures' restores; undefined when the server runs without them. */
+  fixtures: PartitionSnapshot | undefined;
+}
+
+export class Admin {
+  constructor(private readonly deps: AdminDeps) {}
+
+  get journal(): Journal {
+    return this.deps.journal;
+  }
+
+  get faults(): FaultRules {
+    return this.deps.faults;
+  }
+
+  /** One partition, or every partition when none is named. */
+  reset(partition?: string, to: ResetTarget = this.deps.fixtures ? 'fixtures' : 'empty'): { reset: string; to: ResetTarget } {
+    this.deps.store.reset(partition, to === 'fixtures' ? this.deps.fixtures : undefined);
+    return { reset: partition ?? 'all', to };
+  }
+
+  seed(partition: string, options: Partial<SeedOptions> = {}): Promise<CustomerRecord[]> {
+    return seedCustomers(this.deps.store.partition(partition), { count: 10, seed: 1, withChildren: false, ...options });
+  }
+
+  requests(filter: JournalFilter = {}): JournalEntry[] {
+    return this.deps.journal.list(filter);
+  }
+
+  clearRequests(partition?: string): void {
+    this.deps.journal.clear(partition);
+  }
+
+  addFault(rule: FaultRuleRequest, partition?: string): FaultRule {
+    return this.deps.faults.add(rule, partition);
+  }
+
+  listFaults(partition?: string): FaultRule[] {
+    return this.deps.faults.list(partition);
+  }
+
+  clearFaults(partition?: string): void {
+    this.deps.faults.clear(partition);
+  }
+}
