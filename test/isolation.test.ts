@@ -1,0 +1,49 @@
+// Partitions as a guarantee parallel test files can build on.
+import { describe, expect, it } from '@jest/globals';
+import request from 'supertest';
+import { MemoryStore } from '../src/store/memory.js';
+import { loadFixtures } from '../src/fixtures/documented.js';
+import { basic, makeApp, minimalRequest } from './helpers.js';
+
+describe('per-credential isolation', () => {
+  it('two clients interleaving creates, reads, lists, seeds, journal and faults never see each other', async () => {
+    const { app } = makeApp({ fixtures: false });
+    const clients = [basic(`iso-${Math.random()}`), basic(`iso-${Math.random()}`)];
+    const created: string[][] = [[], []];
+    await Promise.all(
+      clients.map(async (auth, n) => {
+        for (let i = 0; i < 20; i += 1) {
+          const res = await request(app).post('/customers').set('Authorization', auth).send(minimalRequest({ legalName: `client${n}-${i}` }));
+          created[n]!.push(res.body.id);
+          const other = created[1 - n]![0];
+          if (other) expect((await request(app).get(`/customers/${other}`).set('Authorization', auth)).status).toBe(404);
+        }
+        await request(app).post('/__admin/seed').set('Authorization', auth).send({ count: 5, seed: n + 1 }).expect(201);
+      }),
+    );
+    for (const [n, auth] of clients.entries()) {
+      const list = await request(app).get('/customers').set('Authorization', auth).query({ limit: 100 });
+      expect(list.body.pagination.totalResultSize).toBe(25);
+      const names = list.body.items.map((c: { legalName: string }) => c.legalName).filter((name: string) => name.startsWith('client'));
+      expect(names.every((name: string) => name.startsWith(`client${n}-`))).toBe(true);
+      const journal = await request(app).get('/__admin/requests').set('Authorization', auth).query({ limit: 10000 });
+      expect(new Set(journal.body.items.map((e: { partition: string }) => e.partition))).toEqual(new Set([journal.body.items[0].partition]));
+    }
+  });
+});
+
+describe('partition bound', () => {
+  it('keeps at most maxPartitions; the least recently used goes, and comes back as new', () => {
+    const store = new MemoryStore({ initial: loadFixtures(), maxPartitions: 3 });
+    const ids = ['a', 'b', 'c'];
+    for (const id of ids) store.partition(id).putCustomer({ ...loadFixtures().customers[0]!, id: `only-${id}` });
+    store.partition('a'); // a is now the most recently used
+    store.partition('d'); // evicts b
+    expect(store.size).toBe(3);
+    expect(store.partition('a').getCustomer('only-a')).toBeDefined();
+    expect(store.partition('c').getCustomer('only-c')).toBeDefined();
+    const b = store.partition('b'); // back, fresh: fixtures only
+    expect(b.getCustomer('only-b')).toBeUndefined();
+    expect(b.getCustomer('50af5191-05a3-42a5-802a-6b59091157af')).toBeDefined();
+  });
+});
