@@ -102,10 +102,25 @@ describe('sequence-mock CLI', () => {
     [['--port', 'eighty'], '--port must be a port number'],
     [['--log-level', 'loud'], '--log-level must be one of'],
     [['--frobnicate'], "Unknown option '--frobnicate'"],
+    [['--seed', 'many'], '--seed must be COUNT or COUNT:SEED'],
+    [['--max-partitions', '0'], '--max-partitions must be a whole number from 1'],
+    [['--journal-size=-1'], '--journal-size must be a whole number'],
   ])('exits 2 with a clear message for %p', async (args, message) => {
     const { code, out } = await runCli(args);
     expect(code).toBe(2);
     expect(out).toContain(message);
+  });
+
+  it('--seed 5:2 gives every new partition the same 5 faker customers', async () => {
+    const { child, url } = await startCli(['--seed', '5:2', '--no-fixtures', '--log-level', 'silent']);
+    const lists = await Promise.all(['p', 'q'].map(async (id) => {
+      const res = await fetch(`${url}/customers`, { headers: { Authorization: `Basic ${Buffer.from(`${id}:s`).toString('base64')}` } });
+      return res.json();
+    }));
+    expect((lists[0] as { items: unknown[] }).items).toHaveLength(5);
+    expect(lists[1]).toEqual(lists[0]);
+    child.kill('SIGTERM');
+    await once(child, 'exit');
   });
 
   it('exits 2 for a bad environment value', async () => {
