@@ -137,7 +137,7 @@ export interface components {
              * @description The chance a matching request is answered by the rule.
              * @default 1
              */
-            probability: number;
+            probability?: number;
             /** @description Seeds the rule's random draws, so a probability replays the same way. */
             seed?: number;
         };
