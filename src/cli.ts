@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { ConfigError, configFromEnv, parseCount, parseLogLevel, parsePort, parseSeed, type Config } from './config.js';
 import { start } from './server.js';
+import { DataFileError } from './store/snapshot.js';
 
 const HELP = `Usage: sequence-mock [options]
 
@@ -16,6 +17,7 @@ Options (each mirrors an environment variable; flags win):
   --fixtures            load the documented example customers into each partition (FIXTURES, default)
   --no-fixtures         start every partition empty (FIXTURES=false)
   --strict              validate every response against openapi.yaml (STRICT=true)
+  --data <file>         keep state in this JSON file across restarts (DATA_FILE; default: memory)
   --seed <n[:seed]>     add n faker customers to each new partition, from seed (SEED, default 1)
   --journal-size <n>    requests the journal keeps (JOURNAL_SIZE, default 1000)
   --max-partitions <n>  partitions kept; the least recently used goes (MAX_PARTITIONS, default 1000)
@@ -39,6 +41,7 @@ function parseFlags(argv: string[], env: Config): Config {
       fixtures: { type: 'boolean' },
       strict: { type: 'boolean' },
       seed: { type: 'string' },
+      data: { type: 'string' },
       'journal-size': { type: 'string' },
       'max-partitions': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
@@ -62,6 +65,7 @@ function parseFlags(argv: string[], env: Config): Config {
     ...(values.fixtures !== undefined && { fixtures: values.fixtures }),
     ...(values.strict !== undefined && { strict: values.strict }),
     ...(values.seed !== undefined && { seed: parseSeed(values.seed, '--seed') }),
+    ...(values.data !== undefined && { dataFile: values.data }),
     ...(values['journal-size'] !== undefined && { journalSize: parseCount(values['journal-size'], '--journal-size') }),
     ...(values['max-partitions'] !== undefined && { maxPartitions: parseCount(values['max-partitions'], '--max-partitions', 1) }),
   };
@@ -79,7 +83,16 @@ async function main(): Promise<void> {
     process.stderr.write(`sequence-mock: ${message}\nTry 'sequence-mock --help'.\n`);
     process.exit(2);
   }
-  const server = await start(config);
+  let server;
+  try {
+    server = await start(config);
+  } catch (err) {
+    if (err instanceof DataFileError) {
+      process.stderr.write(`sequence-mock: cannot use data file ${config.dataFile}: ${err.message}\n`);
+      process.exit(1);
+    }
+    throw err;
+  }
   process.stdout.write(`sequence-mock listening on ${server.url} (Sequence base URL: ${server.url}/api)\n`);
   let stopping = false;
   const stop = (signal: string) => {

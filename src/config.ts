@@ -19,6 +19,8 @@ export interface Config {
   readonly maxPartitions: number;
   /** Faker customers generated into every new partition, after the fixtures. */
   readonly seed: { count: number; seed: number } | undefined;
+  /** Persist state in this lowdb JSON file (plus its journal); in memory when undefined. */
+  readonly dataFile: string | undefined;
 }
 
 export const DEFAULTS: Config = Object.freeze({
@@ -32,6 +34,7 @@ export const DEFAULTS: Config = Object.freeze({
   journalSize: 1000,
   maxPartitions: 1000,
   seed: undefined,
+  dataFile: undefined,
 });
 
 const LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -99,5 +102,6 @@ export function configFromEnv(env: NodeJS.ProcessEnv, base: Config = DEFAULTS): 
   if (env.JOURNAL_SIZE) c.journalSize = parseCount(env.JOURNAL_SIZE, 'JOURNAL_SIZE');
   if (env.MAX_PARTITIONS) c.maxPartitions = parseCount(env.MAX_PARTITIONS, 'MAX_PARTITIONS', 1);
   if (env.SEED) c.seed = parseSeed(env.SEED, 'SEED');
+  if (env.DATA_FILE) c.dataFile = env.DATA_FILE;
   return Object.freeze(c);
 }

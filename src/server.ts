@@ -14,6 +14,7 @@ import { seedCustomers, type SeedOptions } from './fixtures/seed.js';
 import { FaultRules } from './http/faults.js';
 import { createLogger, WARM_UP_HEADER } from './logger.js';
 import { loadSpec } from './spec.js';
+import { DurableStore } from './store/durable.js';
 import { MemoryPartition, MemoryStore } from './store/memory.js';
 import type { PartitionSnapshot, Store } from './store/types.js';
 
@@ -33,7 +34,10 @@ export async function createServer(options: ServerOptions = {}): Promise<MockSer
   const config: Config = Object.freeze({ ...DEFAULTS, ...withoutUndefined(options) });
   const logger = options.logger ?? createLogger(config.logLevel);
   const initial = await initialData(config);
-  const store = new MemoryStore({ ...(initial && { initial }), maxPartitions: config.maxPartitions });
+  // Durable partitions are never evicted: they hold what the user asked to keep.
+  const store = config.dataFile
+    ? await DurableStore.open(config.dataFile, { initial })
+    : new MemoryStore({ ...(initial && { initial }), maxPartitions: config.maxPartitions });
   const admin = new Admin({ store, journal: new Journal(config.journalSize), faults: new FaultRules(), fixtures: initial });
   const app = createApp({ config, store, admin, logger, spec: loadSpec() });
   return { app, store, admin, config };
@@ -56,7 +60,7 @@ export interface RunningServer extends MockServer {
   /** Base URL without /api, e.g. http://127.0.0.1:4010 */
   readonly url: string;
   readonly port: number;
-  /** Stops accepting, lets in-flight requests finish, then resolves. */
+  /** Stops accepting, lets in-flight requests finish, flushes the store, then resolves. */
   close(): Promise<void>;
   /** Empties one partition (or all) back to the fixtures, or to nothing. */
   reset(partition?: string, to?: ResetTarget): void;
@@ -70,10 +74,15 @@ export async function start(options: ServerOptions = {}): Promise<RunningServer>
   const mock = await createServer(options);
   const { config, app, store, admin } = mock;
   const server = createHttpServer(app);
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(config.port, config.host, () => resolve());
-  });
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(config.port, config.host, () => resolve());
+    });
+  } catch (err) {
+    await store.close();
+    throw err;
+  }
   const { port } = server.address() as AddressInfo;
   const host = config.host.includes(':') ? `[${config.host}]` : config.host;
   const url = `http://${host === '0.0.0.0' || host === '[::]' ? '127.0.0.1' : host}:${port}`;
@@ -84,7 +93,10 @@ export async function start(options: ServerOptions = {}): Promise<RunningServer>
     ...mock,
     url,
     port,
-    close: () => closeServer(server),
+    close: async () => {
+      await closeServer(server);
+      await store.close();
+    },
     reset: (partition, to) => void admin.reset(partition, to),
     requests: (filter) => admin.requests(filter),
     seed: async (partition, seedOptions) => {

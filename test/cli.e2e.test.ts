@@ -1,51 +1,11 @@
 // The built CLI as a user runs it: a real process on a free port, driven over HTTP.
 // Needs `npm run build` first (npm test does it).
-import { afterAll, describe, expect, it } from '@jest/globals';
-import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { describe, expect, it } from '@jest/globals';
 import { once } from 'node:events';
-import { fileURLToPath } from 'node:url';
 import { vendorExample } from './helpers.js';
+import { runCli, startCli } from './process.js';
 
-const CLI = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
 const AUTH = `Basic ${Buffer.from('e2e-client:e2e-very-secret').toString('base64')}`;
-
-interface Started {
-  child: ChildProcessWithoutNullStreams;
-  url: string;
-  output: () => string;
-}
-
-const running: ChildProcessWithoutNullStreams[] = [];
-afterAll(() => running.forEach((child) => child.kill('SIGKILL')));
-
-async function startCli(args: string[], env: Record<string, string> = {}): Promise<Started> {
-  const child = spawn(process.execPath, [CLI, '--port', '0', ...args], { env: { ...process.env, ...env } });
-  running.push(child);
-  let out = '';
-  child.stdout.on('data', (chunk) => (out += chunk));
-  child.stderr.on('data', (chunk) => (out += chunk));
-  const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no start-up line in: ${out}`)), 10_000);
-    child.stdout.on('data', () => {
-      const match = /listening on (http:\/\/\S+) /.exec(out);
-      if (match) {
-        clearTimeout(timer);
-        resolve(match[1]!);
-      }
-    });
-    child.once('exit', (code) => reject(new Error(`exited ${code}: ${out}`)));
-  });
-  return { child, url, output: () => out };
-}
-
-async function runCli(args: string[], env: Record<string, string> = {}) {
-  const child = spawn(process.execPath, [CLI, ...args], { env: { ...process.env, ...env } });
-  let out = '';
-  child.stdout.on('data', (chunk) => (out += chunk));
-  child.stderr.on('data', (chunk) => (out += chunk));
-  const [code] = await once(child, 'exit');
-  return { code, out };
-}
 
 describe('sequence-mock CLI', () => {
   it('serves the vendor example, health, and stops cleanly on SIGTERM; credentials never reach the log', async () => {

@@ -47,9 +47,11 @@ export function adminRoutes(admin: Admin, store: Store, options: AdminRouteOptio
     return clientId;
   };
 
-  router.post('/reset', (req: Request, res: Response) => {
+  router.post('/reset', async (req: Request, res: Response) => {
     const to = (req.body as { to?: ResetTarget } | undefined)?.to;
-    res.json(admin.reset(partitionOf(req), to));
+    const result = admin.reset(partitionOf(req), to);
+    await store.commit();
+    res.json(result);
   });
 
   router.post('/seed', async (req: Request, res: Response) => {
@@ -59,6 +61,7 @@ export function adminRoutes(admin: Admin, store: Store, options: AdminRouteOptio
     }
     const made = await admin.seed(partition, req.body as { count?: number; seed?: number; withChildren?: boolean });
     const view = store.partition(partition);
+    await store.commit();
     res.status(201).json({ items: made.map((customer) => presentCustomer(view.getCustomer(customer.id)!, view)) });
   });
 

@@ -37,6 +37,11 @@ function listParams(query: Request['query']): ListParams {
 export function customerRoutes(store: Store, deps: service.ServiceDeps = defaultServiceDeps): Router {
   const router = Router();
   const partitionOf = (res: Response): Partition => store.partition(res.locals.clientId);
+  /** A change is acknowledged only once the store has made it durable (a no-op in memory). */
+  const sendCommitted = async (res: Response, status: number, body: unknown) => {
+    await store.commit();
+    res.status(status).json(body);
+  };
   type Params = Record<string, string>;
 
   router.get('/customers', function getCustomers(req: Request, res: Response) {
@@ -45,10 +50,10 @@ export function customerRoutes(store: Store, deps: service.ServiceDeps = default
     res.json(presentPage(page, partition));
   });
 
-  router.post('/customers', function postCustomers(req: Request, res: Response) {
+  router.post('/customers', async function postCustomers(req: Request, res: Response) {
     const partition = partitionOf(res);
     const customer = service.createCustomer(partition, req.body as CustomerRequest, deps);
-    res.status(201).json(presentCustomer(customer, partition));
+    await sendCommitted(res, 201, presentCustomer(customer, partition));
   });
 
   router.get('/customers/by-alias/:alias', function getCustomersByAliasByAlias(req: Request<Params>, res: Response) {
@@ -66,18 +71,18 @@ export function customerRoutes(store: Store, deps: service.ServiceDeps = default
     res.json(presentCustomer(customer, partition));
   });
 
-  router.put('/customers/:id', function putCustomersById(req: Request<Params>, res: Response) {
+  router.put('/customers/:id', async function putCustomersById(req: Request<Params>, res: Response) {
     const partition = partitionOf(res);
     const id = req.params.id!;
     const customer = found(service.updateCustomer(partition, id, req.body as CustomerRequest, deps), () => notFound('customer', '/path/id', id));
-    res.json(presentCustomer(customer, partition));
+    await sendCommitted(res, 200, presentCustomer(customer, partition));
   });
 
-  router.post('/customers/:id/archive', function postCustomersByIdArchive(req: Request<Params>, res: Response) {
+  router.post('/customers/:id/archive', async function postCustomersByIdArchive(req: Request<Params>, res: Response) {
     const partition = partitionOf(res);
     const id = req.params.id!;
     const customer = found(service.archiveCustomer(partition, id, deps), () => notFound('customer', '/path/id', id));
-    res.json(presentCustomer(customer, partition));
+    await sendCommitted(res, 200, presentCustomer(customer, partition));
   });
 
   router.get('/customers/:id/aliases', function getCustomersByIdAliases(req: Request<Params>, res: Response) {
@@ -93,26 +98,26 @@ export function customerRoutes(store: Store, deps: service.ServiceDeps = default
     res.json({ items });
   });
 
-  router.post('/customers/:customer/contacts', function postCustomersByCustomerContacts(req: Request<Params>, res: Response) {
+  router.post('/customers/:customer/contacts', async function postCustomersByCustomerContacts(req: Request<Params>, res: Response) {
     const id = req.params.customer!;
     const contact = found(service.createContact(partitionOf(res), id, req.body as ContactRequest, deps), () => notFound('customer', '/path/customer', id));
-    res.status(201).json(contact);
+    await sendCommitted(res, 201, contact);
   });
 
-  router.put('/customers/:customer/contacts/:id', function putCustomersByCustomerContactsById(req: Request<Params>, res: Response) {
+  router.put('/customers/:customer/contacts/:id', async function putCustomersByCustomerContactsById(req: Request<Params>, res: Response) {
     const { customer, id } = req.params as { customer: string; id: string };
     const partition = partitionOf(res);
     found(service.getCustomer(partition, customer), () => notFound('customer', '/path/customer', customer));
     const contact = found(service.updateContact(partition, customer, id, req.body as ContactRequest, deps), () => notFound('contact', '/path/id', id));
-    res.json(contact);
+    await sendCommitted(res, 200, contact);
   });
 
-  router.post('/customers/:customer/contacts/:id/archive', function postCustomersByCustomerContactsByIdArchive(req: Request<Params>, res: Response) {
+  router.post('/customers/:customer/contacts/:id/archive', async function postCustomersByCustomerContactsByIdArchive(req: Request<Params>, res: Response) {
     const { customer, id } = req.params as { customer: string; id: string };
     const partition = partitionOf(res);
     found(service.getCustomer(partition, customer), () => notFound('customer', '/path/customer', customer));
     const contact = found(service.archiveContact(partition, customer, id, deps), () => notFound('contact', '/path/id', id));
-    res.json(contact);
+    await sendCommitted(res, 200, contact);
   });
 
   return router;

@@ -230,4 +230,13 @@ export class MemoryStore implements Store {
   get size(): number {
     return this.partitions.size;
   }
+
+  /** Memory has nothing to flush. */
+  commit(): Promise<void> {
+    return Promise.resolve();
+  }
+
+  close(): Promise<void> {
+    return Promise.resolve();
+  }
 }

@@ -89,4 +89,8 @@ export interface Store {
   partition(clientId: string): Partition;
   /** Replaces one partition (or every existing one) with a fresh one holding `data`, or nothing. */
   reset(clientId: string | undefined, data: PartitionSnapshot | undefined): void;
+  /** Resolves once every change made so far is durable; a 2xx is sent only after it. */
+  commit(): Promise<void>;
+  /** Flushes and lets go of any files. */
+  close(): Promise<void>;
 }
