@@ -131,8 +131,14 @@ async function warmUp(url: string): Promise<void> {
 
 function closeServer(server: Server): Promise<void> {
   return new Promise((resolve, reject) => {
-    server.close((err) => (err ? reject(err) : resolve()));
-    // Idle keep-alive sockets would hold close() open until they time out.
+    // A keep-alive socket busy now goes idle once its response is sent, and would then hold
+    // close() open until keepAliveTimeout (5 s): close idle ones as they appear.
+    const sweep = setInterval(() => server.closeIdleConnections(), 25);
+    server.close((err) => {
+      clearInterval(sweep);
+      if (err) reject(err);
+      else resolve();
+    });
     server.closeIdleConnections();
   });
 }
