@@ -174,7 +174,7 @@ describe('/__admin/faults', () => {
     expect(failures).toBeLessThan(40);
     expect(first.filter((s) => s !== 500).every((s) => s === 404)).toBe(true);
     expect(await run()).toEqual(first);
-  });
+  }, 30_000); // 800 requests in sequence: slow on a busy 2-core CI machine, not a timing check
 
   it('matches by path pattern and partition; credentials scope the rule to the caller', async () => {
     const { app } = makeApp();
