@@ -11,7 +11,8 @@
 // (the vendor page's request example) and GET /customers/{id}. Every round starts each server
 // afresh, servers interleaved in a rotating order; the table shows medians over the rounds.
 // POSTs spread over 500 client ids (as a CI fleet of test files would): the vendor example names a
-// parent, and one partition taking every POST would grow one organization without bound.
+// parent, and one partition taking every POST would grow one organization without bound. Each POST
+// carries its own alias (the example's alias is replaced by a counter), as aliases are unique.
 // Also: cold start (spawn to first 201, median of 5), RSS idle and after the run, and sequence-mock's
 // memory per stored customer at 100k. Bounded: about 4 minutes.
 import autocannon from 'autocannon';
@@ -21,7 +22,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parse } from 'yaml';
+import { CORE_SCHEMA, load } from 'js-yaml';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
@@ -31,8 +32,10 @@ const PRISM_VERSION = '5.14.2';
 const prismDir = path.join(root, 'bench', '.prism');
 const prismBin = path.join(prismDir, 'node_modules', '.bin', 'prism');
 
-const spec = parse(readFileSync(path.join(root, 'openapi.yaml'), 'utf8'));
+const spec = load(readFileSync(path.join(root, 'openapi.yaml'), 'utf8'), { schema: CORE_SCHEMA });
 const example = JSON.stringify(spec.paths['/customers'].post.requestBody.content['application/json'].examples.CreateOrUpdateCustomerRequest.value);
+// An alias belongs to one customer per account: each POST gets its own, or all but the first are 400s.
+const EXAMPLE_ALIAS = JSON.parse(example).customerAliases[0];
 const basic = (id) => `Basic ${Buffer.from(`${id}:bench-secret`).toString('base64')}`;
 const CLIENTS = Array.from({ length: 500 }, (_, i) => basic(`bench-${i}`));
 
@@ -108,7 +111,12 @@ function load(url, { method, path: urlPath, duration, rotate, auth }) {
         path: urlPath,
         headers: { authorization: auth ?? CLIENTS[0], 'content-type': 'application/json' },
         ...(method === 'POST' && { body: example }),
-        ...(rotate && { setupRequest: (req) => ({ ...req, headers: { ...req.headers, authorization: CLIENTS[(n += 1) % CLIENTS.length] } }) }),
+        ...(rotate && {
+          setupRequest: (req) => {
+            n += 1;
+            return { ...req, headers: { ...req.headers, authorization: CLIENTS[n % CLIENTS.length] }, body: example.replace(EXAMPLE_ALIAS, `bench-alias-${n}`) };
+          },
+        }),
       },
     ],
   });

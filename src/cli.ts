@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { ConfigError, configFromEnv, parseCount, parseLogLevel, parsePort, parseSeed, type Config } from './config.js';
 import { start } from './server.js';
-import { DataFileError } from './store/snapshot.js';
+import { DataFileError } from './store/data-file-error.js';
 
 const HELP = `Usage: sequence-mock [options]
 

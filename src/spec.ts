@@ -1,7 +1,7 @@
 // The contract the fake enforces: Sequence's openapi.yaml, plus sequence-mock's own spec/mock.yaml,
 // merged in memory once at start-up. The files on disk stay as their authors wrote them.
 import { readFileSync } from 'node:fs';
-import { parse } from 'yaml';
+import { CORE_SCHEMA, load } from 'js-yaml';
 
 const root = new URL('../', import.meta.url);
 export const VENDOR_SPEC_PATH = new URL('openapi.yaml', root);
@@ -35,8 +35,13 @@ function localiseRefs(node: unknown): unknown {
   );
 }
 
+/**
+ * js-yaml, the YAML parser express-openapi-validator's own loader uses: 5x faster than `yaml` on
+ * openapi.yaml (measured: ~20 ms against ~100 ms of start-up). CORE_SCHEMA, so an unquoted date
+ * stays a string, as JSON Schema expects, instead of becoming a Date.
+ */
 function readYaml(url: URL): OpenApiDocument {
-  return parse(readFileSync(url, 'utf8')) as OpenApiDocument;
+  return load(readFileSync(url, 'utf8'), { schema: CORE_SCHEMA }) as OpenApiDocument;
 }
 
 /**

@@ -2,7 +2,38 @@
 // type, path and method) against the merged document, and in strict mode every response too.
 import * as OpenApiValidator from 'express-openapi-validator';
 import type { RequestHandler } from 'express';
+import { createRequire } from 'node:module';
 import type { OpenApiDocument } from '../spec.js';
+
+/**
+ * express-openapi-validator 5.6.2 compiles every route's path-to-regexp matcher again on every
+ * request while it looks the route up (~10% of a POST's CPU, measured with --cpu-prof); upstream's
+ * fix is open (cdimascio/express-openapi-validator#1217, "perf: cache route matchers"). Until it
+ * ships, memoize pathToRegexp for the copy the validator loads: it is a pure function of its
+ * arguments, and the validator only reads the result. The cache holds one entry per route.
+ */
+const KEYED_OPTIONS = new Set(['sensitive', 'strict', 'end', 'trailing', 'delimiter']);
+function cacheRouteMatchers(): void {
+  const require = createRequire(import.meta.url);
+  const pathToRegexpModule = createRequire(require.resolve('express-openapi-validator'))('path-to-regexp') as {
+    pathToRegexp: (path: unknown, options?: object) => unknown;
+    __sequenceMockCached?: boolean;
+  };
+  if (pathToRegexpModule.__sequenceMockCached) return;
+  const compile = pathToRegexpModule.pathToRegexp;
+  const cache = new Map<string, unknown>();
+  pathToRegexpModule.pathToRegexp = (path, options) => {
+    if (typeof path !== 'string' || cache.size > 10_000) return compile(path, options);
+    const o = (options ?? {}) as Record<string, unknown>;
+    const key = `${path}\u0000${o.sensitive}\u0000${o.strict}\u0000${o.end}\u0000${o.trailing}\u0000${o.delimiter}`;
+    if (Object.keys(o).some((k) => !KEYED_OPTIONS.has(k))) return compile(path, options);
+    let compiled = cache.get(key);
+    if (compiled === undefined) cache.set(key, (compiled = compile(path, options)));
+    return compiled;
+  };
+  pathToRegexpModule.__sequenceMockCached = true;
+}
+cacheRouteMatchers();
 
 export interface ValidatorOptions {
   /** Validate our own responses; a non-conforming one becomes a 500 naming the bad field. */

@@ -2,6 +2,7 @@
 // ship as seed data; plus the journal entries that are replayed over it. Both are plain data here,
 // shared by start-up (durable.ts) and background compaction (compact-worker.ts).
 import { Ajv } from 'ajv';
+import { DataFileError } from './data-file-error.js';
 import type { CustomerRecord, OrganizationRecord, PartitionSnapshot } from './types.js';
 
 /** Bumped when the file's shape changes; a file from a newer version is refused, never rewritten. */
@@ -61,11 +62,9 @@ const FILE_SCHEMA = {
     },
   },
 };
-const ajv = new Ajv({ allErrors: false });
-const validateFile = ajv.compile(FILE_SCHEMA);
+let validateFile: ReturnType<Ajv['compile']> | undefined;
 
-/** Thrown for a data file the server must not start on; the message names the problem. */
-export class DataFileError extends Error {}
+export { DataFileError };
 
 /** Checks a parsed data file; throws DataFileError saying what is wrong and where. */
 export function checkSnapshot(data: unknown): SnapshotFile {
@@ -73,6 +72,7 @@ export function checkSnapshot(data: unknown): SnapshotFile {
   if (typeof version === 'number' && version > FORMAT_VERSION) {
     throw new DataFileError(`it is format version ${version}, from a newer sequence-mock (this one reads up to ${FORMAT_VERSION})`);
   }
+  validateFile ??= new Ajv({ allErrors: false }).compile(FILE_SCHEMA);
   if (!validateFile(data)) {
     const [error] = validateFile.errors ?? [];
     throw new DataFileError(`it is not a sequence-mock data file: ${error?.instancePath || '/'} ${error?.message ?? ''}`.trim());
