@@ -23,6 +23,10 @@ COPY --from=build /app/dist ./dist
 COPY package.json openapi.yaml ./
 COPY spec ./spec
 COPY data ./data
+# For DATA_FILE (e.g. -e DATA_FILE=/data/sequence.json -v sequence-data:/data): owned by `node`, so
+# the non-root server can write its data file, journal and lock there. Memory is still the default.
+RUN mkdir /data && chown node:node /data
+VOLUME /data
 USER node
 EXPOSE 4010
 # node's own fetch: the slim image has no curl.

@@ -22,7 +22,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { CORE_SCHEMA, load } from 'js-yaml';
+import { CORE_SCHEMA, load as loadYaml } from 'js-yaml';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
@@ -32,7 +32,7 @@ const PRISM_VERSION = '5.14.2';
 const prismDir = path.join(root, 'bench', '.prism');
 const prismBin = path.join(prismDir, 'node_modules', '.bin', 'prism');
 
-const spec = load(readFileSync(path.join(root, 'openapi.yaml'), 'utf8'), { schema: CORE_SCHEMA });
+const spec = loadYaml(readFileSync(path.join(root, 'openapi.yaml'), 'utf8'), { schema: CORE_SCHEMA });
 const example = JSON.stringify(spec.paths['/customers'].post.requestBody.content['application/json'].examples.CreateOrUpdateCustomerRequest.value);
 // An alias belongs to one customer per account: each POST gets its own, or all but the first are 400s.
 const EXAMPLE_ALIAS = JSON.parse(example).customerAliases[0];
@@ -99,8 +99,9 @@ function rssMb(pid) {
   return Number(/VmRSS:\s+(\d+)/.exec(status)[1]) / 1024;
 }
 
+// One counter for the whole run: warm-up and measured runs of one server must not reuse an alias.
+let n = 0;
 function load(url, { method, path: urlPath, duration, rotate, auth }) {
-  let n = 0;
   return autocannon({
     url,
     connections: CONNECTIONS,
