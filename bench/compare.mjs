@@ -14,7 +14,8 @@
 // parent, and one partition taking every POST would grow one organization without bound. Each POST
 // carries its own alias (the example's alias is replaced by a counter), as aliases are unique.
 // Also: cold start (spawn to first 201, median of 5), RSS idle and after the run, and sequence-mock's
-// memory per stored customer at 100k. Bounded: about 4 minutes.
+// memory per stored customer at 100k. Bounded: about 4 minutes (6 with BENCH_FLOOR=1, which adds
+// express + express-openapi-validator alone, and express alone, to show what the stack costs).
 import autocannon from 'autocannon';
 import { execFileSync, spawn } from 'node:child_process';
 import { once } from 'node:events';
@@ -43,6 +44,11 @@ const SERVERS = {
   'sequence-mock': (port) => [process.execPath, ['dist/cli.js', '--port', String(port)]],
   'prism -v silent': (port) => [prismBin, ['mock', 'openapi.yaml', '-p', String(port), '-h', '127.0.0.1', '-v', 'silent']],
   'node:http ceiling': (port) => [process.execPath, ['bench/ceiling.mjs', String(port)]],
+  // BENCH_FLOOR=1: what express and express-openapi-validator cost alone (bench/stack-floor.mjs).
+  ...(process.env.BENCH_FLOOR === '1' && {
+    'express + validator only': (port) => [process.execPath, ['bench/stack-floor.mjs', String(port)]],
+    'express only': (port) => [process.execPath, ['bench/stack-floor.mjs', String(port), '--no-validator']],
+  }),
 };
 
 function installPrism() {
@@ -205,7 +211,7 @@ const rows = names.map((name) => {
     errors: runs[name].reduce((sum, x) => sum + x.post.bad + x.get.bad, 0),
   };
 });
-const [mock, prism, ceiling] = rows;
+const [mock, prism, ceiling, ...floors] = rows;
 const f = (n, d = 0) => n.toFixed(d);
 const lines = [
   `${ROUNDS} rounds, ${CONNECTIONS} connections, ${SECONDS} s measured per cell; medians. ${new Date().toISOString()}, node ${process.version}`,
@@ -218,6 +224,7 @@ const lines = [
   '| --- | --- | --- | --- | --- |',
   `| to Prism | ${f(mock.postRps / prism.postRps, 2)}x | ${f(mock.postP99 / prism.postP99, 2)}x | ${f(mock.getRps / prism.getRps, 2)}x | ${f(mock.getP99 / prism.getP99, 2)}x |`,
   `| to the node:http ceiling | ${f(mock.postRps / ceiling.postRps, 2)}x | ${f(mock.postP99 / ceiling.postP99, 2)}x | ${f(mock.getRps / ceiling.getRps, 2)}x | ${f(mock.getP99 / ceiling.getP99, 2)}x |`,
+  ...floors.map((fl) => `| to ${fl.server} | ${f(mock.postRps / fl.postRps, 2)}x | ${f(mock.postP99 / fl.postP99, 2)}x | ${f(mock.getRps / fl.getRps, 2)}x | ${f(mock.getP99 / fl.getP99, 2)}x |`),
   '',
   `sequence-mock memory at 100k stored customers: ${f(memory.before)} MB -> ${f(memory.after)} MB RSS, ${f(memory.kbPerCustomer, 2)} KB per customer`,
   `(bench took ${f((Date.now() - began) / 1000)} s)`,

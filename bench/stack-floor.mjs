@@ -1,0 +1,30 @@
+// What the mandated stack costs before any of sequence-mock's own work: express 5, express.json and
+// express-openapi-validator (request validation, the same merged spec), and a handler that only
+// inserts into a Map and replies. No auth, rules, organizations, logging or journal. With
+// `--no-validator`, express alone. Run by `BENCH_FLOOR=1 npm run bench`. Usage: node bench/stack-floor.mjs PORT
+import express from 'express';
+import * as OpenApiValidator from 'express-openapi-validator';
+import { randomUUID } from 'node:crypto';
+import { loadSpec } from '../dist/spec.js';
+
+const app = express();
+app.use(express.json({ limit: '1mb' }));
+if (!process.argv.includes('--no-validator')) {
+  app.use(OpenApiValidator.middleware({ apiSpec: loadSpec(), validateApiSpec: false, validateRequests: { allErrors: true }, validateResponses: false, validateSecurity: false }));
+}
+const customers = new Map();
+for (const base of ['/api', '']) {
+  app.post(`${base}/customers`, (req, res) => {
+    const customer = { id: randomUUID(), createdAt: new Date().toISOString(), ...req.body };
+    customers.set(customer.id, customer);
+    res.status(201).json(customer);
+  });
+  app.get(`${base}/customers/:id`, (req, res) => {
+    const customer = customers.get(req.params.id);
+    res.status(customer ? 200 : 404).json(customer ?? { status: 404 });
+  });
+}
+app.use((err, _req, res, _next) => res.status(err.status ?? 500).json({ message: err.message }));
+const server = app.listen(Number(process.argv[2] ?? 0), '127.0.0.1', () => {
+  process.stdout.write(`listening on http://127.0.0.1:${server.address().port} \n`);
+});
