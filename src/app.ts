@@ -8,6 +8,7 @@
 //   7. customer routes                     (domain rules -> store -> presented Customer)
 //   8. not found, then the one error handler (every error as the MockError envelope)
 // Response validation (strict mode) wraps res.json from step 4 onwards.
+import { isUtf8 } from 'node:buffer';
 import express, { type Express } from 'express';
 import type { Logger } from 'pino';
 import { recordRequests } from './admin/journal.js';
@@ -35,6 +36,10 @@ export interface AppDeps {
 }
 
 export const BODY_LIMIT = '1mb';
+
+function rejectInvalidUtf8(_req: unknown, _res: unknown, body: Buffer): void {
+  if (!isUtf8(body)) throw new Error('body is not valid UTF-8');
+}
 export const ADMIN_PATH = '/__admin';
 
 export function createApp({ config, store, admin, logger = createLogger('silent'), spec = loadSpec(), service = defaultServiceDeps }: AppDeps): Express {
@@ -47,7 +52,8 @@ export function createApp({ config, store, admin, logger = createLogger('silent'
   app.use(recordRequests(admin.journal, (path, headers) => path.startsWith(ADMIN_PATH) || headers[WARM_UP_HEADER] !== undefined));
   // strict: false so a JSON null, number or string body reaches the validator, which names the
   // problem ("/body must be object") instead of a parser error.
-  app.use(express.json({ limit: BODY_LIMIT, strict: false }));
+  // verify: bytes that are not UTF-8 would be decoded into U+FFFD and stored silently changed.
+  app.use(express.json({ limit: BODY_LIMIT, strict: false, verify: rejectInvalidUtf8 }));
   app.use(BASE_PATHS.map((base) => `${base === '/' ? '' : base}/customers`), authenticate(config.credentials));
   app.use(specValidator(spec, { validateResponses: config.strict }));
 

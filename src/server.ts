@@ -1,5 +1,6 @@
 // Options -> store, journal, fault rules, admin -> app -> (optionally) a listening server,
 // warmed up and ready, with a clean close(). This is also the programmatic API for test runners.
+import { randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { createServer as createHttpServer, request, type Server } from 'node:http';
 import type { Express } from 'express';
@@ -12,6 +13,7 @@ import { presentCustomer, type Customer } from './customers/present.js';
 import { loadFixtures } from './fixtures/documented.js';
 import { seedCustomers, type SeedOptions } from './fixtures/seed.js';
 import { FaultRules } from './http/faults.js';
+import { clientErrorResponse } from './http/errors.js';
 import { createLogger, flushLogger, WARM_UP_HEADER } from './logger.js';
 import { loadSpec } from './spec.js';
 import { MemoryPartition, MemoryStore } from './store/memory.js';
@@ -19,7 +21,14 @@ import type { PartitionSnapshot, Store } from './store/types.js';
 
 export interface ServerOptions extends Partial<Config> {
   logger?: Logger;
+  /** A client must send all its headers within this (default 10 s); slower ones get a 408 and are cut off. */
+  headersTimeoutMs?: number;
+  /** ... and the whole request within this (default 30 s). */
+  requestTimeoutMs?: number;
 }
+
+export const HEADERS_TIMEOUT_MS = 10_000;
+export const REQUEST_TIMEOUT_MS = 30_000;
 
 export interface MockServer {
   readonly app: Express;
@@ -74,7 +83,17 @@ export interface RunningServer extends MockServer {
 export async function start(options: ServerOptions = {}): Promise<RunningServer> {
   const mock = await createServer(options);
   const { config, app, store, admin, logger } = mock;
-  const server = createHttpServer(app);
+  // Slow clients (slowloris: headers a byte at a time) are cut off instead of holding sockets for
+  // Node's defaults (60 s for headers, 300 s for a request). Node checks these only every
+  // connectionsCheckingInterval, so that is set to a fraction of the shorter one.
+  const headersTimeout = options.headersTimeoutMs ?? HEADERS_TIMEOUT_MS;
+  const requestTimeout = Math.max(options.requestTimeoutMs ?? REQUEST_TIMEOUT_MS, headersTimeout);
+  const server = createHttpServer({ headersTimeout, requestTimeout, connectionsCheckingInterval: Math.max(50, Math.min(1000, headersTimeout / 4)) }, app);
+  // What Node rejects before Express sees it still gets the JSON envelope, not a bare status line.
+  server.on('clientError', (err: NodeJS.ErrnoException, socket) => {
+    if (socket.writable && !(err.code === 'ECONNRESET' || err.code === 'EPIPE')) socket.end(clientErrorResponse(err.code, randomUUID()));
+    else socket.destroy();
+  });
   try {
     await new Promise<void>((resolve, reject) => {
       server.once('error', reject);

@@ -17,6 +17,10 @@ export const MESSAGES = {
   authRejected: 'Unknown client id or wrong client secret.',
   validation: 'Request validation failed',
   malformedJson: 'Request body is not valid JSON',
+  invalidUtf8: 'Request body is not valid UTF-8',
+  headersTooLarge: 'Request headers are larger than the server accepts (16 KB in all)',
+  badRequest: 'The request is not valid HTTP',
+  requestTimeout: 'The request was not received in time',
   tooLarge: 'Request body is larger than the 1 MB limit',
   unsupportedMedia: 'Content-Type must be application/json',
   notFound: 'No such resource',
@@ -66,6 +70,21 @@ function isBodyParserError(err: unknown): err is BodyParserError {
   return typeof err === 'object' && err !== null && typeof (err as BodyParserError).type === 'string' && typeof (err as BodyParserError).status === 'number';
 }
 
+/**
+ * The envelope for a request Node rejects before Express sees it (the http server's
+ * 'clientError'): oversized headers (431), a request too slow to arrive (408), broken HTTP (400).
+ * Written straight to the socket, as a complete response that closes the connection.
+ */
+export function clientErrorResponse(code: string | undefined, requestId: string): string {
+  const [status, message] =
+    code === 'HPE_HEADER_OVERFLOW' ? [431, MESSAGES.headersTooLarge] : code === 'ERR_HTTP_REQUEST_TIMEOUT' ? [408, MESSAGES.requestTimeout] : [400, MESSAGES.badRequest];
+  const body = JSON.stringify(errorBody(status, message, [{ path: status === 431 ? '/headers' : '/', message }], requestId));
+  return (
+    `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nContent-Type: application/json; charset=utf-8\r\n` +
+    `Content-Length: ${Buffer.byteLength(body)}\r\nRequest-Id: ${requestId}\r\nConnection: close\r\n\r\n${body}`
+  );
+}
+
 /** Maps whatever was thrown to the one envelope. Unknown errors are logged and answered with a bare 500. */
 export function toApiError(err: unknown, method: string, path: string): ApiError {
   if (err instanceof ApiError) return err;
@@ -74,6 +93,8 @@ export function toApiError(err: unknown, method: string, path: string): ApiError
     switch (err.type) {
       case 'entity.parse.failed':
         return new ApiError(400, MESSAGES.malformedJson, [{ path: '/body', message: err.message }]);
+      case 'entity.verify.failed':
+        return new ApiError(400, MESSAGES.invalidUtf8, [{ path: '/body', message: 'must be UTF-8 encoded' }]);
       case 'entity.too.large':
         return new ApiError(413, MESSAGES.tooLarge, [{ path: '/body', message: 'must be at most 1048576 bytes' }]);
       case 'encoding.unsupported':
