@@ -12,24 +12,24 @@ import type { OpenApiDocument } from '../spec.js';
  * ships, memoize pathToRegexp for the copy the validator loads: it is a pure function of its
  * arguments, and the validator only reads the result. The cache holds one entry per route.
  */
-const KEYED_OPTIONS = new Set(['sensitive', 'strict', 'end', 'trailing', 'delimiter']);
 function cacheRouteMatchers(): void {
   const require = createRequire(import.meta.url);
   const pathToRegexpModule = createRequire(require.resolve('express-openapi-validator'))('path-to-regexp') as {
-    pathToRegexp: (path: unknown, options?: object) => unknown;
+    pathToRegexp: (path: unknown, options?: Record<string, unknown>) => unknown;
     __sequenceMockCached?: boolean;
   };
   if (pathToRegexpModule.__sequenceMockCached) return;
   const compile = pathToRegexpModule.pathToRegexp;
-  const cache = new Map<string, unknown>();
+  // path -> the four (sensitive, strict) combinations the validator asks for. Calls with any other
+  // option (express's own router, at start-up) are passed straight through.
+  const cache = new Map<string, unknown[]>();
   pathToRegexpModule.pathToRegexp = (path, options) => {
-    if (typeof path !== 'string' || cache.size > 10_000) return compile(path, options);
-    const o = (options ?? {}) as Record<string, unknown>;
-    const key = `${path}\u0000${o.sensitive}\u0000${o.strict}\u0000${o.end}\u0000${o.trailing}\u0000${o.delimiter}`;
-    if (Object.keys(o).some((k) => !KEYED_OPTIONS.has(k))) return compile(path, options);
-    let compiled = cache.get(key);
-    if (compiled === undefined) cache.set(key, (compiled = compile(path, options)));
-    return compiled;
+    if (typeof path !== 'string' || options === undefined) return compile(path, options);
+    for (const key in options) if (key !== 'sensitive' && key !== 'strict') return compile(path, options);
+    const slot = (options.sensitive ? 1 : 0) | (options.strict ? 2 : 0);
+    let compiled = cache.get(path);
+    if (compiled === undefined) cache.set(path, (compiled = []));
+    return (compiled[slot] ??= compile(path, options));
   };
   pathToRegexpModule.__sequenceMockCached = true;
 }
