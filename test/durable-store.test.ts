@@ -1,23 +1,22 @@
 // The JSON-file store (DATA_FILE / --data), in-process: what a restart brings back, what the data
 // file looks like to a user, journal replay, and background compaction. Crashes and refusals of the
 // real process are in durable.e2e.test.ts.
-import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { describe, expect, it } from '@jest/globals';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { start, type RunningServer } from '../src/server.js';
 import { DurableStore } from '../src/store/durable.js';
 import { DataFileError, FORMAT_VERSION } from '../src/store/snapshot.js';
 import type { CustomerRecord } from '../src/store/types.js';
+import { useDataDir } from './data-dir.js';
 import { basic, minimalRequest, vendorExample } from './helpers.js';
 
 let dir: string;
 let file: string;
-beforeEach(() => {
-  dir = mkdtempSync(path.join(tmpdir(), 'sequence-mock-durable-'));
-  file = path.join(dir, 'db.json');
+useDataDir((d, f) => {
+  dir = d;
+  file = f;
 });
-afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
 const journals = () => readdirSync(dir).filter((name) => name.includes('.journal.'));
 

@@ -1,21 +1,20 @@
 // The JSON-file store in a real process: kill -9 during a burst of writes, refusal of bad data
 // files and of a second server, and a clean stop on SIGTERM/SIGINT with requests in flight.
-import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
+import { describe, expect, it } from '@jest/globals';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { useDataDir } from './data-dir.js';
 import { basic, minimalRequest } from './helpers.js';
 import { exited, runCli, startCli } from './process.js';
 
 const AUTH = basic('durable-e2e');
 let dir: string;
 let file: string;
-beforeEach(() => {
-  dir = mkdtempSync(path.join(tmpdir(), 'sequence-mock-e2e-'));
-  file = path.join(dir, 'db.json');
+useDataDir((d, f) => {
+  dir = d;
+  file = f;
 });
-afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
 const create = (url: string, legalName: string, headers: Record<string, string> = {}) =>
   fetch(`${url}/api/customers`, {
