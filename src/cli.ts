@@ -108,6 +108,9 @@ async function main(): Promise<void> {
       },
     );
   };
+  // Past a file-size limit (ulimit -f) the kernel sends SIGXFSZ, whose default ends the process;
+  // ignored, the write fails with EFBIG instead, and the data file refuses changes with a 503.
+  process.on('SIGXFSZ', () => undefined);
   process.on('SIGTERM', () => stop('SIGTERM'));
   process.on('SIGINT', () => stop('SIGINT'));
 }

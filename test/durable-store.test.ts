@@ -8,8 +8,14 @@ import { start, type RunningServer } from '../src/server.js';
 import { DurableStore } from '../src/store/durable.js';
 import { DataFileError, FORMAT_VERSION } from '../src/store/snapshot.js';
 import type { CustomerRecord } from '../src/store/types.js';
+import request from 'supertest';
+import { loadFixtures } from '../src/fixtures/documented.js';
+import { MESSAGES } from '../src/http/errors.js';
+import { DataFileWriteError } from '../src/store/data-file-error.js';
+import { MemoryStore } from '../src/store/memory.js';
+import type { Partition, Store } from '../src/store/types.js';
 import { useDataDir } from './data-dir.js';
-import { basic, minimalRequest, vendorExample } from './helpers.js';
+import { basic, expectError, makeApp, minimalRequest, vendorExample } from './helpers.js';
 
 let dir: string;
 let file: string;
@@ -233,5 +239,33 @@ describe('background compaction', () => {
     } finally {
       await reopened.close();
     }
+  });
+});
+
+describe('a data file that can no longer be written', () => {
+  it('refuses changes with a 503 saying so, changes nothing, and keeps serving reads', async () => {
+    // What DurableStore does once its journal has failed (disk full, file removed): every change
+    // is refused before memory has it. Simulated here by a store that fails the same way.
+    const memory = new MemoryStore({ initial: loadFixtures() });
+    const failure = new DataFileWriteError('cannot write /data/db.json.journal.1: ENOSPC: no space left on device');
+    const store: Store = {
+      partition: (id) => {
+        const inner = memory.partition(id);
+        return Object.assign(Object.create(inner) as Partition, {
+          putCustomer: () => { throw failure; },
+          insertOrganization: () => { throw failure; },
+        });
+      },
+      reset: () => { throw failure; },
+      commit: () => Promise.resolve(),
+      close: () => Promise.resolve(),
+    };
+    const { app } = makeApp({ store });
+    const auth = basic('full-disk');
+    const res = await request(app).post('/customers').set('Authorization', auth).send(minimalRequest());
+    expect(expectError(res, 503).errors).toEqual([{ path: '/', message: failure.message }]);
+    expect(res.body.message).toBe(MESSAGES.storeUnavailable);
+    const list = await request(app).get('/customers').set('Authorization', auth);
+    expect([list.status, list.body.pagination.totalResultSize]).toEqual([200, 2]);
   });
 });

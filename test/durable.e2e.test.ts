@@ -1,12 +1,12 @@
 // The JSON-file store in a real process: kill -9 during a burst of writes, refusal of bad data
 // files and of a second server, and a clean stop on SIGTERM/SIGINT with requests in flight.
 import { describe, expect, it } from '@jest/globals';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { useDataDir } from './data-dir.js';
 import { basic, minimalRequest } from './helpers.js';
-import { exited, runCli, startCli } from './process.js';
+import { CLI, exited, runCli, startCli } from './process.js';
 
 const AUTH = basic('durable-e2e');
 let dir: string;
@@ -131,4 +131,35 @@ describe('stopping', () => {
     again.child.kill('SIGTERM');
     expect(await exited(again.child)).toBe(0);
   });
+});
+
+describe('a data file that stops taking writes (file-size limit reached)', () => {
+  it('answers changes 503 from then on, keeps serving reads, and loses nothing it acknowledged', async () => {
+    // bash's `ulimit -f 64`: the journal cannot grow past 64 KiB, as on a full disk.
+    const child = spawn('bash', ['-c', `ulimit -f 64; exec "${process.execPath}" "${CLI}" --port 0 --log-level silent --data "${file}"`]);
+    let out = '';
+    child.stdout.on('data', (chunk) => (out += chunk));
+    while (!/listening on (http:\S+) /.test(out)) await new Promise((resolve) => setTimeout(resolve, 20));
+    const url = /listening on (http:\S+) /.exec(out)![1]!;
+    const acknowledged: string[] = [];
+    let refused: { status: number; body: { message: string } } | undefined;
+    for (let i = 0; i < 400 && !refused; i += 1) {
+      const res = await create(url, `Customer ${i} ${'x'.repeat(300)}`);
+      if (res.status === 201) acknowledged.push(((await res.json()) as { id: string }).id);
+      else refused = { status: res.status, body: (await res.json()) as { message: string } };
+    }
+    expect(refused).toEqual({ status: 503, body: expect.objectContaining({ message: expect.stringContaining('The data file cannot be written') }) });
+    expect((await create(url, 'After the failure')).status).toBe(503);
+    const read = await fetch(`${url}/customers/${acknowledged[0]}`, { headers: { Authorization: AUTH } });
+    expect(read.status).toBe(200);
+    child.kill('SIGKILL');
+    await exited(child as never);
+
+    const again = await startCli(['--data', file, '--log-level', 'silent']);
+    const missing = [];
+    for (const id of acknowledged) if ((await fetch(`${again.url}/customers/${id}`, { headers: { Authorization: AUTH } })).status !== 200) missing.push(id);
+    expect({ acknowledged: acknowledged.length > 10, missing }).toEqual({ acknowledged: true, missing: [] });
+    again.child.kill('SIGTERM');
+    expect(await exited(again.child)).toBe(0);
+  }, 30_000);
 });

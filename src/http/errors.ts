@@ -5,6 +5,7 @@ import type { ErrorRequestHandler, RequestHandler, Response } from 'express';
 import type { Logger } from 'pino';
 import type { components } from '../generated/mock.js';
 import { RuleViolation, type Violation } from '../customers/rules.js';
+import { DataFileWriteError } from '../store/data-file-error.js';
 
 export type ErrorEnvelope = components['schemas']['MockError'];
 export type { Violation };
@@ -29,6 +30,7 @@ export const MESSAGES = {
   adminToken: 'The admin API needs the X-Admin-Token header with the server\'s ADMIN_TOKEN.',
   seedNeedsPartition: 'Seeding needs Sequence credentials (Authorization: Basic ...) naming the partition to seed.',
   internal: 'Internal server error',
+  storeUnavailable: 'The data file cannot be written, so changes are refused until the server is restarted with a writable one (reads still work)',
   responseInvalid: 'sequence-mock produced a response that does not conform to openapi.yaml (a bug in the fake)',
 } as const;
 
@@ -88,6 +90,7 @@ export function clientErrorResponse(code: string | undefined, requestId: string)
 /** Maps whatever was thrown to the one envelope. Unknown errors are logged and answered with a bare 500. */
 export function toApiError(err: unknown, method: string, path: string): ApiError {
   if (err instanceof ApiError) return err;
+  if (err instanceof DataFileWriteError) return new ApiError(503, MESSAGES.storeUnavailable, [{ path: '/', message: err.message }]);
   if (err instanceof RuleViolation) return new ApiError(400, `${MESSAGES.validation}: ${describe(err.violations)}`, err.violations);
   if (isBodyParserError(err)) {
     switch (err.type) {

@@ -35,13 +35,14 @@ class JournaledPartition implements Partition {
   query: Partition['query'] = (q) => this.inner.query(q);
   organizationOwnedBy = (ownerId: string) => this.inner.organizationOwnedBy(ownerId);
   snapshot = () => this.inner.snapshot();
+  // Journal first: a journal that can no longer be written refuses the change before memory has it.
   putCustomer(customer: CustomerRecord): void {
-    this.inner.putCustomer(customer);
     this.log({ t: 'put', p: this.id, c: customer });
+    this.inner.putCustomer(customer);
   }
   insertOrganization(organization: OrganizationRecord): void {
-    this.inner.insertOrganization(organization);
     this.log({ t: 'org', p: this.id, o: organization });
+    this.inner.insertOrganization(organization);
   }
 }
 
@@ -91,8 +92,8 @@ export class DurableStore implements Store {
   }
 
   reset(clientId: string | undefined, data: PartitionSnapshot | undefined): void {
-    this.memory.reset(clientId, data);
     this.append({ t: 'reset', p: clientId ?? null, d: data ?? null });
+    this.memory.reset(clientId, data);
   }
 
   /** Resolves once every mutation so far is on disk: answer a request only after it. */
@@ -103,6 +104,7 @@ export class DurableStore implements Store {
 
   private append(entry: JournalEntry): void {
     if (this.closed) throw new Error('the data file is closed');
+    if (this.journal.failure) throw this.journal.failure;
     this.journal.append(entry);
     if (this.journal.bytes > this.compactAfterBytes && !this.compacting) this.compactInBackground(this.rotate());
   }

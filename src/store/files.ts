@@ -4,6 +4,7 @@ import { closeSync, constants, openSync, readSync, unlinkSync, writeSync } from 
 import { open, readFile, rename, unlink, type FileHandle } from 'node:fs/promises';
 import path from 'node:path';
 import type { Adapter } from 'lowdb';
+import { DataFileWriteError } from './data-file-error.js';
 import { DataFileError, type JournalEntry } from './snapshot.js';
 
 /** fsync a directory, so a rename or a new file in it survives a crash too. */
@@ -83,8 +84,9 @@ export class JournalWriter {
     this.appended += 1;
   }
 
-  get entries(): number {
-    return this.appended;
+  /** Why the journal stopped taking writes, once a write has failed. */
+  get failure(): Error | undefined {
+    return this.failed;
   }
 
   commit(): Promise<void> {
@@ -101,14 +103,17 @@ export class JournalWriter {
         const lines = this.pending;
         const upTo = this.appended;
         this.pending = [];
-        await this.handle.write(lines.join(''));
+        // writeFile, not write: write() can stop short (disk full, file-size limit) and report it
+        // only in bytesWritten; writeFile keeps writing until all is written or it fails. A short
+        // write taken for a whole one acknowledged changes that were never written (measured).
+        await this.handle.writeFile(lines.join(''));
         await this.handle.datasync();
         this.durable = upTo;
         this.waiters = this.waiters.filter((w) => (w.upTo <= upTo ? (w.resolve(), false) : true));
       }
     } catch (err) {
       // A journal that cannot be written must not acknowledge anything again.
-      this.failed = err as Error;
+      this.failed = new DataFileWriteError(`cannot write ${this.filename}: ${(err as Error).message}`);
       for (const w of this.waiters.splice(0)) w.reject(this.failed);
     } finally {
       this.writing = undefined;
