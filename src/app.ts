@@ -36,11 +36,11 @@ export interface AppDeps {
 }
 
 export const BODY_LIMIT = '1mb';
+export const ADMIN_PATH = '/__admin';
 
 function rejectInvalidUtf8(_req: unknown, _res: unknown, body: Buffer): void {
   if (!isUtf8(body)) throw new Error('body is not valid UTF-8');
 }
-export const ADMIN_PATH = '/__admin';
 
 export function createApp({ config, store, admin, logger = createLogger('silent'), spec = loadSpec(), service = defaultServiceDeps }: AppDeps): Express {
   const app = express();

@@ -12,8 +12,9 @@ import { Worker } from 'node:worker_threads';
 import { loadState, compact } from './compact.js';
 import { acquireLock, JournalWriter } from './files.js';
 import { MemoryStore } from './memory.js';
-import { DataFileError, type JournalEntry } from './snapshot.js';
-import type { CustomerRecord, OrganizationRecord, Partition, PartitionSnapshot, Store } from './types.js';
+import { DataFileError } from './data-file-error.js';
+import type { JournalEntry } from './snapshot.js';
+import type { CustomerQuery, CustomerRecord, OrganizationRecord, Partition, PartitionSnapshot, Store } from './types.js';
 
 /** Journal size that triggers a background compaction (the default). */
 export const COMPACT_AFTER_BYTES = 16 * 1024 * 1024;
@@ -29,12 +30,24 @@ const WORKER = new URL('../../dist/store/compact-worker.js', import.meta.url);
 /** A partition whose writes are journaled. Reads go straight to memory. */
 class JournaledPartition implements Partition {
   constructor(private readonly inner: Partition, private readonly id: string, private readonly log: (entry: JournalEntry) => void) {}
-  getCustomer = (id: string) => this.inner.getCustomer(id);
-  childrenOf = (parentId: string) => this.inner.childrenOf(parentId);
-  customerByAlias = (alias: string) => this.inner.customerByAlias(alias);
-  query: Partition['query'] = (q) => this.inner.query(q);
-  organizationOwnedBy = (ownerId: string) => this.inner.organizationOwnedBy(ownerId);
-  snapshot = () => this.inner.snapshot();
+  getCustomer(id: string) {
+    return this.inner.getCustomer(id);
+  }
+  childrenOf(parentId: string) {
+    return this.inner.childrenOf(parentId);
+  }
+  customerByAlias(alias: string) {
+    return this.inner.customerByAlias(alias);
+  }
+  query(query: CustomerQuery) {
+    return this.inner.query(query);
+  }
+  organizationOwnedBy(ownerId: string) {
+    return this.inner.organizationOwnedBy(ownerId);
+  }
+  snapshot() {
+    return this.inner.snapshot();
+  }
   // Journal first: a journal that can no longer be written refuses the change before memory has it.
   putCustomer(customer: CustomerRecord): void {
     this.log({ t: 'put', p: this.id, c: customer });

@@ -5,7 +5,8 @@ import { open, readFile, rename, unlink, type FileHandle } from 'node:fs/promise
 import path from 'node:path';
 import type { Adapter } from 'lowdb';
 import { DataFileWriteError } from './data-file-error.js';
-import { DataFileError, type JournalEntry } from './snapshot.js';
+import { DataFileError } from './data-file-error.js';
+import type { JournalEntry } from './snapshot.js';
 
 /** fsync a directory, so a rename or a new file in it survives a crash too. */
 async function syncDir(dir: string): Promise<void> {

@@ -64,7 +64,6 @@ const FILE_SCHEMA = {
 };
 let validateFile: ReturnType<Ajv['compile']> | undefined;
 
-export { DataFileError };
 
 /** Checks a parsed data file; throws DataFileError saying what is wrong and where. */
 export function checkSnapshot(data: unknown): SnapshotFile {
@@ -91,8 +90,9 @@ export class ReplayState {
 
   private set(id: string, data: PartitionSnapshot | undefined): void {
     this.partitions.set(id, {
-      customers: new Map((data?.customers ?? []).map((c) => [c.id, structuredClone(c)])),
-      organizations: new Map((data?.organizations ?? []).map((o) => [o.ownerId, structuredClone(o)])),
+      // No copies: replay replaces records whole and never changes one in place.
+      customers: new Map((data?.customers ?? []).map((c) => [c.id, c])),
+      organizations: new Map((data?.organizations ?? []).map((o) => [o.ownerId, o])),
     });
   }
 
