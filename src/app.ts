@@ -1,20 +1,24 @@
 // The HTTP pipeline, top to bottom in the order a request flows through it:
-//   1. request id, log line, journal       (every response carries Request-Id)
+//   1. request id, log line, journal       (every response carries Request-Id and Sequence-Version)
 //   2. JSON body parsing                   (1 MB limit; malformed JSON -> 400, too large -> 413)
-//   3. auth                                (Basic credentials -> the caller's partition; 401 otherwise)
+//   3. auth, then version                  (Basic credentials -> the caller's partition; 401 otherwise;
+//                                           Sequence-Version other than 2024-07-30 -> 400)
 //   4. spec validation                     (openapi.yaml + spec/mock.yaml; 400/404/405/415)
 //   5. admin API                           (/__admin, outside Sequence's API)
 //   6. mock controls                       (Prefer: code=..., delay=...; sticky fault rules)
-//   7. customer routes                     (domain rules -> store -> presented Customer)
-//   8. not found, then the one error handler (every error as the MockError envelope)
+//   7. idempotency                         (Idempotency-Key where the document declares it)
+//   8. resource routes                     (customers and contacts, customer aliases, organizations,
+//                                           payment settings: domain rules -> store -> presented JSON)
+//   9. not found, then the one error handler (every error in Sequence's {"error": {...}} envelope)
 // Response validation (strict mode) wraps res.json from step 4 onwards.
 import { isUtf8 } from 'node:buffer';
-import express, { type Express } from 'express';
+import express, { type Express, type RequestHandler } from 'express';
 import type { Logger } from 'pino';
 import { recordRequests } from './admin/journal.js';
 import { adminRoutes } from './admin/routes.js';
 import type { Admin } from './admin/service.js';
 import type { Config } from './config.js';
+import { customerAliasRoutes } from './customer-aliases/routes.js';
 import { customerRoutes, defaultServiceDeps } from './customers/routes.js';
 import type { ServiceDeps } from './customers/service.js';
 import { authenticate } from './http/auth.js';
@@ -22,6 +26,9 @@ import { requestId } from './http/context.js';
 import { errorHandler, notFoundHandler } from './http/errors.js';
 import { mockControls } from './http/mock-controls.js';
 import { specValidator } from './http/openapi.js';
+import { checkVersion } from './http/version.js';
+import { organizationRoutes } from './organizations/routes.js';
+import { paymentSettingsRoutes } from './payment-settings/routes.js';
 import { createLogger, requestLogger, WARM_UP_HEADER } from './logger.js';
 import { BASE_PATHS, loadSpec, type OpenApiDocument } from './spec.js';
 import type { Store } from './store/types.js';
@@ -54,15 +61,18 @@ export function createApp({ config, store, admin, logger = createLogger('silent'
   // problem ("/body must be object") instead of a parser error.
   // verify: bytes that are not UTF-8 would be decoded into U+FFFD and stored silently changed.
   app.use(express.json({ limit: BODY_LIMIT, strict: false, verify: rejectInvalidUtf8 }));
-  app.use(BASE_PATHS.map((base) => `${base === '/' ? '' : base}/customers`), authenticate(config.credentials));
+  // Everything but the admin API is Sequence's API: credentials first (Sequence's 401 before anything
+  // else), then the version.
+  const apiOnly = (handler: RequestHandler): RequestHandler => (req, res, next) => (req.path.startsWith(ADMIN_PATH) ? next() : handler(req, res, next));
+  app.use(apiOnly(authenticate(config.credentials)), apiOnly(checkVersion));
   app.use(specValidator(spec, { validateResponses: config.strict }));
 
   app.use(ADMIN_PATH, adminRoutes(admin, store, config));
 
   // Mounted once per base path: express 5 does not match '/' inside a path array (measured).
-  const customers = customerRoutes(store, service);
-  const controls = mockControls(admin.faults);
-  for (const base of BASE_PATHS) app.use(base, controls, customers);
+  const resources = [customerRoutes(store, service), customerAliasRoutes(store, service), organizationRoutes(store, service), paymentSettingsRoutes(store, service)];
+  const controls = [mockControls(admin.faults), admin.idempotency.middleware()];
+  for (const base of BASE_PATHS) app.use(base, ...controls, ...resources);
 
   app.use(notFoundHandler);
   app.use(errorHandler(logger));

@@ -1,7 +1,11 @@
-// The contract the fake enforces: Sequence's openapi.yaml, plus sequence-mock's own spec/mock.yaml,
-// merged in memory once at start-up. The files on disk stay as their authors wrote them.
+// The contract the fake enforces: openapi.yaml (the served cut of Sequence's published document,
+// normalised at load by src/contract/normalise.ts), plus sequence-mock's own spec/mock.yaml, merged
+// in memory once at start-up. The files on disk stay as their authors wrote them.
 import { readFileSync } from 'node:fs';
 import { CORE_SCHEMA, load } from 'js-yaml';
+import { normalise } from './contract/normalise.js';
+import { HTTP_METHODS } from './contract/served.js';
+import type { Operation, OpenApiDocument } from './contract/types.js';
 
 const root = new URL('../', import.meta.url);
 export const VENDOR_SPEC_PATH = new URL('openapi.yaml', root);
@@ -10,19 +14,10 @@ export const MOCK_SPEC_PATH = new URL('spec/mock.yaml', root);
 /** Sequence serves its API under /api; clients may also point at the bare host. */
 export const BASE_PATHS = ['/api', '/'] as const;
 
-// A loose view of an OpenAPI 3.0 document: only what the merge touches is typed.
-type Json = Record<string, unknown>;
-interface Response { description?: string; content?: Record<string, unknown> }
-interface Operation { responses?: Record<string, Response> }
-export interface OpenApiDocument extends Json {
-  openapi: string;
-  servers?: { url: string }[];
-  paths: Record<string, Record<string, Operation | unknown>>;
-  components?: { schemas?: Record<string, unknown>; parameters?: Record<string, unknown> };
-}
+export type { OpenApiDocument };
 
-const METHODS = new Set(['get', 'put', 'post', 'delete', 'patch', 'head', 'options', 'trace']);
-const ERROR_CONTENT = { 'application/json': { schema: { $ref: '#/components/schemas/MockError' } } };
+const METHODS = new Set<string>(HTTP_METHODS);
+const ERROR_CONTENT = { 'application/json': { schema: { $ref: '#/components/schemas/ErrorResponse' } } };
 
 function localiseRefs(node: unknown): unknown {
   if (Array.isArray(node)) return node.map(localiseRefs);
@@ -50,13 +45,13 @@ function readYaml(url: URL): OpenApiDocument {
  *    servers only, so with Sequence's absolute URLs it validated /api/customers and silently let
  *    /customers through unvalidated (measured).
  * 2. spec/mock.yaml's paths and schemas are added.
- * 3. Every error response gets the MockError body, and every operation a `default` error response:
+ * 3. Every error response gets the ErrorResponse body, and every operation a `default` error response:
  *    Sequence declares 400/401/500 with no content, and the validator answers 500 for any JSON
  *    body on a response declared without one (measured), and for any status not declared at all.
  *    Describing our envelope here, once, is what lets every error be validated like any response.
  */
 export function loadSpec(): OpenApiDocument {
-  const vendor = readYaml(VENDOR_SPEC_PATH);
+  const vendor = normalise(readYaml(VENDOR_SPEC_PATH));
   // mock.yaml points into openapi.yaml ('../openapi.yaml#/...') so it stands alone for tools;
   // merged into one document, those become local references.
   const mock = localiseRefs(readYaml(MOCK_SPEC_PATH)) as OpenApiDocument;

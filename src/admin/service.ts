@@ -1,6 +1,7 @@
 // The admin operations, apart from HTTP: the admin routes and the in-process API (start()) both
 // call these, so a test gets the same behaviour whichever it uses.
 import { FaultRules, type FaultRule, type FaultRuleRequest } from '../http/faults.js';
+import { IdempotencyKeys } from '../http/idempotency.js';
 import { seedCustomers, type SeedOptions } from '../fixtures/seed.js';
 import type { CustomerRecord, PartitionSnapshot, Store } from '../store/types.js';
 import { Journal, type JournalEntry, type JournalFilter } from './journal.js';
@@ -13,10 +14,16 @@ export interface AdminDeps {
   faults: FaultRules;
   /** The fixtures a reset to 'fixtures' restores; undefined when the server runs without them. */
   fixtures: PartitionSnapshot | undefined;
+  /** Idempotency-Key answers kept; a reset forgets them with the data they point at. */
+  idempotency?: IdempotencyKeys;
 }
 
 export class Admin {
-  constructor(private readonly deps: AdminDeps) {}
+  readonly idempotency: IdempotencyKeys;
+
+  constructor(private readonly deps: AdminDeps) {
+    this.idempotency = deps.idempotency ?? new IdempotencyKeys();
+  }
 
   get journal(): Journal {
     return this.deps.journal;
@@ -29,6 +36,7 @@ export class Admin {
   /** One partition, or every partition when none is named. */
   reset(partition?: string, to: ResetTarget = this.deps.fixtures ? 'fixtures' : 'empty'): { reset: string; to: ResetTarget } {
     this.deps.store.reset(partition, to === 'fixtures' ? this.deps.fixtures : undefined);
+    this.idempotency.clear(partition);
     return { reset: partition ?? 'all', to };
   }
 

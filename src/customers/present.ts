@@ -1,26 +1,75 @@
-// A stored record becomes the Customer JSON of the 2024-07-30 schema, with the derived fields
-// (domain, organizations) filled in. Key order follows the spec's example.
+// A stored record becomes the JSON of the published schemas (Customer, the list's item, by-alias's
+// Customer20240509, aliases, organizations), with the derived fields (domain, organizations) filled
+// in. Key order follows the spec's examples.
 import type { components } from '../generated/openapi.js';
 import { createHash } from 'node:crypto';
 import { sortKeyOf } from '../store/memory.js';
-import type { CustomerPage, CustomerRecord, Partition } from '../store/types.js';
+import type { AliasRecord, CustomerPage, CustomerRecord, OrganizationRecord, Partition } from '../store/types.js';
 import { encodeCursor } from './pagination.js';
+import type { SortKey } from '../store/types.js';
 
 export type Customer = components['schemas']['Customer'];
-type CustomerOrganization = components['schemas']['CustomerOrganization'];
-type ListCustomersResponse = components['schemas']['ListCustomersResponse'];
-type CustomerAliases = components['schemas']['GetCustomerAliasesEndpointEndpointResponse'];
+type Schemas = components['schemas'];
+type CustomerOrganization = Schemas['CustomerOrganization'];
+type ListCustomerResponse = Schemas['ListCustomerResponse'];
+type ListItem = Schemas['ListCustomerResponseModel'];
+type CustomerAliases = Schemas['GetCustomerAliasesResponse'];
+export type CustomerAlias = Schemas['CustomerAliasResponseModel'];
+/** by-alias answers both shapes at once: see presentByAlias. */
+type CustomerByAlias = Customer & Schemas['Customer20240509'];
 
-export function presentPage(page: CustomerPage, partition: Partition): ListCustomersResponse {
+/** A page's cursors carry the position of its first and last item, in the page's sort order. */
+export function pageCursors(page: { hasAfter: boolean; hasBefore: boolean }, first: SortKey | undefined, last: SortKey | undefined) {
+  return {
+    ...(page.hasAfter && last && { after: encodeCursor(last) }),
+    ...(page.hasBefore && first && { before: encodeCursor(first) }),
+  };
+}
+
+export function presentPage(page: CustomerPage, partition: Partition, sortProperty?: string): ListCustomerResponse {
+  const keyOf = (customer: CustomerRecord): SortKey =>
+    sortProperty === undefined ? sortKeyOf(customer) : { value: customer.customProperties?.[sortProperty] ?? null, ...sortKeyOf(customer) };
   const first = page.items[0];
   const last = page.items[page.items.length - 1];
   return {
-    items: page.items.map((customer) => presentCustomer(customer, partition)),
-    pagination: {
-      ...(page.hasAfter && last && { after: encodeCursor(sortKeyOf(last)) }),
-      ...(page.hasBefore && first && { before: encodeCursor(sortKeyOf(first)) }),
-      totalResultSize: page.total,
-    },
+    items: page.items.map((customer) => presentListItem(customer, partition)),
+    pagination: { ...pageCursors(page, first && keyOf(first), last && keyOf(last)), totalResultSize: page.total },
+  };
+}
+
+/** ListCustomerResponseModel: the Customer without contacts and status. */
+export function presentListItem(customer: CustomerRecord, partition: Partition): ListItem {
+  const { contacts: _contacts, status: _status, ...item } = presentCustomer(customer, partition);
+  return item;
+}
+
+/**
+ * GET /customers/by-alias/{alias} is documented with the 2024-05-09 shape (Customer20240509, which
+ * requires email and billingEmails) while every other read answers the 2024-07-30 Customer. The fake
+ * answers both at once: the Customer, plus `email` (the PRIMARY contact's, else the first active
+ * contact's, else ""), `billingEmails` (active PRIMARY and STANDARD contacts) and `contactName`, all
+ * derived from the contacts, so a client decoding either shape finds its fields.
+ */
+export function presentByAlias(customer: CustomerRecord, partition: Partition): CustomerByAlias {
+  const active = customer.contacts.filter((c) => !c.archivedAt);
+  const main = active.find((c) => c.billingPreference === 'PRIMARY') ?? active[0];
+  return {
+    ...presentCustomer(customer, partition),
+    ...(main && { contactName: main.name }),
+    email: main?.email ?? '',
+    billingEmails: active.filter((c) => c.billingPreference !== 'NONE').map((c) => c.email),
+  };
+}
+
+export function presentAlias(alias: AliasRecord, customerId: string, clientId: string, deletedAt?: string): CustomerAlias {
+  return {
+    id: alias.id,
+    sequenceAccountId: accountIdOf(clientId),
+    customerId,
+    value: alias.value,
+    createdAt: alias.createdAt,
+    ...(alias.label !== undefined && { label: alias.label }),
+    ...(deletedAt !== undefined && { deletedAt }),
   };
 }
 
@@ -53,6 +102,7 @@ export function presentCustomer(customer: CustomerRecord, partition: Partition):
     taxStatus: customer.taxStatus,
     contacts: customer.contacts,
     status: customer.status,
+    customProperties: customer.customProperties ?? {},
   };
 }
 
@@ -70,26 +120,13 @@ export function domainOf(url: string | undefined): string | undefined {
   return undefined;
 }
 
-/** The organization the customer is a member of (via its parent), then the one it owns. */
+/** The organizations the customer is a member of, in the order they were made, then the one it owns. */
 function organizationsOf(customer: CustomerRecord, partition: Partition): CustomerOrganization[] {
-  const organizations: CustomerOrganization[] = [];
-  const parent = customer.parentId === undefined ? undefined : partition.getCustomer(customer.parentId);
-  if (parent) {
-    const view = organizationView(parent, partition);
-    if (view) organizations.push(view);
-  }
-  const owned = organizationView(customer, partition);
-  if (owned) organizations.push(owned);
-  return organizations;
+  const owned = partition.organizationOwnedBy(customer.id);
+  return [...partition.organizationsWithMember(customer.id), ...(owned ? [owned] : [])].map((o) => presentOrganization(o, partition));
 }
 
-function organizationView(owner: CustomerRecord, partition: Partition): CustomerOrganization | undefined {
-  const organization = partition.organizationOwnedBy(owner.id);
-  const children = partition.childrenOf(owner.id);
-  if (!organization || children.length === 0) return undefined;
-  return {
-    id: organization.id,
-    owner: { id: owner.id, name: owner.legalName },
-    members: children.map((child) => ({ id: child.id, name: child.legalName })),
-  };
+export function presentOrganization(organization: OrganizationRecord, partition: Partition): CustomerOrganization {
+  const named = (id: string) => ({ id, name: partition.getCustomer(id)?.legalName ?? '' });
+  return { id: organization.id, owner: named(organization.ownerId), members: organization.memberIds.map(named) };
 }

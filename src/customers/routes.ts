@@ -1,4 +1,5 @@
-// HTTP for customers, contacts and aliases, kept thin: request -> service -> present -> response.
+// HTTP for customers, contacts, a customer's aliases and custom property keys, kept thin:
+// request -> service -> present -> response.
 // Handlers are named after the spec's operationIds; the validator has checked every body and
 // parameter against openapi.yaml before a handler runs.
 import { randomUUID } from 'node:crypto';
@@ -6,48 +7,58 @@ import { Router, type Request, type Response } from 'express';
 import { ApiError, MESSAGES } from '../http/errors.js';
 import type { Partition, Store } from '../store/types.js';
 import { toCustomerQuery, type ListParams } from './pagination.js';
-import { presentAliases, presentCustomer, presentPage } from './present.js';
+import { presentAliases, presentByAlias, presentCustomer, presentPage } from './present.js';
 import type { ContactRequest, CustomerRequest } from './rules.js';
 import * as service from './service.js';
 
 export const defaultServiceDeps: service.ServiceDeps = { now: () => new Date(), newId: randomUUID };
 
-function notFound(what: 'customer' | 'contact', path: string, id: string): ApiError {
+export function notFound(what: string, path: string, id: string): ApiError {
   return new ApiError(404, MESSAGES.notFound, [{ path, message: `no ${what} with id ${id}` }]);
 }
 
-/** The value or a 404: the service answers undefined for "not there". */
-function found<T>(value: T | undefined, error: () => ApiError): T {
+/** The value or a 404: the services answer undefined for "not there". */
+export function found<T>(value: T | undefined, error: () => ApiError): T {
   if (value === undefined) throw error();
   return value;
 }
 
 /** Query values arrive as strings or, after the validator's coercion, as typed values. */
-function listParams(query: Request['query']): ListParams {
+export function listParams(query: Request['query']): ListParams {
   const text = (name: string) => (typeof query[name] === 'string' ? (query[name] as string) : undefined);
   const limit = query.limit === undefined ? undefined : Number(query.limit);
   const includeArchived = query.includeArchived === undefined ? undefined : String(query.includeArchived) === 'true';
+  const names = ['sortBy', 'sortOrder', 'legalName', 'email', 'alias', 'label', 'billingStatus', 'before', 'after'];
   return {
-    ...Object.fromEntries(['sortBy', 'sortOrder', 'legalName', 'email', 'alias', 'before', 'after'].flatMap((n) => (text(n) === undefined ? [] : [[n, text(n)]]))),
+    ...Object.fromEntries(names.flatMap((n) => (text(n) === undefined ? [] : [[n, text(n)]]))),
     ...(limit !== undefined && { limit }),
     ...(includeArchived !== undefined && { includeArchived }),
+  };
+}
+
+/** A change is acknowledged only once the store has made it durable (a no-op in memory). */
+export function committer(store: Store) {
+  return async (res: Response, status: number, body: unknown): Promise<void> => {
+    await store.commit();
+    res.status(status).json(body);
   };
 }
 
 export function customerRoutes(store: Store, deps: service.ServiceDeps = defaultServiceDeps): Router {
   const router = Router();
   const partitionOf = (res: Response): Partition => store.partition(res.locals.clientId);
-  /** A change is acknowledged only once the store has made it durable (a no-op in memory). */
-  const sendCommitted = async (res: Response, status: number, body: unknown) => {
-    await store.commit();
-    res.status(status).json(body);
-  };
+  const sendCommitted = committer(store);
   type Params = Record<string, string>;
 
   router.get('/customers', function getCustomers(req: Request, res: Response) {
     const partition = partitionOf(res);
-    const page = service.listCustomers(partition, toCustomerQuery(listParams(req.query)));
-    res.json(presentPage(page, partition));
+    const query = toCustomerQuery(listParams(req.query));
+    const page = service.listCustomers(partition, query);
+    res.json(presentPage(page, partition, query.sortProperty));
+  });
+
+  router.get('/customer-custom-property-keys', function getCustomerCustomPropertyKeys(_req: Request, res: Response) {
+    res.json({ items: partitionOf(res).customPropertyKeys() });
   });
 
   router.post('/customers', async function postCustomers(req: Request, res: Response) {
@@ -61,7 +72,7 @@ export function customerRoutes(store: Store, deps: service.ServiceDeps = default
     const alias = req.params.alias!;
     const customer = found(service.getCustomerByAlias(partition, alias), () =>
       new ApiError(404, MESSAGES.notFound, [{ path: '/path/alias', message: `no customer with alias ${alias}` }]));
-    res.json(presentCustomer(customer, partition));
+    res.json(presentByAlias(customer, partition));
   });
 
   router.get('/customers/:id', function getCustomersById(req: Request<Params>, res: Response) {

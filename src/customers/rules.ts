@@ -2,6 +2,7 @@
 // fake's own documented decisions where the docs are silent. This is the one place they are checked;
 // what the schema itself states is left to the validator.
 import type { components } from '../generated/openapi.js';
+import { isAncestorOrSelf, isMemberOf } from '../organizations/membership.js';
 import type { CustomerRecord, Partition } from '../store/types.js';
 
 export type CustomerRequest = components['schemas']['CreateOrUpdateCustomerRequest'];
@@ -37,10 +38,15 @@ export const RULES = {
   parentCycle: 'would make the customer its own ancestor',
   aliasTaken: (alias: string) => `${alias} is already an alias of another customer`,
   aliasRepeated: (alias: string) => `${alias} is given more than once`,
-  sortBy: 'must be createdAt (the only sort column Sequence documents)',
-  sortOrder: 'must be ASC or DESC',
+  aliasOwned: (alias: string) => `${alias} is already an alias of this customer`,
+  sortBy: 'must be createdAt or customProperties.<key> (the sort columns Sequence documents)',
   cursorBoth: 'cannot be combined with after: page forwards with after or backwards with before',
-  cursorMalformed: 'is not a cursor this API returned',
+  cursorMalformed: 'is not a cursor this API returned for this sort order',
+  memberUnknown: 'must be the id of an existing customer',
+  ownerHasOrganization: (id: string) => `already owns organization ${id}; add members to it with POST /customer-organizations/${id}/members`,
+  aliasCustomerUnknown: 'must be the id of an existing customer',
+  settingsCustomerUnknown: 'must be the id of an existing customer',
+  settingsExist: (id: string) => `already has payment settings ${id}; change them with PUT /payments/settings/customers/${id}`,
 } as const;
 
 // The schema's State enum mixes both countries; these split it so a US address cannot take 'ON'.
@@ -86,23 +92,20 @@ export function checkCustomerRules(request: CustomerRequest, partition: Partitio
     seen.add(alias);
   });
 
-  // An unchanged parent stays valid even if it was archived since: only a new link is checked.
-  if (request.parentId !== undefined && request.parentId !== self?.parentId) {
-    const problem = parentProblem(request.parentId, partition, self);
+  // A link that is already there stays valid even if the parent was archived since: only a new one is checked.
+  if (request.parentId !== undefined && !(self && isMemberOf(partition, request.parentId, self.id))) {
+    const problem = ownerProblem(request.parentId, partition) ?? (self && isAncestorOrSelf(partition, self.id, request.parentId) ? RULES.parentCycle : undefined);
     if (problem) violations.push({ path: '/body/parentId', message: problem });
   }
 
   return violations;
 }
 
-function parentProblem(parentId: string, partition: Partition, self: CustomerRecord | undefined): string | undefined {
-  const parent = partition.getCustomer(parentId);
-  if (!parent) return RULES.parentUnknown;
-  if (parent.archivedAt) return RULES.parentArchived;
-  if (parent.status === 'DRAFT') return RULES.parentDraft;
-  // Walk up from the new parent: meeting the customer itself means a cycle.
-  for (let ancestor: CustomerRecord | undefined = parent; ancestor; ancestor = ancestor.parentId === undefined ? undefined : partition.getCustomer(ancestor.parentId)) {
-    if (ancestor.id === self?.id) return RULES.parentCycle;
-  }
+/** Why a customer cannot own an organization (be a parent), if it cannot. */
+export function ownerProblem(ownerId: string, partition: Partition): string | undefined {
+  const owner = partition.getCustomer(ownerId);
+  if (!owner) return RULES.parentUnknown;
+  if (owner.archivedAt) return RULES.parentArchived;
+  if (owner.status === 'DRAFT') return RULES.parentDraft;
   return undefined;
 }

@@ -3,6 +3,7 @@
 import type { components } from '../generated/openapi.js';
 import type { CustomerPage, CustomerQuery, CustomerRecord, Partition } from '../store/types.js';
 import { checkCustomerRules, hasPrimaryWhenBilled, RULES, RuleViolation, type ContactRequest, type CustomerRequest } from './rules.js';
+import { joinOrganization, leaveOrganization } from '../organizations/membership.js';
 
 type Contact = components['schemas']['Contact'];
 
@@ -17,15 +18,19 @@ export function createCustomer(partition: Partition, request: CustomerRequest, d
   if (violations.length > 0) throw new RuleViolation(violations);
   const now = deps.now().toISOString();
   const record = fromRequest(request, undefined, now, deps);
-  linkToParent(partition, record, deps);
   partition.putCustomer(record);
+  if (record.parentId !== undefined) joinOrganization(partition, record.parentId, record.id, deps);
   return record;
 }
 
 /**
- * PUT semantics, as Sequence documents them: the body replaces the customer, and its `contacts`
- * "will replace all existing contacts". Decisions where the docs are silent: a contact whose email
- * matches an existing one keeps its id and createdAt; an omitted `status` keeps the current one.
+ * PUT semantics, as Sequence documents them: the body replaces the customer, its `contacts` "will
+ * replace all existing contacts", and an omitted `customProperties` leaves them unchanged.
+ * Decisions where the docs are silent, so that a read-modify-write of the Customer loses nothing it
+ * did not mean to drop (the Customer has no customerAliases, parentId or status-less form to echo):
+ * a contact whose email matches an existing one keeps its id and createdAt; omitted `status`,
+ * `customerAliases` and `parentId` keep what is there. A new `parentId` moves the customer from the
+ * old parent's organization to the new one's.
  */
 export function updateCustomer(partition: Partition, id: string, request: CustomerRequest, deps: ServiceDeps): CustomerRecord | undefined {
   const existing = partition.getCustomer(id);
@@ -34,8 +39,11 @@ export function updateCustomer(partition: Partition, id: string, request: Custom
   if (violations.length > 0) throw new RuleViolation(violations);
   const now = deps.now().toISOString();
   const record = fromRequest(request, existing, now, deps);
-  linkToParent(partition, record, deps);
   partition.putCustomer(record);
+  if (request.parentId !== undefined) {
+    if (existing.parentId !== undefined && existing.parentId !== request.parentId) leaveOrganization(partition, existing.parentId, id);
+    joinOrganization(partition, request.parentId, id, deps);
+  }
   return record;
 }
 
@@ -111,7 +119,7 @@ const pickContact = ({ name, email, billingPreference }: ContactRequest) => ({ n
 
 /** A stored record from a create/update body; only fields the spec names are kept. */
 function fromRequest(request: CustomerRequest, existing: CustomerRecord | undefined, now: string, deps: ServiceDeps): CustomerRecord {
-  const { line1, town, state, postcode, country } = request.address;
+  const { line1, line2, town, state, postcode, country } = request.address;
   const previousLinks = existing?.integrationIds ?? [];
   const integrationIds: CustomerRecord['integrationIds'] = (request.integrationIds ?? []).map(({ service, id }) => {
     // A link that was already there keeps its sync state.
@@ -127,42 +135,56 @@ function fromRequest(request: CustomerRequest, existing: CustomerRecord | undefi
     }
   }
 
-  const previousContacts = new Map((existing?.contacts ?? []).filter((c) => !c.archivedAt).map((c) => [c.email.toLowerCase(), c]));
-  const contacts = request.contacts.map((input): Contact => {
-    const fields = pickContact(input);
-    const known = previousContacts.get(input.email.toLowerCase());
-    previousContacts.delete(input.email.toLowerCase()); // a repeated email is a new contact
-    if (!known) return { id: deps.newId(), ...fields, createdAt: now, updatedAt: now };
-    const changed = known.name !== fields.name || known.email !== fields.email || known.billingPreference !== fields.billingPreference;
-    return changed ? { ...known, ...fields, updatedAt: now } : known;
-  });
+  const contacts = matchContacts(request.contacts, existing?.contacts ?? [], now, deps);
 
   const previousAliases = new Map((existing?.aliases ?? []).map((a) => [a.value, a]));
-  const aliases = [...new Set(request.customerAliases ?? [])].map(
-    (value) => previousAliases.get(value) ?? { id: deps.newId(), value, createdAt: now },
-  );
+  const aliases =
+    request.customerAliases === undefined
+      ? (existing?.aliases ?? [])
+      : [...new Set(request.customerAliases)].map((value) => previousAliases.get(value) ?? { id: deps.newId(), value, createdAt: now });
+  const customProperties = request.customProperties ?? existing?.customProperties ?? {};
 
   return {
     id: existing?.id ?? deps.newId(),
     createdAt: existing?.createdAt ?? now,
     updatedAt: now,
     legalName: request.legalName,
-    address: { line1, town, ...(state !== undefined && { state }), postcode, country },
+    address: { line1, ...(line2 !== undefined && { line2 }), town, ...(state !== undefined && { state }), postcode, country },
+    customProperties: { ...customProperties },
     ...(request.url !== undefined && { url: request.url }),
     ...(request.label !== undefined && { label: request.label }),
     taxStatus: request.taxStatus,
     status: request.status ?? existing?.status ?? 'ACTIVE',
     ...(existing?.archivedAt !== undefined && { archivedAt: existing.archivedAt }),
-    ...(request.parentId !== undefined && { parentId: request.parentId }),
+    ...((request.parentId ?? existing?.parentId) !== undefined && { parentId: request.parentId ?? existing?.parentId }),
     aliases,
     contacts,
     integrationIds,
+    ...(existing?.paymentSettings && { paymentSettings: existing.paymentSettings }),
   };
 }
 
-/** A parent owns one organization, made with its first child and shared by every later one. */
-function linkToParent(partition: Partition, record: CustomerRecord, deps: ServiceDeps): void {
-  if (record.parentId !== undefined && !partition.organizationOwnedBy(record.parentId)) {
-    partition.insertOrganization({ id: deps.newId(), ownerId: record.parentId });
-  }
+/**
+ * The request's contacts, each keeping the id (and createdAt) of the existing non-archived contact it
+ * matches by email (case-insensitive): an identical one first, otherwise the first unmatched one, so
+ * two contacts sharing an email keep their own ids across an identical PUT. The rest are new.
+ */
+function matchContacts(requested: ContactRequest[], previous: Contact[], now: string, deps: ServiceDeps): Contact[] {
+  const unmatched = previous.filter((c) => !c.archivedAt);
+  const same = (known: Contact, fields: ContactRequest) =>
+    known.name === fields.name && known.email === fields.email && known.billingPreference === fields.billingPreference;
+  const take = (index: number) => unmatched.splice(index, 1)[0]!;
+  const fieldsOf = requested.map(pickContact);
+  // Identical contacts are matched first, so a reordered or partly edited list moves no id.
+  const matched: (Contact | undefined)[] = fieldsOf.map((fields) => {
+    const at = unmatched.findIndex((known) => same(known, fields));
+    return at === -1 ? undefined : take(at);
+  });
+  return fieldsOf.map((fields, i): Contact => {
+    const identical = matched[i];
+    if (identical) return identical;
+    const at = unmatched.findIndex((known) => known.email.toLowerCase() === fields.email.toLowerCase());
+    if (at === -1) return { id: deps.newId(), ...fields, createdAt: now, updatedAt: now };
+    return { ...take(at), ...fields, updatedAt: now };
+  });
 }

@@ -155,35 +155,32 @@ export interface components {
             /** @description Requests this rule has answered so far. */
             matched: number;
         };
-        /** @description The one error envelope of sequence-mock, for every 4xx and 5xx it sends. */
-        MockError: {
-            /**
-             * @description The HTTP status code, repeated for clients that lose it.
-             * @example 400
-             */
-            status: number;
-            /**
-             * @description The HTTP reason phrase.
-             * @example Bad Request
-             */
-            error: string;
-            /**
-             * @description One human sentence summarising every violation.
-             * @example Request validation failed: /body/legalName must be string
-             */
-            message: string;
-            /** @description Every violation found, each naming the field as a JSON path into the request. */
-            errors: {
+        /** @description Sequence's documented error body (docs.sequencehq.com/reference/versioning), used for every 4xx and 5xx the fake sends. Inside `error`, sequence-mock adds what makes a failure easy to fix: every violation naming its field, and the request id. */
+        ErrorResponse: {
+            error: {
                 /**
-                 * @description Where in the request: /body/..., /headers/<name>, /query/<name>, /path/<name>.
-                 * @example /body/contacts/0/email
+                 * @description What went wrong, in Sequence's style (UnrecognisedApiVersion, ValidationError, NotFound, ...).
+                 * @example ValidationError
                  */
-                path: string;
-                /** @example must have required property 'email' */
+                type: string;
+                /**
+                 * @description One human sentence summarising every violation.
+                 * @example Request validation failed: /body/legalName must be string
+                 */
                 message: string;
-            }[];
-            /** @description Also sent as the Request-Id response header. */
-            requestId: string;
+                /** @description Every violation found, each naming the field as a JSON path into the request. */
+                errors?: {
+                    /**
+                     * @description Where in the request: /body/..., /headers/<name>, /query/<name>, /path/<name>.
+                     * @example /body/contacts/0/email
+                     */
+                    path: string;
+                    /** @example must have required property 'email' */
+                    message: string;
+                }[];
+                /** @description Also sent as the Request-Id response header. */
+                requestId?: string;
+            };
         };
         /**
          * @description ID of the customer that will own the organization.
@@ -219,6 +216,10 @@ export interface components {
          *         {
          *           "id": "50af5191-05a3-42a5-802a-6b59091157af",
          *           "name": "Fintech Lending Services"
+         *         },
+         *         {
+         *           "id": "e06f36e2-0a44-404d-bdbc-b66a292609b0",
+         *           "name": "FinTech Wealth Management"
          *         }
          *       ]
          *     }
@@ -240,6 +241,10 @@ export interface components {
              *       {
              *         "id": "50af5191-05a3-42a5-802a-6b59091157af",
              *         "name": "Fintech Lending Services"
+             *       },
+             *       {
+             *         "id": "e06f36e2-0a44-404d-bdbc-b66a292609b0",
+             *         "name": "FinTech Wealth Management"
              *       }
              *     ]
              */
@@ -249,42 +254,48 @@ export interface components {
          * @example NY
          * @enum {string}
          */
-        State: "AL" | "AK" | "AZ" | "AR" | "CA" | "CO" | "CT" | "DC" | "DE" | "FL" | "GA" | "HI" | "ID" | "IL" | "IN" | "IA" | "KS" | "KY" | "LA" | "ME" | "MD" | "MA" | "MI" | "MN" | "MS" | "MO" | "MT" | "NE" | "NV" | "NH" | "NJ" | "NM" | "NY" | "NC" | "ND" | "OH" | "OK" | "OR" | "PA" | "RI" | "SC" | "SD" | "TN" | "TX" | "UT" | "VT" | "VA" | "WA" | "WV" | "WI" | "WY" | "AB" | "BC" | "MB" | "NB" | "NL" | "NS" | "NT" | "NU" | "ON" | "PE" | "QC" | "SK" | "YT";
+        State1: "AL" | "AK" | "AZ" | "AR" | "CA" | "CO" | "CT" | "DC" | "DE" | "FL" | "GA" | "HI" | "ID" | "IL" | "IN" | "IA" | "KS" | "KY" | "LA" | "ME" | "MD" | "MA" | "MI" | "MN" | "MS" | "MO" | "MT" | "NE" | "NV" | "NH" | "NJ" | "NM" | "NY" | "NC" | "ND" | "OH" | "OK" | "OR" | "PA" | "RI" | "SC" | "SD" | "TN" | "TX" | "UT" | "VT" | "VA" | "WA" | "WV" | "WI" | "WY" | "AB" | "BC" | "MB" | "NB" | "NL" | "NS" | "NT" | "NU" | "ON" | "PE" | "QC" | "SK" | "YT";
         /**
          * @example US
          * @enum {string}
          */
-        CountryCode: "AD" | "AE" | "AF" | "AG" | "AI" | "AL" | "AM" | "AO" | "AQ" | "AR" | "AS" | "AT" | "AU" | "AW" | "AX" | "AZ" | "BA" | "BB" | "BD" | "BE" | "BF" | "BG" | "BH" | "BI" | "BJ" | "BL" | "BM" | "BN" | "BO" | "BQ" | "BR" | "BS" | "BT" | "BV" | "BW" | "BY" | "BZ" | "CA" | "CC" | "CD" | "CF" | "CG" | "CH" | "CI" | "CK" | "CL" | "CM" | "CN" | "CO" | "CR" | "CU" | "CV" | "CW" | "CX" | "CY" | "CZ" | "DE" | "DJ" | "DK" | "DM" | "DO" | "DZ" | "EC" | "EE" | "EG" | "EH" | "ER" | "ES" | "ET" | "FI" | "FJ" | "FK" | "FM" | "FO" | "FR" | "GA" | "GB" | "GD" | "GE" | "GF" | "GG" | "GH" | "GI" | "GL" | "GM" | "GN" | "GP" | "GQ" | "GR" | "GS" | "GT" | "GU" | "GW" | "GY" | "HK" | "HM" | "HN" | "HR" | "HT" | "HU" | "ID" | "IE" | "IL" | "IM" | "IN" | "IO" | "IQ" | "IR" | "IS" | "IT" | "JE" | "JM" | "JO" | "JP" | "KE" | "KG" | "KH" | "KI" | "KM" | "KN" | "KP" | "KR" | "KW" | "KY" | "KZ" | "LA" | "LB" | "LC" | "LI" | "LK" | "LR" | "LS" | "LT" | "LU" | "LV" | "LY" | "MA" | "MC" | "MD" | "ME" | "MF" | "MG" | "MH" | "MK" | "ML" | "MM" | "MN" | "MO" | "MP" | "MQ" | "MR" | "MS" | "MT" | "MU" | "MV" | "MW" | "MX" | "MY" | "MZ" | "NA" | "NC" | "NE" | "NF" | "NG" | "NI" | "NL" | "NO" | "NP" | "NR" | "NU" | "NZ" | "OM" | "PA" | "PE" | "PF" | "PG" | "PH" | "PK" | "PL" | "PM" | "PN" | "PR" | "PS" | "PT" | "PW" | "PY" | "QA" | "RE" | "RO" | "RS" | "RU" | "RW" | "SA" | "SB" | "SC" | "SD" | "SE" | "SG" | "SH" | "SI" | "SJ" | "SK" | "SL" | "SM" | "SN" | "SO" | "SR" | "SS" | "ST" | "SV" | "SX" | "SY" | "SZ" | "TC" | "TD" | "TF" | "TG" | "TH" | "TJ" | "TK" | "TL" | "TM" | "TN" | "TO" | "TR" | "TT" | "TV" | "TW" | "TZ" | "UA" | "UG" | "UM" | "US" | "UY" | "UZ" | "VA" | "VC" | "VE" | "VG" | "VI" | "VN" | "VU" | "WF" | "WS" | "XK" | "YE" | "YT" | "ZA" | "ZM" | "ZW";
+        CountryCode1: "AD" | "AE" | "AF" | "AG" | "AI" | "AL" | "AM" | "AO" | "AQ" | "AR" | "AS" | "AT" | "AU" | "AW" | "AX" | "AZ" | "BA" | "BB" | "BD" | "BE" | "BF" | "BG" | "BH" | "BI" | "BJ" | "BL" | "BM" | "BN" | "BO" | "BQ" | "BR" | "BS" | "BT" | "BV" | "BW" | "BY" | "BZ" | "CA" | "CC" | "CD" | "CF" | "CG" | "CH" | "CI" | "CK" | "CL" | "CM" | "CN" | "CO" | "CR" | "CU" | "CV" | "CW" | "CX" | "CY" | "CZ" | "DE" | "DJ" | "DK" | "DM" | "DO" | "DZ" | "EC" | "EE" | "EG" | "EH" | "ER" | "ES" | "ET" | "FI" | "FJ" | "FK" | "FM" | "FO" | "FR" | "GA" | "GB" | "GD" | "GE" | "GF" | "GG" | "GH" | "GI" | "GL" | "GM" | "GN" | "GP" | "GQ" | "GR" | "GS" | "GT" | "GU" | "GW" | "GY" | "HK" | "HM" | "HN" | "HR" | "HT" | "HU" | "ID" | "IE" | "IL" | "IM" | "IN" | "IO" | "IQ" | "IR" | "IS" | "IT" | "JE" | "JM" | "JO" | "JP" | "KE" | "KG" | "KH" | "KI" | "KM" | "KN" | "KP" | "KR" | "KW" | "KY" | "KZ" | "LA" | "LB" | "LC" | "LI" | "LK" | "LR" | "LS" | "LT" | "LU" | "LV" | "LY" | "MA" | "MC" | "MD" | "ME" | "MF" | "MG" | "MH" | "MK" | "ML" | "MM" | "MN" | "MO" | "MP" | "MQ" | "MR" | "MS" | "MT" | "MU" | "MV" | "MW" | "MX" | "MY" | "MZ" | "NA" | "NC" | "NE" | "NF" | "NG" | "NI" | "NL" | "NO" | "NP" | "NR" | "NU" | "NZ" | "OM" | "PA" | "PE" | "PF" | "PG" | "PH" | "PK" | "PL" | "PM" | "PN" | "PR" | "PS" | "PT" | "PW" | "PY" | "QA" | "RE" | "RO" | "RS" | "RU" | "RW" | "SA" | "SB" | "SC" | "SD" | "SE" | "SG" | "SH" | "SI" | "SJ" | "SK" | "SL" | "SM" | "SN" | "SO" | "SR" | "SS" | "ST" | "SV" | "SX" | "SY" | "SZ" | "TC" | "TD" | "TF" | "TG" | "TH" | "TJ" | "TK" | "TL" | "TM" | "TN" | "TO" | "TR" | "TT" | "TV" | "TW" | "TZ" | "UA" | "UG" | "UM" | "US" | "UY" | "UZ" | "VA" | "VC" | "VE" | "VG" | "VI" | "VN" | "VU" | "WF" | "WS" | "XK" | "YE" | "YT" | "ZA" | "ZM" | "ZW";
         /**
          * @description Address
          * @example {
-         *       "line1": "7500 Bluewater Rd NW",
-         *       "town": "Albuquerque",
+         *       "line1": "Flat 1",
+         *       "line2": "123 Fake Street",
+         *       "town": "New York",
          *       "state": "NY",
-         *       "postcode": "87121",
+         *       "postcode": "AB1 2EF",
          *       "country": "US"
          *     }
          */
         Address: {
             /**
              * @description Address line 1
-             * @example 7500 Bluewater Rd NW
+             * @example Flat 1
              */
             line1: string;
             /**
+             * @description Address line 2
+             * @example 123 Fake Street
+             */
+            line2?: string;
+            /**
              * @description Town or city
-             * @example Albuquerque
+             * @example New York
              */
             town: string;
             /** @description State or province (required for USA and Canada) */
-            state?: components["schemas"]["State"];
+            state?: components["schemas"]["State1"];
             /**
              * @description Postal code
-             * @example 87121
+             * @example AB1 2EF
              */
             postcode: string;
             /** @description Country code ([ISO 3166-1 alpha-2](https://en.wikipedia.org/wiki/List_of_ISO_3166_country_codes)) */
-            country: components["schemas"]["CountryCode"];
+            country: components["schemas"]["CountryCode1"];
         };
         /**
          * @example Xero
@@ -294,16 +305,16 @@ export interface components {
         /**
          * @example {
          *       "service": "Xero",
-         *       "id": "2aaff66f-ef30-4599-b192-c168fd4cd226",
-         *       "lastSynced": "2024-03-28T16:47:00Z",
+         *       "id": "ID",
+         *       "lastSynced": "2022-06-28T16:47:00Z",
          *       "isPending": false
          *     }
          */
-        IntegrationId: {
+        IntegrationId1: {
             service: components["schemas"]["IntegrationService"];
-            /** @example 2aaff66f-ef30-4599-b192-c168fd4cd226 */
+            /** @example ID */
             id: string;
-            /** @example 2024-03-28T16:47:00Z */
+            /** @example 2022-06-28T16:47:00Z */
             lastSynced?: string;
             /** @example false */
             isPending: boolean;
@@ -429,7 +440,11 @@ export interface components {
          *           "archivedAt": "2023-06-28T16:47:00Z"
          *         }
          *       ],
-         *       "status": "ACTIVE"
+         *       "status": "ACTIVE",
+         *       "customProperties": {
+         *         "region": "EU",
+         *         "tier": "gold"
+         *       }
          *     }
          */
         Customer: {
@@ -504,7 +519,7 @@ export interface components {
              *       }
              *     ]
              */
-            integrationIds: components["schemas"]["IntegrationId"][];
+            integrationIds: components["schemas"]["IntegrationId1"][];
             /**
              * @description Time at which the customer was archived, in ISO 8601 format
              * @example 2025-08-28T12:00:00Z
@@ -533,6 +548,16 @@ export interface components {
              *     - ACTIVE is the default state when a customer is created via API or dashboard.
              */
             status: components["schemas"]["CustomerStatus"];
+            /**
+             * @description Custom key-value properties for this customer
+             * @example {
+             *       "region": "EU",
+             *       "tier": "gold"
+             *     }
+             */
+            customProperties: {
+                [key: string]: string;
+            };
         };
     };
     responses: never;

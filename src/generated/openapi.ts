@@ -4,6 +4,186 @@
  */
 
 export interface paths {
+    "/payments/settings/customers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Create customer payment settings
+         * @description Create payment settings for customers. Invoices for customers with payment settings contain payment links. If payment details are on file with Stripe or other payment providers, then payments are automatically collected when you finalise and send an invoice. You can override customer payment settings with billing schedule payment settings and invoice payment settings.
+         */
+        post: operations["postPaymentsSettingsCustomers"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/payments/settings/customers/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get customer payment settings
+         * @description Get payment settings for customers. Invoices for customers with payment settings contain payment links. If payment details are on file with Stripe or other payment providers, then payments are automatically collected when you finalise and send an invoice. You can override customer payment settings with billing schedule payment settings and invoice payment settings.
+         */
+        get: operations["getPaymentsSettingsCustomersById"];
+        /**
+         * Update customer payment settings
+         * @description Update payment settings for customers. Invoices for customers with payment settings contain payment links. If payment details are on file with Stripe or other payment providers, then payments are automatically collected when you finalise and send an invoice. You can override customer payment settings with billing schedule payment settings and invoice payment settings.
+         */
+        put: operations["putPaymentsSettingsCustomersById"];
+        post?: never;
+        /**
+         * Delete customer payment settings
+         * @description Delete payment settings for customers. Invoices for customers with payment settings contain payment links. If payment details are on file with Stripe or other payment providers, then payments are automatically collected when you finalise and send an invoice. You can override customer payment settings with billing schedule payment settings and invoice payment settings.
+         */
+        delete: operations["deletePaymentsSettingsCustomersById"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/customer-aliases": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List all Customer Aliases
+         * @description List all Customer Aliases
+         */
+        get: operations["getCustomerAliases"];
+        put?: never;
+        /**
+         * Create a new Customer Alias
+         * @description Create a new Customer Alias
+         */
+        post: operations["postCustomerAliases"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/customers/{customer}/contacts/{id}/archive": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Archive a contact
+         * @description Mark a contact as archived
+         */
+        post: operations["postCustomersByCustomerContactsByIdArchive"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/customer-organizations/{id}/members": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Replace members of a customer organization
+         * @description Replace all [customer](/customers/overview) in an existing customer organization. This action does not impact their membership in other organizations.
+         */
+        put: operations["putCustomerOrganizationsByIdMembers"];
+        /**
+         * Add a customer to a customer organization
+         * @description Add a [customer](/customers/overview) to an existing customer organization. This action does not impact their membership in other organizations.
+         */
+        post: operations["postCustomerOrganizationsByIdMembers"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/customer-aliases/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Update a Customer Alias
+         * @description Update a Customer Alias
+         */
+        put: operations["putCustomerAliasesById"];
+        post?: never;
+        /**
+         * Delete a Customer Alias
+         * @description Delete a Customer Alias
+         */
+        delete: operations["deleteCustomerAliasesById"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/customer-organizations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Create a customer organization
+         * @description Create a customer organization to manage parent-child relationships for your [customers](/customers/overview).
+         */
+        post: operations["postCustomerOrganizations"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/customers/by-alias/{alias}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get customer by alias
+         * @description Retrieve the details of one of your [customers](/customers/overview) using one of their aliases.
+         */
+        get: operations["getCustomersByAliasByAlias"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/customers": {
         parameters: {
             query?: never;
@@ -11,7 +191,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** List customers */
+        /**
+         * List customers
+         * @description List all [customers](/customers/overview).
+         */
         get: operations["getCustomers"];
         put?: never;
         /**
@@ -34,12 +217,39 @@ export interface paths {
         };
         /**
          * Get customer
-         * @description Retrieve the details of one of your Customers.
+         * @description Retrieve the details of one of your [Customers](/customers/overview).
          */
         get: operations["getCustomersById"];
-        /** Update customer */
+        /**
+         * Update customer
+         * @description Update the details of one of your [customers](/customers/overview).
+         */
         put: operations["putCustomersById"];
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/customers/{customer}/contacts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List all contacts for a customer
+         * @description List all contacts for a customer
+         */
+        get: operations["getCustomersByCustomerContacts"];
+        put?: never;
+        /**
+         * Create a new contact
+         * @description Create a contact
+         */
+        post: operations["postCustomersByCustomerContacts"];
         delete?: never;
         options?: never;
         head?: never;
@@ -55,7 +265,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Archive customer */
+        /**
+         * Archive customer
+         * @description Archive a [customer](/customers/overview).
+         */
         post: operations["postCustomersByIdArchive"];
         delete?: never;
         options?: never;
@@ -70,7 +283,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Get Customer Aliases */
+        /**
+         * Get Customer Aliases
+         * @description Retrieve the details of one of your [Customer's](/customers/overview) aliases.
+         */
         get: operations["getCustomersByIdAliases"];
         put?: never;
         post?: never;
@@ -80,35 +296,20 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/customers/by-alias/{alias}": {
+    "/customer-custom-property-keys": {
         parameters: {
             query?: never;
             header?: never;
             path?: never;
             cookie?: never;
         };
-        /** Get customer by alias */
-        get: operations["getCustomersByAliasByAlias"];
+        /**
+         * List customer custom property keys
+         * @description List all distinct custom property keys across customers for the current account.
+         */
+        get: operations["getCustomerCustomPropertyKeys"];
         put?: never;
         post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/customers/{customer}/contacts": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** List all contacts for a customer */
-        get: operations["getCustomersByCustomerContacts"];
-        put?: never;
-        /** Create a new contact */
-        post: operations["postCustomersByCustomerContacts"];
         delete?: never;
         options?: never;
         head?: never;
@@ -123,26 +324,12 @@ export interface paths {
             cookie?: never;
         };
         get?: never;
-        /** Update a contact */
+        /**
+         * Update a contact
+         * @description Update a contact
+         */
         put: operations["putCustomersByCustomerContactsById"];
         post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/customers/{customer}/contacts/{id}/archive": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /** Archive a contact */
-        post: operations["postCustomersByCustomerContactsByIdArchive"];
         delete?: never;
         options?: never;
         head?: never;
@@ -153,46 +340,907 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
-        ListCustomersResponse: {
-            items: components["schemas"]["Customer"][];
-            pagination: components["schemas"]["Pagination"];
+        /**
+         * @example STRIPE
+         * @enum {string}
+         */
+        PaymentProvider: "STRIPE" | "GOCARDLESS" | "NONE";
+        /**
+         * @example {
+         *       "customerId": "bc61d4b8-e9d6-4f4a-9bcf-f5dae874c730",
+         *       "paymentProvider": "STRIPE"
+         *     }
+         */
+        CreateCustomerSettingsEndpointCreateCustomerSettingsRequestModel: {
+            /**
+             * @description Customer Account ID.
+             * @example bc61d4b8-e9d6-4f4a-9bcf-f5dae874c730
+             */
+            customerId: string;
+            /** @description Sequence Account ID. */
+            paymentProvider: components["schemas"]["PaymentProvider"];
         };
         /**
+         * @example {
+         *       "id": "bc61d4b8-e9d6-4f4a-9bcf-f5dae874c730",
+         *       "sequenceAccountId": "bc61d4b8-e9d6-4f4a-9bcf-f5dae874c730",
+         *       "customerId": "bc61d4b8-e9d6-4f4a-9bcf-f5dae874c730",
+         *       "paymentProvider": "STRIPE"
+         *     }
+         */
+        CreateCustomerSettingsEndpointProductCreateCustomerSettingsResponseModel: {
+            /**
+             * @description Unique payment provider id.
+             * @example bc61d4b8-e9d6-4f4a-9bcf-f5dae874c730
+             */
+            id: string;
+            /**
+             * @description Sequence Account ID.
+             * @example bc61d4b8-e9d6-4f4a-9bcf-f5dae874c730
+             */
+            sequenceAccountId: string;
+            /**
+             * @description Customer Account ID.
+             * @example bc61d4b8-e9d6-4f4a-9bcf-f5dae874c730
+             */
+            customerId: string;
+            /** @description Sequence Account ID. */
+            paymentProvider: components["schemas"]["PaymentProvider"];
+        };
+        /**
+         * @example {
+         *       "id": "bc61d4b8-e9d6-4f4a-9bcf-f5dae874c730",
+         *       "sequenceAccountId": "bc61d4b8-e9d6-4f4a-9bcf-f5dae874c730",
+         *       "customerId": "bc61d4b8-e9d6-4f4a-9bcf-f5dae874c730",
+         *       "paymentProvider": "STRIPE"
+         *     }
+         */
+        GetCustomerSettingsEndpointProductGetCustomerSettingsResponseModel: {
+            /**
+             * @description Unique payment provider id.
+             * @example bc61d4b8-e9d6-4f4a-9bcf-f5dae874c730
+             */
+            id: string;
+            /**
+             * @description Sequence Account ID.
+             * @example bc61d4b8-e9d6-4f4a-9bcf-f5dae874c730
+             */
+            sequenceAccountId: string;
+            /**
+             * @description Customer Account ID.
+             * @example bc61d4b8-e9d6-4f4a-9bcf-f5dae874c730
+             */
+            customerId: string;
+            /** @description Sequence Account ID. */
+            paymentProvider: components["schemas"]["PaymentProvider"];
+        };
+        /**
+         * @example {
+         *       "paymentProvider": "STRIPE"
+         *     }
+         */
+        UpdateCustomerSettingsEndpointUpdateCustomerSettingsRequestModel: {
+            /** @description Sequence Account ID. */
+            paymentProvider: components["schemas"]["PaymentProvider"];
+        };
+        /**
+         * @example {
+         *       "id": "bc61d4b8-e9d6-4f4a-9bcf-f5dae874c730",
+         *       "sequenceAccountId": "bc61d4b8-e9d6-4f4a-9bcf-f5dae874c730",
+         *       "customerId": "bc61d4b8-e9d6-4f4a-9bcf-f5dae874c730",
+         *       "paymentProvider": "STRIPE"
+         *     }
+         */
+        UpdateCustomerSettingsEndpointProductUpdateCustomerSettingsResponseModel: {
+            /**
+             * @description Unique payment provider id.
+             * @example bc61d4b8-e9d6-4f4a-9bcf-f5dae874c730
+             */
+            id: string;
+            /**
+             * @description Sequence Account ID.
+             * @example bc61d4b8-e9d6-4f4a-9bcf-f5dae874c730
+             */
+            sequenceAccountId: string;
+            /**
+             * @description Customer Account ID.
+             * @example bc61d4b8-e9d6-4f4a-9bcf-f5dae874c730
+             */
+            customerId: string;
+            /** @description Sequence Account ID. */
+            paymentProvider: components["schemas"]["PaymentProvider"];
+        };
+        /**
+         * @example {
+         *       "id": "bc61d4b8-e9d6-4f4a-9bcf-f5dae874c730",
+         *       "sequenceAccountId": "bc61d4b8-e9d6-4f4a-9bcf-f5dae874c730",
+         *       "customerId": "bc61d4b8-e9d6-4f4a-9bcf-f5dae874c730",
+         *       "paymentProvider": "STRIPE"
+         *     }
+         */
+        DeleteCustomerSettingsEndpointProductDeleteCustomerSettingsResponseModel: {
+            /**
+             * @description Unique payment provider id.
+             * @example bc61d4b8-e9d6-4f4a-9bcf-f5dae874c730
+             */
+            id: string;
+            /**
+             * @description Sequence Account ID.
+             * @example bc61d4b8-e9d6-4f4a-9bcf-f5dae874c730
+             */
+            sequenceAccountId: string;
+            /**
+             * @description Customer Account ID.
+             * @example bc61d4b8-e9d6-4f4a-9bcf-f5dae874c730
+             */
+            customerId: string;
+            /** @description Sequence Account ID. */
+            paymentProvider: components["schemas"]["PaymentProvider"];
+        };
+        /**
+         * @example Xero
+         * @enum {string}
+         */
+        IntegrationService: "Amazon_Redshift" | "GoCardless" | "Google_BigQuery" | "Google_Sheets" | "HubSpot" | "NetSuite" | "QuickBooks_Online" | "Salesforce" | "Slack" | "Snowflake" | "Stripe" | "Xero" | "Avalara" | "Anrok" | "Attio" | "Numeral" | "Rillet" | "Sphere";
+        /**
+         * @example {
+         *       "items": [
+         *         {
+         *           "id": "01849e70-0a0f-72ca-ba07-5557dd734d43",
+         *           "sequenceAccountId": "ec1479a2-6ba1-421f-a7de-0853a20d17a1",
+         *           "customerId": "01849e70-703e-705a-b59a-d3fd575587e0",
+         *           "value": "external-customer-alias-123",
+         *           "createdAt": "2022-10-01T00:00:00Z",
+         *           "deletedAt": "2022-10-01T00:00:00Z",
+         *           "label": "CRM ID",
+         *           "archivedAt": "2022-10-01T00:00:00Z"
+         *         }
+         *       ],
+         *       "pagination": {
+         *         "after": "MDE4NDUyNjYtNmQ2NC03N2M4LTlhZGYtNDQ4N2Q5NGQxNDU3",
+         *         "before": "MDE4NDQyMWUtYTljYy03MTFiLWFmOTMtYmYwNTExZDRkODMz",
+         *         "totalResultSize": 10
+         *       }
+         *     }
+         */
+        ListCustomerAliasPaginatedResponseModel: {
+            /**
+             * @description Customer Aliases
+             * @example [
+             *       {
+             *         "id": "01849e70-0a0f-72ca-ba07-5557dd734d43",
+             *         "sequenceAccountId": "ec1479a2-6ba1-421f-a7de-0853a20d17a1",
+             *         "customerId": "01849e70-703e-705a-b59a-d3fd575587e0",
+             *         "value": "external-customer-alias-123",
+             *         "createdAt": "2022-10-01T00:00:00Z",
+             *         "deletedAt": "2022-10-01T00:00:00Z",
+             *         "label": "CRM ID",
+             *         "archivedAt": "2022-10-01T00:00:00Z"
+             *       }
+             *     ]
+             */
+            items: components["schemas"]["CustomerAliasResponseModel"][];
+            pagination: components["schemas"]["PaginationMeta5"];
+        };
+        /**
+         * @example {
+         *       "id": "01849e70-0a0f-72ca-ba07-5557dd734d43",
+         *       "sequenceAccountId": "ec1479a2-6ba1-421f-a7de-0853a20d17a1",
+         *       "customerId": "01849e70-703e-705a-b59a-d3fd575587e0",
+         *       "value": "external-customer-alias-123",
+         *       "createdAt": "2022-10-01T00:00:00Z",
+         *       "deletedAt": "2022-10-01T00:00:00Z",
+         *       "label": "CRM ID",
+         *       "archivedAt": "2022-10-01T00:00:00Z"
+         *     }
+         */
+        CustomerAliasResponseModel: {
+            /**
+             * @description Unique ID
+             * @example 01849e70-0a0f-72ca-ba07-5557dd734d43
+             */
+            id: string;
+            /**
+             * @description Sequence Account ID
+             * @example ec1479a2-6ba1-421f-a7de-0853a20d17a1
+             */
+            sequenceAccountId: string;
+            /**
+             * @description Customer ID
+             * @example 01849e70-703e-705a-b59a-d3fd575587e0
+             */
+            customerId: string;
+            /**
+             * @description Alias value
+             * @example external-customer-alias-123
+             */
+            value: string;
+            /**
+             * @description Created At
+             * @example 2022-10-01T00:00:00Z
+             */
+            createdAt: string;
+            /**
+             * @description Deleted At
+             * @example 2022-10-01T00:00:00Z
+             */
+            deletedAt?: string;
+            /**
+             * @description Alias label
+             * @example CRM ID
+             */
+            label?: string;
+            /**
+             * @description Archived At
+             * @example 2022-10-01T00:00:00Z
+             */
+            archivedAt?: string;
+        };
+        /**
+         * @description Results pagination
          * @example {
          *       "after": "MDE4NDUyNjYtNmQ2NC03N2M4LTlhZGYtNDQ4N2Q5NGQxNDU3",
          *       "before": "MDE4NDQyMWUtYTljYy03MTFiLWFmOTMtYmYwNTExZDRkODMz",
          *       "totalResultSize": 10
          *     }
          */
-        Pagination: {
-            /** @description Cursor for the next page, when there is one. */
+        PaginationMeta5: {
+            /**
+             * @description Cursor for the page after this (if it exists)
+             * @example MDE4NDUyNjYtNmQ2NC03N2M4LTlhZGYtNDQ4N2Q5NGQxNDU3
+             */
             after?: string;
-            /** @description Cursor for the previous page, when there is one. */
+            /**
+             * @description Cursor for the page before this (if it exists)
+             * @example MDE4NDQyMWUtYTljYy03MTFiLWFmOTMtYmYwNTExZDRkODMz
+             */
             before?: string;
-            /** @description How many items match the query across all pages. */
-            totalResultSize: number;
-        };
-        ListContactEndpointContactResponseModel: {
-            items: components["schemas"]["Contact"][];
-        };
-        GetCustomerAliasesEndpointEndpointResponse: {
-            items: components["schemas"]["CustomerAlias"][];
+            /**
+             * Format: int64
+             * @description Total number of entries across all pages
+             * @example 10
+             */
+            totalResultSize?: number;
         };
         /**
          * @example {
-         *       "id": "0185a140-194a-7e9d-9fae-6a034fd4a725",
-         *       "sequenceAccountId": "cd243b67-7d8c-42ee-b19f-b4e41f584415",
-         *       "customerId": "0185a142-54ff-7ce5-846a-fc188432da6e",
-         *       "value": "customer-alias-123",
-         *       "createdAt": "2022-10-01T00:00:00Z"
+         *       "id": "9a1e38a9-4dc9-776f-f974-4e7ee9f4d6cc",
+         *       "name": "John Smith",
+         *       "email": "john.smith@example.com",
+         *       "billingPreference": "NONE",
+         *       "createdAt": "2022-06-28T16:47:00Z",
+         *       "updatedAt": "2022-06-28T16:47:00Z",
+         *       "archivedAt": "2023-06-28T16:47:00Z"
          *     }
          */
-        CustomerAlias: {
+        Contact: {
+            /**
+             * @description Unique ID
+             * @example 9a1e38a9-4dc9-776f-f974-4e7ee9f4d6cc
+             */
             id: string;
-            sequenceAccountId: string;
-            customerId: string;
-            value: string;
+            /**
+             * @description Full name of this contact
+             * @example John Smith
+             */
+            name: string;
+            /**
+             * @description Email address of this contact
+             * @example john.smith@example.com
+             */
+            email: string;
+            /** @description Billing preference. Whether this contact receives billing communications. Options are NONE, STANDARD or PRIMARY. For a given customer, if any contacts receive billing communications then at least one contact must be designated PRIMARY for billing. */
+            billingPreference: components["schemas"]["ContactBillingPreference"];
+            /**
+             * @description Time of creation. Formatted as an ISO 8601 timestamp.
+             * @example 2022-06-28T16:47:00Z
+             */
             createdAt: string;
+            /**
+             * @description Time of last update. Formatted as an ISO 8601 timestamp.
+             * @example 2022-06-28T16:47:00Z
+             */
+            updatedAt: string;
+            /**
+             * @description Time of archive. Formatted as an ISO 8601 timestamp.
+             * @example 2023-06-28T16:47:00Z
+             */
+            archivedAt?: string;
+        };
+        /**
+         * @example NONE
+         * @enum {string}
+         */
+        ContactBillingPreference: "PRIMARY" | "STANDARD" | "NONE";
+        /**
+         * @example {
+         *       "customerIds": [
+         *         "e06f36e2-0a44-404d-bdbc-b66a292609b0"
+         *       ]
+         *     }
+         */
+        CustomerOrganizationMembers: {
+            /**
+             * @description IDs of customers to add to an existing organization.
+             * @example [
+             *       "e06f36e2-0a44-404d-bdbc-b66a292609b0"
+             *     ]
+             */
+            customerIds: string[];
+        };
+        /**
+         * @example {
+         *       "id": "c0dc4e79-ec52-4811-8cf5-addb2527915c",
+         *       "owner": {
+         *         "id": "50af5191-05a3-42a5-802a-6b59091157af",
+         *         "name": "FinTech Solutions Inc."
+         *       },
+         *       "members": [
+         *         {
+         *           "id": "e309e948-088e-4d77-b654-cd85498f1555",
+         *           "name": "Fintech Payment Processing"
+         *         },
+         *         {
+         *           "id": "50af5191-05a3-42a5-802a-6b59091157af",
+         *           "name": "Fintech Lending Services"
+         *         },
+         *         {
+         *           "id": "e06f36e2-0a44-404d-bdbc-b66a292609b0",
+         *           "name": "FinTech Wealth Management"
+         *         }
+         *       ]
+         *     }
+         */
+        CustomerOrganization: {
+            /**
+             * @description Organization ID
+             * @example c0dc4e79-ec52-4811-8cf5-addb2527915c
+             */
+            id: string;
+            owner: components["schemas"]["CustomerIdWithName"];
+            /**
+             * @description Members of the customer organization, excluding the owner. These are the children in a parent-child relationship.
+             * @example [
+             *       {
+             *         "id": "e309e948-088e-4d77-b654-cd85498f1555",
+             *         "name": "Fintech Payment Processing"
+             *       },
+             *       {
+             *         "id": "50af5191-05a3-42a5-802a-6b59091157af",
+             *         "name": "Fintech Lending Services"
+             *       },
+             *       {
+             *         "id": "e06f36e2-0a44-404d-bdbc-b66a292609b0",
+             *         "name": "FinTech Wealth Management"
+             *       }
+             *     ]
+             */
+            members: components["schemas"]["CustomerIdWithName"][];
+        };
+        /**
+         * @description ID of the customer that will own the organization.
+         * @example {
+         *       "id": "50af5191-05a3-42a5-802a-6b59091157af",
+         *       "name": "FinTech Solutions Inc."
+         *     }
+         */
+        CustomerIdWithName: {
+            /**
+             * @description Customer ID
+             * @example 50af5191-05a3-42a5-802a-6b59091157af
+             */
+            id: string;
+            /**
+             * @description Customer legal name
+             * @example FinTech Solutions Inc.
+             */
+            name: string;
+        };
+        /**
+         * @example {
+         *       "ownerId": "50af5191-05a3-42a5-802a-6b59091157af",
+         *       "memberIds": [
+         *         "e309e948-088e-4d77-b654-cd85498f1555",
+         *         "50af5191-05a3-42a5-802a-6b59091157af"
+         *       ]
+         *     }
+         */
+        CustomerOrganizationRequest: {
+            /**
+             * @description ID of the customer that will own the organization.
+             * @example 50af5191-05a3-42a5-802a-6b59091157af
+             */
+            ownerId: string;
+            /**
+             * @description IDs of the customers who are members of this organization, excluding the owner. These are the children in a parent-child relationship. You can pass an empty array if they are not yet known.
+             * @example [
+             *       "e309e948-088e-4d77-b654-cd85498f1555",
+             *       "50af5191-05a3-42a5-802a-6b59091157af"
+             *     ]
+             */
+            memberIds: string[];
+        };
+        /**
+         * @example {
+         *       "customerId": "01849e70-703e-705a-b59a-d3fd575587e0",
+         *       "value": "external-customer-alias-123",
+         *       "label": "CRM ID"
+         *     }
+         */
+        CreateCustomerAliasRequestModel: {
+            /**
+             * @description Customer ID
+             * @example 01849e70-703e-705a-b59a-d3fd575587e0
+             */
+            customerId: string;
+            /**
+             * @description Alias value
+             * @example external-customer-alias-123
+             */
+            value: string;
+            /**
+             * @description Alias label
+             * @example CRM ID
+             */
+            label?: string;
+        };
+        /**
+         * @example {
+         *       "id": "e309e948-088e-4d77-b654-cd85498f1555",
+         *       "createdAt": "2022-06-28T16:47:00Z",
+         *       "legalName": "John Doe",
+         *       "contactName": "John Doe",
+         *       "address": {
+         *         "line1": "Flat 1",
+         *         "line2": "123 Fake Street",
+         *         "town": "New York",
+         *         "state": "NY",
+         *         "postcode": "AB1 2EF",
+         *         "country": "US"
+         *       },
+         *       "email": "john@example.com",
+         *       "telephone": "02010001000",
+         *       "url": "https://example.com/",
+         *       "label": "Example customer",
+         *       "integrationIds": [
+         *         {
+         *           "service": "Xero",
+         *           "id": "ID",
+         *           "lastSynced": "2022-06-28T16:47:00Z",
+         *           "isPending": false
+         *         },
+         *         {
+         *           "service": "Stripe",
+         *           "id": "cus_OCtCxqQDgu1uX9",
+         *           "lastSynced": "2022-06-28T16:47:00Z",
+         *           "isPending": false
+         *         }
+         *       ],
+         *       "archivedAt": "2022-06-28T16:47:00Z",
+         *       "billingEmails": [
+         *         "exampleCorpInvoices@example.com"
+         *       ],
+         *       "taxStatus": "TAXED"
+         *     }
+         */
+        Customer20240509: {
+            /**
+             * @description Unique ID
+             * @example e309e948-088e-4d77-b654-cd85498f1555
+             */
+            id: string;
+            /**
+             * @description Created at
+             * @example 2022-06-28T16:47:00Z
+             */
+            createdAt: string;
+            /**
+             * @description Legal name
+             * @example John Doe
+             */
+            legalName: string;
+            /**
+             * @description Contact Name
+             * @example John Doe
+             */
+            contactName?: string;
+            address: components["schemas"]["Address"];
+            /**
+             * @description Main contact email address
+             * @example john@example.com
+             */
+            email: string;
+            /**
+             * @description Telephone
+             * @example 02010001000
+             */
+            telephone?: string;
+            /**
+             * @description URL
+             * @example https://example.com/
+             */
+            url?: string;
+            /**
+             * @description Label
+             * @example Example customer
+             */
+            label?: string;
+            /**
+             * @description External services which are linked to this customer
+             * @example [
+             *       {
+             *         "service": "Xero",
+             *         "id": "ID",
+             *         "lastSynced": "2022-06-28T16:47:00Z",
+             *         "isPending": false
+             *       },
+             *       {
+             *         "service": "Stripe",
+             *         "id": "cus_OCtCxqQDgu1uX9",
+             *         "lastSynced": "2022-06-28T16:47:00Z",
+             *         "isPending": false
+             *       }
+             *     ]
+             */
+            integrationIds: components["schemas"]["IntegrationId1"][];
+            /**
+             * @description Date and time the Customer was archived
+             * @example 2022-06-28T16:47:00Z
+             */
+            archivedAt?: string;
+            /**
+             * @description Billing email addresses
+             * @example [
+             *       "exampleCorpInvoices@example.com"
+             *     ]
+             */
+            billingEmails: string[];
+            /** @description Tax status applicable to customer. Can be one of TAXED, TAX_EXEMPT or REVERSE_CHARGED. The default is TAXED. */
+            taxStatus: components["schemas"]["TaxStatus"];
+        };
+        /**
+         * @description Address
+         * @example {
+         *       "line1": "Flat 1",
+         *       "line2": "123 Fake Street",
+         *       "town": "New York",
+         *       "state": "NY",
+         *       "postcode": "AB1 2EF",
+         *       "country": "US"
+         *     }
+         */
+        Address: {
+            /**
+             * @description Address line 1
+             * @example Flat 1
+             */
+            line1: string;
+            /**
+             * @description Address line 2
+             * @example 123 Fake Street
+             */
+            line2?: string;
+            /**
+             * @description Town or city
+             * @example New York
+             */
+            town: string;
+            /** @description State or province (required for USA and Canada) */
+            state?: components["schemas"]["State1"];
+            /**
+             * @description Postal code
+             * @example AB1 2EF
+             */
+            postcode: string;
+            /** @description Country code ([ISO 3166-1 alpha-2](https://en.wikipedia.org/wiki/List_of_ISO_3166_country_codes)) */
+            country: components["schemas"]["CountryCode1"];
+        };
+        /**
+         * @example NY
+         * @enum {string}
+         */
+        State1: "AL" | "AK" | "AZ" | "AR" | "CA" | "CO" | "CT" | "DC" | "DE" | "FL" | "GA" | "HI" | "ID" | "IL" | "IN" | "IA" | "KS" | "KY" | "LA" | "ME" | "MD" | "MA" | "MI" | "MN" | "MS" | "MO" | "MT" | "NE" | "NV" | "NH" | "NJ" | "NM" | "NY" | "NC" | "ND" | "OH" | "OK" | "OR" | "PA" | "RI" | "SC" | "SD" | "TN" | "TX" | "UT" | "VT" | "VA" | "WA" | "WV" | "WI" | "WY" | "AB" | "BC" | "MB" | "NB" | "NL" | "NS" | "NT" | "NU" | "ON" | "PE" | "QC" | "SK" | "YT";
+        /**
+         * @example US
+         * @enum {string}
+         */
+        CountryCode1: "AD" | "AE" | "AF" | "AG" | "AI" | "AL" | "AM" | "AO" | "AQ" | "AR" | "AS" | "AT" | "AU" | "AW" | "AX" | "AZ" | "BA" | "BB" | "BD" | "BE" | "BF" | "BG" | "BH" | "BI" | "BJ" | "BL" | "BM" | "BN" | "BO" | "BQ" | "BR" | "BS" | "BT" | "BV" | "BW" | "BY" | "BZ" | "CA" | "CC" | "CD" | "CF" | "CG" | "CH" | "CI" | "CK" | "CL" | "CM" | "CN" | "CO" | "CR" | "CU" | "CV" | "CW" | "CX" | "CY" | "CZ" | "DE" | "DJ" | "DK" | "DM" | "DO" | "DZ" | "EC" | "EE" | "EG" | "EH" | "ER" | "ES" | "ET" | "FI" | "FJ" | "FK" | "FM" | "FO" | "FR" | "GA" | "GB" | "GD" | "GE" | "GF" | "GG" | "GH" | "GI" | "GL" | "GM" | "GN" | "GP" | "GQ" | "GR" | "GS" | "GT" | "GU" | "GW" | "GY" | "HK" | "HM" | "HN" | "HR" | "HT" | "HU" | "ID" | "IE" | "IL" | "IM" | "IN" | "IO" | "IQ" | "IR" | "IS" | "IT" | "JE" | "JM" | "JO" | "JP" | "KE" | "KG" | "KH" | "KI" | "KM" | "KN" | "KP" | "KR" | "KW" | "KY" | "KZ" | "LA" | "LB" | "LC" | "LI" | "LK" | "LR" | "LS" | "LT" | "LU" | "LV" | "LY" | "MA" | "MC" | "MD" | "ME" | "MF" | "MG" | "MH" | "MK" | "ML" | "MM" | "MN" | "MO" | "MP" | "MQ" | "MR" | "MS" | "MT" | "MU" | "MV" | "MW" | "MX" | "MY" | "MZ" | "NA" | "NC" | "NE" | "NF" | "NG" | "NI" | "NL" | "NO" | "NP" | "NR" | "NU" | "NZ" | "OM" | "PA" | "PE" | "PF" | "PG" | "PH" | "PK" | "PL" | "PM" | "PN" | "PR" | "PS" | "PT" | "PW" | "PY" | "QA" | "RE" | "RO" | "RS" | "RU" | "RW" | "SA" | "SB" | "SC" | "SD" | "SE" | "SG" | "SH" | "SI" | "SJ" | "SK" | "SL" | "SM" | "SN" | "SO" | "SR" | "SS" | "ST" | "SV" | "SX" | "SY" | "SZ" | "TC" | "TD" | "TF" | "TG" | "TH" | "TJ" | "TK" | "TL" | "TM" | "TN" | "TO" | "TR" | "TT" | "TV" | "TW" | "TZ" | "UA" | "UG" | "UM" | "US" | "UY" | "UZ" | "VA" | "VC" | "VE" | "VG" | "VI" | "VN" | "VU" | "WF" | "WS" | "XK" | "YE" | "YT" | "ZA" | "ZM" | "ZW";
+        /**
+         * @example {
+         *       "service": "Xero",
+         *       "id": "ID",
+         *       "lastSynced": "2022-06-28T16:47:00Z",
+         *       "isPending": false
+         *     }
+         */
+        IntegrationId1: {
+            service: components["schemas"]["IntegrationService"];
+            /** @example ID */
+            id: string;
+            /** @example 2022-06-28T16:47:00Z */
+            lastSynced?: string;
+            /** @example false */
+            isPending: boolean;
+        };
+        /**
+         * @example TAXED
+         * @enum {string}
+         */
+        TaxStatus: "TAXED" | "TAX_EXEMPT" | "REVERSE_CHARGED";
+        /**
+         * @example {
+         *       "items": [
+         *         {
+         *           "id": "e309e948-088e-4d77-b654-cd85498f1555",
+         *           "createdAt": "2021-01-02T10:55:00Z",
+         *           "organizations": [
+         *             {
+         *               "id": "c0dc4e79-ec52-4811-8cf5-addb2527915c",
+         *               "owner": {
+         *                 "id": "50af5191-05a3-42a5-802a-6b59091157af",
+         *                 "name": "FinTech Solutions Inc."
+         *               },
+         *               "members": [
+         *                 {
+         *                   "id": "e309e948-088e-4d77-b654-cd85498f1555",
+         *                   "name": "Fintech Payment Processing"
+         *                 },
+         *                 {
+         *                   "id": "50af5191-05a3-42a5-802a-6b59091157af",
+         *                   "name": "Fintech Lending Services"
+         *                 }
+         *               ]
+         *             }
+         *           ],
+         *           "legalName": "Fintech Payment Processing",
+         *           "address": {
+         *             "line1": "7500 Bluewater Rd NW",
+         *             "town": "Albuquerque",
+         *             "state": "NY",
+         *             "postcode": "87121",
+         *             "country": "US"
+         *           },
+         *           "url": "https://example.com/",
+         *           "domain": "example.com",
+         *           "label": "Example customer",
+         *           "integrationIds": [
+         *             {
+         *               "service": "Xero",
+         *               "id": "2aaff66f-ef30-4599-b192-c168fd4cd226",
+         *               "lastSynced": "2024-03-28T16:47:00Z",
+         *               "isPending": false
+         *             },
+         *             {
+         *               "service": "Stripe",
+         *               "id": "cus_OCtCxqQDgu1uX9",
+         *               "lastSynced": "2024-03-28T16:47:00Z",
+         *               "isPending": false
+         *             }
+         *           ],
+         *           "archivedAt": "2011-08-28T01:00:00Z",
+         *           "taxStatus": "TAXED",
+         *           "customProperties": {
+         *             "region": "EU",
+         *             "tier": "gold"
+         *           }
+         *         }
+         *       ],
+         *       "pagination": {
+         *         "after": "MDE4NDUyNjYtNmQ2NC03N2M4LTlhZGYtNDQ4N2Q5NGQxNDU3",
+         *         "before": "MDE4NDQyMWUtYTljYy03MTFiLWFmOTMtYmYwNTExZDRkODMz",
+         *         "totalResultSize": 10
+         *       }
+         *     }
+         */
+        ListCustomerResponse: {
+            /**
+             * @description Customers
+             * @example [
+             *       {
+             *         "id": "e309e948-088e-4d77-b654-cd85498f1555",
+             *         "createdAt": "2021-01-02T10:55:00Z",
+             *         "organizations": [
+             *           {
+             *             "id": "c0dc4e79-ec52-4811-8cf5-addb2527915c",
+             *             "owner": {
+             *               "id": "50af5191-05a3-42a5-802a-6b59091157af",
+             *               "name": "FinTech Solutions Inc."
+             *             },
+             *             "members": [
+             *               {
+             *                 "id": "e309e948-088e-4d77-b654-cd85498f1555",
+             *                 "name": "Fintech Payment Processing"
+             *               },
+             *               {
+             *                 "id": "50af5191-05a3-42a5-802a-6b59091157af",
+             *                 "name": "Fintech Lending Services"
+             *               }
+             *             ]
+             *           }
+             *         ],
+             *         "legalName": "Fintech Payment Processing",
+             *         "address": {
+             *           "line1": "7500 Bluewater Rd NW",
+             *           "town": "Albuquerque",
+             *           "state": "NY",
+             *           "postcode": "87121",
+             *           "country": "US"
+             *         },
+             *         "url": "https://example.com/",
+             *         "domain": "example.com",
+             *         "label": "Example customer",
+             *         "integrationIds": [
+             *           {
+             *             "service": "Xero",
+             *             "id": "2aaff66f-ef30-4599-b192-c168fd4cd226",
+             *             "lastSynced": "2024-03-28T16:47:00Z",
+             *             "isPending": false
+             *           },
+             *           {
+             *             "service": "Stripe",
+             *             "id": "cus_OCtCxqQDgu1uX9",
+             *             "lastSynced": "2024-03-28T16:47:00Z",
+             *             "isPending": false
+             *           }
+             *         ],
+             *         "archivedAt": "2011-08-28T01:00:00Z",
+             *         "taxStatus": "TAXED",
+             *         "customProperties": {
+             *           "region": "EU",
+             *           "tier": "gold"
+             *         }
+             *       }
+             *     ]
+             */
+            items: components["schemas"]["ListCustomerResponseModel"][];
+            pagination: components["schemas"]["PaginationMeta5"];
+        };
+        /**
+         * @example {
+         *       "id": "e309e948-088e-4d77-b654-cd85498f1555",
+         *       "createdAt": "2021-01-02T10:55:00Z",
+         *       "organizations": [
+         *         {
+         *           "id": "c0dc4e79-ec52-4811-8cf5-addb2527915c",
+         *           "owner": {
+         *             "id": "50af5191-05a3-42a5-802a-6b59091157af",
+         *             "name": "FinTech Solutions Inc."
+         *           },
+         *           "members": [
+         *             {
+         *               "id": "e309e948-088e-4d77-b654-cd85498f1555",
+         *               "name": "Fintech Payment Processing"
+         *             },
+         *             {
+         *               "id": "50af5191-05a3-42a5-802a-6b59091157af",
+         *               "name": "Fintech Lending Services"
+         *             }
+         *           ]
+         *         }
+         *       ],
+         *       "legalName": "Fintech Payment Processing",
+         *       "address": {
+         *         "line1": "7500 Bluewater Rd NW",
+         *         "town": "Albuquerque",
+         *         "state": "NY",
+         *         "postcode": "87121",
+         *         "country": "US"
+         *       },
+         *       "url": "https://example.com/",
+         *       "domain": "example.com",
+         *       "label": "Example customer",
+         *       "integrationIds": [
+         *         {
+         *           "service": "Xero",
+         *           "id": "2aaff66f-ef30-4599-b192-c168fd4cd226",
+         *           "lastSynced": "2024-03-28T16:47:00Z",
+         *           "isPending": false
+         *         },
+         *         {
+         *           "service": "Stripe",
+         *           "id": "cus_OCtCxqQDgu1uX9",
+         *           "lastSynced": "2024-03-28T16:47:00Z",
+         *           "isPending": false
+         *         }
+         *       ],
+         *       "archivedAt": "2011-08-28T01:00:00Z",
+         *       "taxStatus": "TAXED",
+         *       "customProperties": {
+         *         "region": "EU",
+         *         "tier": "gold"
+         *       }
+         *     }
+         */
+        ListCustomerResponseModel: {
+            /**
+             * @description Unique ID
+             * @example e309e948-088e-4d77-b654-cd85498f1555
+             */
+            id: string;
+            /**
+             * @description Time at which the customer was initially created, in ISO 8601 format
+             * @example 2021-01-02T10:55:00Z
+             */
+            createdAt: string;
+            /**
+             * @description Organizations that this customer is a member of
+             * @example [
+             *       {
+             *         "id": "c0dc4e79-ec52-4811-8cf5-addb2527915c",
+             *         "owner": {
+             *           "id": "50af5191-05a3-42a5-802a-6b59091157af",
+             *           "name": "FinTech Solutions Inc."
+             *         },
+             *         "members": [
+             *           {
+             *             "id": "e309e948-088e-4d77-b654-cd85498f1555",
+             *             "name": "Fintech Payment Processing"
+             *           },
+             *           {
+             *             "id": "50af5191-05a3-42a5-802a-6b59091157af",
+             *             "name": "Fintech Lending Services"
+             *           }
+             *         ]
+             *       }
+             *     ]
+             */
+            organizations: components["schemas"]["CustomerOrganization"][];
+            /**
+             * @description Legal name
+             * @example Fintech Payment Processing
+             */
+            legalName: string;
+            address: components["schemas"]["Address"];
+            /**
+             * @description URL
+             * @example https://example.com/
+             */
+            url?: string;
+            /**
+             * @description Customer's primary domain name
+             * @example example.com
+             */
+            domain?: string;
+            /**
+             * @description Label
+             * @example Example customer
+             */
+            label?: string;
+            /**
+             * @description External services which are linked to this customer
+             * @example [
+             *       {
+             *         "service": "Xero",
+             *         "id": "2aaff66f-ef30-4599-b192-c168fd4cd226",
+             *         "lastSynced": "2024-03-28T16:47:00Z",
+             *         "isPending": false
+             *       },
+             *       {
+             *         "service": "Stripe",
+             *         "id": "cus_OCtCxqQDgu1uX9",
+             *         "lastSynced": "2024-03-28T16:47:00Z",
+             *         "isPending": false
+             *       }
+             *     ]
+             */
+            integrationIds: components["schemas"]["IntegrationId1"][];
+            /**
+             * @description Time at which the customer was archived, in ISO 8601 format
+             * @example 2011-08-28T01:00:00Z
+             */
+            archivedAt?: string;
+            /** @description Tax status applicable to customer. Can be one of TAXED, TAX_EXEMPT or REVERSE_CHARGED. The default is TAXED. */
+            taxStatus: components["schemas"]["TaxStatus"];
+            /**
+             * @description Custom key-value properties for this customer
+             * @example {
+             *       "region": "EU",
+             *       "tier": "gold"
+             *     }
+             */
+            customProperties: {
+                [key: string]: string;
+            };
         };
         /**
          * @example {
@@ -246,7 +1294,11 @@ export interface components {
          *       "pushToIntegrations": [
          *         "Xero"
          *       ],
-         *       "status": "ACTIVE"
+         *       "status": "ACTIVE",
+         *       "customProperties": {
+         *         "region": "EU",
+         *         "tier": "gold"
+         *       }
          *     }
          */
         CreateOrUpdateCustomerRequest: {
@@ -292,7 +1344,7 @@ export interface components {
              *       }
              *     ]
              */
-            integrationIds?: components["schemas"]["GenerateIntegrationIdRequest"][];
+            integrationIds?: components["schemas"]["GenerateIntegrationIdRequest1"][];
             /**
              * @description ID of a parent customer. Populate this field to create a new customeras a child customer of another, existing customer.
              * @example 50af5191-05a3-42a5-802a-6b59091157af
@@ -332,7 +1384,59 @@ export interface components {
              *     - ACTIVE is the default state when a customer is created via API or dashboard.
              */
             status?: components["schemas"]["CustomerStatus"];
+            /**
+             * @description Custom key-value properties. Providing this field replaces all existing custom properties. Omitting it leaves them unchanged.
+             * @example {
+             *       "region": "EU",
+             *       "tier": "gold"
+             *     }
+             */
+            customProperties?: {
+                [key: string]: string;
+            };
         };
+        /**
+         * @example {
+         *       "service": "Xero",
+         *       "id": "123456789"
+         *     }
+         */
+        GenerateIntegrationIdRequest1: {
+            service: components["schemas"]["IntegrationService"];
+            /** @example 123456789 */
+            id: string;
+        };
+        /**
+         * @example {
+         *       "name": "John Smith",
+         *       "email": "john.smith@example.com",
+         *       "billingPreference": "PRIMARY"
+         *     }
+         */
+        ContactRequestModel: {
+            /**
+             * @description Full name of this contact
+             * @example John Smith
+             */
+            name: string;
+            /**
+             * @description Email address of this contact
+             * @example john.smith@example.com
+             */
+            email: string;
+            /** @description Billing preference. Whether this contact receives billing communications. Options are NONE, STANDARD or PRIMARY. For a given customer, if any contacts receive billing communications then at least one contact must be designated PRIMARY for billing. */
+            billingPreference: components["schemas"]["ContactBillingPreference"];
+        };
+        /**
+         * @example Xero
+         * @enum {string}
+         */
+        CreateOrUpdateCustomerRequestIntegration: "Xero";
+        /**
+         * @example ACTIVE
+         * @enum {string}
+         */
+        CustomerStatus: "DRAFT" | "ACTIVE";
         /**
          * @example {
          *       "id": "e309e948-088e-4d77-b654-cd85498f1555",
@@ -394,7 +1498,11 @@ export interface components {
          *           "archivedAt": "2023-06-28T16:47:00Z"
          *         }
          *       ],
-         *       "status": "ACTIVE"
+         *       "status": "ACTIVE",
+         *       "customProperties": {
+         *         "region": "EU",
+         *         "tier": "gold"
+         *       }
          *     }
          */
         Customer: {
@@ -469,7 +1577,7 @@ export interface components {
              *       }
              *     ]
              */
-            integrationIds: components["schemas"]["IntegrationId"][];
+            integrationIds: components["schemas"]["IntegrationId1"][];
             /**
              * @description Time at which the customer was archived, in ISO 8601 format
              * @example 2025-08-28T12:00:00Z
@@ -498,226 +1606,141 @@ export interface components {
              *     - ACTIVE is the default state when a customer is created via API or dashboard.
              */
             status: components["schemas"]["CustomerStatus"];
-        };
-        /**
-         * @description Address
-         * @example {
-         *       "line1": "7500 Bluewater Rd NW",
-         *       "town": "Albuquerque",
-         *       "state": "NY",
-         *       "postcode": "87121",
-         *       "country": "US"
-         *     }
-         */
-        Address: {
             /**
-             * @description Address line 1
-             * @example 7500 Bluewater Rd NW
+             * @description Custom key-value properties for this customer
+             * @example {
+             *       "region": "EU",
+             *       "tier": "gold"
+             *     }
              */
-            line1: string;
-            /**
-             * @description Town or city
-             * @example Albuquerque
-             */
-            town: string;
-            /** @description State or province (required for USA and Canada) */
-            state?: components["schemas"]["State"];
-            /**
-             * @description Postal code
-             * @example 87121
-             */
-            postcode: string;
-            /** @description Country code ([ISO 3166-1 alpha-2](https://en.wikipedia.org/wiki/List_of_ISO_3166_country_codes)) */
-            country: components["schemas"]["CountryCode"];
-        };
-        /**
-         * @example TAXED
-         * @enum {string}
-         */
-        TaxStatus: "TAXED" | "TAX_EXEMPT" | "REVERSE_CHARGED";
-        /**
-         * @example {
-         *       "service": "Xero",
-         *       "id": "123456789"
-         *     }
-         */
-        GenerateIntegrationIdRequest: {
-            service: components["schemas"]["IntegrationService"];
-            /** @example 123456789 */
-            id: string;
+            customProperties: {
+                [key: string]: string;
+            };
         };
         /**
          * @example {
-         *       "name": "John Smith",
-         *       "email": "john.smith@example.com",
-         *       "billingPreference": "PRIMARY"
-         *     }
-         */
-        ContactRequestModel: {
-            /**
-             * @description Full name of this contact
-             * @example John Smith
-             */
-            name: string;
-            /**
-             * @description Email address of this contact
-             * @example john.smith@example.com
-             */
-            email: string;
-            /** @description Billing preference. Whether this contact receives billing communications. Options are NONE, STANDARD or PRIMARY. For a given customer, if any contacts receive billing communications then at least one contact must be designated PRIMARY for billing. */
-            billingPreference: components["schemas"]["ContactBillingPreference"];
-        };
-        /**
-         * @example Xero
-         * @enum {string}
-         */
-        CreateOrUpdateCustomerRequestIntegration: "Xero";
-        /**
-         * @example ACTIVE
-         * @enum {string}
-         */
-        CustomerStatus: "DRAFT" | "ACTIVE";
-        /**
-         * @example {
-         *       "id": "c0dc4e79-ec52-4811-8cf5-addb2527915c",
-         *       "owner": {
-         *         "id": "50af5191-05a3-42a5-802a-6b59091157af",
-         *         "name": "FinTech Solutions Inc."
-         *       },
-         *       "members": [
+         *       "items": [
          *         {
-         *           "id": "e309e948-088e-4d77-b654-cd85498f1555",
-         *           "name": "Fintech Payment Processing"
-         *         },
-         *         {
-         *           "id": "50af5191-05a3-42a5-802a-6b59091157af",
-         *           "name": "Fintech Lending Services"
+         *           "id": "0185a140-194a-7e9d-9fae-6a034fd4a725",
+         *           "sequenceAccountId": "cd243b67-7d8c-42ee-b19f-b4e41f584415",
+         *           "customerId": "0185a142-54ff-7ce5-846a-fc188432da6e",
+         *           "value": "customer-alias-123",
+         *           "createdAt": "2022-10-01T00:00:00Z"
          *         }
          *       ]
          *     }
          */
-        CustomerOrganization: {
+        GetCustomerAliasesResponse: {
             /**
-             * @description Organization ID
-             * @example c0dc4e79-ec52-4811-8cf5-addb2527915c
-             */
-            id: string;
-            owner: components["schemas"]["CustomerIdWithName"];
-            /**
-             * @description Members of the customer organization, excluding the owner. These are the children in a parent-child relationship.
              * @example [
              *       {
-             *         "id": "e309e948-088e-4d77-b654-cd85498f1555",
-             *         "name": "Fintech Payment Processing"
-             *       },
-             *       {
-             *         "id": "50af5191-05a3-42a5-802a-6b59091157af",
-             *         "name": "Fintech Lending Services"
+             *         "id": "0185a140-194a-7e9d-9fae-6a034fd4a725",
+             *         "sequenceAccountId": "cd243b67-7d8c-42ee-b19f-b4e41f584415",
+             *         "customerId": "0185a142-54ff-7ce5-846a-fc188432da6e",
+             *         "value": "customer-alias-123",
+             *         "createdAt": "2022-10-01T00:00:00Z"
              *       }
              *     ]
              */
-            members: components["schemas"]["CustomerIdWithName"][];
+            items: components["schemas"]["CustomerAlias"][];
         };
         /**
          * @example {
-         *       "service": "Xero",
-         *       "id": "2aaff66f-ef30-4599-b192-c168fd4cd226",
-         *       "lastSynced": "2024-03-28T16:47:00Z",
-         *       "isPending": false
+         *       "id": "0185a140-194a-7e9d-9fae-6a034fd4a725",
+         *       "sequenceAccountId": "cd243b67-7d8c-42ee-b19f-b4e41f584415",
+         *       "customerId": "0185a142-54ff-7ce5-846a-fc188432da6e",
+         *       "value": "customer-alias-123",
+         *       "createdAt": "2022-10-01T00:00:00Z"
          *     }
          */
-        IntegrationId: {
-            service: components["schemas"]["IntegrationService"];
-            /** @example 2aaff66f-ef30-4599-b192-c168fd4cd226 */
-            id: string;
-            /** @example 2024-03-28T16:47:00Z */
-            lastSynced?: string;
-            /** @example false */
-            isPending: boolean;
-        };
-        /**
-         * @example {
-         *       "id": "9a1e38a9-4dc9-776f-f974-4e7ee9f4d6cc",
-         *       "name": "John Smith",
-         *       "email": "john.smith@example.com",
-         *       "billingPreference": "NONE",
-         *       "createdAt": "2022-06-28T16:47:00Z",
-         *       "updatedAt": "2022-06-28T16:47:00Z",
-         *       "archivedAt": "2023-06-28T16:47:00Z"
-         *     }
-         */
-        Contact: {
+        CustomerAlias: {
             /**
              * @description Unique ID
-             * @example 9a1e38a9-4dc9-776f-f974-4e7ee9f4d6cc
+             * @example 0185a140-194a-7e9d-9fae-6a034fd4a725
              */
             id: string;
             /**
-             * @description Full name of this contact
-             * @example John Smith
+             * @description Sequence Account ID
+             * @example cd243b67-7d8c-42ee-b19f-b4e41f584415
              */
-            name: string;
-            /**
-             * @description Email address of this contact
-             * @example john.smith@example.com
-             */
-            email: string;
-            /** @description Billing preference. Whether this contact receives billing communications. Options are NONE, STANDARD or PRIMARY. For a given customer, if any contacts receive billing communications then at least one contact must be designated PRIMARY for billing. */
-            billingPreference: components["schemas"]["ContactBillingPreference"];
-            /**
-             * @description Time of creation. Formatted as an ISO 8601 timestamp.
-             * @example 2022-06-28T16:47:00Z
-             */
-            createdAt: string;
-            /**
-             * @description Time of last update. Formatted as an ISO 8601 timestamp.
-             * @example 2022-06-28T16:47:00Z
-             */
-            updatedAt: string;
-            /**
-             * @description Time of archive. Formatted as an ISO 8601 timestamp.
-             * @example 2023-06-28T16:47:00Z
-             */
-            archivedAt?: string;
-        };
-        /**
-         * @example NY
-         * @enum {string}
-         */
-        State: "AL" | "AK" | "AZ" | "AR" | "CA" | "CO" | "CT" | "DC" | "DE" | "FL" | "GA" | "HI" | "ID" | "IL" | "IN" | "IA" | "KS" | "KY" | "LA" | "ME" | "MD" | "MA" | "MI" | "MN" | "MS" | "MO" | "MT" | "NE" | "NV" | "NH" | "NJ" | "NM" | "NY" | "NC" | "ND" | "OH" | "OK" | "OR" | "PA" | "RI" | "SC" | "SD" | "TN" | "TX" | "UT" | "VT" | "VA" | "WA" | "WV" | "WI" | "WY" | "AB" | "BC" | "MB" | "NB" | "NL" | "NS" | "NT" | "NU" | "ON" | "PE" | "QC" | "SK" | "YT";
-        /**
-         * @example US
-         * @enum {string}
-         */
-        CountryCode: "AD" | "AE" | "AF" | "AG" | "AI" | "AL" | "AM" | "AO" | "AQ" | "AR" | "AS" | "AT" | "AU" | "AW" | "AX" | "AZ" | "BA" | "BB" | "BD" | "BE" | "BF" | "BG" | "BH" | "BI" | "BJ" | "BL" | "BM" | "BN" | "BO" | "BQ" | "BR" | "BS" | "BT" | "BV" | "BW" | "BY" | "BZ" | "CA" | "CC" | "CD" | "CF" | "CG" | "CH" | "CI" | "CK" | "CL" | "CM" | "CN" | "CO" | "CR" | "CU" | "CV" | "CW" | "CX" | "CY" | "CZ" | "DE" | "DJ" | "DK" | "DM" | "DO" | "DZ" | "EC" | "EE" | "EG" | "EH" | "ER" | "ES" | "ET" | "FI" | "FJ" | "FK" | "FM" | "FO" | "FR" | "GA" | "GB" | "GD" | "GE" | "GF" | "GG" | "GH" | "GI" | "GL" | "GM" | "GN" | "GP" | "GQ" | "GR" | "GS" | "GT" | "GU" | "GW" | "GY" | "HK" | "HM" | "HN" | "HR" | "HT" | "HU" | "ID" | "IE" | "IL" | "IM" | "IN" | "IO" | "IQ" | "IR" | "IS" | "IT" | "JE" | "JM" | "JO" | "JP" | "KE" | "KG" | "KH" | "KI" | "KM" | "KN" | "KP" | "KR" | "KW" | "KY" | "KZ" | "LA" | "LB" | "LC" | "LI" | "LK" | "LR" | "LS" | "LT" | "LU" | "LV" | "LY" | "MA" | "MC" | "MD" | "ME" | "MF" | "MG" | "MH" | "MK" | "ML" | "MM" | "MN" | "MO" | "MP" | "MQ" | "MR" | "MS" | "MT" | "MU" | "MV" | "MW" | "MX" | "MY" | "MZ" | "NA" | "NC" | "NE" | "NF" | "NG" | "NI" | "NL" | "NO" | "NP" | "NR" | "NU" | "NZ" | "OM" | "PA" | "PE" | "PF" | "PG" | "PH" | "PK" | "PL" | "PM" | "PN" | "PR" | "PS" | "PT" | "PW" | "PY" | "QA" | "RE" | "RO" | "RS" | "RU" | "RW" | "SA" | "SB" | "SC" | "SD" | "SE" | "SG" | "SH" | "SI" | "SJ" | "SK" | "SL" | "SM" | "SN" | "SO" | "SR" | "SS" | "ST" | "SV" | "SX" | "SY" | "SZ" | "TC" | "TD" | "TF" | "TG" | "TH" | "TJ" | "TK" | "TL" | "TM" | "TN" | "TO" | "TR" | "TT" | "TV" | "TW" | "TZ" | "UA" | "UG" | "UM" | "US" | "UY" | "UZ" | "VA" | "VC" | "VE" | "VG" | "VI" | "VN" | "VU" | "WF" | "WS" | "XK" | "YE" | "YT" | "ZA" | "ZM" | "ZW";
-        /**
-         * @example Xero
-         * @enum {string}
-         */
-        IntegrationService: "Amazon_Redshift" | "GoCardless" | "Google_BigQuery" | "Google_Sheets" | "HubSpot" | "NetSuite" | "QuickBooks_Online" | "Salesforce" | "Slack" | "Snowflake" | "Stripe" | "Xero" | "Avalara" | "Anrok" | "Attio" | "Numeral" | "Rillet" | "Sphere";
-        /**
-         * @example NONE
-         * @enum {string}
-         */
-        ContactBillingPreference: "PRIMARY" | "STANDARD" | "NONE";
-        /**
-         * @description ID of the customer that will own the organization.
-         * @example {
-         *       "id": "50af5191-05a3-42a5-802a-6b59091157af",
-         *       "name": "FinTech Solutions Inc."
-         *     }
-         */
-        CustomerIdWithName: {
+            sequenceAccountId: string;
             /**
              * @description Customer ID
-             * @example 50af5191-05a3-42a5-802a-6b59091157af
+             * @example 0185a142-54ff-7ce5-846a-fc188432da6e
              */
-            id: string;
+            customerId: string;
             /**
-             * @description Customer legal name
-             * @example FinTech Solutions Inc.
+             * @description Alias value
+             * @example customer-alias-123
              */
-            name: string;
+            value: string;
+            /**
+             * @description Created At
+             * @example 2022-10-01T00:00:00Z
+             */
+            createdAt: string;
+        };
+        /**
+         * @example {
+         *       "items": [
+         *         "region",
+         *         "tier"
+         *       ]
+         *     }
+         */
+        CustomerCustomPropertyKeysControllerListCustomerCustomPropertyKeysResponse: {
+            /**
+             * @description Distinct custom property keys across all customers
+             * @example [
+             *       "region",
+             *       "tier"
+             *     ]
+             */
+            items: string[];
+        };
+        /**
+         * @example {
+         *       "items": [
+         *         {
+         *           "id": "9a1e38a9-4dc9-776f-f974-4e7ee9f4d6cc",
+         *           "name": "John Smith",
+         *           "email": "john.smith@example.com",
+         *           "billingPreference": "NONE",
+         *           "createdAt": "2022-06-28T16:47:00Z",
+         *           "updatedAt": "2022-06-28T16:47:00Z",
+         *           "archivedAt": "2023-06-28T16:47:00Z"
+         *         }
+         *       ]
+         *     }
+         */
+        ContactResponseModel: {
+            /**
+             * @description Contacts
+             * @example [
+             *       {
+             *         "id": "9a1e38a9-4dc9-776f-f974-4e7ee9f4d6cc",
+             *         "name": "John Smith",
+             *         "email": "john.smith@example.com",
+             *         "billingPreference": "NONE",
+             *         "createdAt": "2022-06-28T16:47:00Z",
+             *         "updatedAt": "2022-06-28T16:47:00Z",
+             *         "archivedAt": "2023-06-28T16:47:00Z"
+             *       }
+             *     ]
+             */
+            items: components["schemas"]["Contact"][];
+        };
+        /**
+         * @example {
+         *       "label": "CRM ID"
+         *     }
+         */
+        UpdateCustomerAliasRequestModel: {
+            /**
+             * @description Alias label
+             * @example CRM ID
+             */
+            label?: string;
         };
     };
     responses: never;
@@ -728,33 +1751,224 @@ export interface components {
 }
 export type $defs = Record<string, never>;
 export interface operations {
-    getCustomers: {
+    postPaymentsSettingsCustomers: {
         parameters: {
-            query?: {
-                /** @description Sort column. Default: creation time. */
-                sortBy?: string;
-                /** @description Sort order. Default: DESC (descending, most often used for reverse chronological sorting). */
-                sortOrder?: string;
-                /** @description Filter by legal name */
-                legalName?: string;
-                /** @description Filter by email */
-                email?: string;
-                /** @description Filter by alias */
-                alias?: string;
-                /** @description Include archived customers */
-                includeArchived?: boolean;
-                /** @description Maximum number of objects to return per-page. Must be between 1 and 100 (inclusive). */
-                limit?: number;
-                /** @description Pagination cursor. To page through items, omit this parameter to retrieve the first page, and then successively use the value you get from pagination.after or pagination.before to retrieve each page. */
-                before?: string;
-                /** @description Pagination cursor. To page through items, omit this parameter to retrieve the first page, and then successively use the value you get from pagination.after or pagination.before to retrieve each page. */
-                after?: string;
-            };
+            query?: never;
             header: {
                 /** @description Your [API credentials](/reference/authentication). Eg. `Basic {credentials}`. */
                 Authorization: string;
                 /** @description Use this header to select an API version */
                 "Sequence-Version"?: "2024-07-30";
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateCustomerSettingsEndpointCreateCustomerSettingsRequestModel"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CreateCustomerSettingsEndpointProductCreateCustomerSettingsResponseModel"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    getPaymentsSettingsCustomersById: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description Your [API credentials](/reference/authentication). Eg. `Basic {credentials}`. */
+                Authorization: string;
+                /** @description Use this header to select an API version */
+                "Sequence-Version"?: "2024-07-30";
+            };
+            path: {
+                /** @description Unique settings ID */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GetCustomerSettingsEndpointProductGetCustomerSettingsResponseModel"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    putPaymentsSettingsCustomersById: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description Your [API credentials](/reference/authentication). Eg. `Basic {credentials}`. */
+                Authorization: string;
+                /** @description Use this header to select an API version */
+                "Sequence-Version"?: "2024-07-30";
+            };
+            path: {
+                /** @description Unique settings ID */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateCustomerSettingsEndpointUpdateCustomerSettingsRequestModel"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UpdateCustomerSettingsEndpointProductUpdateCustomerSettingsResponseModel"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    deletePaymentsSettingsCustomersById: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description Your [API credentials](/reference/authentication). Eg. `Basic {credentials}`. */
+                Authorization: string;
+                /** @description Use this header to select an API version */
+                "Sequence-Version"?: "2024-07-30";
+            };
+            path: {
+                /** @description Unique settings ID */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeleteCustomerSettingsEndpointProductDeleteCustomerSettingsResponseModel"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    getCustomerAliases: {
+        parameters: {
+            query?: {
+                /** @description Filter customer aliases by value */
+                value?: string;
+                /** @description Maximum number of objects to return per-page. Must be between 1 and 100 (inclusive). */
+                limit?: number;
+                /** @description Pagination offset. To page through items, omit this parameter to retrieve the first page, and then successively use the value you get from `pagination.after` or `pagination.before` to retrieve each page. */
+                after?: string;
+                /** @description Pagination offset. To page through items, omit this parameter to retrieve the first page, and then successively use the value you get from `pagination.next` or `pagination.previous` to retrieve each page. */
+                before?: string;
+            };
+            header: {
+                /** @description Your [API credentials](/reference/authentication). Eg. `Basic {credentials}`. */
+                Authorization: string;
+                /** @description Use this header to select an API version */
+                "sequence-version"?: "2024-07-30";
             };
             path?: never;
             cookie?: never;
@@ -767,8 +1981,515 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ListCustomersResponse"];
+                    "application/json": components["schemas"]["ListCustomerAliasPaginatedResponseModel"];
                 };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    postCustomerAliases: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description Your [API credentials](/reference/authentication). Eg. `Basic {credentials}`. */
+                Authorization: string;
+                /** @description Use this header to select an API version */
+                "sequence-version"?: "2024-07-30";
+                /** @description A unique key that makes this request safe to retry (maximum 255 characters). Retrying with the same key returns the original response, and the operation runs at most once. Keys are retained for 24 hours; after that, a request with the same key is treated as new. */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateCustomerAliasRequestModel"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CustomerAliasResponseModel"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    postCustomersByCustomerContactsByIdArchive: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description Your [API credentials](/reference/authentication). Eg. `Basic {credentials}`. */
+                Authorization: string;
+                /** @description Use this header to select an API version */
+                "sequence-version"?: "2024-07-30";
+            };
+            path: {
+                /** @description The Customer ID */
+                customer: string;
+                /** @description Unique ID */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Contact"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    putCustomerOrganizationsByIdMembers: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description Your [API credentials](/reference/authentication). Eg. `Basic {credentials}`. */
+                Authorization: string;
+                /** @description Use this header to select an API version */
+                "sequence-version"?: "2024-07-30";
+            };
+            path: {
+                /** @description Customer organisation ID */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CustomerOrganizationMembers"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CustomerOrganization"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    postCustomerOrganizationsByIdMembers: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description Your [API credentials](/reference/authentication). Eg. `Basic {credentials}`. */
+                Authorization: string;
+                /** @description Use this header to select an API version */
+                "sequence-version"?: "2024-07-30";
+            };
+            path: {
+                /** @description Customer organisation ID */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CustomerOrganizationMembers"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CustomerOrganization"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    putCustomerAliasesById: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description Your [API credentials](/reference/authentication). Eg. `Basic {credentials}`. */
+                Authorization: string;
+                /** @description Use this header to select an API version */
+                "sequence-version"?: "2024-07-30";
+            };
+            path: {
+                /** @description Unique ID */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateCustomerAliasRequestModel"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CustomerAliasResponseModel"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    deleteCustomerAliasesById: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description Your [API credentials](/reference/authentication). Eg. `Basic {credentials}`. */
+                Authorization: string;
+                /** @description Use this header to select an API version */
+                "sequence-version"?: "2024-07-30";
+            };
+            path: {
+                /** @description Unique ID */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CustomerAliasResponseModel"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    postCustomerOrganizations: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description Your [API credentials](/reference/authentication). Eg. `Basic {credentials}`. */
+                Authorization: string;
+                /** @description Use this header to select an API version */
+                "sequence-version"?: "2024-07-30";
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CustomerOrganizationRequest"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CustomerOrganization"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    getCustomersByAliasByAlias: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description Your [API credentials](/reference/authentication). Eg. `Basic {credentials}`. */
+                Authorization: string;
+                /** @description Use this header to select an API version */
+                "sequence-version"?: "2024-07-30";
+            };
+            path: {
+                /** @description Customer alias */
+                alias: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Customer20240509"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    getCustomers: {
+        parameters: {
+            query?: {
+                /** @description Sort column. Default: creation time. Use customProperties.<key> to sort by a custom property value. */
+                sortBy?: string;
+                /** @description Filter by legal name */
+                legalName?: string;
+                /** @description Filter by email */
+                email?: string;
+                /** @description Filter by alias */
+                alias?: string;
+                /** @description Filter by label */
+                label?: string;
+                /** @description Include archived customers */
+                includeArchived?: boolean;
+                /** @description Filter by billing status, derived from active billing schedules. ACTIVE returns customers with a current billing schedule; INACTIVE returns customers without one. Invoices sent manually or via the API without a schedule do not count. */
+                billingStatus?: "ACTIVE" | "INACTIVE";
+                /** @description Maximum number of objects to return per-page. Must be between 1 and 100 (inclusive). */
+                limit?: number;
+                /** @description Pagination cursor. */
+                after?: string;
+                /** @description Pagination cursor. */
+                before?: string;
+                /** @description Sort order. Default: DESC. */
+                sortOrder?: "ASC" | "DESC";
+            };
+            header: {
+                /** @description Your [API credentials](/reference/authentication). Eg. `Basic {credentials}`. */
+                Authorization: string;
+                /** @description Use this header to select an API version */
+                "sequence-version"?: "2024-07-30";
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ListCustomerResponse"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
         };
     };
@@ -779,7 +2500,7 @@ export interface operations {
                 /** @description Your [API credentials](/reference/authentication). Eg. `Basic {credentials}`. */
                 Authorization: string;
                 /** @description Use this header to select an API version */
-                "Sequence-Version"?: "2024-07-30";
+                "sequence-version"?: "2024-07-30";
             };
             path?: never;
             cookie?: never;
@@ -829,7 +2550,7 @@ export interface operations {
                 /** @description Your [API credentials](/reference/authentication). Eg. `Basic {credentials}`. */
                 Authorization: string;
                 /** @description Use this header to select an API version */
-                "Sequence-Version"?: "2024-07-30";
+                "sequence-version"?: "2024-07-30";
             };
             path: {
                 /** @description Customer ID */
@@ -848,6 +2569,27 @@ export interface operations {
                     "application/json": components["schemas"]["Customer"];
                 };
             };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
         };
     };
     putCustomersById: {
@@ -857,7 +2599,7 @@ export interface operations {
                 /** @description Your [API credentials](/reference/authentication). Eg. `Basic {credentials}`. */
                 Authorization: string;
                 /** @description Use this header to select an API version */
-                "Sequence-Version"?: "2024-07-30";
+                "sequence-version"?: "2024-07-30";
             };
             path: {
                 /** @description Customer ID */
@@ -880,89 +2622,26 @@ export interface operations {
                     "application/json": components["schemas"]["Customer"];
                 };
             };
-        };
-    };
-    postCustomersByIdArchive: {
-        parameters: {
-            query?: never;
-            header: {
-                /** @description Your [API credentials](/reference/authentication). Eg. `Basic {credentials}`. */
-                Authorization: string;
-                /** @description Use this header to select an API version */
-                "Sequence-Version"?: "2024-07-30";
-            };
-            path: {
-                /** @description Customer ID */
-                id: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description OK */
-            200: {
+            /** @description Bad Request */
+            400: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content: {
-                    "application/json": components["schemas"]["Customer"];
-                };
+                content?: never;
             };
-        };
-    };
-    getCustomersByIdAliases: {
-        parameters: {
-            query?: never;
-            header: {
-                /** @description Your [API credentials](/reference/authentication). Eg. `Basic {credentials}`. */
-                Authorization: string;
-                /** @description Use this header to select an API version */
-                "Sequence-Version"?: "2024-07-30";
-            };
-            path: {
-                /** @description Customer ID */
-                id: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description OK */
-            200: {
+            /** @description Unauthorized */
+            401: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content: {
-                    "application/json": components["schemas"]["GetCustomerAliasesEndpointEndpointResponse"];
-                };
+                content?: never;
             };
-        };
-    };
-    getCustomersByAliasByAlias: {
-        parameters: {
-            query?: never;
-            header: {
-                /** @description Your [API credentials](/reference/authentication). Eg. `Basic {credentials}`. */
-                Authorization: string;
-                /** @description Use this header to select an API version */
-                "Sequence-Version"?: "2024-07-30";
-            };
-            path: {
-                /** @description Customer alias */
-                alias: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description OK */
-            200: {
+            /** @description Internal Server Error */
+            500: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content: {
-                    "application/json": components["schemas"]["Customer"];
-                };
+                content?: never;
             };
         };
     };
@@ -976,7 +2655,7 @@ export interface operations {
                 /** @description Your [API credentials](/reference/authentication). Eg. `Basic {credentials}`. */
                 Authorization: string;
                 /** @description Use this header to select an API version */
-                "Sequence-Version"?: "2024-07-30";
+                "sequence-version"?: "2024-07-30";
             };
             path: {
                 /** @description The Customer ID */
@@ -992,8 +2671,29 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["ListContactEndpointContactResponseModel"];
+                    "application/json": components["schemas"]["ContactResponseModel"];
                 };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
         };
     };
@@ -1004,7 +2704,7 @@ export interface operations {
                 /** @description Your [API credentials](/reference/authentication). Eg. `Basic {credentials}`. */
                 Authorization: string;
                 /** @description Use this header to select an API version */
-                "Sequence-Version"?: "2024-07-30";
+                "sequence-version"?: "2024-07-30";
             };
             path: {
                 /** @description The Customer ID */
@@ -1027,6 +2727,178 @@ export interface operations {
                     "application/json": components["schemas"]["Contact"];
                 };
             };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    postCustomersByIdArchive: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description Your [API credentials](/reference/authentication). Eg. `Basic {credentials}`. */
+                Authorization: string;
+                /** @description Use this header to select an API version */
+                "sequence-version"?: "2024-07-30";
+            };
+            path: {
+                /** @description Customer ID */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Customer"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    getCustomersByIdAliases: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description Your [API credentials](/reference/authentication). Eg. `Basic {credentials}`. */
+                Authorization: string;
+                /** @description Use this header to select an API version */
+                "sequence-version"?: "2024-07-30";
+            };
+            path: {
+                /** @description Customer ID */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GetCustomerAliasesResponse"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    getCustomerCustomPropertyKeys: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description Your [API credentials](/reference/authentication). Eg. `Basic {credentials}`. */
+                Authorization: string;
+                /** @description Use this header to select an API version */
+                "sequence-version"?: "2024-07-30";
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CustomerCustomPropertyKeysControllerListCustomerCustomPropertyKeysResponse"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
         };
     };
     putCustomersByCustomerContactsById: {
@@ -1036,7 +2908,7 @@ export interface operations {
                 /** @description Your [API credentials](/reference/authentication). Eg. `Basic {credentials}`. */
                 Authorization: string;
                 /** @description Use this header to select an API version */
-                "Sequence-Version"?: "2024-07-30";
+                "sequence-version"?: "2024-07-30";
             };
             path: {
                 /** @description The Customer ID */
@@ -1061,35 +2933,26 @@ export interface operations {
                     "application/json": components["schemas"]["Contact"];
                 };
             };
-        };
-    };
-    postCustomersByCustomerContactsByIdArchive: {
-        parameters: {
-            query?: never;
-            header: {
-                /** @description Your [API credentials](/reference/authentication). Eg. `Basic {credentials}`. */
-                Authorization: string;
-                /** @description Use this header to select an API version */
-                "Sequence-Version"?: "2024-07-30";
-            };
-            path: {
-                /** @description The Customer ID */
-                customer: string;
-                /** @description Unique ID */
-                id: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description OK */
-            200: {
+            /** @description Bad Request */
+            400: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content: {
-                    "application/json": components["schemas"]["Contact"];
+                content?: never;
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
                 };
+                content?: never;
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
         };
     };

@@ -1,6 +1,7 @@
 // What the middleware chain hands on to later stages, typed once.
 import { randomUUID } from 'node:crypto';
 import type { RequestHandler } from 'express';
+import { SEQUENCE_VERSION } from './errors.js';
 
 declare global {
   // eslint-disable-next-line @typescript-eslint/no-namespace
@@ -14,9 +15,14 @@ declare global {
   }
 }
 
-/** Every response carries a Request-Id, as Sequence's and Stripe's do, to match logs to clients. */
+/**
+ * Every response carries a Request-Id, as Sequence's and Stripe's do, to match logs to clients, and
+ * the Sequence-Version that served it ("All HTTP responses returned by the API will include the
+ * Sequence-Version header"; the fake serves one version).
+ */
 export const requestId: RequestHandler = (_req, res, next) => {
   res.locals.requestId = randomUUID();
   res.setHeader('Request-Id', res.locals.requestId);
+  res.setHeader('Sequence-Version', SEQUENCE_VERSION);
   next();
 };

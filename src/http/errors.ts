@@ -1,5 +1,7 @@
-// The one place errors become responses: every 4xx/5xx the fake sends is a MockError envelope
-// (spec/mock.yaml) built by errorBody(). Messages are named constants so tests assert on them.
+// The one place errors become responses: every 4xx/5xx the fake sends is Sequence's documented
+// envelope, {"error": {"type", "message"}} (ErrorResponse in spec/mock.yaml), built by errorBody(),
+// with the violations and the request id inside it. Messages and types are named constants so tests
+// assert on them.
 import { STATUS_CODES } from 'node:http';
 import type { ErrorRequestHandler, RequestHandler, Response } from 'express';
 import type { Logger } from 'pino';
@@ -7,7 +9,9 @@ import type { components } from '../generated/mock.js';
 import { RuleViolation, type Violation } from '../customers/rules.js';
 import { DataFileWriteError } from '../store/data-file-error.js';
 
-export type ErrorEnvelope = components['schemas']['MockError'];
+export type ErrorEnvelope = components['schemas']['ErrorResponse'];
+/** Sequence's supported version, sent on every response (docs.sequencehq.com/reference/versioning). */
+export const SEQUENCE_VERSION = '2024-07-30';
 export type { Violation };
 
 export const MESSAGES = {
@@ -25,14 +29,45 @@ export const MESSAGES = {
   tooLarge: 'Request body is larger than the 1 MB limit',
   unsupportedMedia: 'Content-Type must be application/json',
   notFound: 'No such resource',
-  noRoute: 'No such operation in the Customers API',
+  noRoute: "No such operation: sequence-mock serves the Customers, Contacts, Customer Aliases and Organizations operations of Sequence's API",
   methodNotAllowed: 'Method not allowed on this path',
   adminToken: 'The admin API needs the X-Admin-Token header with the server\'s ADMIN_TOKEN.',
   seedNeedsPartition: 'Seeding needs Sequence credentials (Authorization: Basic ...) naming the partition to seed.',
   internal: 'Internal server error',
   storeUnavailable: 'The data file cannot be written, so changes are refused until the server is restarted with a writable one (reads still work)',
   responseInvalid: 'sequence-mock produced a response that does not conform to openapi.yaml (a bug in the fake)',
+  // Verbatim from docs.sequencehq.com/reference/versioning.
+  unrecognisedVersion: 'No matching API version found. Please make sure the specified API version is valid.',
+  unsupportedVersion: (version: string) =>
+    `Sequence-Version ${version} is a Sequence API version, but sequence-mock serves only ${SEQUENCE_VERSION}: send Sequence-Version: ${SEQUENCE_VERSION} or omit the header`,
+  idempotencyInFlight: 'A request with this Idempotency-Key is still being processed; retry once it has been answered',
 } as const;
+
+/** The `type` of each error, in Sequence's style (its one documented type is UnrecognisedApiVersion). */
+export const ERROR_TYPES = {
+  validation: 'ValidationError',
+  unrecognisedVersion: 'UnrecognisedApiVersion',
+  unsupportedVersion: 'UnsupportedApiVersion',
+  storeUnavailable: 'DataFileUnavailable',
+  idempotencyKeyReused: 'IdempotencyKeyReused',
+  byStatus: {
+    400: 'BadRequest',
+    401: 'Unauthorised',
+    403: 'Forbidden',
+    404: 'NotFound',
+    405: 'MethodNotAllowed',
+    408: 'RequestTimeout',
+    409: 'Conflict',
+    413: 'PayloadTooLarge',
+    415: 'UnsupportedMediaType',
+    429: 'TooManyRequests',
+    431: 'RequestHeadersTooLarge',
+    500: 'InternalServerError',
+    503: 'ServiceUnavailable',
+  } as Record<number, string>,
+} as const;
+
+const typeOf = (status: number) => ERROR_TYPES.byStatus[status] ?? (status >= 500 ? 'InternalServerError' : 'BadRequest');
 
 /** An error the HTTP layer answers with `status`; `errors` name the fields at fault. */
 export class ApiError extends Error {
@@ -41,17 +76,21 @@ export class ApiError extends Error {
     message: string,
     readonly errors: Violation[] = [],
     readonly headers: Record<string, string> = {},
+    readonly type: string = typeOf(status),
+    /** Send only Sequence's documented {type, message}, as for an unrecognised version. */
+    readonly bare = false,
   ) {
     super(message);
   }
 }
 
-export function errorBody(status: number, message: string, errors: Violation[], requestId: string): ErrorEnvelope {
-  return { status, error: STATUS_CODES[status] ?? 'Error', message, errors, requestId };
+export function errorBody(err: Pick<ApiError, 'type' | 'message' | 'errors' | 'bare'>, requestId: string): ErrorEnvelope {
+  if (err.bare) return { error: { type: err.type, message: err.message } };
+  return { error: { type: err.type, message: err.message, errors: err.errors, requestId } };
 }
 
 export function sendError(res: Response, err: ApiError): void {
-  res.status(err.status).set(err.headers).json(errorBody(err.status, err.message, err.errors, String(res.locals.requestId)));
+  res.status(err.status).set(err.headers).json(errorBody(err, String(res.locals.requestId)));
 }
 
 /** express-openapi-validator's HttpError, as far as we read it. */
@@ -80,18 +119,19 @@ function isBodyParserError(err: unknown): err is BodyParserError {
 export function clientErrorResponse(code: string | undefined, requestId: string): string {
   const [status, message] =
     code === 'HPE_HEADER_OVERFLOW' ? [431, MESSAGES.headersTooLarge] : code === 'ERR_HTTP_REQUEST_TIMEOUT' ? [408, MESSAGES.requestTimeout] : [400, MESSAGES.badRequest];
-  const body = JSON.stringify(errorBody(status, message, [{ path: status === 431 ? '/headers' : '/', message }], requestId));
+  const body = JSON.stringify(errorBody(new ApiError(status, message, [{ path: status === 431 ? '/headers' : '/', message }]), requestId));
   return (
     `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nContent-Type: application/json; charset=utf-8\r\n` +
-    `Content-Length: ${Buffer.byteLength(body)}\r\nRequest-Id: ${requestId}\r\nConnection: close\r\n\r\n${body}`
+    `Content-Length: ${Buffer.byteLength(body)}\r\nRequest-Id: ${requestId}\r\nSequence-Version: ${SEQUENCE_VERSION}\r\n` +
+    `Connection: close\r\n\r\n${body}`
   );
 }
 
 /** Maps whatever was thrown to the one envelope. Unknown errors are logged and answered with a bare 500. */
 export function toApiError(err: unknown, method: string, path: string): ApiError {
   if (err instanceof ApiError) return err;
-  if (err instanceof DataFileWriteError) return new ApiError(503, MESSAGES.storeUnavailable, [{ path: '/', message: err.message }]);
-  if (err instanceof RuleViolation) return new ApiError(400, `${MESSAGES.validation}: ${describe(err.violations)}`, err.violations);
+  if (err instanceof DataFileWriteError) return new ApiError(503, MESSAGES.storeUnavailable, [{ path: '/', message: err.message }], {}, ERROR_TYPES.storeUnavailable);
+  if (err instanceof RuleViolation) return new ApiError(400, `${MESSAGES.validation}: ${describe(err.violations)}`, err.violations, {}, ERROR_TYPES.validation);
   if (isBodyParserError(err)) {
     switch (err.type) {
       case 'entity.parse.failed':
@@ -111,7 +151,7 @@ export function toApiError(err: unknown, method: string, path: string): ApiError
     switch (err.status) {
       case 400: {
         const errors = (err.errors ?? []).map((e) => ({ path: e.path, message: e.message }));
-        return new ApiError(400, `${MESSAGES.validation}: ${describe(errors)}`, errors);
+        return new ApiError(400, `${MESSAGES.validation}: ${describe(errors)}`, errors, {}, ERROR_TYPES.validation);
       }
       case 404:
         return new ApiError(404, MESSAGES.noRoute, [{ path, message: `no operation ${method} ${path}` }]);

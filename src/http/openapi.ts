@@ -47,6 +47,10 @@ export function specValidator(spec: OpenApiDocument, options: ValidatorOptions):
     validateApiSpec: false,
     validateRequests: {
       allErrors: true,
+      // Unknown query parameters are ignored, like unknown body fields: Sequence adds optional
+      // parameters without a new version ("Backward-compatible changes include ... new, optional
+      // query parameters"), so clients may send ones this copy of the document does not list yet.
+      allowUnknownQueryParameters: true,
       // Not 'all': the validator applies removeAdditional to headers too, which would strip
       // Prefer (measured). Unknown body fields are dropped by the service instead.
       removeAdditional: false,

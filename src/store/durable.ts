@@ -33,11 +33,26 @@ class JournaledPartition implements Partition {
   getCustomer(id: string) {
     return this.inner.getCustomer(id);
   }
-  childrenOf(parentId: string) {
-    return this.inner.childrenOf(parentId);
-  }
   customerByAlias(alias: string) {
     return this.inner.customerByAlias(alias);
+  }
+  customerByAliasId(aliasId: string) {
+    return this.inner.customerByAliasId(aliasId);
+  }
+  customerByPaymentSettingsId(settingsId: string) {
+    return this.inner.customerByPaymentSettingsId(settingsId);
+  }
+  aliases(value?: string) {
+    return this.inner.aliases(value);
+  }
+  customPropertyKeys() {
+    return this.inner.customPropertyKeys();
+  }
+  organization(id: string) {
+    return this.inner.organization(id);
+  }
+  organizationsWithMember(customerId: string) {
+    return this.inner.organizationsWithMember(customerId);
   }
   query(query: CustomerQuery) {
     return this.inner.query(query);
@@ -53,9 +68,9 @@ class JournaledPartition implements Partition {
     this.log({ t: 'put', p: this.id, c: customer });
     this.inner.putCustomer(customer);
   }
-  insertOrganization(organization: OrganizationRecord): void {
+  putOrganization(organization: OrganizationRecord): void {
     this.log({ t: 'org', p: this.id, o: organization });
-    this.inner.insertOrganization(organization);
+    this.inner.putOrganization(organization);
   }
 }
 

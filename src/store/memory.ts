@@ -1,6 +1,7 @@
 // The default store: plain Maps per partition, an array kept sorted by (createdAt, id) for lists,
-// and hash indexes for children, names, emails and aliases.
+// and hash indexes for names, labels, emails, aliases, payment settings and organization members.
 import type {
+  AliasRecord,
   CustomerPage,
   CustomerQuery,
   CustomerRecord,
@@ -15,8 +16,25 @@ export function sortKeyOf(customer: CustomerRecord): SortKey {
   return { createdAt: Date.parse(customer.createdAt), id: customer.id };
 }
 
+/** (value, createdAt, id); a missing value sorts after every value (NULLS LAST when ascending). */
 export function compareKeys(a: SortKey, b: SortKey): number {
+  if (a.value !== undefined || b.value !== undefined) {
+    const av = a.value ?? null;
+    const bv = b.value ?? null;
+    if (av !== bv) return av === null ? 1 : bv === null ? -1 : av < bv ? -1 : 1;
+  }
   return a.createdAt - b.createdAt || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+}
+
+/** Format 1 files kept membership as the members' parentId: members in the order the file lists them. */
+function withMembers(data: PartitionSnapshot): PartitionSnapshot {
+  if (data.organizations.every((o) => Array.isArray(o.memberIds))) return data;
+  return {
+    ...data,
+    organizations: data.organizations.map((o) =>
+      Array.isArray(o.memberIds) ? o : { ...o, memberIds: data.customers.filter((c) => c.parentId === o.ownerId).map((c) => c.id) },
+    ),
+  };
 }
 
 /** A Map of Sets, for the many-to-one indexes. */
@@ -44,16 +62,22 @@ export class MemoryPartition implements Partition {
   /** Ascending by (createdAt, id); keys never change after creation. */
   private readonly ordered: { key: SortKey; customer: CustomerRecord }[] = [];
   private archived = 0;
-  private readonly children = new MultiIndex();
   private readonly byName = new MultiIndex();
+  private readonly byLabel = new MultiIndex();
   private readonly byEmail = new MultiIndex();
   private readonly byAlias = new Map<string, string>();
+  private readonly byAliasId = new Map<string, string>();
+  private readonly byPaymentSettings = new Map<string, string>();
+  /** By owner id. */
   private readonly organizations = new Map<string, OrganizationRecord>();
+  private readonly ownerOf = new Map<string, string>();
+  /** Member id -> owner ids of the organizations it belongs to. */
+  private readonly memberships = new MultiIndex();
 
   constructor(initial?: PartitionSnapshot) {
     // structuredClone: every partition gets its own copy of the fixtures to change.
-    const data = initial ? structuredClone(initial) : undefined;
-    for (const organization of data?.organizations ?? []) this.insertOrganization(organization);
+    const data = initial ? withMembers(structuredClone(initial)) : undefined;
+    for (const organization of data?.organizations ?? []) this.putOrganization(organization);
     for (const customer of data?.customers ?? []) this.putCustomer(customer);
   }
 
@@ -70,25 +94,50 @@ export class MemoryPartition implements Partition {
     if (previous) this.ordered[at]!.customer = customer;
     else this.ordered.splice(at, 0, { key, customer });
     if (customer.archivedAt) this.archived += 1;
-    // Children keep the order they joined in: only a change of parent moves one.
-    if (customer.parentId !== previous?.parentId) {
-      if (previous?.parentId !== undefined) this.children.delete(previous.parentId, customer.id);
-      if (customer.parentId !== undefined) this.children.add(customer.parentId, customer.id);
-    }
     this.byName.add(fold(customer.legalName), customer.id);
+    if (customer.label !== undefined) this.byLabel.add(fold(customer.label), customer.id);
     for (const email of activeEmails(customer)) this.byEmail.add(email, customer.id);
-    for (const alias of customer.aliases) this.byAlias.set(alias.value, customer.id);
+    for (const alias of customer.aliases) {
+      this.byAlias.set(alias.value, customer.id);
+      this.byAliasId.set(alias.id, customer.id);
+    }
+    if (customer.paymentSettings) this.byPaymentSettings.set(customer.paymentSettings.id, customer.id);
   }
 
   private unindex(customer: CustomerRecord): void {
     if (customer.archivedAt) this.archived -= 1;
     this.byName.delete(fold(customer.legalName), customer.id);
+    if (customer.label !== undefined) this.byLabel.delete(fold(customer.label), customer.id);
     for (const email of activeEmails(customer)) this.byEmail.delete(email, customer.id);
-    for (const alias of customer.aliases) this.byAlias.delete(alias.value);
+    for (const alias of customer.aliases) {
+      this.byAlias.delete(alias.value);
+      this.byAliasId.delete(alias.id);
+    }
+    if (customer.paymentSettings) this.byPaymentSettings.delete(customer.paymentSettings.id);
   }
 
-  childrenOf(parentId: string): readonly CustomerRecord[] {
-    return [...this.children.get(parentId)].map((id) => this.customers.get(id)!);
+  customerByAliasId(aliasId: string): CustomerRecord | undefined {
+    const id = this.byAliasId.get(aliasId);
+    return id === undefined ? undefined : this.customers.get(id);
+  }
+
+  customerByPaymentSettingsId(settingsId: string): CustomerRecord | undefined {
+    const id = this.byPaymentSettings.get(settingsId);
+    return id === undefined ? undefined : this.customers.get(id);
+  }
+
+  aliases(value?: string): readonly { alias: AliasRecord; customer: CustomerRecord }[] {
+    const holders = value === undefined ? this.customers.values() : [this.customerByAlias(value)].filter((c) => c !== undefined);
+    const found = [...holders].flatMap((customer) =>
+      customer.aliases.filter((alias) => value === undefined || alias.value === value).map((alias) => ({ alias, customer })),
+    );
+    return found.sort((a, b) => a.alias.createdAt.localeCompare(b.alias.createdAt) || (a.alias.id < b.alias.id ? -1 : a.alias.id > b.alias.id ? 1 : 0));
+  }
+
+  customPropertyKeys(): string[] {
+    const keys = new Set<string>();
+    for (const customer of this.customers.values()) for (const key of Object.keys(customer.customProperties ?? {})) keys.add(key);
+    return [...keys].sort();
   }
 
   customerByAlias(alias: string): CustomerRecord | undefined {
@@ -100,8 +149,21 @@ export class MemoryPartition implements Partition {
     return this.organizations.get(ownerId);
   }
 
-  insertOrganization(organization: OrganizationRecord): void {
+  organization(id: string): OrganizationRecord | undefined {
+    const owner = this.ownerOf.get(id);
+    return owner === undefined ? undefined : this.organizations.get(owner);
+  }
+
+  organizationsWithMember(customerId: string): readonly OrganizationRecord[] {
+    return [...this.memberships.get(customerId)].map((owner) => this.organizations.get(owner)!);
+  }
+
+  putOrganization(organization: OrganizationRecord): void {
+    const previous = this.organizations.get(organization.ownerId);
+    for (const member of previous?.memberIds ?? []) this.memberships.delete(member, organization.ownerId);
     this.organizations.set(organization.ownerId, organization);
+    this.ownerOf.set(organization.id, organization.ownerId);
+    for (const member of organization.memberIds) this.memberships.add(member, organization.ownerId);
   }
 
   /** First index whose key is >= `key` (binary search over the ordered array). */
@@ -117,7 +179,9 @@ export class MemoryPartition implements Partition {
   }
 
   query(query: CustomerQuery): CustomerPage {
-    const filtered = query.legalName !== undefined || query.email !== undefined || query.alias !== undefined;
+    // No customer has an active billing schedule in the fake, so ACTIVE matches none.
+    if (query.billingStatus === 'ACTIVE') return { items: [], total: 0, hasBefore: false, hasAfter: false };
+    const filtered = query.legalName !== undefined || query.email !== undefined || query.alias !== undefined || query.label !== undefined || query.sortProperty !== undefined;
     // Unfiltered lists walk the ordered index; filtered ones start from the (small) matching set.
     const candidates = filtered ? this.matching(query) : this.ordered;
     const visible = (i: number) => query.includeArchived || !candidates[i]!.customer.archivedAt;
@@ -168,16 +232,23 @@ export class MemoryPartition implements Partition {
     const sets: ReadonlySet<string>[] = [];
     if (query.legalName !== undefined) sets.push(this.byName.get(fold(query.legalName)));
     if (query.email !== undefined) sets.push(this.byEmail.get(fold(query.email)));
+    if (query.label !== undefined) sets.push(this.byLabel.get(fold(query.label)));
     if (query.alias !== undefined) {
       const id = this.byAlias.get(query.alias);
       sets.push(new Set(id === undefined ? [] : [id]));
     }
     sets.sort((a, b) => a.size - b.size);
     const [smallest, ...rest] = sets;
-    return [...(smallest ?? [])]
+    // Sorting by a custom property with no filter starts from every customer: O(n log n) a page.
+    const ids = smallest ?? this.customers.keys();
+    const property = query.sortProperty;
+    return [...ids]
       .filter((id) => rest.every((set) => set.has(id)))
       .map((id) => this.customers.get(id)!)
-      .map((customer) => ({ key: sortKeyOf(customer), customer }))
+      .map((customer) => ({
+        key: property === undefined ? sortKeyOf(customer) : { value: customer.customProperties?.[property] ?? null, ...sortKeyOf(customer) },
+        customer,
+      }))
       .sort((a, b) => compareKeys(a.key, b.key));
   }
 

@@ -5,8 +5,12 @@ import { Ajv } from 'ajv';
 import { DataFileError } from './data-file-error.js';
 import type { CustomerRecord, OrganizationRecord, PartitionSnapshot } from './types.js';
 
-/** Bumped when the file's shape changes; a file from a newer version is refused, never rewritten. */
-export const FORMAT_VERSION = 1;
+/**
+ * Bumped when the file's shape changes; a file from a newer version is refused, never rewritten.
+ * 2: organizations list their memberIds (format 1 derived them from the customers' parentId, which
+ * the memory store still does for a format 1 file or journal line, so old files load unchanged).
+ */
+export const FORMAT_VERSION = 2;
 
 export interface SnapshotFile {
   format: 'sequence-mock';
@@ -34,6 +38,8 @@ const RECORD = {
     updatedAt: { type: 'string' },
     legalName: { type: 'string' },
     address: { type: 'object', required: ['line1', 'town', 'postcode', 'country'] },
+    customProperties: { type: 'object', additionalProperties: { type: 'string' } },
+    paymentSettings: { type: 'object', required: ['id', 'paymentProvider'] },
     taxStatus: { enum: ['TAXED', 'TAX_EXEMPT', 'REVERSE_CHARGED'] },
     status: { enum: ['DRAFT', 'ACTIVE'] },
     parentId: { type: 'string' },
@@ -56,7 +62,10 @@ const FILE_SCHEMA = {
         required: ['customers', 'organizations'],
         properties: {
           customers: { type: 'array', items: RECORD },
-          organizations: { type: 'array', items: { type: 'object', required: ['id', 'ownerId'] } },
+          organizations: {
+            type: 'array',
+            items: { type: 'object', required: ['id', 'ownerId'], properties: { memberIds: { type: 'array', items: { type: 'string' } } } },
+          },
         },
       },
     },

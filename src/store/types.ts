@@ -12,29 +12,45 @@ export interface CustomerRecord {
   updatedAt: string;
   legalName: string;
   address: Schemas['Address'];
+  /** Custom key-value properties; replaced whole when a request sends them, kept when it omits them. */
+  customProperties?: Record<string, string>;
   url?: string;
   label?: string;
   taxStatus: Schemas['TaxStatus'];
   status: Schemas['CustomerStatus'];
   archivedAt?: string;
+  /** The parent last asked for (create/update); organization membership itself is on OrganizationRecord. */
   parentId?: string;
   /** Alias values with when each was added (Sequence returns both from /customers/{id}/aliases). */
   aliases: AliasRecord[];
   /** Every contact, archived ones included (they carry archivedAt), in the order they were added. */
   contacts: Schemas['Contact'][];
-  integrationIds: Schemas['IntegrationId'][];
+  integrationIds: Schemas['IntegrationId1'][];
+  /** /payments/settings/customers: at most one per customer. */
+  paymentSettings?: PaymentSettingsRecord;
+}
+
+export interface PaymentSettingsRecord {
+  id: string;
+  paymentProvider: Schemas['PaymentProvider'];
 }
 
 export interface AliasRecord {
   id: string;
   value: string;
   createdAt: string;
+  label?: string;
 }
 
-/** The organization a parent owns; its members are the customers whose parentId is the owner. */
+/**
+ * The organization a customer owns (one per owner). Members are listed explicitly, in the order they
+ * joined; a customer may be a member of several. Files of format 1 have no memberIds: they are derived
+ * from the customers' parentId when loaded.
+ */
 export interface OrganizationRecord {
   id: string;
   ownerId: string;
+  memberIds: string[];
 }
 
 /** A partition's whole state as plain data (fixtures file, later the lowdb snapshot). */
@@ -43,8 +59,9 @@ export interface PartitionSnapshot {
   organizations: OrganizationRecord[];
 }
 
-/** A position in the (createdAt, id) order: what a pagination cursor carries. */
+/** A position in the (createdAt, id) order, led by a custom property's value when sorting by one: what a cursor carries. */
 export interface SortKey {
+  value?: string | null;
   createdAt: number;
   id: string;
 }
@@ -54,6 +71,11 @@ export interface CustomerQuery {
   legalName?: string;
   email?: string;
   alias?: string;
+  label?: string;
+  /** Sequence derives it from active billing schedules; the fake has none, so every customer is INACTIVE. */
+  billingStatus?: 'ACTIVE' | 'INACTIVE';
+  /** Sort by this custom property's value (customers without it last), then (createdAt, id). */
+  sortProperty?: string;
   includeArchived: boolean;
   order: 'ASC' | 'DESC';
   limit: number;
@@ -75,12 +97,22 @@ export interface Partition {
   getCustomer(id: string): CustomerRecord | undefined;
   /** Inserts or replaces; the store re-indexes what changed (parent, names, emails, aliases). */
   putCustomer(customer: CustomerRecord): void;
-  /** Children of a parent, in the order they joined. */
-  childrenOf(parentId: string): readonly CustomerRecord[];
   customerByAlias(alias: string): CustomerRecord | undefined;
+  /** The customer holding the alias with this id. */
+  customerByAliasId(aliasId: string): CustomerRecord | undefined;
+  /** The customer holding the payment settings with this id. */
+  customerByPaymentSettingsId(settingsId: string): CustomerRecord | undefined;
+  /** Every alias of the partition, oldest first (ties by id), optionally only those of one value. */
+  aliases(value?: string): readonly { alias: AliasRecord; customer: CustomerRecord }[];
+  /** Distinct custom property keys over every customer, sorted. */
+  customPropertyKeys(): string[];
   query(query: CustomerQuery): CustomerPage;
   organizationOwnedBy(ownerId: string): OrganizationRecord | undefined;
-  insertOrganization(organization: OrganizationRecord): void;
+  organization(id: string): OrganizationRecord | undefined;
+  /** Organizations listing the customer as a member, in the order they were made. */
+  organizationsWithMember(customerId: string): readonly OrganizationRecord[];
+  /** Inserts or replaces (by owner). */
+  putOrganization(organization: OrganizationRecord): void;
   snapshot(): PartitionSnapshot;
 }
 
