@@ -157,7 +157,7 @@ describe('over a raw socket, to a started server', () => {
       }
     });
   }
-  const bodyOf = (reply: string) => JSON.parse(reply.slice(reply.indexOf('\r\n\r\n') + 4));
+  const bodyOf = (reply: string) => JSON.parse(reply.slice(reply.indexOf('\r\n\r\n') + 4)).error;
   const statusOf = (reply: string) => Number(reply.split(' ')[1]);
   const stillServing = async () => {
     const res = await fetch(`${server.url}/__admin/health`);
@@ -167,7 +167,8 @@ describe('over a raw socket, to a started server', () => {
   it('answers headers over 16 KB with a JSON 431', async () => {
     const reply = await raw(`GET /customers HTTP/1.1\r\nHost: x\r\nX-Big: ${'a'.repeat(20_000)}\r\n\r\n`);
     expect(statusOf(reply)).toBe(431);
-    expect(bodyOf(reply)).toMatchObject({ status: 431, errors: [{ path: '/headers' }] });
+    expect(bodyOf(reply)).toMatchObject({ type: 'RequestHeadersTooLarge', errors: [{ path: '/headers' }] });
+    expect(reply).toMatch(/\r\nSequence-Version: 2024-07-30\r\n/);
     await stillServing();
   });
 
@@ -187,7 +188,7 @@ describe('over a raw socket, to a started server', () => {
     json[at] = 0xff;
     json[at + 1] = 0xfe;
     const res = await fetch(`${server.url}/customers`, { method: 'POST', headers: { authorization: auth, 'content-type': 'application/json' }, body: json });
-    const body = (await res.json()) as { message: string; errors: { path: string }[] };
+    const body = ((await res.json()) as { error: { message: string; errors: { path: string }[] } }).error;
     expect([res.status, body.message, body.errors[0]?.path]).toEqual([400, 'Request body is not valid UTF-8', '/body']);
     const list = (await (await fetch(`${server.url}/customers?includeArchived=true`, { headers: { authorization: auth } })).json()) as { items: { legalName: string }[] };
     expect(list.items.map((c) => c.legalName)).not.toContainEqual(expect.stringContaining('Acme'));
@@ -197,7 +198,7 @@ describe('over a raw socket, to a started server', () => {
   it('answers broken HTTP with a JSON 400', async () => {
     const reply = await raw('THIS IS NOT HTTP\r\n\r\n');
     expect(statusOf(reply)).toBe(400);
-    expect(bodyOf(reply)).toMatchObject({ status: 400, message: 'The request is not valid HTTP' });
+    expect(bodyOf(reply)).toMatchObject({ type: 'BadRequest', message: 'The request is not valid HTTP' });
     await stillServing();
   });
 
@@ -207,7 +208,7 @@ describe('over a raw socket, to a started server', () => {
     for (let i = 0; i < 5; i += 1) await stillServing();
     const replies = await Promise.all(slow);
     for (const reply of replies) expect(statusOf(reply)).toBe(408);
-    expect(bodyOf(replies[0]!)).toMatchObject({ status: 408, message: 'The request was not received in time' });
+    expect(bodyOf(replies[0]!)).toMatchObject({ type: 'RequestTimeout', message: 'The request was not received in time' });
     await stillServing();
   }, 20_000);
 });

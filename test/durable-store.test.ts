@@ -254,7 +254,7 @@ describe('a data file that can no longer be written', () => {
         const inner = memory.partition(id);
         return Object.assign(Object.create(inner) as Partition, {
           putCustomer: () => { throw failure; },
-          insertOrganization: () => { throw failure; },
+          putOrganization: () => { throw failure; },
         });
       },
       reset: () => { throw failure; },
@@ -265,7 +265,7 @@ describe('a data file that can no longer be written', () => {
     const auth = basic('full-disk');
     const res = await request(app).post('/customers').set('Authorization', auth).send(minimalRequest());
     expect(expectError(res, 503).errors).toEqual([{ path: '/', message: failure.message }]);
-    expect(res.body.message).toBe(MESSAGES.storeUnavailable);
+    expect(res.body.error).toMatchObject({ type: 'DataFileUnavailable', message: MESSAGES.storeUnavailable });
     const list = await request(app).get('/customers').set('Authorization', auth);
     expect([list.status, list.body.pagination.totalResultSize]).toEqual([200, 2]);
   });

@@ -70,7 +70,7 @@ describe('a data file the server must not start on', () => {
     ['not JSON', 'hello, world\n', 'it is not valid JSON'],
     ['of the wrong shape', '{"customers": []}', "it is not a sequence-mock data file: / must have required property 'format'"],
     ['with a bad record', JSON.stringify({ format: 'sequence-mock', version: 1, partitions: { p: { customers: [{ id: 'x' }], organizations: [] } } }), "it is not a sequence-mock data file: /partitions/p/customers/0 must have required property 'createdAt'"],
-    ['from a newer version', JSON.stringify({ format: 'sequence-mock', version: 99, partitions: {} }), 'it is format version 99, from a newer sequence-mock (this one reads up to 1)'],
+    ['from a newer version', JSON.stringify({ format: 'sequence-mock', version: 99, partitions: {} }), 'it is format version 99, from a newer sequence-mock (this one reads up to 2)'],
   ])('is refused when %s: exit 1, a message naming the file and the problem, the file unchanged', async (_, content, problem) => {
     writeFileSync(file, content);
     const { code, out } = await runCli(['--data', file, '--port', '0']);
@@ -142,13 +142,13 @@ describe('a data file that stops taking writes (file-size limit reached)', () =>
     while (!/listening on (http:\S+) /.test(out)) await new Promise((resolve) => setTimeout(resolve, 20));
     const url = /listening on (http:\S+) /.exec(out)![1]!;
     const acknowledged: string[] = [];
-    let refused: { status: number; body: { message: string } } | undefined;
+    let refused: { status: number; body: { error: { message: string } } } | undefined;
     for (let i = 0; i < 400 && !refused; i += 1) {
       const res = await create(url, `Customer ${i} ${'x'.repeat(300)}`);
       if (res.status === 201) acknowledged.push(((await res.json()) as { id: string }).id);
-      else refused = { status: res.status, body: (await res.json()) as { message: string } };
+      else refused = { status: res.status, body: (await res.json()) as { error: { message: string } } };
     }
-    expect(refused).toEqual({ status: 503, body: expect.objectContaining({ message: expect.stringContaining('The data file cannot be written') }) });
+    expect(refused).toEqual({ status: 503, body: { error: expect.objectContaining({ type: 'DataFileUnavailable', message: expect.stringContaining('The data file cannot be written') }) } });
     expect((await create(url, 'After the failure')).status).toBe(503);
     const read = await fetch(`${url}/customers/${acknowledged[0]}`, { headers: { Authorization: AUTH } });
     expect(read.status).toBe(200);

@@ -4,6 +4,7 @@
 import { expect } from '@jest/globals';
 import { Ajv } from 'ajv';
 import { readFileSync } from 'node:fs';
+import { CORE_SCHEMA, load } from 'js-yaml';
 import type { Response } from 'supertest';
 import { Journal } from '../src/admin/journal.js';
 import { Admin } from '../src/admin/service.js';
@@ -61,22 +62,39 @@ function schemaErrors(schema: string, body: unknown): string {
   return validate(body) ? '' : ajv.errorsText(validate.errors);
 }
 
+// The seed page (spec/seed/, a copy of shared/seed/) is where the project started: every Customer the
+// fake answers must still conform to its schemas as well as to the published document's.
+const seed = load(readFileSync(new URL('../spec/seed/create-customer.openapi.yaml', import.meta.url), 'utf8'), { schema: CORE_SCHEMA }) as { components: object };
+ajv.addSchema({ components: seed.components }, 'seed');
+export function seedSchemaErrors(schema: string, body: unknown): string {
+  const validate = ajv.getSchema(`seed#/components/schemas/${schema}`)!;
+  return validate(body) ? '' : ajv.errorsText(validate.errors);
+}
+
+/** A Customer of the published document (and of the seed page), with Sequence's version header. */
 export function expectCustomer(res: Response, status = 201): Record<string, any> {
   expect({ status: res.status, body: res.body }).toMatchObject({ status });
   expect(res.headers['content-type']).toMatch(/^application\/json/);
+  expect(res.headers['sequence-version']).toBe('2024-07-30');
   expect(schemaErrors('Customer', res.body)).toBe('');
+  expect(seedSchemaErrors('Customer', res.body)).toBe('');
   return res.body;
 }
 
-/** Asserts the one error envelope, conforming to spec/mock.yaml, naming `path` when given. */
+/**
+ * Asserts Sequence's error envelope ({"error": {"type", "message", ...}}, conforming to spec/mock.yaml)
+ * with the version header, naming `path` when given. Returns the inner `error` object.
+ */
 export function expectError(res: Response, status: number, path?: string): Record<string, any> {
   expect({ status: res.status, body: res.body }).toMatchObject({ status });
   expect(res.headers['content-type']).toMatch(/^application\/json/);
-  expect(schemaErrors('MockError', res.body)).toBe('');
-  expect(res.body.status).toBe(status);
-  expect(res.body.requestId).toBe(res.headers['request-id']);
-  if (path !== undefined) expect(res.body.errors.map((e: { path: string }) => e.path)).toContain(path);
-  return res.body;
+  expect(res.headers['sequence-version']).toBe('2024-07-30');
+  expect(schemaErrors('ErrorResponse', res.body)).toBe('');
+  expect(Object.keys(res.body)).toEqual(['error']);
+  expect(res.body.error.type).toMatch(/^[A-Z][A-Za-z]+$/);
+  expect(res.body.error.requestId).toBe(res.headers['request-id']);
+  if (path !== undefined) expect(res.body.error.errors.map((e: { path: string }) => e.path)).toContain(path);
+  return res.body.error;
 }
 
 export const readJson = (url: URL) => JSON.parse(readFileSync(url, 'utf8'));

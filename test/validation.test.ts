@@ -77,22 +77,45 @@ describe('Sequence-Version', () => {
     expectCustomer(res);
   });
 
-  it.each(['2023-01-01', 'latest', ''])('rejects %p with 400 naming the header', async (version) => {
+  it.each(['2017-01-01', '2023-01-01', 'latest', ''])('answers unrecognised %p with the documented 400 body, verbatim', async (version) => {
     const res = await request(app).post('/customers').set('Authorization', freshClient()).set('Sequence-Version', version).send(minimalRequest());
-    expectError(res, 400, '/headers/sequence-version');
+    expect([res.status, res.headers['sequence-version'], res.body]).toEqual([
+      400,
+      '2024-07-30',
+      { error: { type: 'UnrecognisedApiVersion', message: 'No matching API version found. Please make sure the specified API version is valid.' } },
+    ]);
+  });
+
+  it.each(['2024-05-09', '2024-01-01'])('refuses %p, a version Sequence has but the fake does not serve, saying so', async (version) => {
+    const auth = freshClient();
+    const res = await request(app).post('/customers').set('Authorization', auth).set('Sequence-Version', version).send(minimalRequest());
+    const error = expectError(res, 400, '/headers/sequence-version');
+    expect(error).toMatchObject({ type: 'UnsupportedApiVersion', message: MESSAGES.unsupportedVersion(version) });
+    expect((await request(app).get('/customers').set('Authorization', auth)).body.pagination.totalResultSize).toBe(2);
+  });
+
+  it('is sent on every response: success, error, admin', async () => {
+    for (const res of [
+      await request(app).get('/customers').set('Authorization', freshClient()),
+      await request(app).get('/customers'),
+      await request(app).get('/__admin/health'),
+      await request(app).get('/nothing-here').set('Authorization', freshClient()),
+    ]) expect(res.headers['sequence-version']).toBe('2024-07-30');
   });
 });
 
 describe('routing', () => {
   it('answers an unknown path with a 404 envelope', async () => {
     expectError(await request(app).get('/api/invoices').set('Authorization', freshClient()), 404);
-    expectError(await request(app).get('/nothing-here'), 404);
+    expectError(await request(app).get('/nothing-here').set('Authorization', freshClient()), 404);
+    // As on Sequence, credentials are checked before anything else outside the admin API.
+    expectError(await request(app).get('/nothing-here'), 401);
   });
 
   it('answers a wrong method with 405 and Allow', async () => {
     const res = await request(app).delete('/customers').set('Authorization', freshClient());
     expectError(res, 405);
-    expect(res.headers.allow).toBe('POST, GET');
+    expect(res.headers.allow).toBe('HEAD, POST, GET');
   });
 
   it('never sends an HTML page or a stack trace', async () => {

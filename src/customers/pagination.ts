@@ -32,7 +32,7 @@ export function decodeCursor(cursor: string, withValue = false): SortKey | undef
  * for lists too small to need the store's indexes.
  */
 export function pageOf<T>(sorted: readonly { key: SortKey; item: T }[], params: Pick<ListParams, 'limit' | 'after' | 'before'>) {
-  const violations: Violation[] = [];
+  const violations = limitViolations(params.limit);
   if (params.after !== undefined && params.before !== undefined) violations.push({ path: '/query/before', message: RULES.cursorBoth });
   const after = params.after === undefined ? undefined : decodeCursor(params.after);
   const before = params.before === undefined ? undefined : decodeCursor(params.before);
@@ -67,9 +67,13 @@ export interface ListParams {
   after?: string;
 }
 
+function limitViolations(limit: number | undefined): Violation[] {
+  return limit !== undefined && !(limit >= 1 && limit <= 100) ? [{ path: '/query/limit', message: RULES.limit }] : [];
+}
+
 /** Checks what the spec leaves to prose, and builds the store query; throws RuleViolation. */
 export function toCustomerQuery(params: ListParams): CustomerQuery {
-  const violations: Violation[] = [];
+  const violations = limitViolations(params.limit);
   const property = /^customProperties\.(.+)$/.exec(params.sortBy ?? '')?.[1];
   if (params.sortBy !== undefined && params.sortBy !== 'createdAt' && property === undefined) violations.push({ path: '/query/sortBy', message: RULES.sortBy });
   // The document's enum (ASC, DESC) is enforced by the validator.

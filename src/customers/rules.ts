@@ -40,6 +40,8 @@ export const RULES = {
   aliasRepeated: (alias: string) => `${alias} is given more than once`,
   aliasOwned: (alias: string) => `${alias} is already an alias of this customer`,
   sortBy: 'must be createdAt or customProperties.<key> (the sort columns Sequence documents)',
+  // The limit parameter's description: "Must be between 1 and 100 (inclusive)" (no minimum or maximum in its schema).
+  limit: 'must be between 1 and 100 (inclusive)',
   cursorBoth: 'cannot be combined with after: page forwards with after or backwards with before',
   cursorMalformed: 'is not a cursor this API returned for this sort order',
   memberUnknown: 'must be the id of an existing customer',
