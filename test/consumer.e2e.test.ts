@@ -1,6 +1,7 @@
-// A consumer's view: the typed client a user's app would build from openapi.yaml
-// (openapi-typescript's `paths` + openapi-fetch), driven through a realistic flow against a started
-// fake. This is the README's "use it from your tests" example, run for real.
+// A consumer's view: the typed client a user's app would build from Sequence's published document
+// (openapi-typescript's `paths` of its Customers operations, which is what openapi.yaml is, cut
+// unedited; openapi-fetch), driven through a realistic flow against a started fake, with queries as
+// that client and URLSearchParams encode them. This is the README's "use it from your tests" example.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import createClient from 'openapi-fetch';
 import type { paths } from '../src/generated/openapi.js';
@@ -71,7 +72,8 @@ describe('a typed openapi-fetch client', () => {
     const invalid = await client.POST('/customers', { params: { header }, body: { legalName: 'No state', address: { ...address, country: 'US' }, taxStatus: 'TAXED', contacts: [] } });
     expect(invalid.response.status).toBe(400);
     expect(invalid.data).toBeUndefined();
-    expect(JSON.stringify(invalid.error)).toContain('/body/address/state');
+    // Sequence's envelope: a client reading error.message gets the sentence.
+    expect(invalid.error).toMatchObject({ error: { type: 'ValidationError', message: expect.stringContaining('/body/address/state') } });
 
     const missing = await client.GET('/customers/{id}', { params: { header, path: { id: '00000000-0000-4000-8000-000000000000' } } });
     expect([missing.response.status, missing.data]).toEqual([404, undefined]);
@@ -86,5 +88,23 @@ describe('a typed openapi-fetch client', () => {
     // What the client sent is in the journal, for a test to assert on.
     const sent = fake.requests({ partition: 'consumer-errors', method: 'POST' });
     expect(sent[0]).toMatchObject({ status: 400, body: { legalName: 'No state' } });
+  });
+
+  it("filters by names with spaces, apostrophes and brackets, as openapi-fetch and URLSearchParams encode them", async () => {
+    const { client, header } = sequence('consumer-filters');
+    const names = ["O'Brien Holdings Ltd", 'Acme (UK) Ltd', 'Yahoo! Inc'];
+    for (const legalName of names) {
+      const made = await client.POST('/customers', { params: { header }, body: { legalName, address, taxStatus: 'TAXED', contacts: [], label: `${legalName} label` } });
+      expect(made.response.status).toBe(201);
+    }
+    for (const legalName of names) {
+      // openapi-fetch: encodeURIComponent, so ' ( ) ! stay raw and a space is %20.
+      const typed = await client.GET('/customers', { params: { header, query: { legalName, label: `${legalName} label` } } });
+      expect([typed.response.status, typed.data?.items.map((c) => c.legalName)]).toEqual([200, [legalName]]);
+      // URLSearchParams (and every form encoder): a space is +.
+      const form = await fetch(`${fake.url}/api/customers?${new URLSearchParams({ legalName })}`, { headers: header });
+      const body = (await form.json()) as { items: { legalName: string }[] };
+      expect([form.status, form.headers.get('sequence-version'), body.items.map((c) => c.legalName)]).toEqual([200, '2024-07-30', [legalName]]);
+    }
   });
 });
