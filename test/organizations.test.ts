@@ -1,7 +1,9 @@
 // Parent/child organizations, as the Customer schema describes them.
 import { describe, expect, it } from '@jest/globals';
 import request from 'supertest';
-import { expectCustomer, freshClient, makeApp, minimalRequest } from './helpers.js';
+import { MemoryStore } from '../src/store/memory.js';
+import type { PartitionSnapshot } from '../src/store/types.js';
+import { basic, expectCustomer, freshClient, makeApp, minimalRequest } from './helpers.js';
 
 const { app } = makeApp({ fixtures: false });
 
@@ -52,5 +54,25 @@ describe('organizations', () => {
     expect(organizationIds.size).toBe(1);
     const members = (await read(auth, parent.id)).organizations[0].members.map((m: any) => m.id);
     expect(members.sort()).toEqual(children.map((c) => c.id).sort());
+  });
+});
+
+describe('a data file of format 1 (organizations without memberIds)', () => {
+  it("is served with each organization's members derived from the customers' parentId, in file order", async () => {
+    const customer = (id: string, parentId?: string) => ({
+      id, createdAt: '2025-01-01T00:00:00Z', updatedAt: '2025-01-01T00:00:00Z', legalName: `C ${id}`,
+      address: { line1: '1 High St', town: 'London', postcode: 'EC1A 1BB', country: 'GB' as const },
+      taxStatus: 'TAXED' as const, status: 'ACTIVE' as const, aliases: [], contacts: [], integrationIds: [],
+      ...(parentId && { parentId }),
+    });
+    const v1 = { customers: [customer('p'), customer('b', 'p'), customer('a', 'p'), customer('x')], organizations: [{ id: 'org-p', ownerId: 'p' }] };
+    const store = new MemoryStore({ initial: v1 as unknown as PartitionSnapshot });
+    const { app: served } = makeApp({ store });
+    const auth = basic('format-1');
+    const owner = expectCustomer(await request(served).get('/customers/p').set('Authorization', auth), 200);
+    expect(owner.organizations).toEqual([{ id: 'org-p', owner: { id: 'p', name: 'C p' }, members: [{ id: 'b', name: 'C b' }, { id: 'a', name: 'C a' }] }]);
+    const member = expectCustomer(await request(served).get('/customers/a').set('Authorization', auth), 200);
+    expect(member.organizations.map((o: { id: string }) => o.id)).toEqual(['org-p']);
+    expect(expectCustomer(await request(served).get('/customers/x').set('Authorization', auth), 200).organizations).toEqual([]);
   });
 });

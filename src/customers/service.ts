@@ -150,7 +150,8 @@ function fromRequest(request: CustomerRequest, existing: CustomerRecord | undefi
     updatedAt: now,
     legalName: request.legalName,
     address: { line1, ...(line2 !== undefined && { line2 }), town, ...(state !== undefined && { state }), postcode, country },
-    customProperties: { ...customProperties },
+    // Not stored when empty: presentation answers {} (an empty object per customer costs memory at 100k).
+    ...(Object.keys(customProperties).length > 0 && { customProperties: { ...customProperties } }),
     ...(request.url !== undefined && { url: request.url }),
     ...(request.label !== undefined && { label: request.label }),
     taxStatus: request.taxStatus,
