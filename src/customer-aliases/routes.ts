@@ -2,7 +2,8 @@
 import { Router, type Request, type Response } from 'express';
 import { pageOf } from '../customers/pagination.js';
 import { pageCursors, presentAlias } from '../customers/present.js';
-import { committer, found, listParams, notFound } from '../customers/routes.js';
+import { listParams } from '../customers/routes.js';
+import { committer, found, notFound } from '../http/respond.js';
 import type { ServiceDeps } from '../customers/service.js';
 import type { Store } from '../store/types.js';
 import * as service from './service.js';
@@ -17,9 +18,7 @@ export function customerAliasRoutes(store: Store, deps: ServiceDeps): Router {
 
   router.get('/customer-aliases', function getCustomerAliases(req: Request, res: Response) {
     const value = typeof req.query.value === 'string' ? req.query.value : undefined;
-    const sorted = partitionOf(res)
-      .aliases(value)
-      .map((entry) => ({ key: { createdAt: Date.parse(entry.alias.createdAt), id: entry.alias.id }, item: entry }));
+    const sorted = partitionOf(res).aliases(value).map((entry) => ({ key: entry.key, item: entry }));
     const page = pageOf(sorted, listParams(req.query));
     res.json({
       items: page.items.map((entry) => present(res, entry)),

@@ -33,11 +33,7 @@ export function decodeCursor(cursor: string, withValue = false): SortKey | undef
  */
 export function pageOf<T>(sorted: readonly { key: SortKey; item: T }[], params: Pick<ListParams, 'limit' | 'after' | 'before'>) {
   const violations = limitViolations(params.limit);
-  if (params.after !== undefined && params.before !== undefined) violations.push({ path: '/query/before', message: RULES.cursorBoth });
-  const after = params.after === undefined ? undefined : decodeCursor(params.after);
-  const before = params.before === undefined ? undefined : decodeCursor(params.before);
-  if (params.after !== undefined && !after) violations.push({ path: '/query/after', message: RULES.cursorMalformed });
-  if (params.before !== undefined && !before) violations.push({ path: '/query/before', message: RULES.cursorMalformed });
+  const { after, before } = cursors(params, false, violations);
   if (violations.length > 0) throw new RuleViolation(violations);
   const limit = params.limit ?? DEFAULT_LIMIT;
   let start = 0;
@@ -71,6 +67,16 @@ function limitViolations(limit: number | undefined): Violation[] {
   return limit !== undefined && !(limit >= 1 && limit <= 100) ? [{ path: '/query/limit', message: RULES.limit }] : [];
 }
 
+/** The page's cursors, decoded; what is wrong with them goes into `violations`. */
+function cursors(params: Pick<ListParams, 'after' | 'before'>, withValue: boolean, violations: Violation[]): { after?: SortKey; before?: SortKey } {
+  if (params.after !== undefined && params.before !== undefined) violations.push({ path: '/query/before', message: RULES.cursorBoth });
+  const after = params.after === undefined ? undefined : decodeCursor(params.after, withValue);
+  const before = params.before === undefined ? undefined : decodeCursor(params.before, withValue);
+  if (params.after !== undefined && !after) violations.push({ path: '/query/after', message: RULES.cursorMalformed });
+  if (params.before !== undefined && !before) violations.push({ path: '/query/before', message: RULES.cursorMalformed });
+  return { ...(after && { after }), ...(before && { before }) };
+}
+
 /** Checks what the spec leaves to prose, and builds the store query; throws RuleViolation. */
 export function toCustomerQuery(params: ListParams): CustomerQuery {
   const violations = limitViolations(params.limit);
@@ -78,11 +84,7 @@ export function toCustomerQuery(params: ListParams): CustomerQuery {
   if (params.sortBy !== undefined && params.sortBy !== 'createdAt' && property === undefined) violations.push({ path: '/query/sortBy', message: RULES.sortBy });
   // The document's enum (ASC, DESC) is enforced by the validator.
   const order = params.sortOrder ?? 'DESC';
-  if (params.after !== undefined && params.before !== undefined) violations.push({ path: '/query/before', message: RULES.cursorBoth });
-  const after = params.after === undefined ? undefined : decodeCursor(params.after, property !== undefined);
-  const before = params.before === undefined ? undefined : decodeCursor(params.before, property !== undefined);
-  if (params.after !== undefined && !after) violations.push({ path: '/query/after', message: RULES.cursorMalformed });
-  if (params.before !== undefined && !before) violations.push({ path: '/query/before', message: RULES.cursorMalformed });
+  const { after, before } = cursors(params, property !== undefined, violations);
   if (violations.length > 0) throw new RuleViolation(violations);
   return {
     ...(params.label !== undefined && { label: params.label }),

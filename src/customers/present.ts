@@ -4,9 +4,8 @@
 import type { components } from '../generated/openapi.js';
 import { createHash } from 'node:crypto';
 import { sortKeyOf } from '../store/memory.js';
-import type { AliasRecord, CustomerPage, CustomerRecord, OrganizationRecord, Partition } from '../store/types.js';
+import type { AliasRecord, CustomerPage, CustomerRecord, OrganizationRecord, Partition, SortKey } from '../store/types.js';
 import { encodeCursor } from './pagination.js';
-import type { SortKey } from '../store/types.js';
 
 export type Customer = components['schemas']['Customer'];
 type Schemas = components['schemas'];
@@ -27,13 +26,11 @@ export function pageCursors(page: { hasAfter: boolean; hasBefore: boolean }, fir
 }
 
 export function presentPage(page: CustomerPage, partition: Partition, sortProperty?: string): ListCustomerResponse {
-  const keyOf = (customer: CustomerRecord): SortKey =>
-    sortProperty === undefined ? sortKeyOf(customer) : { value: customer.customProperties?.[sortProperty] ?? null, ...sortKeyOf(customer) };
   const first = page.items[0];
   const last = page.items[page.items.length - 1];
   return {
     items: page.items.map((customer) => presentListItem(customer, partition)),
-    pagination: { ...pageCursors(page, first && keyOf(first), last && keyOf(last)), totalResultSize: page.total },
+    pagination: { ...pageCursors(page, first && sortKeyOf(first, sortProperty), last && sortKeyOf(last, sortProperty)), totalResultSize: page.total },
   };
 }
 

@@ -5,6 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import { Router, type Request, type Response } from 'express';
 import { ApiError, MESSAGES } from '../http/errors.js';
+import { committer, found, notFound } from '../http/respond.js';
 import type { Partition, Store } from '../store/types.js';
 import { toCustomerQuery, type ListParams } from './pagination.js';
 import { presentAliases, presentByAlias, presentCustomer, presentPage } from './present.js';
@@ -13,15 +14,6 @@ import * as service from './service.js';
 
 export const defaultServiceDeps: service.ServiceDeps = { now: () => new Date(), newId: randomUUID };
 
-export function notFound(what: string, path: string, id: string): ApiError {
-  return new ApiError(404, MESSAGES.notFound, [{ path, message: `no ${what} with id ${id}` }]);
-}
-
-/** The value or a 404: the services answer undefined for "not there". */
-export function found<T>(value: T | undefined, error: () => ApiError): T {
-  if (value === undefined) throw error();
-  return value;
-}
 
 /** Query values arrive as strings or, after the validator's coercion, as typed values. */
 export function listParams(query: Request['query']): ListParams {
@@ -33,14 +25,6 @@ export function listParams(query: Request['query']): ListParams {
     ...Object.fromEntries(names.flatMap((n) => (text(n) === undefined ? [] : [[n, text(n)]]))),
     ...(limit !== undefined && { limit }),
     ...(includeArchived !== undefined && { includeArchived }),
-  };
-}
-
-/** A change is acknowledged only once the store has made it durable (a no-op in memory). */
-export function committer(store: Store) {
-  return async (res: Response, status: number, body: unknown): Promise<void> => {
-    await store.commit();
-    res.status(status).json(body);
   };
 }
 

@@ -143,6 +143,7 @@ function fromRequest(request: CustomerRequest, existing: CustomerRecord | undefi
       ? (existing?.aliases ?? [])
       : [...new Set(request.customerAliases)].map((value) => previousAliases.get(value) ?? { id: deps.newId(), value, createdAt: now });
   const customProperties = request.customProperties ?? existing?.customProperties ?? {};
+  const parentId = request.parentId ?? existing?.parentId;
 
   return {
     id: existing?.id ?? deps.newId(),
@@ -157,7 +158,7 @@ function fromRequest(request: CustomerRequest, existing: CustomerRecord | undefi
     taxStatus: request.taxStatus,
     status: request.status ?? existing?.status ?? 'ACTIVE',
     ...(existing?.archivedAt !== undefined && { archivedAt: existing.archivedAt }),
-    ...((request.parentId ?? existing?.parentId) !== undefined && { parentId: request.parentId ?? existing?.parentId }),
+    ...(parentId !== undefined && { parentId }),
     aliases,
     contacts,
     integrationIds,

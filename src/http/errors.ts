@@ -40,6 +40,7 @@ export const MESSAGES = {
   unrecognisedVersion: 'No matching API version found. Please make sure the specified API version is valid.',
   unsupportedVersion: (version: string) =>
     `Sequence-Version ${version} is a Sequence API version, but sequence-mock serves only ${SEQUENCE_VERSION}: send Sequence-Version: ${SEQUENCE_VERSION} or omit the header`,
+  idempotencyKeyReused: 'was already used with a different request; a retry must send the same method, path and body',
   idempotencyInFlight: 'A request with this Idempotency-Key is still being processed; retry once it has been answered',
 } as const;
 
@@ -82,6 +83,11 @@ export class ApiError extends Error {
   ) {
     super(message);
   }
+}
+
+/** A 400 listing every violation (the validator's, a business rule's, a header's), as one sentence and as data. */
+export function validationError(errors: Violation[], type: string = ERROR_TYPES.validation): ApiError {
+  return new ApiError(400, `${MESSAGES.validation}: ${describe(errors)}`, errors, {}, type);
 }
 
 export function errorBody(err: Pick<ApiError, 'type' | 'message' | 'errors' | 'bare'>, requestId: string): ErrorEnvelope {
@@ -131,7 +137,7 @@ export function clientErrorResponse(code: string | undefined, requestId: string)
 export function toApiError(err: unknown, method: string, path: string): ApiError {
   if (err instanceof ApiError) return err;
   if (err instanceof DataFileWriteError) return new ApiError(503, MESSAGES.storeUnavailable, [{ path: '/', message: err.message }], {}, ERROR_TYPES.storeUnavailable);
-  if (err instanceof RuleViolation) return new ApiError(400, `${MESSAGES.validation}: ${describe(err.violations)}`, err.violations, {}, ERROR_TYPES.validation);
+  if (err instanceof RuleViolation) return validationError(err.violations);
   if (isBodyParserError(err)) {
     switch (err.type) {
       case 'entity.parse.failed':
@@ -150,8 +156,7 @@ export function toApiError(err: unknown, method: string, path: string): ApiError
   if (isValidatorError(err)) {
     switch (err.status) {
       case 400: {
-        const errors = (err.errors ?? []).map((e) => ({ path: e.path, message: e.message }));
-        return new ApiError(400, `${MESSAGES.validation}: ${describe(errors)}`, errors, {}, ERROR_TYPES.validation);
+        return validationError((err.errors ?? []).map((e) => ({ path: e.path, message: e.message })));
       }
       case 404:
         return new ApiError(404, MESSAGES.noRoute, [{ path, message: `no operation ${method} ${path}` }]);

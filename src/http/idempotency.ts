@@ -5,7 +5,7 @@
 // 400; a retry while the first is still running is a 409; 5xx answers are not kept (the operation did
 // not run, so a retry may run it). Kept in memory only, at most MAX_KEYS, oldest dropped first.
 import type { Request, RequestHandler, Response } from 'express';
-import { ApiError, ERROR_TYPES, MESSAGES } from './errors.js';
+import { ApiError, ERROR_TYPES, MESSAGES, validationError } from './errors.js';
 
 export const RETAIN_MS = 24 * 60 * 60 * 1000;
 export const MAX_KEYS = 100_000;
@@ -53,9 +53,7 @@ export class IdempotencyKeys {
 
   private replay(previous: Kept, fingerprint: string, res: Response): void {
     const path = `/headers/${HEADER}`;
-    if (previous.fingerprint !== fingerprint) {
-      throw new ApiError(400, `${MESSAGES.validation}: ${path} ${RULE}`, [{ path, message: RULE }], {}, ERROR_TYPES.idempotencyKeyReused);
-    }
+    if (previous.fingerprint !== fingerprint) throw validationError([{ path, message: MESSAGES.idempotencyKeyReused }], ERROR_TYPES.idempotencyKeyReused);
     if (!previous.response) throw new ApiError(409, MESSAGES.idempotencyInFlight, [{ path, message: MESSAGES.idempotencyInFlight }]);
     res.setHeader('Idempotent-Replayed', 'true');
     res.status(previous.response.status).json(previous.response.body);
@@ -74,5 +72,3 @@ export class IdempotencyKeys {
     });
   }
 }
-
-const RULE = 'was already used with a different request; a retry must send the same method, path and body';

@@ -3,7 +3,7 @@
 // version, so a version Sequence does have but the fake does not serve is refused too, with a message
 // that says so, rather than answered in 2024-07-30's shapes as if it were that version.
 import type { RequestHandler } from 'express';
-import { ApiError, ERROR_TYPES, MESSAGES, SEQUENCE_VERSION } from './errors.js';
+import { ApiError, ERROR_TYPES, MESSAGES, SEQUENCE_VERSION, validationError } from './errors.js';
 
 /** Versions Sequence has published (its changelog); only SEQUENCE_VERSION is served. */
 export const KNOWN_VERSIONS = ['2024-01-01', '2024-05-09', SEQUENCE_VERSION] as const;
@@ -13,8 +13,7 @@ export const checkVersion: RequestHandler = (req, _res, next) => {
   if (version === undefined || version === SEQUENCE_VERSION) return next();
   if (Array.isArray(version) || version.includes(',')) {
     // Node joins a repeated header with ", ": say which header, not just "unrecognised".
-    const message = 'must be sent at most once';
-    throw new ApiError(400, `${MESSAGES.validation}: /headers/sequence-version ${message}`, [{ path: '/headers/sequence-version', message }], {}, ERROR_TYPES.validation);
+    throw validationError([{ path: '/headers/sequence-version', message: 'must be sent at most once' }]);
   }
   if ((KNOWN_VERSIONS as readonly string[]).includes(version.trim())) {
     const message = MESSAGES.unsupportedVersion(version.trim());

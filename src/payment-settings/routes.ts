@@ -1,7 +1,7 @@
 // HTTP for /payments/settings/customers, thin: request -> service -> present -> response.
 import { Router, type Request, type Response } from 'express';
 import { accountIdOf } from '../customers/present.js';
-import { committer, found, notFound } from '../customers/routes.js';
+import { committer, found, notFound } from '../http/respond.js';
 import type { ServiceDeps } from '../customers/service.js';
 import type { Store } from '../store/types.js';
 import * as service from './service.js';

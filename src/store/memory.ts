@@ -12,8 +12,10 @@ import type {
   Store,
 } from './types.js';
 
-export function sortKeyOf(customer: CustomerRecord): SortKey {
-  return { createdAt: Date.parse(customer.createdAt), id: customer.id };
+/** A customer's position in a list: (createdAt, id), led by a custom property's value when sorting by one. */
+export function sortKeyOf(customer: CustomerRecord, property?: string): SortKey {
+  const key = { createdAt: Date.parse(customer.createdAt), id: customer.id };
+  return property === undefined ? key : { value: customer.customProperties?.[property] ?? null, ...key };
 }
 
 /** (value, createdAt, id); a missing value sorts after every value (NULLS LAST when ascending). */
@@ -126,12 +128,14 @@ export class MemoryPartition implements Partition {
     return id === undefined ? undefined : this.customers.get(id);
   }
 
-  aliases(value?: string): readonly { alias: AliasRecord; customer: CustomerRecord }[] {
+  aliases(value?: string): readonly { key: SortKey; alias: AliasRecord; customer: CustomerRecord }[] {
     const holders = value === undefined ? this.customers.values() : [this.customerByAlias(value)].filter((c) => c !== undefined);
     const found = [...holders].flatMap((customer) =>
-      customer.aliases.filter((alias) => value === undefined || alias.value === value).map((alias) => ({ alias, customer })),
+      customer.aliases
+        .filter((alias) => value === undefined || alias.value === value)
+        .map((alias) => ({ key: { createdAt: Date.parse(alias.createdAt), id: alias.id }, alias, customer })),
     );
-    return found.sort((a, b) => a.alias.createdAt.localeCompare(b.alias.createdAt) || (a.alias.id < b.alias.id ? -1 : a.alias.id > b.alias.id ? 1 : 0));
+    return found.sort((a, b) => compareKeys(a.key, b.key));
   }
 
   customPropertyKeys(): string[] {
@@ -245,10 +249,7 @@ export class MemoryPartition implements Partition {
     return [...ids]
       .filter((id) => rest.every((set) => set.has(id)))
       .map((id) => this.customers.get(id)!)
-      .map((customer) => ({
-        key: property === undefined ? sortKeyOf(customer) : { value: customer.customProperties?.[property] ?? null, ...sortKeyOf(customer) },
-        customer,
-      }))
+      .map((customer) => ({ key: sortKeyOf(customer, property), customer }))
       .sort((a, b) => compareKeys(a.key, b.key));
   }
 

@@ -102,8 +102,8 @@ export interface Partition {
   customerByAliasId(aliasId: string): CustomerRecord | undefined;
   /** The customer holding the payment settings with this id. */
   customerByPaymentSettingsId(settingsId: string): CustomerRecord | undefined;
-  /** Every alias of the partition, oldest first (ties by id), optionally only those of one value. */
-  aliases(value?: string): readonly { alias: AliasRecord; customer: CustomerRecord }[];
+  /** Every alias of the partition with its list position, oldest first (ties by id), optionally only those of one value. */
+  aliases(value?: string): readonly { key: SortKey; alias: AliasRecord; customer: CustomerRecord }[];
   /** Distinct custom property keys over every customer, sorted. */
   customPropertyKeys(): string[];
   query(query: CustomerQuery): CustomerPage;
