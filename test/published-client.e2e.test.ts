@@ -1,0 +1,107 @@
+// A client nobody here wrote, generated from Sequence's published document as shipped (not from the
+// fake's files): @hey-api/openapi-ts's fetch SDK, made by `npm run generate:clients` into test/clients/
+// before the type check, so every call below is typed by Sequence's own document. It drives the fake
+// through the Customers area as an app would, with queries as that SDK encodes them
+// (encodeURIComponent: a space is %20, ' ( ) ! stay raw) and as URLSearchParams does (a space is +).
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { createClient, createConfig } from './clients/hey-api/client/index.js';
+import {
+  getCustomerAliases,
+  getCustomerCustomPropertyKeys,
+  getCustomers,
+  getCustomersByAliasByAlias,
+  getCustomersById,
+  postCustomerAliases,
+  postCustomerOrganizations,
+  postCustomers,
+  postPaymentsSettingsCustomers,
+  putCustomerOrganizationsByIdMembers,
+  putCustomersById,
+} from './clients/hey-api/sdk.gen.js';
+import { start, type RunningServer } from '../src/server.js';
+
+let fake: RunningServer;
+let client: ReturnType<typeof createClient>;
+beforeAll(async () => {
+  fake = await start({ port: 0, logLevel: 'silent', strict: true });
+  client = createClient(createConfig({ baseUrl: `${fake.url}/api` }));
+});
+afterAll(() => fake.close());
+
+/** The document makes Authorization a header parameter of every operation, so the SDK asks for it per call. */
+const headers = (clientId: string) => ({ Authorization: `Basic ${Buffer.from(`${clientId}:secret`).toString('base64')}`, 'sequence-version': '2024-07-30' as const });
+const address = { line1: '1 High Street', town: 'London', postcode: 'EC1A 1BB', country: 'GB' as const };
+
+describe('the hey-api SDK generated from the published document', () => {
+  it('creates, finds by filters with spaces, apostrophes and brackets, updates without losing what it omits', async () => {
+    const h = headers('hey-api-flow');
+    const names = ["O'Brien Holdings Ltd", 'Acme (UK) Ltd', 'Yahoo! Inc'];
+    const made = [];
+    for (const legalName of names) {
+      const res = await postCustomers({
+        client,
+        headers: h,
+        body: { legalName, address: { ...address, line2: 'Floor 2' }, taxStatus: 'TAXED', contacts: [], customerAliases: [legalName.toLowerCase()], customProperties: { tier: 'gold' } },
+      });
+      expect([res.response.status, res.response.headers.get('sequence-version')]).toEqual([201, '2024-07-30']);
+      made.push(res.data!);
+    }
+    expect(made[0]!.address.line2).toBe('Floor 2');
+
+    for (const [i, legalName] of names.entries()) {
+      const listed = await getCustomers({ client, headers: h, query: { legalName, sortBy: 'customProperties.tier', sortOrder: 'ASC' } });
+      expect([listed.response.status, listed.data?.items.map((c) => c.id)]).toEqual([200, [made[i]!.id]]);
+      const form = await fetch(`${fake.url}/api/customers?${new URLSearchParams({ legalName })}`, { headers: h });
+      expect(((await form.json()) as { items: { id: string }[] }).items.map((c) => c.id)).toEqual([made[i]!.id]);
+      const byAlias = await getCustomersByAliasByAlias({ client, headers: h, path: { alias: legalName.toLowerCase() } });
+      expect([byAlias.data?.id, byAlias.data?.billingEmails, typeof byAlias.data?.email]).toEqual([made[i]!.id, [], 'string']);
+    }
+
+    // Read, modify, write back: the Customer has no customerAliases or parentId to echo, and nothing is lost.
+    const read = (await getCustomersById({ client, headers: h, path: { id: made[0]!.id } })).data!;
+    const updated = await putCustomersById({
+      client,
+      headers: h,
+      path: { id: read.id },
+      body: { legalName: `${read.legalName} (renamed)`, address: read.address, taxStatus: read.taxStatus, contacts: [] },
+    });
+    expect([updated.response.status, updated.data?.customProperties, updated.data?.address.line2]).toEqual([200, { tier: 'gold' }, 'Floor 2']);
+    const stillThere = await getCustomersByAliasByAlias({ client, headers: h, path: { alias: names[0]!.toLowerCase() } });
+    expect(stillThere.data?.id).toBe(read.id);
+    expect((await getCustomerCustomPropertyKeys({ client, headers: h })).data).toEqual({ items: ['tier'] });
+  });
+
+  it('uses aliases with an Idempotency-Key, organizations and payment settings', async () => {
+    const h = headers('hey-api-resources');
+    const owner = (await postCustomers({ client, headers: h, body: { legalName: 'Owner plc', address, taxStatus: 'TAXED', contacts: [] } })).data!;
+    const member = (await postCustomers({ client, headers: h, body: { legalName: 'Member Ltd', address, taxStatus: 'TAXED', contacts: [] } })).data!;
+
+    const body = { customerId: member.id, value: 'crm 42', label: 'CRM ID' };
+    const first = await postCustomerAliases({ client, headers: { ...h, 'Idempotency-Key': 'retry-1' }, body });
+    const retry = await postCustomerAliases({ client, headers: { ...h, 'Idempotency-Key': 'retry-1' }, body });
+    expect([first.response.status, retry.response.status, retry.data]).toEqual([201, 201, first.data]);
+    const aliases = await getCustomerAliases({ client, headers: h, query: { value: 'crm 42' } });
+    expect(aliases.data?.items.map((a) => a.id)).toEqual([first.data!.id]);
+
+    const organization = await postCustomerOrganizations({ client, headers: h, body: { ownerId: owner.id, memberIds: [member.id] } });
+    expect([organization.response.status, organization.data?.members]).toEqual([201, [{ id: member.id, name: 'Member Ltd' }]]);
+    const emptied = await putCustomerOrganizationsByIdMembers({ client, headers: h, path: { id: organization.data!.id }, body: { customerIds: [] } });
+    expect(emptied.data?.members).toEqual([]);
+
+    const settings = await postPaymentsSettingsCustomers({ client, headers: h, body: { customerId: member.id, paymentProvider: 'STRIPE' } });
+    expect([settings.response.status, settings.data?.customerId]).toEqual([201, member.id]);
+  });
+
+  it("sees Sequence's error envelope: body.error.message, and the documented UnrecognisedApiVersion body", async () => {
+    const h = headers('hey-api-errors');
+    const invalid = await postCustomers({ client, headers: h, body: { legalName: 'No state', address: { ...address, country: 'US' }, taxStatus: 'TAXED', contacts: [] } });
+    expect(invalid.response.status).toBe(400);
+    expect(invalid.error).toMatchObject({ error: { type: 'ValidationError', message: expect.stringContaining('/body/address/state') } });
+
+    const version = await getCustomers({ client, headers: { ...h, 'sequence-version': '2017-01-01' as '2024-07-30' } });
+    expect([version.response.status, version.error]).toEqual([
+      400,
+      { error: { type: 'UnrecognisedApiVersion', message: 'No matching API version found. Please make sure the specified API version is valid.' } },
+    ]);
+  });
+});
