@@ -1,13 +1,15 @@
 // The contract itself: openapi.yaml is the served cut of Sequence's published document, unedited;
 // the published document loads once normalised; the seed page's example still works; the generated
 // types match; and strict mode refuses to send a response that does not conform.
-import { describe, expect, it } from '@jest/globals';
+import { describe, expect, it, jest } from '@jest/globals';
 import { readFileSync } from 'node:fs';
 import request from 'supertest';
 import { CORE_SCHEMA, load } from 'js-yaml';
 import openapiTS, { astToString } from 'openapi-typescript';
 import { createHash } from 'node:crypto';
 import express from 'express';
+import * as OpenApiValidator from 'express-openapi-validator';
+import { createRequire } from 'node:module';
 import { normalise } from '../src/contract/normalise.js';
 import { operationsOf, SERVED_TAGS, servedYaml, type ContractSource } from '../src/contract/served.js';
 import type { OpenApiDocument } from '../src/contract/types.js';
@@ -116,6 +118,28 @@ describe("the published document as a whole (src/contract/normalise.ts)", () => 
         for (const parameter of item[method]?.parameters ?? []) if (parameter.in === 'query') expect(parameter.allowReserved).toBe(true);
       }
     }
+  });
+});
+
+describe('express-openapi-validator internals patched by src/http/openapi.ts', () => {
+  const require = createRequire(import.meta.url);
+  const validatorRequire = createRequire(require.resolve('express-openapi-validator'));
+
+  it('are those of the exact version the patches were written for (5.6.2): upgrade deliberately', () => {
+    expect(validatorRequire('../package.json').version).toBe('5.6.2');
+    expect(validatorRequire('./framework/openapi.schema.validator').__sequenceMockLazy).toBe(true);
+    expect(validatorRequire('path-to-regexp').__sequenceMockCached).toBe(true);
+  });
+
+  it('still validates the API document when asked to (the meta-schema is compiled on first use, not dropped)', async () => {
+    const app = express();
+    const broken = { openapi: '3.0.3', info: { title: 'x', version: '1' }, paths: { '/x': { get: { responses: 'not an object' } } } };
+    app.use(OpenApiValidator.middleware({ apiSpec: broken as never, validateApiSpec: true }));
+    app.use(((err, _req, res, _next) => void res.status(500).json({ message: err.message })) as express.ErrorRequestHandler);
+    const error = jest.spyOn(console, 'error').mockImplementation(() => undefined);
+    const res = await request(app).get('/x');
+    error.mockRestore();
+    expect([res.status, res.body.message]).toEqual([500, expect.stringContaining('args.apiDoc was invalid')]);
   });
 });
 

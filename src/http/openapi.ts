@@ -6,6 +6,12 @@ import { createRequire } from 'node:module';
 import type { OpenApiDocument } from '../spec.js';
 
 /**
+ * Loads modules as express-openapi-validator itself resolves them, so the patches below reach the
+ * copies it uses. Both patch internals of 5.6.2 (pinned exactly; a test fails on any other version).
+ */
+const validatorRequire = createRequire(createRequire(import.meta.url).resolve('express-openapi-validator'));
+
+/**
  * express-openapi-validator 5.6.2 compiles every route's path-to-regexp matcher again on every
  * request while it looks the route up (~10% of a POST's CPU, measured with --cpu-prof); upstream's
  * fix is open (cdimascio/express-openapi-validator#1217, "perf: cache route matchers"). Until it
@@ -13,8 +19,7 @@ import type { OpenApiDocument } from '../spec.js';
  * arguments, and the validator only reads the result. The cache holds one entry per route.
  */
 function cacheRouteMatchers(): void {
-  const require = createRequire(import.meta.url);
-  const pathToRegexpModule = createRequire(require.resolve('express-openapi-validator'))('path-to-regexp') as {
+  const pathToRegexpModule = validatorRequire('path-to-regexp') as {
     pathToRegexp: (path: unknown, options?: Record<string, unknown>) => unknown;
     __sequenceMockCached?: boolean;
   };
@@ -34,6 +39,31 @@ function cacheRouteMatchers(): void {
   pathToRegexpModule.__sequenceMockCached = true;
 }
 cacheRouteMatchers();
+
+/**
+ * express-openapi-validator 5.6.2 compiles the whole OpenAPI 3.0 meta-schema with ajv at start-up
+ * even with `validateApiSpec: false`, and never uses it then (about a quarter of the time to the
+ * first answer, measured with --cpu-prof; ../shared/perf-notes.md). Its framework reads the class
+ * from the module's exports when it starts, so a class that compiles on first validate() keeps every
+ * behaviour (validateApiSpec: true still validates) and drops the unused work.
+ */
+function compileMetaSchemaOnDemand(): void {
+  const module = validatorRequire('./framework/openapi.schema.validator') as {
+    OpenAPISchemaValidator: new (opts: object) => { validate(doc: unknown): { errors: unknown[] } };
+    __sequenceMockLazy?: boolean;
+  };
+  if (module.__sequenceMockLazy) return;
+  const Eager = module.OpenAPISchemaValidator;
+  module.OpenAPISchemaValidator = class LazyOpenAPISchemaValidator {
+    private compiled: InstanceType<typeof Eager> | undefined;
+    constructor(private readonly opts: object) {}
+    validate(doc: unknown) {
+      return (this.compiled ??= new Eager(this.opts)).validate(doc);
+    }
+  };
+  module.__sequenceMockLazy = true;
+}
+compileMetaSchemaOnDemand();
 
 export interface ValidatorOptions {
   /** Validate our own responses; a non-conforming one becomes a 500 naming the bad field. */
