@@ -121,7 +121,7 @@ describe("the published document as a whole (src/contract/normalise.ts)", () => 
   });
 });
 
-describe('express-openapi-validator internals patched by src/http/openapi.ts', () => {
+describe('express-openapi-validator internals patched by src/http/validator-patches.ts', () => {
   const require = createRequire(import.meta.url);
   const validatorRequire = createRequire(require.resolve('express-openapi-validator'));
 
@@ -129,6 +129,7 @@ describe('express-openapi-validator internals patched by src/http/openapi.ts', (
     expect(validatorRequire('../package.json').version).toBe('5.6.2');
     expect(validatorRequire('./framework/openapi.schema.validator').__sequenceMockLazy).toBe(true);
     expect(validatorRequire('path-to-regexp').__sequenceMockCached).toBe(true);
+    expect(validatorRequire('./middlewares/openapi.metadata').__sequenceMockTable).toBe(true);
   });
 
   it('still validates the API document when asked to (the meta-schema is compiled on first use, not dropped)', async () => {

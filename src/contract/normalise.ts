@@ -18,9 +18,11 @@ function nullableRefs(node: unknown): void {
   if (typeof node !== 'object' || node === null) return;
   const object = node as Json;
   if (typeof object.$ref === 'string' && 'nullable' in object) {
-    const { $ref, nullable, ...siblings } = object;
-    for (const key of Object.keys(object)) delete object[key];
-    Object.assign(object, siblings, nullable === true ? { anyOf: [{ $ref }, { enum: [null] }] } : { allOf: [{ $ref }] });
+    const reference = { $ref: object.$ref };
+    if (object.nullable === true) object.anyOf = [reference, { enum: [null] }];
+    else object.allOf = [reference];
+    delete object.$ref;
+    delete object.nullable;
     return;
   }
   for (const value of Object.values(object)) nullableRefs(value);

@@ -1,0 +1,167 @@
+// Three patches to express-openapi-validator 5.6.2's internals, each for a cost measured with
+// --cpu-prof and each behaviour-preserving. The version is pinned exactly; a test fails on any other
+// (test/contract.test.ts), since every patch reaches into files the package does not export.
+import { createRequire } from 'node:module';
+
+/**
+ * Loads modules as express-openapi-validator itself resolves them, so the patches below reach the
+ * copies it uses. Both patch internals of 5.6.2 (pinned exactly; a test fails on any other version).
+ */
+const validatorRequire = createRequire(createRequire(import.meta.url).resolve('express-openapi-validator'));
+
+/**
+ * express-openapi-validator 5.6.2 compiles every route's path-to-regexp matcher again on every
+ * request while it looks the route up (~10% of a POST's CPU, measured with --cpu-prof); upstream's
+ * fix is open (cdimascio/express-openapi-validator#1217, "perf: cache route matchers"). Until it
+ * ships, memoize pathToRegexp for the copy the validator loads: it is a pure function of its
+ * arguments, and the validator only reads the result. The cache holds one entry per route.
+ */
+function cacheRouteMatchers(): void {
+  const pathToRegexpModule = validatorRequire('path-to-regexp') as {
+    pathToRegexp: (path: unknown, options?: Record<string, unknown>) => unknown;
+    __sequenceMockCached?: boolean;
+  };
+  if (pathToRegexpModule.__sequenceMockCached) return;
+  const compile = pathToRegexpModule.pathToRegexp;
+  // path -> the four (sensitive, strict) combinations the validator asks for. Calls with any other
+  // option (express's own router, at start-up) are passed straight through.
+  const cache = new Map<string, unknown[]>();
+  pathToRegexpModule.pathToRegexp = (path, options) => {
+    if (typeof path !== 'string' || options === undefined) return compile(path, options);
+    for (const key in options) if (key !== 'sensitive' && key !== 'strict') return compile(path, options);
+    const slot = (options.sensitive ? 1 : 0) | (options.strict ? 2 : 0);
+    let compiled = cache.get(path);
+    if (compiled === undefined) cache.set(path, (compiled = []));
+    return (compiled[slot] ??= compile(path, options));
+  };
+  pathToRegexpModule.__sequenceMockCached = true;
+}
+cacheRouteMatchers();
+
+/**
+ * express-openapi-validator 5.6.2 compiles the whole OpenAPI 3.0 meta-schema with ajv at start-up
+ * even with `validateApiSpec: false`, and never uses it then (about a quarter of the time to the
+ * first answer, measured with --cpu-prof; ../shared/perf-notes.md). Its framework reads the class
+ * from the module's exports when it starts, so a class that compiles on first validate() keeps every
+ * behaviour (validateApiSpec: true still validates) and drops the unused work.
+ */
+function compileMetaSchemaOnDemand(): void {
+  const module = validatorRequire('./framework/openapi.schema.validator') as {
+    OpenAPISchemaValidator: new (opts: object) => { validate(doc: unknown): { errors: unknown[] } };
+    __sequenceMockLazy?: boolean;
+  };
+  if (module.__sequenceMockLazy) return;
+  const Eager = module.OpenAPISchemaValidator;
+  module.OpenAPISchemaValidator = class LazyOpenAPISchemaValidator {
+    private compiled: InstanceType<typeof Eager> | undefined;
+    constructor(private readonly opts: object) {}
+    validate(doc: unknown) {
+      return (this.compiled ??= new Eager(this.opts)).validate(doc);
+    }
+  };
+  module.__sequenceMockLazy = true;
+}
+compileMetaSchemaOnDemand();
+
+type Json = Record<string, unknown>;
+interface Context {
+  expressRouteMap: Record<string, Json & { basePath: string; _openApiRoute: string }>;
+  openApiRouteMap: Record<string, Json>;
+  apiDoc: { paths: Record<string, Record<string, unknown>> };
+  useRequestUrl: boolean;
+  ignoreUndocumented: boolean;
+  serial: number;
+  shouldIgnoreRoute(path: string): boolean;
+  isManagedRoute(path: string): boolean;
+}
+interface Route {
+  expressRoute: string;
+  openApiRoute: string;
+  pathKey: string;
+  regexp: RegExp;
+  keys: string[];
+}
+type Req = { path: string; baseUrl: string; url: string; originalUrl: string; method: string; params: unknown; openapi?: unknown; app: { enabled(name: string): boolean } };
+
+/**
+ * The route lookup of applyOpenApiMetadata, per request, walked every route of the document with
+ * Object.entries, reading two app settings and a route pair for each (with this document, 23
+ * operations on two base paths, 6-8% of a GET's CPU, measured). The same walk over a table built once
+ * (same order, same first match, same 404/405/400s), plus a direct hit for a path that is exactly a
+ * static route no earlier route matches. The rest of the middleware is upstream's, unchanged.
+ */
+function lookupRoutesFromTable(): void {
+  const module = validatorRequire('./middlewares/openapi.metadata') as { applyOpenApiMetadata: unknown; __sequenceMockTable?: boolean };
+  if (module.__sequenceMockTable) return;
+  const { zipObject } = validatorRequire('./middlewares/util') as { zipObject(keys: string[], values: string[]): Json };
+  const types = validatorRequire('./framework/types') as Record<'MethodNotAllowed' | 'NotFound' | 'BadRequest', new (e: object) => Error>;
+  const { httpMethods } = validatorRequire('./middlewares/parsers/schema.preprocessor') as { httpMethods: Set<string> };
+  const { pathToRegexp } = validatorRequire('path-to-regexp') as { pathToRegexp(path: string, o: object): { regexp: RegExp; keys: { name: string }[] } };
+
+  module.applyOpenApiMetadata = (context: Context, responseApiDoc?: { paths: Record<string, Record<string, unknown>> }) => {
+    let table: { routes: Route[]; exact: Map<string, Route> } | undefined;
+    const build = (req: Req) => {
+      const options = { sensitive: !!req.app.enabled('case sensitive routing'), strict: !!req.app.enabled('strict routing') };
+      const routes = Object.entries(context.expressRouteMap).map(([expressRoute, methods]): Route => {
+        const openApiRoute = methods._openApiRoute;
+        const { regexp, keys } = pathToRegexp(expressRoute, options);
+        return { expressRoute, openApiRoute, pathKey: openApiRoute.substring(methods.basePath.length), regexp, keys: keys.map((k) => k.name) };
+      });
+      const exact = new Map<string, Route>();
+      routes.forEach((route, i) => {
+        const literal = route.keys.length === 0 && !/[(*?]/.test(route.expressRoute);
+        if (literal && !routes.slice(0, i).some((earlier) => earlier.regexp.test(route.expressRoute))) exact.set(route.expressRoute, route);
+      });
+      return { routes, exact };
+    };
+    const lookupRoute = (req: Req) => {
+      table ??= build(req);
+      const path = (context.useRequestUrl ? req.url : req.originalUrl).split('?')[0]!;
+      const method = req.method.toLowerCase();
+      const hit = table.exact.get(path);
+      for (const route of hit ? [hit] : table.routes) {
+        const matched = hit ? [path] : route.regexp.exec(path);
+        if (!matched) continue;
+        let pathParams: Json;
+        try {
+          pathParams = zipObject(route.keys, matched.slice(1).map(decodeURIComponent));
+        } catch {
+          throw new types.BadRequest({ path: req.path, message: `malformed uri'` });
+        }
+        return {
+          schema: context.apiDoc.paths[route.pathKey]![method],
+          expressRoute: route.expressRoute,
+          openApiRoute: route.openApiRoute,
+          pathParams,
+          serial: -1,
+          _responseSchema: responseApiDoc?.paths[route.pathKey]![method],
+        };
+      }
+      return null;
+    };
+    // Upstream's middleware from here on, as published in 5.6.2.
+    return (req: Req, _res: unknown, next: () => void) => {
+      const path = req.path.startsWith(req.baseUrl) ? req.path : `${req.baseUrl}/${req.path}`;
+      if (context.shouldIgnoreRoute(path)) return next();
+      const matched = lookupRoute(req);
+      if (matched) {
+        const { expressRoute, openApiRoute, pathParams, schema } = matched;
+        if (!schema) {
+          if (context.ignoreUndocumented) return next();
+          throw new types.MethodNotAllowed({
+            path: req.path,
+            message: `${req.method} method not allowed`,
+            headers: { Allow: Object.keys(context.openApiRouteMap[openApiRoute]!).filter((key) => httpMethods.has(key.toLowerCase())).join(', ') },
+          });
+        }
+        req.openapi = { expressRoute, openApiRoute, pathParams, schema, serial: context.serial, ...(responseApiDoc && { _responseSchema: matched._responseSchema }) };
+        req.params = pathParams;
+      } else if (context.isManagedRoute(path) && !context.ignoreUndocumented) {
+        throw new types.NotFound({ path: req.path, message: 'not found' });
+      }
+      next();
+    };
+  };
+  module.__sequenceMockTable = true;
+}
+lookupRoutesFromTable();
