@@ -3,6 +3,7 @@
 // in memory once at start-up. The files on disk stay as their authors wrote them.
 import { readFileSync } from 'node:fs';
 import { CORE_SCHEMA, load } from 'js-yaml';
+import { BASE_PATHS } from './contract/base-paths.js';
 import { normalise } from './contract/normalise.js';
 import { HTTP_METHODS } from './contract/served.js';
 import type { Operation, OpenApiDocument } from './contract/types.js';
@@ -11,8 +12,7 @@ const root = new URL('../', import.meta.url);
 export const VENDOR_SPEC_PATH = new URL('openapi.yaml', root);
 export const MOCK_SPEC_PATH = new URL('spec/mock.yaml', root);
 
-/** Sequence serves its API under /api; clients may also point at the bare host. */
-export const BASE_PATHS = ['/api', '/'] as const;
+export { BASE_PATHS };
 
 export type { OpenApiDocument };
 

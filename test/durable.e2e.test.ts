@@ -2,6 +2,7 @@
 // files and of a second server, and a clean stop on SIGTERM/SIGINT with requests in flight.
 import { describe, expect, it } from '@jest/globals';
 import { spawn, spawnSync } from 'node:child_process';
+import { once } from 'node:events';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { useDataDir } from './data-dir.js';
@@ -22,6 +23,14 @@ const create = (url: string, legalName: string, headers: Record<string, string> 
     headers: { Authorization: AUTH, 'Content-Type': 'application/json', ...headers },
     body: JSON.stringify(minimalRequest({ legalName })),
   });
+
+/** Polls `check` every 20 ms until it holds; fails after 10 s. */
+async function until(check: () => boolean): Promise<void> {
+  for (const deadline = Date.now() + 10_000; !check(); ) {
+    if (Date.now() > deadline) throw new Error(`still not so after 10 s: ${check.toString()}`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
 
 describe('a crash (kill -9)', () => {
   it('loses no customer that was answered 201, and leaves a data file that parses', async () => {
@@ -109,6 +118,24 @@ describe('one server per data file', () => {
     server.child.kill('SIGTERM');
     expect(await exited(server.child)).toBe(0);
     expect(existsSync(`${file}.lock`)).toBe(false);
+  });
+
+  it('takes over the lock of a server killed but not yet reaped (a zombie)', async () => {
+    // The server's parent execs into sleep, which never reaps it: after kill -9 it stays a zombie,
+    // still answering kill(pid, 0), as in the moment after `kill -9` of a process group.
+    const parent = spawn('sh', ['-c', `"${process.execPath}" "${CLI}" --port 0 --log-level silent --data "${file}" & echo $!; exec sleep 60`]);
+    try {
+      const pid = Number((await once(parent.stdout, 'data'))[0].toString().trim());
+      await until(() => existsSync(`${file}.lock`) && readFileSync(`${file}.lock`, 'utf8') === String(pid));
+      process.kill(pid, 'SIGKILL');
+      await until(() => /^\S+ \(.*\) Z/.test(readFileSync(`/proc/${pid}/stat`, 'utf8')));
+      const server = await startCli(['--log-level', 'silent'], { DATA_FILE: file });
+      expect((await create(server.url, 'After a kill -9')).status).toBe(201);
+      server.child.kill('SIGTERM');
+      expect(await exited(server.child)).toBe(0);
+    } finally {
+      parent.kill('SIGKILL');
+    }
   });
 });
 

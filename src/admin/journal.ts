@@ -1,6 +1,7 @@
 // The request journal: what clients sent and what they got, so a test can assert on its client's
 // calls. A ring buffer: the oldest entry goes when it is full, so memory stays bounded.
 import type { RequestHandler } from 'express';
+import { withoutApi } from '../contract/base-paths.js';
 import type { components } from '../generated/mock.js';
 
 export type JournalEntry = components['schemas']['JournalEntry'];
@@ -64,11 +65,6 @@ export class Journal {
       this.count += 1;
     }
   }
-}
-
-/** "/api/customers?x=1" -> "/customers?x=1": filters and fault rules ignore the base path. */
-export function withoutApi(path: string): string {
-  return path.startsWith('/api/') || path === '/api' ? path.slice(4) || '/' : path;
 }
 
 /** The body as the journal keeps it. */

@@ -2,7 +2,8 @@
 // and /customers/by-alias finds. An alias value belongs to one customer per partition. Decisions where
 // the docs are silent: a PUT without `label` keeps the label; DELETE answers the alias with `deletedAt`
 // and frees its value (by-alias then 404s, and the value may be used again).
-import { RULES, RuleViolation } from '../customers/rules.js';
+import { RULES } from '../customers/rules.js';
+import { RuleViolation } from '../rules/violation.js';
 import type { ServiceDeps } from '../customers/service.js';
 import type { components } from '../generated/openapi.js';
 import type { AliasRecord, CustomerRecord, Partition } from '../store/types.js';

@@ -2,7 +2,8 @@
 // position of an item, so a walk stays stable while customers are created or archived during it.
 import type { CustomerQuery, SortKey } from '../store/types.js';
 import { compareKeys } from '../store/memory.js';
-import { RULES, RuleViolation, type Violation } from './rules.js';
+import { RuleViolation, type Violation } from '../rules/violation.js';
+import { RULES } from './rules.js';
 
 /** Sequence documents the 1..100 bound but no default page size; 20 is this fake's choice. */
 export const DEFAULT_LIMIT = 20;

@@ -4,22 +4,10 @@
 import type { components } from '../generated/openapi.js';
 import { isAncestorOrSelf, isMemberOf } from '../organizations/membership.js';
 import type { CustomerRecord, Partition } from '../store/types.js';
+import type { Violation } from '../rules/violation.js';
 
 export type CustomerRequest = components['schemas']['CreateOrUpdateCustomerRequest'];
 export type ContactRequest = components['schemas']['ContactRequestModel'];
-
-/** A problem with a request, named by a JSON path into it (as the validator names its own). */
-export interface Violation {
-  path: string;
-  message: string;
-}
-
-/** Thrown by the domain when a request breaks a rule; the HTTP layer answers it with 400. */
-export class RuleViolation extends Error {
-  constructor(readonly violations: Violation[]) {
-    super(violations.map((v) => `${v.path} ${v.message}`).join('; '));
-  }
-}
 
 export const RULES = {
   // ContactRequestModel.billingPreference: "if any contacts receive billing communications then at

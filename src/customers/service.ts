@@ -2,7 +2,8 @@
 // the service returns records (or undefined for "not there") and throws RuleViolation for bad input.
 import type { components } from '../generated/openapi.js';
 import type { CustomerPage, CustomerQuery, CustomerRecord, Partition } from '../store/types.js';
-import { checkCustomerRules, hasPrimaryWhenBilled, RULES, RuleViolation, type ContactRequest, type CustomerRequest } from './rules.js';
+import { RuleViolation } from '../rules/violation.js';
+import { checkCustomerRules, hasPrimaryWhenBilled, RULES, type ContactRequest, type CustomerRequest } from './rules.js';
 import { joinOrganization, leaveOrganization } from '../organizations/membership.js';
 
 type Contact = components['schemas']['Contact'];

@@ -6,7 +6,7 @@ import { STATUS_CODES } from 'node:http';
 import type { ErrorRequestHandler, RequestHandler, Response } from 'express';
 import type { Logger } from 'pino';
 import type { components } from '../generated/mock.js';
-import { RuleViolation, type Violation } from '../customers/rules.js';
+import { RuleViolation, type Violation } from '../rules/violation.js';
 import { DataFileWriteError } from '../store/data-file-error.js';
 
 export type ErrorEnvelope = components['schemas']['ErrorResponse'];

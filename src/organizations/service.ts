@@ -4,7 +4,8 @@
 // where the docs are silent: one organization per owner (a second is a 400 pointing at the first);
 // the owner listed among its own members is dropped, as "members ... excluding the owner" says and
 // the documented request example does; adding a member twice changes nothing.
-import { ownerProblem, RULES, RuleViolation, type Violation } from '../customers/rules.js';
+import { ownerProblem, RULES } from '../customers/rules.js';
+import { RuleViolation, type Violation } from '../rules/violation.js';
 import type { components } from '../generated/openapi.js';
 import type { OrganizationRecord, Partition } from '../store/types.js';
 import { isAncestorOrSelf, type IdSource } from './membership.js';

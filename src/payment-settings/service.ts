@@ -1,7 +1,8 @@
 // /payments/settings/customers: a customer's payment provider. Decisions where the docs are silent:
 // at most one settings record per customer (a second create is a 400 naming the first, since an
 // invoice can only use one); the customer must exist; DELETE answers the settings it removed.
-import { RULES, RuleViolation } from '../customers/rules.js';
+import { RULES } from '../customers/rules.js';
+import { RuleViolation } from '../rules/violation.js';
 import type { ServiceDeps } from '../customers/service.js';
 import type { components } from '../generated/openapi.js';
 import type { CustomerRecord, Partition, PaymentSettingsRecord } from '../store/types.js';
