@@ -40,8 +40,8 @@ const key = (o) => `${o.method.toUpperCase()} ${o.path}`;
 const operationMap = (doc) => new Map(operationsOf(doc).map((o) => [key(o), JSON.stringify(doc.paths[o.path][o.method])]));
 const diff = (a, b) => {
   const lines = [];
-  for (const [name, value] of b) if (!a.has(name)) lines.push(`  + ${name}`);
-  for (const [name, value] of a) if (!b.has(name)) lines.push(`  - ${name}`);
+  for (const name of b.keys()) if (!a.has(name)) lines.push(`  + ${name}`);
+  for (const name of a.keys()) if (!b.has(name)) lines.push(`  - ${name}`);
   for (const [name, value] of b) if (a.has(name) && a.get(name) !== value) lines.push(`  ~ ${name}`);
   return lines;
 };

@@ -141,7 +141,7 @@ describe('over a raw socket, to a started server', () => {
       let reply = '';
       let timer: NodeJS.Timeout | undefined;
       socket.setEncoding('utf8');
-      socket.on('data', (chunk) => (reply += chunk));
+      socket.on('data', (chunk: string) => (reply += chunk));
       socket.on('error', reject);
       socket.on('close', () => {
         clearInterval(timer);

@@ -7,7 +7,7 @@ import { Ajv } from 'ajv';
 
 const { app } = makeApp();
 const ajv = new Ajv({ strict: false });
-ajv.addSchema({ components: spec.components } as object, 'spec');
+ajv.addSchema({ components: spec.components }, 'spec');
 const isContact = ajv.getSchema('spec#/components/schemas/Contact')!;
 
 const contact = (email: string, billingPreference = 'PRIMARY', name = 'Ann') => ({ name, email, billingPreference });

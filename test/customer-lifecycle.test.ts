@@ -79,7 +79,7 @@ describe('PUT /customers/{id}', () => {
     const middle = await create(auth, minimalRequest({ parentId: top.id }));
     const leaf = await create(auth, minimalRequest({ parentId: middle.id }));
     for (const [id, parentId] of [[top.id, top.id], [top.id, leaf.id], [middle.id, leaf.id]]) {
-      const res = await put(auth, id!, minimalRequest({ parentId }));
+      const res = await put(auth, id, minimalRequest({ parentId }));
       expect(expectError(res, 400, '/body/parentId').errors).toContainEqual({ path: '/body/parentId', message: RULES.parentCycle });
     }
     expect((await read(auth, top.id)).organizations[0].members).toEqual([{ id: middle.id, name: 'Acme Ltd' }]);

@@ -3,7 +3,6 @@
 // real process are in durable.e2e.test.ts.
 import { describe, expect, it } from '@jest/globals';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import path from 'node:path';
 import { start, type RunningServer } from '../src/server.js';
 import { DurableStore } from '../src/store/durable.js';
 import { DataFileError } from '../src/store/data-file-error.js';
@@ -33,7 +32,7 @@ async function call(server: RunningServer, auth: string, method: string, url: st
     headers: { Authorization: auth, ...(body !== undefined && { 'Content-Type': 'application/json' }) },
     ...(body !== undefined && { body: JSON.stringify(body) }),
   });
-  return { status: res.status, body: (await res.json()) as any };
+  return { status: res.status, body: (await res.json()) };
 }
 
 /** Everything a client can read back from one partition. */

@@ -180,7 +180,7 @@ describe('a data file that stops taking writes (file-size limit reached)', () =>
     const read = await fetch(`${url}/customers/${acknowledged[0]}`, { headers: { Authorization: AUTH } });
     expect(read.status).toBe(200);
     child.kill('SIGKILL');
-    await exited(child as never);
+    await exited(child);
 
     const again = await startCli(['--data', file, '--log-level', 'silent']);
     const missing = [];

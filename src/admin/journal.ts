@@ -24,7 +24,7 @@ export class Journal {
   private lastId = 0;
 
   constructor(readonly capacity: number) {
-    this.entries = new Array(capacity);
+    this.entries = new Array<JournalEntry | undefined>(capacity);
   }
 
   record(entry: Omit<JournalEntry, 'id'>): void {

@@ -1,10 +1,10 @@
 // The admin operations, apart from HTTP: the admin routes and the in-process API (start()) both
 // call these, so a test gets the same behaviour whichever it uses.
-import { FaultRules, type FaultRule, type FaultRuleRequest } from '../http/faults.js';
+import { type FaultRules, type FaultRule, type FaultRuleRequest } from '../http/faults.js';
 import { IdempotencyKeys } from '../http/idempotency.js';
 import { seedCustomers, type SeedOptions } from '../fixtures/seed.js';
 import type { CustomerRecord, PartitionSnapshot, Store } from '../store/types.js';
-import { Journal, type JournalEntry, type JournalFilter } from './journal.js';
+import { type Journal, type JournalEntry, type JournalFilter } from './journal.js';
 
 export type ResetTarget = 'fixtures' | 'empty';
 

@@ -2,7 +2,7 @@
 // place the published text is reinterpreted; each step names the construct and why. The document on
 // disk is never edited: this runs on the parsed copy at load time.
 import { HTTP_METHODS } from './served.js';
-import type { Operation, OpenApiDocument, Parameter } from './types.js';
+import type { Operation, OpenApiDocument } from './types.js';
 
 type Json = Record<string, unknown>;
 
@@ -36,7 +36,7 @@ function nullableRefs(node: unknown): void {
  */
 function reservedCharactersInQueries(operation: Operation): void {
   for (const parameter of operation.parameters ?? []) {
-    if ((parameter as Parameter).in === 'query') (parameter as Parameter).allowReserved = true;
+    if (parameter.in === 'query') parameter.allowReserved = true;
   }
 }
 

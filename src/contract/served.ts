@@ -19,7 +19,7 @@ function reachableComponents(document: OpenApiDocument, root: unknown): Map<stri
   while (pending.length > 0) {
     const node = pending.pop();
     if (Array.isArray(node)) {
-      pending.push(...node);
+      pending.push(...(node as unknown[]));
     } else if (typeof node === 'object' && node !== null) {
       for (const [key, value] of Object.entries(node)) {
         if (key !== '$ref' || typeof value !== 'string') {
@@ -33,7 +33,7 @@ function reachableComponents(document: OpenApiDocument, root: unknown): Map<stri
         found.set(kind, names);
         if (names.has(name)) continue;
         names.add(name);
-        const target = (document.components as Record<string, Json | undefined> | undefined)?.[kind]?.[name];
+        const target = document.components?.[kind]?.[name];
         if (target === undefined) throw new Error(`dangling $ref ${value}`);
         pending.push(target);
       }
@@ -65,7 +65,7 @@ export function servedDocument(published: OpenApiDocument, tags: readonly string
     components[kind] = Object.fromEntries(Object.entries(all).filter(([name]) => names.has(name)));
   }
   const { paths: _paths, components: _components, ...header } = published;
-  return { ...header, paths, components } as OpenApiDocument;
+  return { ...header, paths, components };
 }
 
 /** Operation ids of a document, `METHOD path` for those without one. */

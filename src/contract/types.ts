@@ -20,7 +20,7 @@ export interface OpenApiDocument {
   openapi: string;
   info?: Record<string, unknown>;
   servers?: { url: string; description?: string }[];
-  paths: Record<string, Record<string, Operation | unknown>>;
+  paths: Record<string, Record<string, unknown>>;
   components?: { schemas?: Record<string, unknown>; parameters?: Record<string, unknown>; [kind: string]: Record<string, unknown> | undefined };
   [key: string]: unknown;
 }

@@ -16,10 +16,12 @@ export const defaultServiceDeps: service.ServiceDeps = { now: () => new Date(), 
 
 
 /** Query values arrive as strings or, after the validator's coercion, as typed values. */
+const isTrue = (value: unknown) => value === true || value === 'true';
+
 export function listParams(query: Request['query']): ListParams {
-  const text = (name: string) => (typeof query[name] === 'string' ? (query[name] as string) : undefined);
+  const text = (name: string) => (typeof query[name] === 'string' ? query[name] : undefined);
   const limit = query.limit === undefined ? undefined : Number(query.limit);
-  const includeArchived = query.includeArchived === undefined ? undefined : String(query.includeArchived) === 'true';
+  const includeArchived = query.includeArchived === undefined ? undefined : isTrue(query.includeArchived);
   const names = ['sortBy', 'sortOrder', 'legalName', 'email', 'alias', 'label', 'billingStatus', 'before', 'after'];
   return {
     ...Object.fromEntries(names.flatMap((n) => (text(n) === undefined ? [] : [[n, text(n)]]))),
@@ -88,7 +90,7 @@ export function customerRoutes(store: Store, deps: service.ServiceDeps = default
 
   router.get('/customers/:customer/contacts', function getCustomersByCustomerContacts(req: Request<Params>, res: Response) {
     const id = req.params.customer!;
-    const includeArchived = String(req.query.includeArchived) === 'true';
+    const includeArchived = isTrue(req.query.includeArchived);
     const items = found(service.listContacts(partitionOf(res), id, includeArchived), () => notFound('customer', '/path/customer', id));
     res.json({ items });
   });

@@ -93,10 +93,10 @@ type Req = { path: string; baseUrl: string; url: string; originalUrl: string; me
 function lookupRoutesFromTable(): void {
   const module = validatorRequire('./middlewares/openapi.metadata') as { applyOpenApiMetadata: unknown; __sequenceMockTable?: boolean };
   if (module.__sequenceMockTable) return;
-  const { zipObject } = validatorRequire('./middlewares/util') as { zipObject(keys: string[], values: string[]): Json };
+  const { zipObject } = validatorRequire('./middlewares/util') as { zipObject: (keys: string[], values: string[]) => Json };
   const types = validatorRequire('./framework/types') as Record<'MethodNotAllowed' | 'NotFound' | 'BadRequest', new (e: object) => Error>;
   const { httpMethods } = validatorRequire('./middlewares/parsers/schema.preprocessor') as { httpMethods: Set<string> };
-  const { pathToRegexp } = validatorRequire('path-to-regexp') as { pathToRegexp(path: string, o: object): { regexp: RegExp; keys: { name: string }[] } };
+  const { pathToRegexp } = validatorRequire('path-to-regexp') as { pathToRegexp: (path: string, o: object) => { regexp: RegExp; keys: { name: string }[] } };
 
   module.applyOpenApiMetadata = (context: Context, responseApiDoc?: { paths: Record<string, Record<string, unknown>> }) => {
     let table: { routes: Route[]; exact: Map<string, Route> } | undefined;

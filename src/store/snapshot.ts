@@ -85,7 +85,7 @@ export function checkSnapshot(data: unknown): SnapshotFile {
     const [error] = validateFile.errors ?? [];
     throw new DataFileError(`it is not a sequence-mock data file: ${error?.instancePath || '/'} ${error?.message ?? ''}`.trim());
   }
-  return data as unknown as SnapshotFile;
+  return data as SnapshotFile;
 }
 
 /** Snapshot + journal, as maps for cheap upserts while replaying. */
