@@ -4,7 +4,7 @@
 #      runs it, probes /__admin/health and runs the image's HEALTHCHECK;
 #   2. then, on that image: the size it adds over its base; a clean stop (SIGTERM to PID 1) under
 #      2 s; and persistence: a customer created with DATA_FILE on a volume is read back by a new
-#      container on the same volume.
+#      container on the same volume; logs are JSON lines even with a terminal (-t).
 # usage: npm run container:check   (env: PORT=4010, WORK=/tmp/container-check, KEEP=1 keeps images)
 set -euo pipefail
 APP=$(cd "$(dirname "$0")/.." && pwd)
@@ -34,7 +34,7 @@ podman run --rm --health-interval=disable --entrypoint sh $IMAGE -c 'test ! -e t
 AUTH="Authorization: Basic $(printf 'container-check:secret' | base64)"
 BODY='{"legalName":"Persisted Ltd","address":{"line1":"1 High Street","town":"London","postcode":"EC1A 1BB","country":"GB"},"taxStatus":"TAXED","contacts":[]}'
 start() {
-  podman run -d --name "$NAME" --health-interval=disable -e DATA_FILE=/data/sequence.json -v "$VOLUME:/data" -p "127.0.0.1:$PORT:4010" $IMAGE >/dev/null
+  podman run -d -t --name "$NAME" --health-interval=disable -e DATA_FILE=/data/sequence.json -v "$VOLUME:/data" -p "127.0.0.1:$PORT:4010" $IMAGE >/dev/null
   for i in $(seq 80); do curl -fsS "http://127.0.0.1:$PORT/__admin/health" >/dev/null 2>&1 && return; sleep 0.25; done
   fail "no health answer with DATA_FILE on a volume"
 }
@@ -53,6 +53,8 @@ podman volume create "$VOLUME" >/dev/null
 start
 id=$(curl -fsS "http://127.0.0.1:$PORT/api/customers" -H "$AUTH" -H 'Content-Type: application/json' -d "$BODY" \
   | node -e 'process.stdout.write(JSON.parse(require("fs").readFileSync(0, "utf8")).id)') || fail "create failed"
+logs=$(podman logs "$NAME" 2>&1)
+grep '^{.*"msg":"request completed"' <<<"$logs" | grep -c '"statusCode":201' >/dev/null || fail "no JSON request line in the log under -t"
 stop
 start
 got=$(curl -fsS "http://127.0.0.1:$PORT/api/customers/$id" -H "$AUTH") || fail "customer $id not found in a new container on the same volume"

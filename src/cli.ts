@@ -2,7 +2,7 @@
 // The sequence-mock command: flags over environment over defaults, then serve until a signal.
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { ConfigError, configFromEnv, parseCount, parseLogLevel, parsePort, parseSeed, type Config } from './config.js';
+import { ConfigError, configFromEnv, parseCount, parseLogFormat, parseLogLevel, parsePort, parseSeed, type Config } from './config.js';
 import { start } from './server.js';
 import { DataFileError } from './store/data-file-error.js';
 
@@ -14,6 +14,7 @@ Options (each mirrors an environment variable; flags win):
   --port <n>            port to listen on (PORT, default 4010; 0 picks a free one)
   --host <addr>         address to bind (HOST, default 127.0.0.1)
   --log-level <level>   fatal|error|warn|info|debug|trace|silent (LOG_LEVEL, default info)
+  --log-format <fmt>    json|pretty|auto: auto is pretty on a terminal, JSON otherwise (LOG_FORMAT, default auto)
   --fixtures            load the documented example customers into each partition (FIXTURES, default)
   --no-fixtures         start every partition empty (FIXTURES=false)
   --strict              validate every response against openapi.yaml (STRICT=true)
@@ -38,6 +39,7 @@ function parseFlags(argv: string[], env: Config): Config {
       port: { type: 'string' },
       host: { type: 'string' },
       'log-level': { type: 'string' },
+      'log-format': { type: 'string' },
       fixtures: { type: 'boolean' },
       strict: { type: 'boolean' },
       seed: { type: 'string' },
@@ -62,6 +64,7 @@ function parseFlags(argv: string[], env: Config): Config {
     ...(values.port !== undefined && { port: parsePort(values.port, '--port') }),
     ...(values.host !== undefined && { host: values.host }),
     ...(values['log-level'] !== undefined && { logLevel: parseLogLevel(values['log-level'], '--log-level') }),
+    ...(values['log-format'] !== undefined && { logFormat: parseLogFormat(values['log-format'], '--log-format') }),
     ...(values.fixtures !== undefined && { fixtures: values.fixtures }),
     ...(values.strict !== undefined && { strict: values.strict }),
     ...(values.seed !== undefined && { seed: parseSeed(values.seed, '--seed') }),

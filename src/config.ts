@@ -5,6 +5,8 @@ export interface Config {
   readonly port: number;
   readonly host: string;
   readonly logLevel: Level | 'silent';
+  /** Log lines as JSON, as pretty text, or `auto`: pretty when stdout is a terminal, else JSON. */
+  readonly logFormat: 'json' | 'pretty' | 'auto';
   /** Load the documented example customers (data/fixtures.json) into every new partition. */
   readonly fixtures: boolean;
   /** Validate every response against the spec; a non-conforming one becomes a 500. */
@@ -27,6 +29,7 @@ export const DEFAULTS: Config = Object.freeze({
   port: 4010,
   host: '127.0.0.1',
   logLevel: 'info',
+  logFormat: 'auto',
   fixtures: true,
   strict: false,
   credentials: undefined,
@@ -58,6 +61,14 @@ export function parseLogLevel(value: string, name: string): Config['logLevel'] {
   const level = LEVELS.find((l) => l === value.toLowerCase());
   if (!level) throw new ConfigError(`${name} must be one of ${LEVELS.join(', ')}, got "${value}"`);
   return level;
+}
+
+const LOG_FORMATS = ['json', 'pretty', 'auto'] as const;
+
+export function parseLogFormat(value: string, name: string): Config['logFormat'] {
+  const format = LOG_FORMATS.find((f) => f === value.toLowerCase());
+  if (!format) throw new ConfigError(`${name} must be one of ${LOG_FORMATS.join(', ')}, got "${value}"`);
+  return format;
 }
 
 export function parseCount(value: string, name: string, min = 0, max = 1_000_000): number {
@@ -93,6 +104,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv, base: Config = DEFAULTS): 
   if (env.PORT) c.port = parsePort(env.PORT, 'PORT');
   if (env.HOST) c.host = env.HOST;
   if (env.LOG_LEVEL) c.logLevel = parseLogLevel(env.LOG_LEVEL, 'LOG_LEVEL');
+  if (env.LOG_FORMAT) c.logFormat = parseLogFormat(env.LOG_FORMAT, 'LOG_FORMAT');
   if (env.FIXTURES) c.fixtures = parseBoolean(env.FIXTURES, 'FIXTURES');
   if (env.STRICT) c.strict = parseBoolean(env.STRICT, 'STRICT');
   if (env.SEQUENCE_MOCK_CREDENTIALS) {

@@ -41,7 +41,7 @@ export interface MockServer {
 /** Everything but the listening socket: for supertest, or to mount the app in your own server. */
 export async function createServer(options: ServerOptions = {}): Promise<MockServer> {
   const config: Config = Object.freeze({ ...DEFAULTS, ...withoutUndefined(options) });
-  const logger = options.logger ?? createLogger(config.logLevel);
+  const logger = options.logger ?? createLogger(config.logLevel, config.logFormat);
   const initial = await initialData(config);
   // Durable partitions are never evicted: they hold what the user asked to keep. Imported only
   // when asked for: its file-format checks cost start-up time a memory store does not need.

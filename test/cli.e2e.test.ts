@@ -3,7 +3,8 @@
 import { describe, expect, it } from '@jest/globals';
 import { once } from 'node:events';
 import { vendorExample } from './helpers.js';
-import { runCli, startCli } from './process.js';
+import { spawn } from 'node:child_process';
+import { CLI, exited, runCli, startCli } from './process.js';
 
 const AUTH = `Basic ${Buffer.from('e2e-client:e2e-very-secret').toString('base64')}`;
 
@@ -94,5 +95,56 @@ describe('sequence-mock CLI', () => {
     expect([help.code, help.out]).toEqual([0, expect.stringContaining('Usage: sequence-mock')]);
     const version = await runCli(['--version']);
     expect([version.code, version.out.trim()]).toEqual([0, expect.stringMatching(/^\d+\.\d+\.\d+$/)]);
+  });
+});
+
+describe('log format', () => {
+  const createOne = (url: string) =>
+    fetch(`${url}/api/customers`, { method: 'POST', headers: { Authorization: AUTH, 'Content-Type': 'application/json' }, body: JSON.stringify(vendorExample()) });
+  const logLines = (out: string) => out.split('\n').filter((line) => line.trim() !== '' && !line.startsWith('sequence-mock listening on'));
+
+  it('is one JSON object per line when stdout is not a terminal (a pipe, CI, a container)', async () => {
+    const { child, url, output } = await startCli(['--log-level', 'info']);
+    expect((await createOne(url)).status).toBe(201);
+    child.kill('SIGTERM');
+    await exited(child);
+    const lines = logLines(output()).map((line) => JSON.parse(line) as Record<string, unknown>);
+    expect(lines).toContainEqual(expect.objectContaining({ msg: 'request completed', method: 'POST', url: '/api/customers', statusCode: 201, clientId: 'e2e-client' }));
+  });
+
+  it('--log-format pretty: a readable line per request, credentials still out of it', async () => {
+    const { child, url, output } = await startCli(['--log-format', 'pretty']);
+    expect((await createOne(url)).status).toBe(201);
+    child.kill('SIGTERM');
+    await exited(child);
+    expect(output()).toMatch(/^\[\d\d:\d\d:\d\d\.\d{3}\] INFO: POST \/api\/customers 201 [\d.]+ ms client=e2e-client req=[\w-]+$/m);
+    expect(logLines(output()).filter((line) => line.startsWith('{'))).toEqual([]);
+    expect(output()).not.toContain('e2e-very-secret');
+  });
+
+  it('is pretty by default on a terminal (under script(1)\'s pseudo-terminal)', async () => {
+    const child = spawn('script', ['-qec', `timeout -s TERM 5 "${process.execPath}" "${CLI}" --port 0`, '/dev/null']);
+    let out = '';
+    child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
+    const url = await new Promise<string>((resolve, reject) => {
+      child.stdout.on('data', () => {
+        const match = /listening on (http:\/\/\S+) /.exec(out);
+        if (match) resolve(match[1]!);
+      });
+      child.once('exit', () => reject(new Error(`exited before listening: ${out}`)));
+    });
+    expect((await createOne(url)).status).toBe(201);
+    await new Promise<void>((resolve) => (child.exitCode !== null ? resolve() : child.once('exit', () => resolve())));
+    // eslint-disable-next-line no-control-regex -- colours are what a terminal gets; strip them to read the text
+    const plain = out.replace(/\u001b\[[\d;]*m/g, '');
+    expect(plain).toMatch(/INFO: POST \/api\/customers 201 [\d.]+ ms client=e2e-client/);
+    expect(plain).not.toContain('"msg":');
+  }, 15_000);
+
+  it('exits 2 for an unknown format, from a flag or LOG_FORMAT', async () => {
+    const flag = await runCli(['--log-format', 'xml']);
+    expect([flag.code, flag.out]).toEqual([2, expect.stringContaining('--log-format must be one of json, pretty, auto, got "xml"')]);
+    const env = await runCli([], { LOG_FORMAT: 'yaml' });
+    expect([env.code, env.out]).toEqual([2, expect.stringContaining('LOG_FORMAT must be one of json, pretty, auto, got "yaml"')]);
   });
 });
