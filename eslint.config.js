@@ -16,7 +16,12 @@ const unused = { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrorsI
 const RESOURCES = '(customers|customer-aliases|organizations|payment-settings|fixtures)';
 const above = (files, regex, layer) => ({
   files,
-  rules: { 'no-restricted-imports': ['error', { patterns: [{ regex, message: `${layer} must not import a layer above it (see eslint.config.js)` }] }] },
+  rules: {
+    'no-restricted-imports': [
+      'error',
+      { patterns: [{ regex, message: `${layer} must not import a layer above it (see eslint.config.js)` }] },
+    ],
+  },
 });
 
 export default defineConfig(
@@ -46,8 +51,16 @@ export default defineConfig(
     },
   },
   { files: ['**/*.mjs', '**/*.js'], languageOptions: { globals: globals.node }, rules: { 'no-unused-vars': ['error', unused] } },
-  above(['src/contract/**', 'src/rules/**', 'src/store/**'], `^\\.\\./(http|admin|${RESOURCES})/|^\\.\\./(spec|app|server|cli|index)\\.js$`, 'contract, rules and store'),
+  above(
+    ['src/contract/**', 'src/rules/**', 'src/store/**'],
+    `^\\.\\./(http|admin|${RESOURCES})/|^\\.\\./(spec|app|server|cli|index)\\.js$`,
+    'contract, rules and store',
+  ),
   above(['src/http/**'], `^\\.\\./(admin|${RESOURCES})/|^\\.\\./(app|server|cli|index)\\.js$`, 'http'),
-  above(['src/{customers,customer-aliases,organizations,payment-settings,fixtures}/**'], `^\\.\\./admin/|^\\.\\./(app|server|cli|index)\\.js$`, 'resources'),
+  above(
+    ['src/{customers,customer-aliases,organizations,payment-settings,fixtures}/**'],
+    `^\\.\\./admin/|^\\.\\./(app|server|cli|index)\\.js$`,
+    'resources',
+  ),
   above(['src/admin/**'], `^\\.\\./(app|server|cli|index)\\.js$`, 'admin'),
 );

@@ -34,7 +34,9 @@ const prismDir = path.join(root, 'bench', '.prism');
 const prismBin = path.join(prismDir, 'node_modules', '.bin', 'prism');
 
 const spec = loadYaml(readFileSync(path.join(root, 'openapi.yaml'), 'utf8'), { schema: CORE_SCHEMA });
-const example = JSON.stringify(spec.paths['/customers'].post.requestBody.content['application/json'].examples.CreateOrUpdateCustomerRequest.value);
+const example = JSON.stringify(
+  spec.paths['/customers'].post.requestBody.content['application/json'].examples.CreateOrUpdateCustomerRequest.value,
+);
 // An alias belongs to one customer per account: each POST gets its own, or all but the first are 400s.
 const EXAMPLE_ALIAS = JSON.parse(example).customerAliases[0];
 const basic = (id) => `Basic ${Buffer.from(`${id}:bench-secret`).toString('base64')}`;
@@ -57,7 +59,10 @@ function installPrism() {
   mkdirSync(prismDir, { recursive: true });
   // Its own package.json, or npm would walk up and add Prism to this project's dependencies.
   writeFileSync(path.join(prismDir, 'package.json'), '{"name":"prism-bench","private":true}\n');
-  execFileSync('npm', ['install', '--no-audit', '--no-fund', '--loglevel=error', `@stoplight/prism-cli@${PRISM_VERSION}`], { cwd: prismDir, stdio: 'inherit' });
+  execFileSync('npm', ['install', '--no-audit', '--no-fund', '--loglevel=error', `@stoplight/prism-cli@${PRISM_VERSION}`], {
+    cwd: prismDir,
+    stdio: 'inherit',
+  });
 }
 
 async function freePort() {
@@ -121,7 +126,11 @@ function load(url, { method, path: urlPath, duration, rotate, auth }) {
         ...(rotate && {
           setupRequest: (req) => {
             n += 1;
-            return { ...req, headers: { ...req.headers, authorization: CLIENTS[n % CLIENTS.length] }, body: example.replace(EXAMPLE_ALIAS, `bench-alias-${n}`) };
+            return {
+              ...req,
+              headers: { ...req.headers, authorization: CLIENTS[n % CLIENTS.length] },
+              body: example.replace(EXAMPLE_ALIAS, `bench-alias-${n}`),
+            };
           },
         }),
       },
@@ -172,7 +181,11 @@ async function memoryPerCustomer() {
   await new Promise((resolve) => setTimeout(resolve, 500));
   const before = rssMb(server.child.pid);
   for (let seed = 1; seed <= 10; seed += 1) {
-    const res = await fetch(`${server.url}/__admin/seed`, { method: 'POST', headers: { authorization: auth, 'content-type': 'application/json' }, body: JSON.stringify({ count: 10_000, seed }) });
+    const res = await fetch(`${server.url}/__admin/seed`, {
+      method: 'POST',
+      headers: { authorization: auth, 'content-type': 'application/json' },
+      body: JSON.stringify({ count: 10_000, seed }),
+    });
     if (res.status !== 201) throw new Error(`seed answered ${res.status}`);
     await res.arrayBuffer();
   }
@@ -218,17 +231,26 @@ const lines = [
   '',
   '| server | POST req/s | POST p99 ms | GET req/s | GET p99 ms | cold start ms | RSS idle MB | RSS after MB | non-2xx/errors |',
   '| --- | --- | --- | --- | --- | --- | --- | --- | --- |',
-  ...rows.map((r) => `| ${r.server} | ${f(r.postRps)} | ${r.postP99} | ${f(r.getRps)} | ${r.getP99} | ${f(r.coldStartMs)} | ${f(r.idleRssMb)} | ${f(r.afterRssMb)} | ${r.errors} |`),
+  ...rows.map(
+    (r) =>
+      `| ${r.server} | ${f(r.postRps)} | ${r.postP99} | ${f(r.getRps)} | ${r.getP99} | ${f(r.coldStartMs)} | ${f(r.idleRssMb)} | ${f(r.afterRssMb)} | ${r.errors} |`,
+  ),
   '',
   '| sequence-mock ratio | POST req/s | POST p99 | GET req/s | GET p99 |',
   '| --- | --- | --- | --- | --- |',
   `| to Prism | ${f(mock.postRps / prism.postRps, 2)}x | ${f(mock.postP99 / prism.postP99, 2)}x | ${f(mock.getRps / prism.getRps, 2)}x | ${f(mock.getP99 / prism.getP99, 2)}x |`,
   `| to the node:http ceiling | ${f(mock.postRps / ceiling.postRps, 2)}x | ${f(mock.postP99 / ceiling.postP99, 2)}x | ${f(mock.getRps / ceiling.getRps, 2)}x | ${f(mock.getP99 / ceiling.getP99, 2)}x |`,
-  ...floors.map((fl) => `| to ${fl.server} | ${f(mock.postRps / fl.postRps, 2)}x | ${f(mock.postP99 / fl.postP99, 2)}x | ${f(mock.getRps / fl.getRps, 2)}x | ${f(mock.getP99 / fl.getP99, 2)}x |`),
+  ...floors.map(
+    (fl) =>
+      `| to ${fl.server} | ${f(mock.postRps / fl.postRps, 2)}x | ${f(mock.postP99 / fl.postP99, 2)}x | ${f(mock.getRps / fl.getRps, 2)}x | ${f(mock.getP99 / fl.getP99, 2)}x |`,
+  ),
   '',
   `sequence-mock memory at 100k stored customers: ${f(memory.before)} MB -> ${f(memory.after)} MB RSS, ${f(memory.kbPerCustomer, 2)} KB per customer`,
   `(bench took ${f((Date.now() - began) / 1000)} s)`,
 ];
 console.log(lines.join('\n'));
 mkdirSync(path.join(root, 'bench', 'results'), { recursive: true });
-writeFileSync(path.join(root, 'bench', 'results', 'compare.json'), `${JSON.stringify({ date: new Date().toISOString(), node: process.version, rounds: ROUNDS, seconds: SECONDS, connections: CONNECTIONS, rows, runs, memory }, null, 2)}\n`);
+writeFileSync(
+  path.join(root, 'bench', 'results', 'compare.json'),
+  `${JSON.stringify({ date: new Date().toISOString(), node: process.version, rounds: ROUNDS, seconds: SECONDS, connections: CONNECTIONS, rows, runs, memory }, null, 2)}\n`,
+);

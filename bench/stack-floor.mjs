@@ -10,7 +10,15 @@ import { loadSpec } from '../dist/spec.js';
 const app = express();
 app.use(express.json({ limit: '1mb' }));
 if (!process.argv.includes('--no-validator')) {
-  app.use(OpenApiValidator.middleware({ apiSpec: loadSpec(), validateApiSpec: false, validateRequests: { allErrors: true }, validateResponses: false, validateSecurity: false }));
+  app.use(
+    OpenApiValidator.middleware({
+      apiSpec: loadSpec(),
+      validateApiSpec: false,
+      validateRequests: { allErrors: true },
+      validateResponses: false,
+      validateSecurity: false,
+    }),
+  );
 }
 const customers = new Map();
 for (const base of ['/api', '']) {

@@ -94,7 +94,15 @@ try {
       server.child.kill('SIGTERM');
       await once(server.child, 'exit');
       const bad = result.non2xx + result.errors + result.timeouts;
-      rows.push({ store, stored: size, p50: result.latency.p50, p99: result.latency.p99, rps: result.requests.average, maxStallMs: stall.maxMs, bad });
+      rows.push({
+        store,
+        stored: size,
+        p50: result.latency.p50,
+        p99: result.latency.p99,
+        rps: result.requests.average,
+        maxStallMs: stall.maxMs,
+        bad,
+      });
       process.stderr.write(`${store} @${size}: done\n`);
     }
   }
@@ -107,7 +115,12 @@ console.log(`POST /customers, ${CONNECTIONS} connections, ${SECONDS} s per cell 
 console.log('| store | stored | p50 | p99 | req/s | p99 / p99 at 0 | longest loop stall (ms) | non-2xx or errors |');
 console.log('| --- | --- | --- | --- | --- | --- | --- | --- |');
 for (const r of rows) {
-  console.log(`| ${r.store} | ${r.stored} | ${r.p50} | ${r.p99} | ${Math.round(r.rps)} | ${(r.p99 / base(r.store).p99).toFixed(2)} | ${r.maxStallMs.toFixed(1)} | ${r.bad} |`);
+  console.log(
+    `| ${r.store} | ${r.stored} | ${r.p50} | ${r.p99} | ${Math.round(r.rps)} | ${(r.p99 / base(r.store).p99).toFixed(2)} | ${r.maxStallMs.toFixed(1)} | ${r.bad} |`,
+  );
 }
 mkdirSync(path.join(root, 'bench', 'results'), { recursive: true });
-writeFileSync(path.join(root, 'bench', 'results', 'store-writes.json'), `${JSON.stringify({ date: new Date().toISOString(), rows }, null, 2)}\n`);
+writeFileSync(
+  path.join(root, 'bench', 'results', 'store-writes.json'),
+  `${JSON.stringify({ date: new Date().toISOString(), rows }, null, 2)}\n`,
+);

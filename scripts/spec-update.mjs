@@ -11,7 +11,10 @@ import { operationsOf, servedDocument, servedYaml } from '../dist/contract/serve
 
 const root = new URL('../', import.meta.url);
 const sourceUrl = new URL('spec/sequence/source.json', root);
-const { values, positionals } = parseArgs({ allowPositionals: true, options: { commit: { type: 'string' }, committed: { type: 'string' } } });
+const { values, positionals } = parseArgs({
+  allowPositionals: true,
+  options: { commit: { type: 'string' }, committed: { type: 'string' } },
+});
 if (positionals.length !== 1) {
   console.error('usage: npm run spec:update -- <path to 2024-07-30.product.json> [--commit SHA] [--committed YYYY-MM-DD]');
   process.exit(2);
@@ -48,8 +51,14 @@ const diff = (a, b) => {
 const schemaMap = (doc) => new Map(Object.entries(doc.components?.schemas ?? {}).map(([n, s]) => [n, JSON.stringify(s)]));
 const operationLines = diff(operationMap(before), operationMap(after));
 const schemaLines = diff(schemaMap(before), schemaMap(after));
-console.log(`published operations: ${operationsOf(previous).length} -> ${operationsOf(next).length}; served: ${operationsOf(before).length} -> ${operationsOf(after).length}`);
-console.log(operationLines.length ? `served operations (+ added, - removed, ~ changed):\n${operationLines.join('\n')}` : 'served operations: unchanged');
+console.log(
+  `published operations: ${operationsOf(previous).length} -> ${operationsOf(next).length}; served: ${operationsOf(before).length} -> ${operationsOf(after).length}`,
+);
+console.log(
+  operationLines.length
+    ? `served operations (+ added, - removed, ~ changed):\n${operationLines.join('\n')}`
+    : 'served operations: unchanged',
+);
 console.log(schemaLines.length ? `served schemas:\n${schemaLines.join('\n')}` : 'served schemas: unchanged');
 
 writeFileSync(shippedUrl, text);

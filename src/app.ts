@@ -49,7 +49,14 @@ function rejectInvalidUtf8(_req: unknown, _res: unknown, body: Buffer): void {
   if (!isUtf8(body)) throw new Error('body is not valid UTF-8');
 }
 
-export function createApp({ config, store, admin, logger = createLogger('silent'), spec = loadSpec(), service = defaultServiceDeps }: AppDeps): Express {
+export function createApp({
+  config,
+  store,
+  admin,
+  logger = createLogger('silent'),
+  spec = loadSpec(),
+  service = defaultServiceDeps,
+}: AppDeps): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false);
@@ -63,14 +70,22 @@ export function createApp({ config, store, admin, logger = createLogger('silent'
   app.use(express.json({ limit: BODY_LIMIT, strict: false, verify: rejectInvalidUtf8 }));
   // Everything but the admin API is Sequence's API: credentials first (Sequence's 401 before anything
   // else), then the version.
-  const apiOnly = (handler: RequestHandler): RequestHandler => (req, res, next) => (req.path.startsWith(ADMIN_PATH) ? next() : handler(req, res, next));
+  const apiOnly =
+    (handler: RequestHandler): RequestHandler =>
+    (req, res, next) =>
+      req.path.startsWith(ADMIN_PATH) ? next() : handler(req, res, next);
   app.use(apiOnly(authenticate(config.credentials)), apiOnly(checkVersion));
   app.use(specValidator(spec, { validateResponses: config.strict }));
 
   app.use(ADMIN_PATH, adminRoutes(admin, store, config));
 
   // Mounted once per base path: express 5 does not match '/' inside a path array (measured).
-  const resources = [customerRoutes(store, service), customerAliasRoutes(store, service), organizationRoutes(store, service), paymentSettingsRoutes(store, service)];
+  const resources = [
+    customerRoutes(store, service),
+    customerAliasRoutes(store, service),
+    organizationRoutes(store, service),
+    paymentSettingsRoutes(store, service),
+  ];
   const controls = [mockControls(admin.faults), admin.idempotency.middleware()];
   for (const base of BASE_PATHS) app.use(base, ...controls, ...resources);
 

@@ -80,9 +80,8 @@ async function main(): Promise<void> {
     config = parseFlags(process.argv.slice(2), configFromEnv(process.env));
   } catch (err) {
     // Bad flags and bad env values alike: say which and exit 2, as CLI conventions expect.
-    const message = err instanceof ConfigError || (err as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')
-      ? (err as Error).message
-      : String(err);
+    const message =
+      err instanceof ConfigError || (err as { code?: string }).code?.startsWith('ERR_PARSE_ARGS') ? (err as Error).message : String(err);
     process.stderr.write(`sequence-mock: ${message}\nTry 'sequence-mock --help'.\n`);
     process.exit(2);
   }

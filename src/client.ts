@@ -22,8 +22,13 @@ export class AdminClient {
     const headers: Record<string, string> = {};
     if (body !== undefined) headers['content-type'] = 'application/json';
     if (adminToken !== undefined) headers['x-admin-token'] = adminToken;
-    if (clientId !== undefined) headers.authorization = `Basic ${Buffer.from(`${clientId}:${clientSecret ?? 'secret'}`).toString('base64')}`;
-    const res = await fetch(`${baseUrl.replace(/\/$/, '')}/__admin${path}`, { method, headers, ...(body !== undefined && { body: JSON.stringify(body) }) });
+    if (clientId !== undefined)
+      headers.authorization = `Basic ${Buffer.from(`${clientId}:${clientSecret ?? 'secret'}`).toString('base64')}`;
+    const res = await fetch(`${baseUrl.replace(/\/$/, '')}/__admin${path}`, {
+      method,
+      headers,
+      ...(body !== undefined && { body: JSON.stringify(body) }),
+    });
     const text = await res.text();
     if (!res.ok) throw new Error(`sequence-mock admin ${method} ${path}: ${res.status} ${text}`);
     return (text ? JSON.parse(text) : undefined) as T;
@@ -41,7 +46,9 @@ export class AdminClient {
     return this.call('POST', '/seed', options);
   }
 
-  async requests(filter: { path?: string; method?: string; status?: number; partition?: string; limit?: number } = {}): Promise<Schemas['JournalEntry'][]> {
+  async requests(
+    filter: { path?: string; method?: string; status?: number; partition?: string; limit?: number } = {},
+  ): Promise<Schemas['JournalEntry'][]> {
     const query = new URLSearchParams(Object.entries(filter).map(([k, v]): [string, string] => [k, String(v)])).toString();
     return (await this.call<{ items: Schemas['JournalEntry'][] }>('GET', `/requests${query ? `?${query}` : ''}`)).items;
   }

@@ -73,7 +73,8 @@ export function parseLogFormat(value: string, name: string): Config['logFormat']
 
 export function parseCount(value: string, name: string, min = 0, max = 1_000_000): number {
   const n = Number(value);
-  if (!/^\d+$/.test(value) || n < min || n > max) throw new ConfigError(`${name} must be a whole number from ${min} to ${max}, got "${value}"`);
+  if (!/^\d+$/.test(value) || n < min || n > max)
+    throw new ConfigError(`${name} must be a whole number from ${min} to ${max}, got "${value}"`);
   return n;
 }
 
@@ -87,7 +88,10 @@ export function parseSeed(value: string, name: string): Config['seed'] {
 /** "id:secret,id2:secret2" -> Map. The secret may itself contain colons. */
 export function parseCredentials(value: string, name: string): Map<string, string> {
   const map = new Map<string, string>();
-  for (const pair of value.split(',').map((s) => s.trim()).filter(Boolean)) {
+  for (const pair of value
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)) {
     const colon = pair.indexOf(':');
     if (colon <= 0 || colon === pair.length - 1) {
       throw new ConfigError(`${name} must be a comma-separated list of clientId:clientSecret, got "${pair}"`);

@@ -88,7 +88,10 @@ export async function start(options: ServerOptions = {}): Promise<RunningServer>
   // connectionsCheckingInterval, so that is set to a fraction of the shorter one.
   const headersTimeout = options.headersTimeoutMs ?? HEADERS_TIMEOUT_MS;
   const requestTimeout = Math.max(options.requestTimeoutMs ?? REQUEST_TIMEOUT_MS, headersTimeout);
-  const server = createHttpServer({ headersTimeout, requestTimeout, connectionsCheckingInterval: Math.max(50, Math.min(1000, headersTimeout / 4)) }, app);
+  const server = createHttpServer(
+    { headersTimeout, requestTimeout, connectionsCheckingInterval: Math.max(50, Math.min(1000, headersTimeout / 4)) },
+    app,
+  );
   // What Node rejects before Express sees it still gets the JSON envelope, not a bare status line.
   server.on('clientError', (err: NodeJS.ErrnoException, socket) => {
     if (socket.writable && !(err.code === 'ECONNRESET' || err.code === 'EPIPE')) socket.end(clientErrorResponse(err.code, randomUUID()));

@@ -10,7 +10,9 @@ describe('POST /__admin/reset', () => {
   it('with credentials empties only that partition, back to the fixtures by default', async () => {
     const { app } = makeApp();
     const [a, b] = [freshClient(), freshClient()];
-    const made = await Promise.all([a, b].map(async (auth) => (await request(app).post('/customers').set('Authorization', auth).send(minimalRequest())).body.id));
+    const made = await Promise.all(
+      [a, b].map(async (auth) => (await request(app).post('/customers').set('Authorization', auth).send(minimalRequest())).body.id),
+    );
     const res = await request(app).post('/__admin/reset').set('Authorization', a).send({});
     expect(res.status).toBe(200);
     expect(res.body).toEqual({ reset: expect.stringMatching(/^client-/), to: 'fixtures' });
@@ -38,9 +40,10 @@ describe('POST /__admin/reset', () => {
 });
 
 describe('POST /__admin/seed', () => {
-  const seed = (app: Parameters<typeof request>[0], auth: string, body: object) => request(app).post('/__admin/seed').set('Authorization', auth).send(body);
+  const seed = (app: Parameters<typeof request>[0], auth: string, body: object) =>
+    request(app).post('/__admin/seed').set('Authorization', auth).send(body);
 
-  it('adds realistic, spec-valid customers to the caller\'s partition, readable through the API', async () => {
+  it("adds realistic, spec-valid customers to the caller's partition, readable through the API", async () => {
     const { app } = makeApp({ fixtures: false });
     const auth = freshClient();
     const res = await seed(app, auth, { count: 25, seed: 7, withChildren: true });
@@ -72,7 +75,11 @@ describe('POST /__admin/seed', () => {
     expect(expectError(res, 401).message).toBe(MESSAGES.seedNeedsPartition);
   });
 
-  it.each([[{ count: 0 }, '/body/count'], [{ count: 10001 }, '/body/count'], [{ colour: 'red' }, '/body/colour']])('refuses %p', async (body, path) => {
+  it.each([
+    [{ count: 0 }, '/body/count'],
+    [{ count: 10001 }, '/body/count'],
+    [{ colour: 'red' }, '/body/colour'],
+  ])('refuses %p', async (body, path) => {
     const { app } = makeApp();
     expectError(await seed(app, freshClient(), body), 400, path);
   });
@@ -82,7 +89,10 @@ describe('/__admin/requests', () => {
   it('journals method, path, partition, status, time and body, newest first, not admin calls', async () => {
     const { app } = makeApp();
     const auth = basic('journal-client');
-    await request(app).post('/api/customers').set('Authorization', auth).send(minimalRequest({ legalName: 'Journalled' }));
+    await request(app)
+      .post('/api/customers')
+      .set('Authorization', auth)
+      .send(minimalRequest({ legalName: 'Journalled' }));
     await request(app).get('/customers/nope').set('Authorization', auth);
     await request(app).get('/__admin/health');
     const res = await request(app).get('/__admin/requests');
@@ -90,7 +100,13 @@ describe('/__admin/requests', () => {
     expect(res.body.items).toHaveLength(2);
     const [get, post] = res.body.items;
     expect(get).toMatchObject({ method: 'GET', path: '/customers/nope', partition: 'journal-client', status: 404 });
-    expect(post).toMatchObject({ method: 'POST', path: '/api/customers', partition: 'journal-client', status: 201, body: minimalRequest({ legalName: 'Journalled' }) });
+    expect(post).toMatchObject({
+      method: 'POST',
+      path: '/api/customers',
+      partition: 'journal-client',
+      status: 201,
+      body: minimalRequest({ legalName: 'Journalled' }),
+    });
     expect(post.id).toBeLessThan(get.id);
     expect(typeof post.ms).toBe('number');
     expect(res.body).toMatchObject({ size: 2, capacity: 1000 });
@@ -119,11 +135,17 @@ describe('/__admin/requests', () => {
     const auth = freshClient();
     for (let i = 0; i < 12; i += 1) await request(app).get(`/customers/n${i}`).set('Authorization', auth);
     const res = await request(app).get('/__admin/requests');
-    expect(res.body.items.map((e: any) => e.path)).toEqual(['/customers/n11', '/customers/n10', '/customers/n9', '/customers/n8', '/customers/n7']);
+    expect(res.body.items.map((e: any) => e.path)).toEqual([
+      '/customers/n11',
+      '/customers/n10',
+      '/customers/n9',
+      '/customers/n8',
+      '/customers/n7',
+    ]);
     expect(res.body).toMatchObject({ size: 5, capacity: 5 });
   });
 
-  it('DELETE clears it (only the caller\'s entries when it sends credentials)', async () => {
+  it("DELETE clears it (only the caller's entries when it sends credentials)", async () => {
     const { app } = makeApp();
     const [a, b] = [basic('clear-a'), basic('clear-b')];
     await request(app).get('/customers/x').set('Authorization', a);
@@ -139,11 +161,14 @@ describe('/__admin/faults', () => {
   it('"the next 2 POST /customers get 503, then succeed"', async () => {
     const { app } = makeApp();
     const auth = freshClient();
-    const rule = await request(app).post('/__admin/faults').send({ match: { method: 'POST', path: '/customers' }, respond: { code: 503 }, times: 2 });
+    const rule = await request(app)
+      .post('/__admin/faults')
+      .send({ match: { method: 'POST', path: '/customers' }, respond: { code: 503 }, times: 2 });
     expect(rule.status).toBe(201);
     expect(rule.body).toMatchObject({ id: expect.any(String), times: 2, matched: 0, probability: 1 });
     const statuses = [];
-    for (let i = 0; i < 3; i += 1) statuses.push((await request(app).post('/api/customers').set('Authorization', auth).send(minimalRequest())).status);
+    for (let i = 0; i < 3; i += 1)
+      statuses.push((await request(app).post('/api/customers').set('Authorization', auth).send(minimalRequest())).status);
     expect(statuses).toEqual([503, 503, 201]);
     // The rule is used up and gone; GETs were never matched.
     expect((await request(app).get('/__admin/faults')).body.items).toEqual([]);
@@ -153,7 +178,11 @@ describe('/__admin/faults', () => {
 
   it('answers with the envelope, naming the rule', async () => {
     const { app } = makeApp();
-    const rule = (await request(app).post('/__admin/faults').send({ respond: { code: 429 } })).body;
+    const rule = (
+      await request(app)
+        .post('/__admin/faults')
+        .send({ respond: { code: 429 } })
+    ).body;
     const res = await request(app).get('/customers').set('Authorization', freshClient());
     expect(expectError(res, 429).message).toContain(`fault rule ${rule.id}`);
     expect(res.headers['retry-after']).toBe('1');
@@ -162,7 +191,9 @@ describe('/__admin/faults', () => {
   it('"5% of requests get 500", deterministic under a seed', async () => {
     const run = async () => {
       const { app } = makeApp();
-      await request(app).post('/__admin/faults').send({ respond: { code: 500 }, probability: 0.05, seed: 99 });
+      await request(app)
+        .post('/__admin/faults')
+        .send({ respond: { code: 500 }, probability: 0.05, seed: 99 });
       const auth = freshClient();
       const statuses: number[] = [];
       for (let i = 0; i < 400; i += 1) statuses.push((await request(app).get('/customers/x').set('Authorization', auth)).status);
@@ -179,18 +210,26 @@ describe('/__admin/faults', () => {
   it('matches by path pattern and partition; credentials scope the rule to the caller', async () => {
     const { app } = makeApp();
     const [a, b] = [basic('fault-a'), basic('fault-b')];
-    await request(app).post('/__admin/faults').set('Authorization', a).send({ match: { path: '/customers/*/contacts' }, respond: { code: 409 } });
+    await request(app)
+      .post('/__admin/faults')
+      .set('Authorization', a)
+      .send({ match: { path: '/customers/*/contacts' }, respond: { code: 409 } });
     expect((await request(app).get(`/customers/${PARENT_ID}/contacts`).set('Authorization', a)).status).toBe(409);
     expect((await request(app).get(`/api/customers/${PARENT_ID}/contacts`).set('Authorization', a)).status).toBe(409);
     expect((await request(app).get(`/customers/${PARENT_ID}/contacts`).set('Authorization', b)).status).toBe(200);
     expect((await request(app).get(`/customers/${PARENT_ID}`).set('Authorization', a)).status).toBe(200);
     expect((await request(app).get('/__admin/faults').set('Authorization', b)).body.items).toEqual([]);
-    expect((await request(app).get('/__admin/faults').set('Authorization', a)).body.items[0].match).toEqual({ path: '/customers/*/contacts', partition: 'fault-a' });
+    expect((await request(app).get('/__admin/faults').set('Authorization', a)).body.items[0].match).toEqual({
+      path: '/customers/*/contacts',
+      partition: 'fault-a',
+    });
   });
 
   it('delays with respond.delay', async () => {
     const { app } = makeApp();
-    await request(app).post('/__admin/faults').send({ respond: { delay: 120 }, times: 1 });
+    await request(app)
+      .post('/__admin/faults')
+      .send({ respond: { delay: 120 }, times: 1 });
     const started = Date.now();
     expect((await request(app).get(`/customers/${PARENT_ID}`).set('Authorization', freshClient())).status).toBe(200);
     expect(Date.now() - started).toBeGreaterThanOrEqual(115);
@@ -198,7 +237,9 @@ describe('/__admin/faults', () => {
 
   it('loses to a Prefer header, which uses nothing up', async () => {
     const { app } = makeApp();
-    await request(app).post('/__admin/faults').send({ respond: { code: 500 }, times: 1 });
+    await request(app)
+      .post('/__admin/faults')
+      .send({ respond: { code: 500 }, times: 1 });
     const auth = freshClient();
     expect((await request(app).get(`/customers/${PARENT_ID}`).set('Authorization', auth).set('Prefer', 'code=404')).status).toBe(404);
     expect((await request(app).get(`/customers/${PARENT_ID}`).set('Authorization', auth).set('Prefer', 'delay=0')).status).toBe(200);
@@ -207,7 +248,9 @@ describe('/__admin/faults', () => {
 
   it('DELETE removes the rules', async () => {
     const { app } = makeApp();
-    await request(app).post('/__admin/faults').send({ respond: { code: 500 } });
+    await request(app)
+      .post('/__admin/faults')
+      .send({ respond: { code: 500 } });
     expect((await request(app).delete('/__admin/faults')).status).toBe(204);
     expect((await request(app).get(`/customers/${PARENT_ID}`).set('Authorization', freshClient())).status).toBe(200);
   });
@@ -229,7 +272,11 @@ describe('ADMIN_TOKEN', () => {
 
   it('is required on every admin call but health', async () => {
     expect((await request(app).get('/__admin/health')).status).toBe(200);
-    for (const call of [request(app).get('/__admin/requests'), request(app).post('/__admin/reset').send({}), request(app).get('/__admin/faults')]) {
+    for (const call of [
+      request(app).get('/__admin/requests'),
+      request(app).post('/__admin/reset').send({}),
+      request(app).get('/__admin/faults'),
+    ]) {
       expect(expectError(await call, 401, '/headers/x-admin-token').message).toBe(MESSAGES.adminToken);
     }
     expectError(await request(app).get('/__admin/requests').set('X-Admin-Token', 'wrong'), 401);

@@ -45,7 +45,12 @@ describe('Authorization header', () => {
 });
 
 describe('SEQUENCE_MOCK_CREDENTIALS restricts who may call', () => {
-  const { app } = makeApp({ credentials: new Map([['ci', 'ci-secret'], ['dev', 'p:w']]) });
+  const { app } = makeApp({
+    credentials: new Map([
+      ['ci', 'ci-secret'],
+      ['dev', 'p:w'],
+    ]),
+  });
 
   it('accepts the listed pairs', async () => {
     expectCustomer(await request(app).post('/customers').set('Authorization', basic('ci', 'ci-secret')).send(minimalRequest()));
@@ -73,7 +78,10 @@ describe('partitions by client id', () => {
 
   it('a parent from another partition does not resolve', async () => {
     const parent = expectCustomer(await request(app).post('/customers').set('Authorization', basic('carol')).send(minimalRequest()));
-    const res = await request(app).post('/customers').set('Authorization', basic('dave')).send(minimalRequest({ parentId: parent.id }));
+    const res = await request(app)
+      .post('/customers')
+      .set('Authorization', basic('dave'))
+      .send(minimalRequest({ parentId: parent.id }));
     expectError(res, 400, '/body/parentId');
   });
 });

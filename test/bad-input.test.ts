@@ -82,13 +82,24 @@ describe('bodies', () => {
   });
 
   it('takes 10,000 contacts, and names the one bad contact among them', async () => {
-    const contacts = Array.from({ length: 10_000 }, (_, i) => ({ name: `Contact ${i}`, email: `c${i}@example.com`, billingPreference: i === 0 ? 'PRIMARY' : 'STANDARD' }));
+    const contacts = Array.from({ length: 10_000 }, (_, i) => ({
+      name: `Contact ${i}`,
+      email: `c${i}@example.com`,
+      billingPreference: i === 0 ? 'PRIMARY' : 'STANDARD',
+    }));
     const auth = freshClient();
     const created = expectCustomer(await request(app).post('/customers').set('Authorization', auth).send(minimalRequest({ contacts })));
     expect(created.contacts).toHaveLength(10_000);
     const bad = structuredClone(contacts);
     bad[9_999] = { name: 'No email', billingPreference: 'NONE' } as never;
-    expectError(await request(app).post('/customers').set('Authorization', auth).send(minimalRequest({ contacts: bad })), 400, '/body/contacts/9999/email');
+    expectError(
+      await request(app)
+        .post('/customers')
+        .set('Authorization', auth)
+        .send(minimalRequest({ contacts: bad })),
+      400,
+      '/body/contacts/9999/email',
+    );
     await healthy();
   }, 30_000);
 
@@ -100,7 +111,12 @@ describe('bodies', () => {
     ['astral and combining characters', '𝔘𝔫𝔦𝔠𝔬𝔡𝔢 Cafe\u0301'],
   ])('stores and returns a name with %s intact', async (_, legalName) => {
     const auth = freshClient();
-    const created = expectCustomer(await request(app).post('/customers').set('Authorization', auth).send(minimalRequest({ legalName, contacts: [{ name: legalName, email: 'a@example.com', billingPreference: 'PRIMARY' }] })));
+    const created = expectCustomer(
+      await request(app)
+        .post('/customers')
+        .set('Authorization', auth)
+        .send(minimalRequest({ legalName, contacts: [{ name: legalName, email: 'a@example.com', billingPreference: 'PRIMARY' }] })),
+    );
     expect([created.legalName, created.contacts[0].name]).toEqual([legalName, legalName]);
     const read = expectCustomer(await request(app).get(`/customers/${created.id}`).set('Authorization', auth), 200);
     expect(read.legalName).toBe(legalName);
@@ -108,8 +124,18 @@ describe('bodies', () => {
 
   it.each([
     ['legalName', { legalName: 123 }, '/body/legalName', 'must be string'],
-    ['address.postcode', { address: { line1: '1', town: 'London', postcode: 12345, country: 'GB' } }, '/body/address/postcode', 'must be string'],
-    ['contacts[0].email', { contacts: [{ name: 'A', email: 5, billingPreference: 'PRIMARY' }] }, '/body/contacts/0/email', 'must be string'],
+    [
+      'address.postcode',
+      { address: { line1: '1', town: 'London', postcode: 12345, country: 'GB' } },
+      '/body/address/postcode',
+      'must be string',
+    ],
+    [
+      'contacts[0].email',
+      { contacts: [{ name: 'A', email: 5, billingPreference: 'PRIMARY' }] },
+      '/body/contacts/0/email',
+      'must be string',
+    ],
     ['customerAliases[1]', { customerAliases: ['ok', 2] }, '/body/customerAliases/1', 'must be string'],
   ])('answers a number for %s with 400 naming it (no coercion)', async (_, overrides, path, message) => {
     const res = await request(app).post('/customers').set('Authorization', freshClient()).send(minimalRequest(overrides));
@@ -124,7 +150,6 @@ describe('headers', () => {
     const read = await request(app).get(`/customers/${created.id}`).set('Authorization', basic('colon-client', 'other'));
     expect(read.status).toBe(200);
   });
-
 });
 
 describe('over a raw socket, to a started server', () => {
@@ -187,10 +212,16 @@ describe('over a raw socket, to a started server', () => {
     const at = json.indexOf('XX');
     json[at] = 0xff;
     json[at + 1] = 0xfe;
-    const res = await fetch(`${server.url}/customers`, { method: 'POST', headers: { authorization: auth, 'content-type': 'application/json' }, body: json });
+    const res = await fetch(`${server.url}/customers`, {
+      method: 'POST',
+      headers: { authorization: auth, 'content-type': 'application/json' },
+      body: json,
+    });
     const body = ((await res.json()) as { error: { message: string; errors: { path: string }[] } }).error;
     expect([res.status, body.message, body.errors[0]?.path]).toEqual([400, 'Request body is not valid UTF-8', '/body']);
-    const list = (await (await fetch(`${server.url}/customers?includeArchived=true`, { headers: { authorization: auth } })).json()) as { items: { legalName: string }[] };
+    const list = (await (await fetch(`${server.url}/customers?includeArchived=true`, { headers: { authorization: auth } })).json()) as {
+      items: { legalName: string }[];
+    };
     expect(list.items.map((c) => c.legalName)).not.toContainEqual(expect.stringContaining('Acme'));
     await stillServing();
   });
@@ -203,7 +234,9 @@ describe('over a raw socket, to a started server', () => {
   });
 
   it('cuts off slow clients (a byte of headers at a time) with 408, while serving others', async () => {
-    const slow = Array.from({ length: 20 }, () => raw('GET /customers HTTP/1.1\r\nHost: x\r\nAuthorization: Basic YTpi\r\n\r\n', { dribbleMs: 100 }));
+    const slow = Array.from({ length: 20 }, () =>
+      raw('GET /customers HTTP/1.1\r\nHost: x\r\nAuthorization: Basic YTpi\r\n\r\n', { dribbleMs: 100 }),
+    );
     // Others are served while the slow ones hang on.
     for (let i = 0; i < 5; i += 1) await stillServing();
     const replies = await Promise.all(slow);

@@ -53,7 +53,9 @@ describe('sequence-mock CLI', () => {
   it('SEQUENCE_MOCK_CREDENTIALS restricts the accepted credentials', async () => {
     const { child, url } = await startCli(['--log-level', 'silent'], { SEQUENCE_MOCK_CREDENTIALS: 'ci:ci-secret' });
     const wrong = await fetch(`${url}/customers/x`, { headers: { Authorization: AUTH } });
-    const right = await fetch(`${url}/customers/x`, { headers: { Authorization: `Basic ${Buffer.from('ci:ci-secret').toString('base64')}` } });
+    const right = await fetch(`${url}/customers/x`, {
+      headers: { Authorization: `Basic ${Buffer.from('ci:ci-secret').toString('base64')}` },
+    });
     expect([wrong.status, right.status]).toEqual([401, 404]);
     child.kill('SIGTERM');
     await once(child, 'exit');
@@ -74,10 +76,12 @@ describe('sequence-mock CLI', () => {
 
   it('--seed 5:2 gives every new partition the same 5 faker customers', async () => {
     const { child, url } = await startCli(['--seed', '5:2', '--no-fixtures', '--log-level', 'silent']);
-    const lists = await Promise.all(['p', 'q'].map(async (id) => {
-      const res = await fetch(`${url}/customers`, { headers: { Authorization: `Basic ${Buffer.from(`${id}:s`).toString('base64')}` } });
-      return res.json();
-    }));
+    const lists = await Promise.all(
+      ['p', 'q'].map(async (id) => {
+        const res = await fetch(`${url}/customers`, { headers: { Authorization: `Basic ${Buffer.from(`${id}:s`).toString('base64')}` } });
+        return res.json();
+      }),
+    );
     expect((lists[0] as { items: unknown[] }).items).toHaveLength(5);
     expect(lists[1]).toEqual(lists[0]);
     child.kill('SIGTERM');
@@ -100,7 +104,11 @@ describe('sequence-mock CLI', () => {
 
 describe('log format', () => {
   const createOne = (url: string) =>
-    fetch(`${url}/api/customers`, { method: 'POST', headers: { Authorization: AUTH, 'Content-Type': 'application/json' }, body: JSON.stringify(vendorExample()) });
+    fetch(`${url}/api/customers`, {
+      method: 'POST',
+      headers: { Authorization: AUTH, 'Content-Type': 'application/json' },
+      body: JSON.stringify(vendorExample()),
+    });
   const logLines = (out: string) => out.split('\n').filter((line) => line.trim() !== '' && !line.startsWith('sequence-mock listening on'));
 
   it('is one JSON object per line when stdout is not a terminal (a pipe, CI, a container)', async () => {
@@ -109,7 +117,9 @@ describe('log format', () => {
     child.kill('SIGTERM');
     await exited(child);
     const lines = logLines(output()).map((line) => JSON.parse(line) as Record<string, unknown>);
-    expect(lines).toContainEqual(expect.objectContaining({ msg: 'request completed', method: 'POST', url: '/api/customers', statusCode: 201, clientId: 'e2e-client' }));
+    expect(lines).toContainEqual(
+      expect.objectContaining({ msg: 'request completed', method: 'POST', url: '/api/customers', statusCode: 201, clientId: 'e2e-client' }),
+    );
   });
 
   it('--log-format pretty: a readable line per request, credentials still out of it', async () => {
@@ -122,7 +132,7 @@ describe('log format', () => {
     expect(output()).not.toContain('e2e-very-secret');
   });
 
-  it('is pretty by default on a terminal (under script(1)\'s pseudo-terminal)', async () => {
+  it("is pretty by default on a terminal (under script(1)'s pseudo-terminal)", async () => {
     const child = spawn('script', ['-qec', `timeout -s TERM 5 "${process.execPath}" "${CLI}" --port 0`, '/dev/null']);
     let out = '';
     child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));

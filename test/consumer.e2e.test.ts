@@ -18,7 +18,10 @@ afterAll(() => fake.close());
  * operation, so the generated types ask for them on each call, as a user's app passes them.
  */
 function sequence(clientId: string, extra: Record<string, string> = {}) {
-  const header = { Authorization: `Basic ${Buffer.from(`${clientId}:secret`).toString('base64')}`, 'Sequence-Version': '2024-07-30' as const };
+  const header = {
+    Authorization: `Basic ${Buffer.from(`${clientId}:secret`).toString('base64')}`,
+    'Sequence-Version': '2024-07-30' as const,
+  };
   return { client: createClient<paths>({ baseUrl: `${fake.url}/api`, headers: extra }), header };
 }
 
@@ -29,14 +32,29 @@ describe('a typed openapi-fetch client', () => {
     const { client, header } = sequence('consumer-flow');
     const parent = await client.POST('/customers', {
       params: { header },
-      body: { legalName: 'Holding plc', address, taxStatus: 'TAXED', contacts: [{ name: 'Ann', email: 'ann@holding.example', billingPreference: 'PRIMARY' }] },
+      body: {
+        legalName: 'Holding plc',
+        address,
+        taxStatus: 'TAXED',
+        contacts: [{ name: 'Ann', email: 'ann@holding.example', billingPreference: 'PRIMARY' }],
+      },
     });
     expect(parent.response.status).toBe(201);
     const parentId = parent.data!.id;
 
     const children = [];
     for (const name of ['Subsidiary A', 'Subsidiary B']) {
-      const child = await client.POST('/customers', { params: { header }, body: { legalName: name, address, taxStatus: 'TAX_EXEMPT', contacts: [], parentId, customerAliases: [name.toLowerCase().replace(' ', '-')] } });
+      const child = await client.POST('/customers', {
+        params: { header },
+        body: {
+          legalName: name,
+          address,
+          taxStatus: 'TAX_EXEMPT',
+          contacts: [],
+          parentId,
+          customerAliases: [name.toLowerCase().replace(' ', '-')],
+        },
+      });
       expect(child.error).toBeUndefined();
       children.push(child.data!);
     }
@@ -59,7 +77,10 @@ describe('a typed openapi-fetch client', () => {
     } while (after);
     expect(walked.slice(-3)).toEqual(['Holding plc', 'Subsidiary A', 'Subsidiary B']);
 
-    const updated = await client.PUT('/customers/{id}', { params: { header, path: { id: children[0]!.id } }, body: { legalName: 'Subsidiary A Ltd', address, taxStatus: 'TAXED', contacts: [] } });
+    const updated = await client.PUT('/customers/{id}', {
+      params: { header, path: { id: children[0]!.id } },
+      body: { legalName: 'Subsidiary A Ltd', address, taxStatus: 'TAXED', contacts: [] },
+    });
     expect(updated.data!.legalName).toBe('Subsidiary A Ltd');
     const archived = await client.POST('/customers/{id}/archive', { params: { header, path: { id: children[0]!.id } } });
     expect(archived.data!.archivedAt).toEqual(expect.any(String));
@@ -69,7 +90,10 @@ describe('a typed openapi-fetch client', () => {
 
   it('surfaces validation errors, unknown ids and forced faults as typed errors with their status', async () => {
     const { client, header } = sequence('consumer-errors');
-    const invalid = await client.POST('/customers', { params: { header }, body: { legalName: 'No state', address: { ...address, country: 'US' }, taxStatus: 'TAXED', contacts: [] } });
+    const invalid = await client.POST('/customers', {
+      params: { header },
+      body: { legalName: 'No state', address: { ...address, country: 'US' }, taxStatus: 'TAXED', contacts: [] },
+    });
     expect(invalid.response.status).toBe(400);
     expect(invalid.data).toBeUndefined();
     // Sequence's envelope: a client reading error.message gets the sentence.
@@ -90,11 +114,14 @@ describe('a typed openapi-fetch client', () => {
     expect(sent[0]).toMatchObject({ status: 400, body: { legalName: 'No state' } });
   });
 
-  it("filters by names with spaces, apostrophes and brackets, as openapi-fetch and URLSearchParams encode them", async () => {
+  it('filters by names with spaces, apostrophes and brackets, as openapi-fetch and URLSearchParams encode them', async () => {
     const { client, header } = sequence('consumer-filters');
     const names = ["O'Brien Holdings Ltd", 'Acme (UK) Ltd', 'Yahoo! Inc'];
     for (const legalName of names) {
-      const made = await client.POST('/customers', { params: { header }, body: { legalName, address, taxStatus: 'TAXED', contacts: [], label: `${legalName} label` } });
+      const made = await client.POST('/customers', {
+        params: { header },
+        body: { legalName, address, taxStatus: 'TAXED', contacts: [], label: `${legalName} label` },
+      });
       expect(made.response.status).toBe(201);
     }
     for (const legalName of names) {
@@ -104,7 +131,11 @@ describe('a typed openapi-fetch client', () => {
       // URLSearchParams (and every form encoder): a space is +.
       const form = await fetch(`${fake.url}/api/customers?${new URLSearchParams({ legalName })}`, { headers: header });
       const body = (await form.json()) as { items: { legalName: string }[] };
-      expect([form.status, form.headers.get('sequence-version'), body.items.map((c) => c.legalName)]).toEqual([200, '2024-07-30', [legalName]]);
+      expect([form.status, form.headers.get('sequence-version'), body.items.map((c) => c.legalName)]).toEqual([
+        200,
+        '2024-07-30',
+        [legalName],
+      ]);
     }
   });
 });

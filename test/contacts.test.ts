@@ -15,10 +15,13 @@ async function customerWith(auth: string, contacts: unknown[]) {
   return expectCustomer(await request(app).post('/customers').set('Authorization', auth).send(minimalRequest({ contacts })));
 }
 const contactsOf = async (auth: string, id: string, includeArchived?: boolean) =>
-  request(app).get(`/customers/${id}/contacts`).set('Authorization', auth).query(includeArchived === undefined ? {} : { includeArchived });
+  request(app)
+    .get(`/customers/${id}/contacts`)
+    .set('Authorization', auth)
+    .query(includeArchived === undefined ? {} : { includeArchived });
 
 describe('contacts', () => {
-  it('lists a customer\'s contacts', async () => {
+  it("lists a customer's contacts", async () => {
     const auth = freshClient();
     const customer = await customerWith(auth, [contact('a@x.io')]);
     const res = await contactsOf(auth, customer.id);
@@ -29,7 +32,10 @@ describe('contacts', () => {
   it('creates a contact (201), shown on the customer and in the list', async () => {
     const auth = freshClient();
     const customer = await customerWith(auth, [contact('a@x.io')]);
-    const res = await request(app).post(`/api/customers/${customer.id}/contacts`).set('Authorization', auth).send(contact('b@x.io', 'STANDARD', 'Bob'));
+    const res = await request(app)
+      .post(`/api/customers/${customer.id}/contacts`)
+      .set('Authorization', auth)
+      .send(contact('b@x.io', 'STANDARD', 'Bob'));
     expect(res.status).toBe(201);
     expect(isContact(res.body)).toBe(true);
     expect(res.body).toMatchObject({ name: 'Bob', email: 'b@x.io', billingPreference: 'STANDARD' });
@@ -40,8 +46,14 @@ describe('contacts', () => {
   it('refuses a STANDARD contact when there is no PRIMARY one', async () => {
     const auth = freshClient();
     const customer = await customerWith(auth, []);
-    const res = await request(app).post(`/customers/${customer.id}/contacts`).set('Authorization', auth).send(contact('s@x.io', 'STANDARD'));
-    expect(expectError(res, 400, '/body/billingPreference').errors).toContainEqual({ path: '/body/billingPreference', message: RULES.primaryContactKept });
+    const res = await request(app)
+      .post(`/customers/${customer.id}/contacts`)
+      .set('Authorization', auth)
+      .send(contact('s@x.io', 'STANDARD'));
+    expect(expectError(res, 400, '/body/billingPreference').errors).toContainEqual({
+      path: '/body/billingPreference',
+      message: RULES.primaryContactKept,
+    });
     expect((await contactsOf(auth, customer.id)).body.items).toEqual([]);
   });
 
@@ -50,7 +62,10 @@ describe('contacts', () => {
     const customer = await customerWith(auth, [contact('a@x.io')]);
     const before = customer.contacts[0];
     await new Promise((resolve) => setTimeout(resolve, 5));
-    const res = await request(app).put(`/customers/${customer.id}/contacts/${before.id}`).set('Authorization', auth).send(contact('ann@x.io', 'PRIMARY', 'Ann B'));
+    const res = await request(app)
+      .put(`/customers/${customer.id}/contacts/${before.id}`)
+      .set('Authorization', auth)
+      .send(contact('ann@x.io', 'PRIMARY', 'Ann B'));
     expect(res.status).toBe(200);
     expect(res.body).toMatchObject({ id: before.id, createdAt: before.createdAt, name: 'Ann B', email: 'ann@x.io' });
     expect(res.body.updatedAt > before.updatedAt).toBe(true);
@@ -60,7 +75,10 @@ describe('contacts', () => {
   it('refuses to demote the only PRIMARY while a STANDARD contact remains', async () => {
     const auth = freshClient();
     const customer = await customerWith(auth, [contact('p@x.io'), contact('s@x.io', 'STANDARD')]);
-    const res = await request(app).put(`/customers/${customer.id}/contacts/${customer.contacts[0].id}`).set('Authorization', auth).send(contact('p@x.io', 'NONE'));
+    const res = await request(app)
+      .put(`/customers/${customer.id}/contacts/${customer.contacts[0].id}`)
+      .set('Authorization', auth)
+      .send(contact('p@x.io', 'NONE'));
     expect(expectError(res, 400, '/body/billingPreference').errors[0].message).toBe(RULES.primaryContactKept);
   });
 
@@ -85,20 +103,31 @@ describe('contacts', () => {
     expect((await contactsOf(auth, customer.id)).body.items).toHaveLength(2);
   });
 
-  it('answers 404 for an unknown customer or contact, and for another partition\'s', async () => {
+  it("answers 404 for an unknown customer or contact, and for another partition's", async () => {
     const auth = freshClient();
     const customer = await customerWith(auth, [contact('p@x.io')]);
     expectError(await contactsOf(auth, 'nope'), 404, '/path/customer');
     expectError(await contactsOf(freshClient(), customer.id), 404, '/path/customer');
-    expectError(await request(app).put(`/customers/${customer.id}/contacts/nope`).set('Authorization', auth).send(contact('a@x.io')), 404, '/path/id');
+    expectError(
+      await request(app).put(`/customers/${customer.id}/contacts/nope`).set('Authorization', auth).send(contact('a@x.io')),
+      404,
+      '/path/id',
+    );
     expectError(await request(app).post(`/customers/nope/contacts/nope/archive`).set('Authorization', auth), 404, '/path/customer');
-    expectError(await request(app).post(`/customers/nope/contacts`).set('Authorization', auth).send(contact('a@x.io')), 404, '/path/customer');
+    expectError(
+      await request(app).post(`/customers/nope/contacts`).set('Authorization', auth).send(contact('a@x.io')),
+      404,
+      '/path/customer',
+    );
   });
 
   it('validates the contact body against ContactRequestModel', async () => {
     const auth = freshClient();
     const customer = await customerWith(auth, []);
-    const res = await request(app).post(`/customers/${customer.id}/contacts`).set('Authorization', auth).send({ name: 'x', billingPreference: 'SOMETIMES' });
+    const res = await request(app)
+      .post(`/customers/${customer.id}/contacts`)
+      .set('Authorization', auth)
+      .send({ name: 'x', billingPreference: 'SOMETIMES' });
     expectError(res, 400, '/body/email');
   });
 });
@@ -106,7 +135,12 @@ describe('contacts', () => {
 describe('aliases', () => {
   it('are returned by /customers/{id}/aliases and resolve with /customers/by-alias/{alias}', async () => {
     const auth = freshClient();
-    const customer = expectCustomer(await request(app).post('/customers').set('Authorization', auth).send(minimalRequest({ customerAliases: ['crm-42', 'erp-7'] })));
+    const customer = expectCustomer(
+      await request(app)
+        .post('/customers')
+        .set('Authorization', auth)
+        .send(minimalRequest({ customerAliases: ['crm-42', 'erp-7'] })),
+    );
     const res = await request(app).get(`/customers/${customer.id}/aliases`).set('Authorization', auth);
     expect(res.status).toBe(200);
     expect(res.body.items.map((a: { value: string }) => a.value)).toEqual(['crm-42', 'erp-7']);
@@ -118,20 +152,43 @@ describe('aliases', () => {
 
   it('are unique within a partition', async () => {
     const auth = freshClient();
-    await request(app).post('/customers').set('Authorization', auth).send(minimalRequest({ customerAliases: ['dup'] })).expect(201);
-    const res = await request(app).post('/customers').set('Authorization', auth).send(minimalRequest({ customerAliases: ['new', 'dup'] }));
+    await request(app)
+      .post('/customers')
+      .set('Authorization', auth)
+      .send(minimalRequest({ customerAliases: ['dup'] }))
+      .expect(201);
+    const res = await request(app)
+      .post('/customers')
+      .set('Authorization', auth)
+      .send(minimalRequest({ customerAliases: ['new', 'dup'] }));
     expect(expectError(res, 400, '/body/customerAliases/1').errors[0].message).toBe(RULES.aliasTaken('dup'));
-    const twice = await request(app).post('/customers').set('Authorization', auth).send(minimalRequest({ customerAliases: ['x', 'x'] }));
+    const twice = await request(app)
+      .post('/customers')
+      .set('Authorization', auth)
+      .send(minimalRequest({ customerAliases: ['x', 'x'] }));
     expectError(twice, 400, '/body/customerAliases/1');
     // Another partition may use the same alias.
-    await request(app).post('/customers').set('Authorization', freshClient()).send(minimalRequest({ customerAliases: ['dup'] })).expect(201);
+    await request(app)
+      .post('/customers')
+      .set('Authorization', freshClient())
+      .send(minimalRequest({ customerAliases: ['dup'] }))
+      .expect(201);
   });
 
   it('are replaced by PUT, keeping the ones sent again', async () => {
     const auth = freshClient();
-    const customer = expectCustomer(await request(app).post('/customers').set('Authorization', auth).send(minimalRequest({ customerAliases: ['a', 'b'] })));
+    const customer = expectCustomer(
+      await request(app)
+        .post('/customers')
+        .set('Authorization', auth)
+        .send(minimalRequest({ customerAliases: ['a', 'b'] })),
+    );
     const first = (await request(app).get(`/customers/${customer.id}/aliases`).set('Authorization', auth)).body.items;
-    await request(app).put(`/customers/${customer.id}`).set('Authorization', auth).send(minimalRequest({ customerAliases: ['b', 'c'] })).expect(200);
+    await request(app)
+      .put(`/customers/${customer.id}`)
+      .set('Authorization', auth)
+      .send(minimalRequest({ customerAliases: ['b', 'c'] }))
+      .expect(200);
     const after = (await request(app).get(`/customers/${customer.id}/aliases`).set('Authorization', auth)).body.items;
     expect(after.map((a: { value: string }) => a.value)).toEqual(['b', 'c']);
     expect(after[0].id).toBe(first[1].id);

@@ -38,7 +38,9 @@ describe('openapi.yaml', () => {
   });
 
   it('holds every operation of the Customers, Contacts, Customer Aliases and Organizations tags, and only those', () => {
-    const served = operationsOf(yaml(VENDOR_SPEC_PATH)).map((o) => o.operationId).sort();
+    const served = operationsOf(yaml(VENDOR_SPEC_PATH))
+      .map((o) => o.operationId)
+      .sort();
     const expected = operationsOf(published())
       .filter((o) => o.tags.some((tag) => (SERVED_TAGS as readonly string[]).includes(tag)))
       .map((o) => o.operationId)
@@ -69,23 +71,26 @@ describe('every served operation (listed from the document, not by hand)', () =>
     return content && (content.example ?? Object.values<any>(content.examples ?? {})[0]?.value);
   };
 
-  it.each(operations.map((o) => [`${o.method.toUpperCase()} ${o.path}`, o] as const))('%s reaches its handler with the documented example', async (_, o) => {
-    const operation = (yaml(VENDOR_SPEC_PATH).paths)[o.path][o.method];
-    const url = o.path.replace(/\{[^}]+\}/g, 'no-such-id');
-    let call = (request(app) as any)[o.method](url).set('Authorization', basic(`walk-${o.operationId}`));
-    const body = example(operation);
-    if (body !== undefined) call = call.send(body);
-    const res = await call;
-    // Routed, validated and answered by a handler: a 2xx, or the handler's own 400/404 for an id
-    // that does not exist; never the router's 404, a 405 or a 5xx.
-    expect([o.operationId, res.status < 500, res.body?.error?.message]).not.toEqual([o.operationId, true, MESSAGES.noRoute]);
-    expect([o.operationId, res.status]).not.toEqual([o.operationId, 405]);
-    expect(res.status).toBeLessThan(500);
-    if (res.status >= 400) expectError(res, res.status);
-  });
+  it.each(operations.map((o) => [`${o.method.toUpperCase()} ${o.path}`, o] as const))(
+    '%s reaches its handler with the documented example',
+    async (_, o) => {
+      const operation = yaml(VENDOR_SPEC_PATH).paths[o.path][o.method];
+      const url = o.path.replace(/\{[^}]+\}/g, 'no-such-id');
+      let call = (request(app) as any)[o.method](url).set('Authorization', basic(`walk-${o.operationId}`));
+      const body = example(operation);
+      if (body !== undefined) call = call.send(body);
+      const res = await call;
+      // Routed, validated and answered by a handler: a 2xx, or the handler's own 400/404 for an id
+      // that does not exist; never the router's 404, a 405 or a 5xx.
+      expect([o.operationId, res.status < 500, res.body?.error?.message]).not.toEqual([o.operationId, true, MESSAGES.noRoute]);
+      expect([o.operationId, res.status]).not.toEqual([o.operationId, 405]);
+      expect(res.status).toBeLessThan(500);
+      if (res.status >= 400) expectError(res, res.status);
+    },
+  );
 });
 
-describe("the published document as a whole (src/contract/normalise.ts)", () => {
+describe('the published document as a whole (src/contract/normalise.ts)', () => {
   // Loaded by express-openapi-validator exactly as the fake loads its cut: a request to an operation
   // with `nullable` beside `$ref` (tax registrations) is validated, not answered 500.
   const serve = (document: OpenApiDocument) => {
@@ -106,7 +111,10 @@ describe("the published document as a whole (src/contract/normalise.ts)", () => 
   it('is served once normalised: nullable-beside-$ref accepts null and still checks the referenced schema', async () => {
     const app = serve(normalise(published()));
     const ok = await request(app).post('/api/tax-registrations').set('Authorization', 'Basic eDp5').send(body);
-    const bad = await request(app).post('/api/tax-registrations').set('Authorization', 'Basic eDp5').send({ ...body, state: 'NOT-A-STATE' });
+    const bad = await request(app)
+      .post('/api/tax-registrations')
+      .set('Authorization', 'Basic eDp5')
+      .send({ ...body, state: 'NOT-A-STATE' });
     expect([ok.status, bad.status, bad.body.message]).toEqual([201, 400, expect.stringContaining('state')]);
   }, 30_000);
 
@@ -171,7 +179,14 @@ describe('strict mode (response validation)', () => {
   // A store that hands back a record missing required fields, as a bug in the fake would.
   const broken = new MemoryStore();
   const partition = broken.partition('broken');
-  partition.putCustomer({ id: 'bad', createdAt: '2026-01-01T00:00:00Z', legalName: 'No Address', aliases: [], contacts: [], integrationIds: [] } as unknown as CustomerRecord);
+  partition.putCustomer({
+    id: 'bad',
+    createdAt: '2026-01-01T00:00:00Z',
+    legalName: 'No Address',
+    aliases: [],
+    contacts: [],
+    integrationIds: [],
+  } as unknown as CustomerRecord);
 
   it('answers 500 naming the non-conforming field instead of sending it', async () => {
     const { app } = makeApp({ store: broken, strict: true });

@@ -7,7 +7,8 @@ import { expectCustomer, expectError, freshClient, makeApp, minimalRequest, vend
 const { app } = makeApp();
 const create = async (auth: string, body: Record<string, unknown>) =>
   expectCustomer(await request(app).post('/customers').set('Authorization', auth).send(body));
-const put = (auth: string, id: string, body: Record<string, unknown>) => request(app).put(`/api/customers/${id}`).set('Authorization', auth).send(body);
+const put = (auth: string, id: string, body: Record<string, unknown>) =>
+  request(app).put(`/api/customers/${id}`).set('Authorization', auth).send(body);
 const read = async (auth: string, id: string) => expectCustomer(await request(app).get(`/customers/${id}`).set('Authorization', auth), 200);
 const contact = (email: string, billingPreference = 'PRIMARY', name = 'Ann') => ({ name, email, billingPreference });
 
@@ -26,7 +27,10 @@ describe('PUT /customers/{id}', () => {
     const original = await create(auth, minimalRequest({ contacts: [contact('a@x.io'), contact('b@x.io', 'NONE', 'Bob')] }));
     const [a, b] = original.contacts;
     await new Promise((resolve) => setTimeout(resolve, 5));
-    const updated = expectCustomer(await put(auth, original.id, minimalRequest({ contacts: [contact('A@x.io'), contact('c@x.io', 'NONE', 'Cy')] })), 200);
+    const updated = expectCustomer(
+      await put(auth, original.id, minimalRequest({ contacts: [contact('A@x.io'), contact('c@x.io', 'NONE', 'Cy')] })),
+      200,
+    );
     expect(updated.contacts).toHaveLength(2);
     expect(updated.contacts[0]).toMatchObject({ id: a.id, createdAt: a.createdAt, email: 'A@x.io' });
     expect(updated.contacts[0].updatedAt > a.updatedAt).toBe(true);
@@ -78,7 +82,11 @@ describe('PUT /customers/{id}', () => {
     const top = await create(auth, minimalRequest());
     const middle = await create(auth, minimalRequest({ parentId: top.id }));
     const leaf = await create(auth, minimalRequest({ parentId: middle.id }));
-    for (const [id, parentId] of [[top.id, top.id], [top.id, leaf.id], [middle.id, leaf.id]]) {
+    for (const [id, parentId] of [
+      [top.id, top.id],
+      [top.id, leaf.id],
+      [middle.id, leaf.id],
+    ]) {
       const res = await put(auth, id, minimalRequest({ parentId }));
       expect(expectError(res, 400, '/body/parentId').errors).toContainEqual({ path: '/body/parentId', message: RULES.parentCycle });
     }
@@ -109,7 +117,10 @@ describe('POST /customers/{id}/archive', () => {
     const parent = await create(auth, minimalRequest({ legalName: 'Parent' }));
     const child = await create(auth, minimalRequest({ legalName: 'Child', parentId: parent.id }));
     await request(app).post(`/customers/${parent.id}/archive`).set('Authorization', auth).expect(200);
-    const refused = await request(app).post('/customers').set('Authorization', auth).send(minimalRequest({ parentId: parent.id }));
+    const refused = await request(app)
+      .post('/customers')
+      .set('Authorization', auth)
+      .send(minimalRequest({ parentId: parent.id }));
     expect(expectError(refused, 400, '/body/parentId').errors).toContainEqual({ path: '/body/parentId', message: RULES.parentArchived });
     expect((await read(auth, child.id)).organizations[0].owner).toEqual({ id: parent.id, name: 'Parent' });
     // The child keeps its (now archived) parent when updated without changing it.

@@ -10,9 +10,11 @@ import { basic, expectCustomer, expectError, freshClient, makeApp, minimalReques
 import { Ajv } from 'ajv';
 
 const { app } = makeApp();
-const create = async (auth: string, body: Record<string, unknown>) => expectCustomer(await request(app).post('/customers').set('Authorization', auth).send(body));
+const create = async (auth: string, body: Record<string, unknown>) =>
+  expectCustomer(await request(app).post('/customers').set('Authorization', auth).send(body));
 const get = (auth: string, path: string) => request(app).get(path).set('Authorization', auth);
-const send = (auth: string, method: 'post' | 'put' | 'delete', path: string, body?: object) => request(app)[method](path).set('Authorization', auth).send(body);
+const send = (auth: string, method: 'post' | 'put' | 'delete', path: string, body?: object) =>
+  request(app)[method](path).set('Authorization', auth).send(body);
 
 // Formats (int32, int64) are the validator's business; these checks are about shapes.
 const ajv = new Ajv({ strict: false, allErrors: true, validateFormats: false });
@@ -30,7 +32,10 @@ describe('custom properties', () => {
     expect((await get(auth, `/customers/${customer.id}`)).body.customProperties).toEqual({ region: 'EU', tier: 'gold' });
     const kept = expectCustomer(await send(auth, 'put', `/customers/${customer.id}`, minimalRequest({ legalName: 'Renamed' })), 200);
     expect(kept.customProperties).toEqual({ region: 'EU', tier: 'gold' });
-    const replaced = expectCustomer(await send(auth, 'put', `/customers/${customer.id}`, minimalRequest({ customProperties: { tier: 'silver' } })), 200);
+    const replaced = expectCustomer(
+      await send(auth, 'put', `/customers/${customer.id}`, minimalRequest({ customProperties: { tier: 'silver' } })),
+      200,
+    );
     expect(replaced.customProperties).toEqual({ tier: 'silver' });
     const cleared = expectCustomer(await send(auth, 'put', `/customers/${customer.id}`, minimalRequest({ customProperties: {} })), 200);
     expect(cleared.customProperties).toEqual({});
@@ -83,7 +88,8 @@ describe('GET /customers', () => {
     const auth = basic('sort-by-property');
     await request(app).post('/__admin/reset').set('Authorization', auth).send({ to: 'empty' });
     const made = [];
-    for (const tier of ['b', 'a', undefined, 'c', 'a']) made.push(await create(auth, minimalRequest({ legalName: `T ${tier}`, ...(tier && { customProperties: { tier } }) })));
+    for (const tier of ['b', 'a', undefined, 'c', 'a'])
+      made.push(await create(auth, minimalRequest({ legalName: `T ${tier}`, ...(tier && { customProperties: { tier } }) })));
     const names = (res: any) => res.body.items.map((c: any) => c.legalName);
     const asc = await get(auth, '/customers?sortBy=customProperties.tier&sortOrder=ASC');
     expect(names(asc)).toEqual(['T a', 'T a', 'T b', 'T c', 'T undefined']);
@@ -109,17 +115,26 @@ describe('queries as real clients encode them', () => {
   const auth = freshClient();
   const names = ["O'Brien Holdings Ltd", 'John Doe', 'Acme (UK)', 'Yahoo!', 'A&B Co', 'Plus+Minus'];
 
-  it.each(names)('finds %p by legalName whether + or %20 stands for a space and reserved characters are raw or encoded', async (legalName) => {
-    await create(auth, minimalRequest({ legalName, contacts: [{ name: 'X', email: `x+${names.indexOf(legalName)}@example.com`, billingPreference: 'PRIMARY' }] }));
-    const encodings = [
-      new URLSearchParams({ legalName }).toString(), // space as +, ' ( ) ! encoded
-      `legalName=${encodeURIComponent(legalName)}`, // space as %20, ' ( ) ! raw (openapi-fetch)
-    ];
-    for (const query of encodings) {
-      const res = await get(auth, `/customers?${query}`);
-      expect([query, res.status, res.body.items?.map((c: any) => c.legalName)]).toEqual([query, 200, [legalName]]);
-    }
-  });
+  it.each(names)(
+    'finds %p by legalName whether + or %20 stands for a space and reserved characters are raw or encoded',
+    async (legalName) => {
+      await create(
+        auth,
+        minimalRequest({
+          legalName,
+          contacts: [{ name: 'X', email: `x+${names.indexOf(legalName)}@example.com`, billingPreference: 'PRIMARY' }],
+        }),
+      );
+      const encodings = [
+        new URLSearchParams({ legalName }).toString(), // space as +, ' ( ) ! encoded
+        `legalName=${encodeURIComponent(legalName)}`, // space as %20, ' ( ) ! raw (openapi-fetch)
+      ];
+      for (const query of encodings) {
+        const res = await get(auth, `/customers?${query}`);
+        expect([query, res.status, res.body.items?.map((c: any) => c.legalName)]).toEqual([query, 200, [legalName]]);
+      }
+    },
+  );
 
   it('takes a raw @ (and an encoded +) in email', async () => {
     const res = await get(auth, `/customers?email=x%2B1@example.com`);
@@ -133,7 +148,11 @@ describe('queries as real clients encode them', () => {
 
   it('answers HEAD wherever GET answers, and Allow lists it', async () => {
     const head = await request(app).head('/customers').set('Authorization', auth);
-    expect([head.status, head.headers['content-type'], head.headers['sequence-version']]).toEqual([200, expect.stringMatching(/json/), '2024-07-30']);
+    expect([head.status, head.headers['content-type'], head.headers['sequence-version']]).toEqual([
+      200,
+      expect.stringMatching(/json/),
+      '2024-07-30',
+    ]);
     const wrong = await request(app).patch('/customers/x').set('Authorization', auth).send({});
     expect(wrong.headers.allow?.split(', ').sort()).toEqual(['GET', 'HEAD', 'PUT']);
   });
@@ -142,18 +161,29 @@ describe('queries as real clients encode them', () => {
 describe('GET /customers/by-alias/{alias}', () => {
   it('answers a body valid as both the 2024-07-30 Customer and the documented Customer20240509', async () => {
     const auth = freshClient();
-    await create(auth, minimalRequest({
-      customerAliases: ['crm-1'],
-      contacts: [
-        { name: 'Nora None', email: 'nora@example.com', billingPreference: 'NONE' },
-        { name: 'Pat Primary', email: 'pat@example.com', billingPreference: 'PRIMARY' },
-        { name: 'Sam Standard', email: 'sam@example.com', billingPreference: 'STANDARD' },
-      ],
-    }));
+    await create(
+      auth,
+      minimalRequest({
+        customerAliases: ['crm-1'],
+        contacts: [
+          { name: 'Nora None', email: 'nora@example.com', billingPreference: 'NONE' },
+          { name: 'Pat Primary', email: 'pat@example.com', billingPreference: 'PRIMARY' },
+          { name: 'Sam Standard', email: 'sam@example.com', billingPreference: 'STANDARD' },
+        ],
+      }),
+    );
     const res = await get(auth, '/customers/by-alias/crm-1');
     expect(res.status).toBe(200);
-    expect([conforms('Customer', res.body), conforms('Customer20240509', res.body), seedSchemaErrors('Customer', res.body)]).toEqual(['', '', '']);
-    expect(res.body).toMatchObject({ email: 'pat@example.com', contactName: 'Pat Primary', billingEmails: ['pat@example.com', 'sam@example.com'] });
+    expect([conforms('Customer', res.body), conforms('Customer20240509', res.body), seedSchemaErrors('Customer', res.body)]).toEqual([
+      '',
+      '',
+      '',
+    ]);
+    expect(res.body).toMatchObject({
+      email: 'pat@example.com',
+      contactName: 'Pat Primary',
+      billingEmails: ['pat@example.com', 'sam@example.com'],
+    });
   });
 });
 
@@ -161,10 +191,30 @@ describe('PUT /customers/{id} loses nothing a read-modify-write did not mean to 
   it('keeps aliases and organization membership when the body omits them, and line2 round-trips', async () => {
     const auth = freshClient();
     const parent = await create(auth, minimalRequest({ legalName: 'Parent' }));
-    const child = await create(auth, minimalRequest({ parentId: parent.id, customerAliases: ['keep-me'], address: { ...minimalRequest().address, line2: 'Unit 4' } }));
+    const child = await create(
+      auth,
+      minimalRequest({ parentId: parent.id, customerAliases: ['keep-me'], address: { ...minimalRequest().address, line2: 'Unit 4' } }),
+    );
     // What a client reads, edited and sent back (the Customer has neither customerAliases nor parentId).
-    const { id: _id, createdAt: _c, organizations: _o, domain: _d, integrationIds: _i, status, contacts, ...rest } = (await get(auth, `/customers/${child.id}`)).body;
-    const put = expectCustomer(await send(auth, 'put', `/customers/${child.id}`, { ...rest, status, contacts: contacts.map(({ name, email, billingPreference }: any) => ({ name, email, billingPreference })), legalName: 'Edited' }), 200);
+    const {
+      id: _id,
+      createdAt: _c,
+      organizations: _o,
+      domain: _d,
+      integrationIds: _i,
+      status,
+      contacts,
+      ...rest
+    } = (await get(auth, `/customers/${child.id}`)).body;
+    const put = expectCustomer(
+      await send(auth, 'put', `/customers/${child.id}`, {
+        ...rest,
+        status,
+        contacts: contacts.map(({ name, email, billingPreference }: any) => ({ name, email, billingPreference })),
+        legalName: 'Edited',
+      }),
+      200,
+    );
     expect(put.address.line2).toBe('Unit 4');
     expect(put.organizations.map((o: any) => o.owner.id)).toEqual([parent.id]);
     expect((await get(auth, '/customers/by-alias/keep-me')).body.id).toBe(child.id);
@@ -184,7 +234,10 @@ describe('PUT /customers/{id} loses nothing a read-modify-write did not mean to 
     const same = expectCustomer(await send(auth, 'put', `/customers/${customer.id}`, minimalRequest({ contacts })), 200);
     expect(same.contacts.map((c: any) => c.id)).toEqual(ids);
     expect(same.contacts).toEqual(customer.contacts);
-    const reordered = expectCustomer(await send(auth, 'put', `/customers/${customer.id}`, minimalRequest({ contacts: [contacts[1], contacts[0]] })), 200);
+    const reordered = expectCustomer(
+      await send(auth, 'put', `/customers/${customer.id}`, minimalRequest({ contacts: [contacts[1], contacts[0]] })),
+      200,
+    );
     expect(reordered.contacts.map((c: any) => c.id)).toEqual([ids[1], ids[0]]);
   });
 });
@@ -241,12 +294,19 @@ describe('/customer-aliases', () => {
     const retry = await send(auth, 'post', '/customer-aliases', body).set('Idempotency-Key', 'key-1');
     expect([first.status, retry.status, retry.body, retry.headers['idempotent-replayed']]).toEqual([201, 201, first.body, 'true']);
     expect((await get(auth, '/customer-aliases')).body.items).toHaveLength(1);
-    const other = expectError(await send(auth, 'post', '/customer-aliases', { ...body, value: 'idem-2' }).set('Idempotency-Key', 'key-1'), 400, '/headers/idempotency-key');
+    const other = expectError(
+      await send(auth, 'post', '/customer-aliases', { ...body, value: 'idem-2' }).set('Idempotency-Key', 'key-1'),
+      400,
+      '/headers/idempotency-key',
+    );
     expect(other.type).toBe('IdempotencyKeyReused');
     // Keys are per partition: another account's same key runs its own request.
     const elsewhere = freshClient();
     const theirs = await create(elsewhere, minimalRequest());
-    expect((await send(elsewhere, 'post', '/customer-aliases', { customerId: theirs.id, value: 'idem-1' }).set('Idempotency-Key', 'key-1')).status).toBe(201);
+    expect(
+      (await send(elsewhere, 'post', '/customer-aliases', { customerId: theirs.id, value: 'idem-1' }).set('Idempotency-Key', 'key-1'))
+        .status,
+    ).toBe(201);
     // Without a key, a repeat is a new request (and here a 400: the alias exists).
     expectError(await send(auth, 'post', '/customer-aliases', body), 400, '/body/value');
   });
@@ -259,17 +319,32 @@ describe('/customer-organizations', () => {
     const member = await create(auth, minimalRequest({ legalName: 'Member' }));
     const res = await send(auth, 'post', '/customer-organizations', { ownerId: owner.id, memberIds: [member.id, owner.id] });
     expect([res.status, conforms('CustomerOrganization', res.body)]).toEqual([201, '']);
-    expect(res.body).toEqual({ id: expect.any(String), owner: { id: owner.id, name: 'Owner' }, members: [{ id: member.id, name: 'Member' }] });
+    expect(res.body).toEqual({
+      id: expect.any(String),
+      owner: { id: owner.id, name: 'Owner' },
+      members: [{ id: member.id, name: 'Member' }],
+    });
     expect((await get(auth, `/customers/${member.id}`)).body.organizations).toEqual([res.body]);
     expect((await get(auth, `/customers/${owner.id}`)).body.organizations).toEqual([res.body]);
     // The same organization a child created with parentId joins.
     const child = await create(auth, minimalRequest({ legalName: 'Child', parentId: owner.id }));
-    expect(child.organizations[0]).toMatchObject({ id: res.body.id, members: [{ id: member.id, name: 'Member' }, { id: child.id, name: 'Child' }] });
+    expect(child.organizations[0]).toMatchObject({
+      id: res.body.id,
+      members: [
+        { id: member.id, name: 'Member' },
+        { id: child.id, name: 'Child' },
+      ],
+    });
   });
 
   it('adds members (once each) and replaces them, leaving other memberships alone', async () => {
     const auth = freshClient();
-    const [a, b, c, other] = [await create(auth, minimalRequest({ legalName: 'A' })), await create(auth, minimalRequest({ legalName: 'B' })), await create(auth, minimalRequest({ legalName: 'C' })), await create(auth, minimalRequest({ legalName: 'Other' }))];
+    const [a, b, c, other] = [
+      await create(auth, minimalRequest({ legalName: 'A' })),
+      await create(auth, minimalRequest({ legalName: 'B' })),
+      await create(auth, minimalRequest({ legalName: 'C' })),
+      await create(auth, minimalRequest({ legalName: 'Other' })),
+    ];
     const org = (await send(auth, 'post', '/customer-organizations', { ownerId: a.id, memberIds: [] })).body;
     const elsewhere = (await send(auth, 'post', '/customer-organizations', { ownerId: other.id, memberIds: [b.id] })).body;
     const added = await send(auth, 'post', `/customer-organizations/${org.id}/members`, { customerIds: [b.id, c.id, b.id] });
@@ -289,14 +364,26 @@ describe('/customer-organizations', () => {
     const org = (await send(auth, 'post', '/customer-organizations', { ownerId: owner.id, memberIds: [] })).body;
     expectError(await send(auth, 'post', '/customer-organizations', { ownerId: 'nope', memberIds: [] }), 400, '/body/ownerId');
     expectError(await send(auth, 'post', '/customer-organizations', { ownerId: draft.id, memberIds: [] }), 400, '/body/ownerId');
-    const second = expectError(await send(auth, 'post', '/customer-organizations', { ownerId: owner.id, memberIds: [] }), 400, '/body/ownerId');
+    const second = expectError(
+      await send(auth, 'post', '/customer-organizations', { ownerId: owner.id, memberIds: [] }),
+      400,
+      '/body/ownerId',
+    );
     expect(second.errors[0].message).toBe(RULES.ownerHasOrganization(org.id));
     expectError(await send(auth, 'post', '/customer-organizations', { ownerId: draft.id }), 400, '/body/memberIds');
-    expectError(await send(auth, 'post', `/customer-organizations/${org.id}/members`, { customerIds: ['nope'] }), 400, '/body/customerIds/0');
+    expectError(
+      await send(auth, 'post', `/customer-organizations/${org.id}/members`, { customerIds: ['nope'] }),
+      400,
+      '/body/customerIds/0',
+    );
     // The owner's own parent cannot become its member.
     const child = await create(auth, minimalRequest({ parentId: owner.id }));
     const childOrg = (await send(auth, 'post', '/customer-organizations', { ownerId: child.id, memberIds: [] })).body;
-    const cycle = expectError(await send(auth, 'put', `/customer-organizations/${childOrg.id}/members`, { customerIds: [owner.id] }), 400, '/body/customerIds/0');
+    const cycle = expectError(
+      await send(auth, 'put', `/customer-organizations/${childOrg.id}/members`, { customerIds: [owner.id] }),
+      400,
+      '/body/customerIds/0',
+    );
     expect(cycle.errors[0].message).toBe(RULES.parentCycle);
     expectError(await send(auth, 'post', '/customer-organizations/nope/members', { customerIds: [] }), 404, '/path/id');
   });
@@ -307,25 +394,42 @@ describe('/payments/settings/customers', () => {
     const auth = freshClient();
     const customer = await create(auth, minimalRequest());
     const made = await send(auth, 'post', '/payments/settings/customers', { customerId: customer.id, paymentProvider: 'STRIPE' });
-    expect([made.status, conforms('CreateCustomerSettingsEndpointProductCreateCustomerSettingsResponseModel', made.body)]).toEqual([201, '']);
+    expect([made.status, conforms('CreateCustomerSettingsEndpointProductCreateCustomerSettingsResponseModel', made.body)]).toEqual([
+      201,
+      '',
+    ]);
     expect(made.body).toMatchObject({ customerId: customer.id, paymentProvider: 'STRIPE' });
     expect((await get(auth, `/payments/settings/customers/${made.body.id}`)).body).toEqual(made.body);
     const changed = await send(auth, 'put', `/payments/settings/customers/${made.body.id}`, { paymentProvider: 'GOCARDLESS' });
     expect([changed.status, changed.body.paymentProvider]).toEqual([200, 'GOCARDLESS']);
-    const second = expectError(await send(auth, 'post', '/payments/settings/customers', { customerId: customer.id, paymentProvider: 'NONE' }), 400, '/body/customerId');
+    const second = expectError(
+      await send(auth, 'post', '/payments/settings/customers', { customerId: customer.id, paymentProvider: 'NONE' }),
+      400,
+      '/body/customerId',
+    );
     expect(second.errors[0].message).toBe(RULES.settingsExist(made.body.id));
     const deleted = await send(auth, 'delete', `/payments/settings/customers/${made.body.id}`);
     expect([deleted.status, deleted.body.paymentProvider]).toEqual([200, 'GOCARDLESS']);
     expectError(await get(auth, `/payments/settings/customers/${made.body.id}`), 404, '/path/id');
     // The customer itself is untouched by all this, and can have settings again.
     expectCustomer(await get(auth, `/customers/${customer.id}`), 200);
-    expect((await send(auth, 'post', '/payments/settings/customers', { customerId: customer.id, paymentProvider: 'NONE' })).status).toBe(201);
+    expect((await send(auth, 'post', '/payments/settings/customers', { customerId: customer.id, paymentProvider: 'NONE' })).status).toBe(
+      201,
+    );
   });
 
   it('refuses an unknown customer and an unknown provider, naming the field', async () => {
     const auth = freshClient();
-    expectError(await send(auth, 'post', '/payments/settings/customers', { customerId: 'nope', paymentProvider: 'STRIPE' }), 400, '/body/customerId');
+    expectError(
+      await send(auth, 'post', '/payments/settings/customers', { customerId: 'nope', paymentProvider: 'STRIPE' }),
+      400,
+      '/body/customerId',
+    );
     const customer = await create(auth, minimalRequest());
-    expectError(await send(auth, 'post', '/payments/settings/customers', { customerId: customer.id, paymentProvider: 'PAYPAL' }), 400, '/body/paymentProvider');
+    expectError(
+      await send(auth, 'post', '/payments/settings/customers', { customerId: customer.id, paymentProvider: 'PAYPAL' }),
+      400,
+      '/body/paymentProvider',
+    );
   });
 });

@@ -32,7 +32,7 @@ async function call(server: RunningServer, auth: string, method: string, url: st
     headers: { Authorization: auth, ...(body !== undefined && { 'Content-Type': 'application/json' }) },
     ...(body !== undefined && { body: JSON.stringify(body) }),
   });
-  return { status: res.status, body: (await res.json()) };
+  return { status: res.status, body: await res.json() };
 }
 
 /** Everything a client can read back from one partition. */
@@ -69,30 +69,66 @@ describe('the JSON-file store across restarts', () => {
     const child = await call(server, alice, 'POST', '/customers', vendorExample());
     expect(child.status).toBe(201);
     const parent = await call(server, alice, 'POST', '/customers', minimalRequest({ legalName: 'Parent Co' }));
-    const second = await call(server, alice, 'POST', '/customers', minimalRequest({ legalName: 'Second', parentId: parent.body.id, customerAliases: ['second-1'] }));
+    const second = await call(
+      server,
+      alice,
+      'POST',
+      '/customers',
+      minimalRequest({ legalName: 'Second', parentId: parent.body.id, customerAliases: ['second-1'] }),
+    );
     expect(second.status).toBe(201);
-    const updated = await call(server, alice, 'PUT', `/customers/${second.body.id}`, minimalRequest({
-      legalName: 'Second, renamed',
-      parentId: parent.body.id,
-      customerAliases: ['second-1', 'second-2'],
-      contacts: [{ name: 'Ann', email: 'ann@example.com', billingPreference: 'PRIMARY' }],
-    }));
+    const updated = await call(
+      server,
+      alice,
+      'PUT',
+      `/customers/${second.body.id}`,
+      minimalRequest({
+        legalName: 'Second, renamed',
+        parentId: parent.body.id,
+        customerAliases: ['second-1', 'second-2'],
+        contacts: [{ name: 'Ann', email: 'ann@example.com', billingPreference: 'PRIMARY' }],
+      }),
+    );
     expect(updated.status).toBe(200);
-    const contact = await call(server, alice, 'POST', `/customers/${second.body.id}/contacts`, { name: 'Ben', email: 'ben@example.com', billingPreference: 'NONE' });
+    const contact = await call(server, alice, 'POST', `/customers/${second.body.id}/contacts`, {
+      name: 'Ben',
+      email: 'ben@example.com',
+      billingPreference: 'NONE',
+    });
     expect((await call(server, alice, 'POST', `/customers/${second.body.id}/contacts/${contact.body.id}/archive`)).status).toBe(200);
     expect((await call(server, alice, 'POST', `/customers/${child.body.id}/archive`)).status).toBe(200);
     await call(server, bob, 'POST', '/customers', minimalRequest({ legalName: 'Bob before reset' }));
-    expect((await fetch(`${server.url}/__admin/reset`, { method: 'POST', headers: { Authorization: bob, 'Content-Type': 'application/json' }, body: '{"to":"empty"}' })).status).toBe(200);
+    expect(
+      (
+        await fetch(`${server.url}/__admin/reset`, {
+          method: 'POST',
+          headers: { Authorization: bob, 'Content-Type': 'application/json' },
+          body: '{"to":"empty"}',
+        })
+      ).status,
+    ).toBe(200);
     await call(server, bob, 'POST', '/customers', minimalRequest({ legalName: 'Bob after reset' }));
-    const seeded = await fetch(`${server.url}/__admin/seed`, { method: 'POST', headers: { Authorization: basic('carol'), 'Content-Type': 'application/json' }, body: '{"count":5,"seed":3,"withChildren":true}' });
+    const seeded = await fetch(`${server.url}/__admin/seed`, {
+      method: 'POST',
+      headers: { Authorization: basic('carol'), 'Content-Type': 'application/json' },
+      body: '{"count":5,"seed":3,"withChildren":true}',
+    });
     expect(seeded.status).toBe(201);
 
-    const before = { alice: await everything(server, alice), bob: await everything(server, bob), carol: await everything(server, basic('carol')) };
+    const before = {
+      alice: await everything(server, alice),
+      bob: await everything(server, bob),
+      carol: await everything(server, basic('carol')),
+    };
     await server.close();
 
     server = await start({ port: 0, logLevel: 'silent', dataFile: file });
     try {
-      const after = { alice: await everything(server, alice), bob: await everything(server, bob), carol: await everything(server, basic('carol')) };
+      const after = {
+        alice: await everything(server, alice),
+        bob: await everything(server, bob),
+        carol: await everything(server, basic('carol')),
+      };
       expect(after).toEqual(before);
       // The read-back is not vacuous: the states hold what was done.
       expect(after.alice.list.items.map((c: { legalName: string }) => c.legalName)).toEqual(
@@ -165,8 +201,14 @@ describe('journal replay', () => {
   const line = (entry: unknown) => `${JSON.stringify(entry)}\n`;
 
   it('replays the journal over the snapshot and drops a torn last line (a crash mid-append)', async () => {
-    writeFileSync(file, JSON.stringify({ format: 'sequence-mock', version: 1, partitions: { p: { customers: [record('a')], organizations: [] } } }));
-    writeFileSync(`${file}.journal.1`, line({ t: 'put', p: 'p', c: record('b') }) + line({ t: 'put', p: 'p', c: record('a', 'A renamed') }));
+    writeFileSync(
+      file,
+      JSON.stringify({ format: 'sequence-mock', version: 1, partitions: { p: { customers: [record('a')], organizations: [] } } }),
+    );
+    writeFileSync(
+      `${file}.journal.1`,
+      line({ t: 'put', p: 'p', c: record('b') }) + line({ t: 'put', p: 'p', c: record('a', 'A renamed') }),
+    );
     writeFileSync(`${file}.journal.2`, line({ t: 'put', p: 'q', c: record('c') }) + '{"t":"put","p":"q","c":{"id":"d","created');
 
     const store = await DurableStore.open(file);
@@ -252,11 +294,17 @@ describe('a data file that can no longer be written', () => {
       partition: (id) => {
         const inner = memory.partition(id);
         return Object.assign(Object.create(inner) as Partition, {
-          putCustomer: () => { throw failure; },
-          putOrganization: () => { throw failure; },
+          putCustomer: () => {
+            throw failure;
+          },
+          putOrganization: () => {
+            throw failure;
+          },
         });
       },
-      reset: () => { throw failure; },
+      reset: () => {
+        throw failure;
+      },
       commit: () => Promise.resolve(),
       close: () => Promise.resolve(),
     };

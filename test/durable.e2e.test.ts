@@ -26,7 +26,7 @@ const create = (url: string, legalName: string, headers: Record<string, string> 
 
 /** Polls `check` every 20 ms until it holds; fails after 10 s. */
 async function until(check: () => boolean): Promise<void> {
-  for (const deadline = Date.now() + 10_000; !check(); ) {
+  for (const deadline = Date.now() + 10_000; !check();) {
     if (Date.now() > deadline) throw new Error(`still not so after 10 s: ${check.toString()}`);
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
@@ -78,8 +78,16 @@ describe('a data file the server must not start on', () => {
     ['empty', '', 'it is empty (truncated?)'],
     ['not JSON', 'hello, world\n', 'it is not valid JSON'],
     ['of the wrong shape', '{"customers": []}', "it is not a sequence-mock data file: / must have required property 'format'"],
-    ['with a bad record', JSON.stringify({ format: 'sequence-mock', version: 1, partitions: { p: { customers: [{ id: 'x' }], organizations: [] } } }), "it is not a sequence-mock data file: /partitions/p/customers/0 must have required property 'createdAt'"],
-    ['from a newer version', JSON.stringify({ format: 'sequence-mock', version: 99, partitions: {} }), 'it is format version 99, from a newer sequence-mock (this one reads up to 2)'],
+    [
+      'with a bad record',
+      JSON.stringify({ format: 'sequence-mock', version: 1, partitions: { p: { customers: [{ id: 'x' }], organizations: [] } } }),
+      "it is not a sequence-mock data file: /partitions/p/customers/0 must have required property 'createdAt'",
+    ],
+    [
+      'from a newer version',
+      JSON.stringify({ format: 'sequence-mock', version: 99, partitions: {} }),
+      'it is format version 99, from a newer sequence-mock (this one reads up to 2)',
+    ],
   ])('is refused when %s: exit 1, a message naming the file and the problem, the file unchanged', async (_, content, problem) => {
     writeFileSync(file, content);
     const { code, out } = await runCli(['--data', file, '--port', '0']);
@@ -123,7 +131,10 @@ describe('one server per data file', () => {
   it('takes over the lock of a server killed but not yet reaped (a zombie)', async () => {
     // The server's parent execs into sleep, which never reaps it: after kill -9 it stays a zombie,
     // still answering kill(pid, 0), as in the moment after `kill -9` of a process group.
-    const parent = spawn('sh', ['-c', `"${process.execPath}" "${CLI}" --port 0 --log-level silent --data "${file}" & echo $!; exec sleep 60`]);
+    const parent = spawn('sh', [
+      '-c',
+      `"${process.execPath}" "${CLI}" --port 0 --log-level silent --data "${file}" & echo $!; exec sleep 60`,
+    ]);
     try {
       const pid = Number((await once(parent.stdout, 'data'))[0].toString().trim());
       await until(() => existsSync(`${file}.lock`) && readFileSync(`${file}.lock`, 'utf8') === String(pid));
@@ -175,7 +186,15 @@ describe('a data file that stops taking writes (file-size limit reached)', () =>
       if (res.status === 201) acknowledged.push(((await res.json()) as { id: string }).id);
       else refused = { status: res.status, body: (await res.json()) as { error: { message: string } } };
     }
-    expect(refused).toEqual({ status: 503, body: { error: expect.objectContaining({ type: 'DataFileUnavailable', message: expect.stringContaining('The data file cannot be written') }) } });
+    expect(refused).toEqual({
+      status: 503,
+      body: {
+        error: expect.objectContaining({
+          type: 'DataFileUnavailable',
+          message: expect.stringContaining('The data file cannot be written'),
+        }),
+      },
+    });
     expect((await create(url, 'After the failure')).status).toBe(503);
     const read = await fetch(`${url}/customers/${acknowledged[0]}`, { headers: { Authorization: AUTH } });
     expect(read.status).toBe(200);
@@ -184,7 +203,8 @@ describe('a data file that stops taking writes (file-size limit reached)', () =>
 
     const again = await startCli(['--data', file, '--log-level', 'silent']);
     const missing = [];
-    for (const id of acknowledged) if ((await fetch(`${again.url}/customers/${id}`, { headers: { Authorization: AUTH } })).status !== 200) missing.push(id);
+    for (const id of acknowledged)
+      if ((await fetch(`${again.url}/customers/${id}`, { headers: { Authorization: AUTH } })).status !== 200) missing.push(id);
     expect({ acknowledged: acknowledged.length > 10, missing }).toEqual({ acknowledged: true, missing: [] });
     again.child.kill('SIGTERM');
     expect(await exited(again.child)).toBe(0);

@@ -18,7 +18,16 @@ import type { Store } from '../src/store/types.js';
 
 export const spec = loadSpec();
 
-export function makeApp(options: { fixtures?: boolean; credentials?: Config['credentials']; store?: Store; strict?: boolean; adminToken?: string; journalSize?: number } = {}) {
+export function makeApp(
+  options: {
+    fixtures?: boolean;
+    credentials?: Config['credentials'];
+    store?: Store;
+    strict?: boolean;
+    adminToken?: string;
+    journalSize?: number;
+  } = {},
+) {
   const fixtures = options.fixtures === false ? undefined : loadFixtures();
   const store = options.store ?? new MemoryStore(fixtures ? { initial: fixtures } : {});
   const admin = new Admin({ store, journal: new Journal(options.journalSize ?? 1000), faults: new FaultRules(), fixtures });
@@ -64,7 +73,9 @@ function schemaErrors(schema: string, body: unknown): string {
 
 // The seed page (spec/seed/, a copy of shared/seed/) is where the project started: every Customer the
 // fake answers must still conform to its schemas as well as to the published document's.
-const seed = load(readFileSync(new URL('../spec/seed/create-customer.openapi.yaml', import.meta.url), 'utf8'), { schema: CORE_SCHEMA }) as { components: object };
+const seed = load(readFileSync(new URL('../spec/seed/create-customer.openapi.yaml', import.meta.url), 'utf8'), { schema: CORE_SCHEMA }) as {
+  components: object;
+};
 ajv.addSchema({ components: seed.components }, 'seed');
 export function seedSchemaErrors(schema: string, body: unknown): string {
   const validate = ajv.getSchema(`seed#/components/schemas/${schema}`)!;

@@ -4,7 +4,11 @@ import { AdminClient, start } from '../src/index.js';
 import { basic, minimalRequest } from './helpers.js';
 
 const post = (url: string, auth: string, body: unknown) =>
-  fetch(`${url}/api/customers`, { method: 'POST', headers: { Authorization: auth, 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
+  fetch(`${url}/api/customers`, {
+    method: 'POST',
+    headers: { Authorization: auth, 'Content-Type': 'application/json' },
+    body: JSON.stringify(body),
+  });
 
 describe('start()', () => {
   it('starts on port 0, exposes reset/requests/seed, and closes cleanly', async () => {
@@ -12,7 +16,9 @@ describe('start()', () => {
     try {
       const auth = basic('in-process');
       expect((await post(fake.url, auth, minimalRequest())).status).toBe(201);
-      expect(fake.requests({ partition: 'in-process' }).map((e) => `${e.method} ${e.path} ${e.status}`)).toEqual(['POST /api/customers 201']);
+      expect(fake.requests({ partition: 'in-process' }).map((e) => `${e.method} ${e.path} ${e.status}`)).toEqual([
+        'POST /api/customers 201',
+      ]);
       const seeded = await fake.seed('in-process', { count: 3, seed: 5 });
       expect(seeded).toHaveLength(3);
       const read = await fetch(`${fake.url}/customers/${seeded[0]!.id}`, { headers: { Authorization: auth } });
@@ -28,7 +34,9 @@ describe('start()', () => {
   it('with seed: every new partition starts with the same faker customers', async () => {
     const fake = await start({ port: 0, logLevel: 'silent', fixtures: false, seed: { count: 4, seed: 3 } });
     try {
-      const lists = await Promise.all(['x', 'y'].map(async (id) => (await fetch(`${fake.url}/customers`, { headers: { Authorization: basic(id) } })).json()));
+      const lists = await Promise.all(
+        ['x', 'y'].map(async (id) => (await fetch(`${fake.url}/customers`, { headers: { Authorization: basic(id) } })).json()),
+      );
       expect((lists[0] as { items: unknown[] }).items).toHaveLength(4);
       expect(lists[0]).toEqual(lists[1]);
     } finally {

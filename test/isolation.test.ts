@@ -13,12 +13,19 @@ describe('per-credential isolation', () => {
     await Promise.all(
       clients.map(async (auth, n) => {
         for (let i = 0; i < 20; i += 1) {
-          const res = await request(app).post('/customers').set('Authorization', auth).send(minimalRequest({ legalName: `client${n}-${i}` }));
+          const res = await request(app)
+            .post('/customers')
+            .set('Authorization', auth)
+            .send(minimalRequest({ legalName: `client${n}-${i}` }));
           created[n]!.push(res.body.id);
           const other = created[1 - n]![0];
           if (other) expect((await request(app).get(`/customers/${other}`).set('Authorization', auth)).status).toBe(404);
         }
-        await request(app).post('/__admin/seed').set('Authorization', auth).send({ count: 5, seed: n + 1 }).expect(201);
+        await request(app)
+          .post('/__admin/seed')
+          .set('Authorization', auth)
+          .send({ count: 5, seed: n + 1 })
+          .expect(201);
       }),
     );
     for (const [n, auth] of clients.entries()) {
@@ -27,7 +34,9 @@ describe('per-credential isolation', () => {
       const names = list.body.items.map((c: { legalName: string }) => c.legalName).filter((name: string) => name.startsWith('client'));
       expect(names.every((name: string) => name.startsWith(`client${n}-`))).toBe(true);
       const journal = await request(app).get('/__admin/requests').set('Authorization', auth).query({ limit: 10000 });
-      expect(new Set(journal.body.items.map((e: { partition: string }) => e.partition))).toEqual(new Set([journal.body.items[0].partition]));
+      expect(new Set(journal.body.items.map((e: { partition: string }) => e.partition))).toEqual(
+        new Set([journal.body.items[0].partition]),
+      );
     }
   });
 });

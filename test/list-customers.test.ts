@@ -14,7 +14,10 @@ async function create(auth: string, body: Record<string, unknown>) {
 async function list(auth: string, query: Record<string, string | number | boolean> = {}) {
   const res = await request(app).get('/api/customers').set('Authorization', auth).query(query);
   expect({ status: res.status, body: res.body }).toMatchObject({ status: 200 });
-  return res.body as { items: { id: string; legalName: string; archivedAt?: string }[]; pagination: { after?: string; before?: string; totalResultSize: number } };
+  return res.body as {
+    items: { id: string; legalName: string; archivedAt?: string }[];
+    pagination: { after?: string; before?: string; totalResultSize: number };
+  };
 }
 
 describe('GET /customers', () => {
@@ -29,7 +32,7 @@ describe('GET /customers', () => {
     expect(asc.items.map((c) => c.id)).toEqual([a.id, b.id]);
   });
 
-  it('lists only the caller\'s partition, fixtures included when on', async () => {
+  it("lists only the caller's partition, fixtures included when on", async () => {
     const withFixtures = makeApp().app;
     const res = await request(withFixtures).get('/customers').set('Authorization', freshClient());
     expect(res.body.items.map((c: { legalName: string }) => c.legalName)).toEqual(['Fintech Payment Processing', 'FinTech Solutions Inc.']);
@@ -86,7 +89,10 @@ describe('GET /customers', () => {
     await create(auth, minimalRequest());
     await create(auth, minimalRequest());
     const { pagination } = await list(auth, { limit: 1 });
-    const res = await request(app).get('/customers').set('Authorization', auth).query({ after: pagination.after!, before: pagination.after! });
+    const res = await request(app)
+      .get('/customers')
+      .set('Authorization', auth)
+      .query({ after: pagination.after!, before: pagination.after! });
     expect(expectError(res, 400, '/query/before').errors).toContainEqual({ path: '/query/before', message: RULES.cursorBoth });
   });
 

@@ -28,12 +28,19 @@ describe('organizations', () => {
     expect(organization.members).toEqual([{ id: first.id, name: 'Child One' }]);
     expect(second.organizations[0].id).toBe(organization.id);
 
-    const all = [{ id: first.id, name: 'Child One' }, { id: second.id, name: 'Child Two' }];
-    expect((await read(auth, parent.id)).organizations).toEqual([{ id: organization.id, owner: { id: parent.id, name: 'Parent Co' }, members: all }]);
-    expect((await read(auth, first.id)).organizations).toEqual([{ id: organization.id, owner: { id: parent.id, name: 'Parent Co' }, members: all }]);
+    const all = [
+      { id: first.id, name: 'Child One' },
+      { id: second.id, name: 'Child Two' },
+    ];
+    expect((await read(auth, parent.id)).organizations).toEqual([
+      { id: organization.id, owner: { id: parent.id, name: 'Parent Co' }, members: all },
+    ]);
+    expect((await read(auth, first.id)).organizations).toEqual([
+      { id: organization.id, owner: { id: parent.id, name: 'Parent Co' }, members: all },
+    ]);
   });
 
-  it('a child that is itself a parent lists both organizations: its parent\'s, then its own', async () => {
+  it("a child that is itself a parent lists both organizations: its parent's, then its own", async () => {
     const auth = freshClient();
     const top = await create(auth, minimalRequest({ legalName: 'Top' }));
     const middle = await create(auth, minimalRequest({ legalName: 'Middle', parentId: top.id }));
@@ -60,17 +67,36 @@ describe('organizations', () => {
 describe('a data file of format 1 (organizations without memberIds)', () => {
   it("is served with each organization's members derived from the customers' parentId, in file order", async () => {
     const customer = (id: string, parentId?: string) => ({
-      id, createdAt: '2025-01-01T00:00:00Z', updatedAt: '2025-01-01T00:00:00Z', legalName: `C ${id}`,
+      id,
+      createdAt: '2025-01-01T00:00:00Z',
+      updatedAt: '2025-01-01T00:00:00Z',
+      legalName: `C ${id}`,
       address: { line1: '1 High St', town: 'London', postcode: 'EC1A 1BB', country: 'GB' as const },
-      taxStatus: 'TAXED' as const, status: 'ACTIVE' as const, aliases: [], contacts: [], integrationIds: [],
+      taxStatus: 'TAXED' as const,
+      status: 'ACTIVE' as const,
+      aliases: [],
+      contacts: [],
+      integrationIds: [],
       ...(parentId && { parentId }),
     });
-    const v1 = { customers: [customer('p'), customer('b', 'p'), customer('a', 'p'), customer('x')], organizations: [{ id: 'org-p', ownerId: 'p' }] };
+    const v1 = {
+      customers: [customer('p'), customer('b', 'p'), customer('a', 'p'), customer('x')],
+      organizations: [{ id: 'org-p', ownerId: 'p' }],
+    };
     const store = new MemoryStore({ initial: v1 as unknown as PartitionSnapshot });
     const { app: served } = makeApp({ store });
     const auth = basic('format-1');
     const owner = expectCustomer(await request(served).get('/customers/p').set('Authorization', auth), 200);
-    expect(owner.organizations).toEqual([{ id: 'org-p', owner: { id: 'p', name: 'C p' }, members: [{ id: 'b', name: 'C b' }, { id: 'a', name: 'C a' }] }]);
+    expect(owner.organizations).toEqual([
+      {
+        id: 'org-p',
+        owner: { id: 'p', name: 'C p' },
+        members: [
+          { id: 'b', name: 'C b' },
+          { id: 'a', name: 'C a' },
+        ],
+      },
+    ]);
     const member = expectCustomer(await request(served).get('/customers/a').set('Authorization', auth), 200);
     expect(member.organizations.map((o: { id: string }) => o.id)).toEqual(['org-p']);
     expect(expectCustomer(await request(served).get('/customers/x').set('Authorization', auth), 200).organizations).toEqual([]);

@@ -10,7 +10,11 @@ const PARENT_ID = '50af5191-05a3-42a5-802a-6b59091157af';
 describe('Prefer: code=N', () => {
   it.each(PREFER_CODES)('answers %i with the envelope on POST and changes no state', async (code) => {
     const auth = freshClient();
-    const res = await request(app).post('/customers').set('Authorization', auth).set('Prefer', `code=${code}`).send(minimalRequest({ parentId: PARENT_ID }));
+    const res = await request(app)
+      .post('/customers')
+      .set('Authorization', auth)
+      .set('Prefer', `code=${code}`)
+      .send(minimalRequest({ parentId: PARENT_ID }));
     const body = expectError(res, code, '/headers/prefer');
     expect(body.message).toContain(`forced by Prefer: code=${code}`);
     // The parent's organization still has only its fixture child: nothing was created.
@@ -35,8 +39,12 @@ describe('Prefer: code=N', () => {
     ['POST', `/customers/${PARENT_ID}/contacts/x/archive`],
   ])('applies to %s %s, which is then not carried out', async (method, path) => {
     const auth = freshClient();
-    const body = method === 'PUT' && !path.includes('contacts') ? minimalRequest({ legalName: 'Changed' })
-      : path.endsWith('/contacts') || path.endsWith('/contacts/x') ? { name: 'A', email: 'a@x.io', billingPreference: 'NONE' } : undefined;
+    const body =
+      method === 'PUT' && !path.includes('contacts')
+        ? minimalRequest({ legalName: 'Changed' })
+        : path.endsWith('/contacts') || path.endsWith('/contacts/x')
+          ? { name: 'A', email: 'a@x.io', billingPreference: 'NONE' }
+          : undefined;
     const req = request(app)[method.toLowerCase() as 'get' | 'put' | 'post'](path).set('Authorization', auth).set('Prefer', 'code=409');
     expectError(await (body ? req.send(body) : req), 409);
     const parent = await request(app).get(`/customers/${PARENT_ID}`).set('Authorization', auth);
@@ -53,11 +61,19 @@ describe('Prefer: code=N', () => {
 
   it('comes after auth and spec validation: those errors win', async () => {
     expectError(await request(app).post('/customers').set('Prefer', 'code=500').send(minimalRequest()), 401);
-    expectError(await request(app).post('/customers').set('Authorization', freshClient()).set('Prefer', 'code=500').send({}), 400, '/body/legalName');
+    expectError(
+      await request(app).post('/customers').set('Authorization', freshClient()).set('Prefer', 'code=500').send({}),
+      400,
+      '/body/legalName',
+    );
   });
 
-  it('accepts Prism\'s example/dynamic keys and ignores them', async () => {
-    const res = await request(app).post('/customers').set('Authorization', freshClient()).set('Prefer', 'code=409, dynamic=true, example=foo').send(minimalRequest());
+  it("accepts Prism's example/dynamic keys and ignores them", async () => {
+    const res = await request(app)
+      .post('/customers')
+      .set('Authorization', freshClient())
+      .set('Prefer', 'code=409, dynamic=true, example=foo')
+      .send(minimalRequest());
     expectError(res, 409);
   });
 });

@@ -56,7 +56,8 @@ const MUTATIONS: Record<string, Mutation> = {
   'an unknown taxStatus': (b) => ((b.taxStatus = 'TAXED_TWICE'), '/body/taxStatus'),
   'an unknown country': (b) => ((b.address.country = 'XX'), '/body/address/country'),
   'a contact without email': (b) => (b.contacts.length === 0 ? undefined : (delete b.contacts[0].email, '/body/contacts/0/email')),
-  'an unknown billingPreference': (b) => (b.contacts.length === 0 ? undefined : ((b.contacts[0].billingPreference = 'SOMETIMES'), '/body/contacts/0/billingPreference')),
+  'an unknown billingPreference': (b) =>
+    b.contacts.length === 0 ? undefined : ((b.contacts[0].billingPreference = 'SOMETIMES'), '/body/contacts/0/billingPreference'),
   'contacts as an object': (b) => ((b.contacts = { 0: 'x' }), '/body/contacts'),
   'an alias that is a number': (b) => ((b.customerAliases = [7]), '/body/customerAliases/0'),
   'address as a string': (b) => ((b.address = 'Flat 1, New York'), '/body/address'),
@@ -66,21 +67,30 @@ describe('POST /customers, generated from the spec', () => {
   it('answers every valid body 201, stored as sent and read back equal', async () => {
     const { app } = makeApp();
     await fc.assert(
-      fc.asyncProperty(validBody, fc.dictionary(fc.string({ minLength: 1, maxLength: 8 }), fc.jsonValue(), { maxKeys: 3 }), async (body, extra) => {
-        const auth = freshClient();
-        // Unknown properties are accepted and neither stored nor echoed.
-        const unknown = Object.fromEntries(Object.entries(extra).map(([k, v]) => [`x_${k}`, v]));
-        const res = await request(app).post('/api/customers').set('Authorization', auth).send({ ...body, ...unknown });
-        const created = expectCustomer(res, 201);
-        expect(created.legalName).toBe(body.legalName);
-        expect(created.address).toEqual(body.address);
-        expect(created.taxStatus).toBe(body.taxStatus);
-        expect(created.status).toBe(body.status ?? 'ACTIVE');
-        expect(created.contacts.map((c: Body) => [c.name, c.email, c.billingPreference])).toEqual(body.contacts.map((c: Body) => [c.name, c.email, c.billingPreference]));
-        for (const key of Object.keys(unknown)) expect(created).not.toHaveProperty([key]);
-        const read = await request(app).get(`/customers/${created.id}`).set('Authorization', auth);
-        expect(expectCustomer(read, 200)).toEqual(created);
-      }),
+      fc.asyncProperty(
+        validBody,
+        fc.dictionary(fc.string({ minLength: 1, maxLength: 8 }), fc.jsonValue(), { maxKeys: 3 }),
+        async (body, extra) => {
+          const auth = freshClient();
+          // Unknown properties are accepted and neither stored nor echoed.
+          const unknown = Object.fromEntries(Object.entries(extra).map(([k, v]) => [`x_${k}`, v]));
+          const res = await request(app)
+            .post('/api/customers')
+            .set('Authorization', auth)
+            .send({ ...body, ...unknown });
+          const created = expectCustomer(res, 201);
+          expect(created.legalName).toBe(body.legalName);
+          expect(created.address).toEqual(body.address);
+          expect(created.taxStatus).toBe(body.taxStatus);
+          expect(created.status).toBe(body.status ?? 'ACTIVE');
+          expect(created.contacts.map((c: Body) => [c.name, c.email, c.billingPreference])).toEqual(
+            body.contacts.map((c: Body) => [c.name, c.email, c.billingPreference]),
+          );
+          for (const key of Object.keys(unknown)) expect(created).not.toHaveProperty([key]);
+          const read = await request(app).get(`/customers/${created.id}`).set('Authorization', auth);
+          expect(expectCustomer(read, 200)).toEqual(created);
+        },
+      ),
       { numRuns: RUNS, seed: SEED },
     );
   }, 120_000);

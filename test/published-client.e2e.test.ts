@@ -29,7 +29,10 @@ beforeAll(async () => {
 afterAll(() => fake.close());
 
 /** The document makes Authorization a header parameter of every operation, so the SDK asks for it per call. */
-const headers = (clientId: string) => ({ Authorization: `Basic ${Buffer.from(`${clientId}:secret`).toString('base64')}`, 'sequence-version': '2024-07-30' as const });
+const headers = (clientId: string) => ({
+  Authorization: `Basic ${Buffer.from(`${clientId}:secret`).toString('base64')}`,
+  'sequence-version': '2024-07-30' as const,
+});
 const address = { line1: '1 High Street', town: 'London', postcode: 'EC1A 1BB', country: 'GB' as const };
 
 describe('the hey-api SDK generated from the published document', () => {
@@ -41,7 +44,14 @@ describe('the hey-api SDK generated from the published document', () => {
       const res = await postCustomers({
         client,
         headers: h,
-        body: { legalName, address: { ...address, line2: 'Floor 2' }, taxStatus: 'TAXED', contacts: [], customerAliases: [legalName.toLowerCase()], customProperties: { tier: 'gold' } },
+        body: {
+          legalName,
+          address: { ...address, line2: 'Floor 2' },
+          taxStatus: 'TAXED',
+          contacts: [],
+          customerAliases: [legalName.toLowerCase()],
+          customProperties: { tier: 'gold' },
+        },
       });
       expect([res.response.status, res.response.headers.get('sequence-version')]).toEqual([201, '2024-07-30']);
       made.push(res.data!);
@@ -65,7 +75,11 @@ describe('the hey-api SDK generated from the published document', () => {
       path: { id: read.id },
       body: { legalName: `${read.legalName} (renamed)`, address: read.address, taxStatus: read.taxStatus, contacts: [] },
     });
-    expect([updated.response.status, updated.data?.customProperties, updated.data?.address.line2]).toEqual([200, { tier: 'gold' }, 'Floor 2']);
+    expect([updated.response.status, updated.data?.customProperties, updated.data?.address.line2]).toEqual([
+      200,
+      { tier: 'gold' },
+      'Floor 2',
+    ]);
     const stillThere = await getCustomersByAliasByAlias({ client, headers: h, path: { alias: names[0]!.toLowerCase() } });
     expect(stillThere.data?.id).toBe(read.id);
     expect((await getCustomerCustomPropertyKeys({ client, headers: h })).data).toEqual({ items: ['tier'] });
@@ -73,8 +87,11 @@ describe('the hey-api SDK generated from the published document', () => {
 
   it('uses aliases with an Idempotency-Key, organizations and payment settings', async () => {
     const h = headers('hey-api-resources');
-    const owner = (await postCustomers({ client, headers: h, body: { legalName: 'Owner plc', address, taxStatus: 'TAXED', contacts: [] } })).data!;
-    const member = (await postCustomers({ client, headers: h, body: { legalName: 'Member Ltd', address, taxStatus: 'TAXED', contacts: [] } })).data!;
+    const owner = (await postCustomers({ client, headers: h, body: { legalName: 'Owner plc', address, taxStatus: 'TAXED', contacts: [] } }))
+      .data!;
+    const member = (
+      await postCustomers({ client, headers: h, body: { legalName: 'Member Ltd', address, taxStatus: 'TAXED', contacts: [] } })
+    ).data!;
 
     const body = { customerId: member.id, value: 'crm 42', label: 'CRM ID' };
     const first = await postCustomerAliases({ client, headers: { ...h, 'Idempotency-Key': 'retry-1' }, body });
@@ -85,23 +102,41 @@ describe('the hey-api SDK generated from the published document', () => {
 
     const organization = await postCustomerOrganizations({ client, headers: h, body: { ownerId: owner.id, memberIds: [member.id] } });
     expect([organization.response.status, organization.data?.members]).toEqual([201, [{ id: member.id, name: 'Member Ltd' }]]);
-    const emptied = await putCustomerOrganizationsByIdMembers({ client, headers: h, path: { id: organization.data!.id }, body: { customerIds: [] } });
+    const emptied = await putCustomerOrganizationsByIdMembers({
+      client,
+      headers: h,
+      path: { id: organization.data!.id },
+      body: { customerIds: [] },
+    });
     expect(emptied.data?.members).toEqual([]);
 
-    const settings = await postPaymentsSettingsCustomers({ client, headers: h, body: { customerId: member.id, paymentProvider: 'STRIPE' } });
+    const settings = await postPaymentsSettingsCustomers({
+      client,
+      headers: h,
+      body: { customerId: member.id, paymentProvider: 'STRIPE' },
+    });
     expect([settings.response.status, settings.data?.customerId]).toEqual([201, member.id]);
   });
 
   it("sees Sequence's error envelope: body.error.message, and the documented UnrecognisedApiVersion body", async () => {
     const h = headers('hey-api-errors');
-    const invalid = await postCustomers({ client, headers: h, body: { legalName: 'No state', address: { ...address, country: 'US' }, taxStatus: 'TAXED', contacts: [] } });
+    const invalid = await postCustomers({
+      client,
+      headers: h,
+      body: { legalName: 'No state', address: { ...address, country: 'US' }, taxStatus: 'TAXED', contacts: [] },
+    });
     expect(invalid.response.status).toBe(400);
     expect(invalid.error).toMatchObject({ error: { type: 'ValidationError', message: expect.stringContaining('/body/address/state') } });
 
     const version = await getCustomers({ client, headers: { ...h, 'sequence-version': '2017-01-01' as '2024-07-30' } });
     expect([version.response.status, version.error]).toEqual([
       400,
-      { error: { type: 'UnrecognisedApiVersion', message: 'No matching API version found. Please make sure the specified API version is valid.' } },
+      {
+        error: {
+          type: 'UnrecognisedApiVersion',
+          message: 'No matching API version found. Please make sure the specified API version is valid.',
+        },
+      },
     ]);
   });
 });

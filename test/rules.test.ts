@@ -6,7 +6,11 @@ import { archiveCustomer, createCustomer } from '../src/customers/service.js';
 import { MemoryPartition } from '../src/store/memory.js';
 import { expectCustomer, expectError, freshClient, makeApp, minimalRequest } from './helpers.js';
 
-const contact = (billingPreference: 'PRIMARY' | 'STANDARD' | 'NONE', n = 1) => ({ name: `C${n}`, email: `c${n}@example.com`, billingPreference });
+const contact = (billingPreference: 'PRIMARY' | 'STANDARD' | 'NONE', n = 1) => ({
+  name: `C${n}`,
+  email: `c${n}@example.com`,
+  billingPreference,
+});
 const us = (state?: string) => ({ line1: '1 Main St', town: 'Springfield', postcode: '12345', country: 'US', ...(state && { state }) });
 let seq = 0;
 const deps = { now: () => new Date('2026-01-01T00:00:00Z'), newId: () => `id-${++seq}` };
@@ -22,12 +26,28 @@ describe('checkCustomerRules (domain, no HTTP)', () => {
     ['only NONE contacts', { contacts: [contact('NONE')] }, []],
     ['a PRIMARY contact', { contacts: [contact('PRIMARY')] }, []],
     ['STANDARD with a PRIMARY', { contacts: [contact('STANDARD', 1), contact('PRIMARY', 2)] }, []],
-    ['STANDARD without a PRIMARY', { contacts: [contact('STANDARD'), contact('NONE', 2)] }, [{ path: '/body/contacts', message: RULES.primaryContact }]],
+    [
+      'STANDARD without a PRIMARY',
+      { contacts: [contact('STANDARD'), contact('NONE', 2)] },
+      [{ path: '/body/contacts', message: RULES.primaryContact }],
+    ],
     ['a US address with a state', { address: us('NY') }, []],
     ['a US address without a state', { address: us() }, [{ path: '/body/address/state', message: RULES.stateRequired('US') }]],
-    ['a CA address without a state', { address: { ...us(), country: 'CA' } }, [{ path: '/body/address/state', message: RULES.stateRequired('CA') }]],
-    ['a US address with a Canadian province', { address: us('ON') }, [{ path: '/body/address/state', message: RULES.stateOfCountry('ON', 'US') }]],
-    ['a CA address with a US state', { address: { ...us('TX'), country: 'CA' } }, [{ path: '/body/address/state', message: RULES.stateOfCountry('TX', 'CA') }]],
+    [
+      'a CA address without a state',
+      { address: { ...us(), country: 'CA' } },
+      [{ path: '/body/address/state', message: RULES.stateRequired('CA') }],
+    ],
+    [
+      'a US address with a Canadian province',
+      { address: us('ON') },
+      [{ path: '/body/address/state', message: RULES.stateOfCountry('ON', 'US') }],
+    ],
+    [
+      'a CA address with a US state',
+      { address: { ...us('TX'), country: 'CA' } },
+      [{ path: '/body/address/state', message: RULES.stateOfCountry('TX', 'CA') }],
+    ],
     ['a GB address without a state', { address: { line1: 'a', town: 'b', postcode: 'c', country: 'GB' } }, []],
     ['an ACTIVE parent', { parentId: active.id }, []],
     ['an unknown parent', { parentId: 'nope' }, [{ path: '/body/parentId', message: RULES.parentUnknown }]],
@@ -45,7 +65,9 @@ describe('checkCustomerRules (domain, no HTTP)', () => {
   it('stores nothing when a rule is broken', () => {
     let ids = 0;
     const counting = { now: deps.now, newId: () => `never-${++ids}` };
-    expect(() => createCustomer(partition, minimalRequest({ address: us() }) as CustomerRequest, counting)).toThrow(RULES.stateRequired('US'));
+    expect(() => createCustomer(partition, minimalRequest({ address: us() }) as CustomerRequest, counting)).toThrow(
+      RULES.stateRequired('US'),
+    );
     expect(partition.getCustomer('never-1')).toBeUndefined();
   });
 });
@@ -68,10 +90,23 @@ describe('rules through HTTP', () => {
 
   it('a DRAFT customer cannot be a parent; once created ACTIVE it can', async () => {
     const auth = freshClient();
-    const draft = expectCustomer(await request(app).post('/customers').set('Authorization', auth).send(minimalRequest({ status: 'DRAFT' })));
-    const refused = await request(app).post('/customers').set('Authorization', auth).send(minimalRequest({ parentId: draft.id }));
+    const draft = expectCustomer(
+      await request(app)
+        .post('/customers')
+        .set('Authorization', auth)
+        .send(minimalRequest({ status: 'DRAFT' })),
+    );
+    const refused = await request(app)
+      .post('/customers')
+      .set('Authorization', auth)
+      .send(minimalRequest({ parentId: draft.id }));
     expect(expectError(refused, 400, '/body/parentId').errors).toContainEqual({ path: '/body/parentId', message: RULES.parentDraft });
     const active = expectCustomer(await request(app).post('/customers').set('Authorization', auth).send(minimalRequest()));
-    expectCustomer(await request(app).post('/customers').set('Authorization', auth).send(minimalRequest({ parentId: active.id })));
+    expectCustomer(
+      await request(app)
+        .post('/customers')
+        .set('Authorization', auth)
+        .send(minimalRequest({ parentId: active.id })),
+    );
   });
 });

@@ -21,7 +21,12 @@ describe('npm run spec:update', () => {
 
     const published = JSON.parse(readFileSync(path.join(root, 'spec/sequence/2024-07-30.product.json'), 'utf8'));
     published.paths['/customers/{id}/unarchive'] = {
-      post: { tags: ['Customers'], operationId: 'postCustomersByIdUnarchive', parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'string' } }], responses: { '200': { description: 'OK' } } },
+      post: {
+        tags: ['Customers'],
+        operationId: 'postCustomersByIdUnarchive',
+        parameters: [{ name: 'id', in: 'path', required: true, schema: { type: 'string' } }],
+        responses: { '200': { description: 'OK' } },
+      },
     };
     published.paths['/widgets'] = { get: { tags: ['Widgets'], operationId: 'getWidgets', responses: { '200': { description: 'OK' } } } };
     published.components.schemas.Address.properties.line3 = { type: 'string' };
@@ -29,14 +34,21 @@ describe('npm run spec:update', () => {
     writeFileSync(newer, JSON.stringify(published));
 
     // The npm script builds first; dist/ is already built by `npm test`, so run its second half.
-    const out = execFileSync('node', ['scripts/spec-update.mjs', newer, '--commit', 'abc1234', '--committed', '2026-12-01'], { cwd: copy, encoding: 'utf8' });
+    const out = execFileSync('node', ['scripts/spec-update.mjs', newer, '--commit', 'abc1234', '--committed', '2026-12-01'], {
+      cwd: copy,
+      encoding: 'utf8',
+    });
     expect(out).toContain('published operations: 173 -> 175; served: 23 -> 24');
     expect(out).toContain('  + POST /customers/{id}/unarchive');
     expect(out).toContain('  ~ Address');
     expect(out).not.toContain('widgets');
 
     const source = JSON.parse(readFileSync(path.join(copy, 'spec/sequence/source.json'), 'utf8'));
-    expect(source).toMatchObject({ commit: 'abc1234', committed: '2026-12-01', sha256: createHash('sha256').update(readFileSync(newer)).digest('hex') });
+    expect(source).toMatchObject({
+      commit: 'abc1234',
+      committed: '2026-12-01',
+      sha256: createHash('sha256').update(readFileSync(newer)).digest('hex'),
+    });
     expect(readFileSync(path.join(copy, 'spec/sequence/2024-07-30.product.json'), 'utf8')).toBe(readFileSync(newer, 'utf8'));
     expect(readFileSync(path.join(copy, 'openapi.yaml'), 'utf8')).toBe(servedYaml(published, source));
     const types = readFileSync(path.join(copy, 'src/generated/openapi.ts'), 'utf8');

@@ -5,7 +5,11 @@ import { MESSAGES } from '../src/http/errors.js';
 import { expectCustomer, expectError, freshClient, makeApp, minimalRequest } from './helpers.js';
 
 const { app } = makeApp();
-const post = (path: string, body: unknown) => request(app).post(path).set('Authorization', freshClient()).send(body as object);
+const post = (path: string, body: unknown) =>
+  request(app)
+    .post(path)
+    .set('Authorization', freshClient())
+    .send(body as object);
 
 describe.each(['/api/customers', '/customers'])('request validation on %s', (path) => {
   it.each([
@@ -16,7 +20,11 @@ describe.each(['/api/customers', '/customers'])('request validation on %s', (pat
     ['an unknown country', { address: { line1: 'a', town: 'b', postcode: 'c', country: 'XX' } }, ['/body/address/country']],
     ['an address without town and postcode', { address: { line1: 'a', country: 'GB' } }, ['/body/address/town', '/body/address/postcode']],
     ['a contact without email', { contacts: [{ name: 'Ann', billingPreference: 'NONE' }] }, ['/body/contacts/0/email']],
-    ['a bad billingPreference', { contacts: [{ name: 'Ann', email: 'a@b.c', billingPreference: 'ALL' }] }, ['/body/contacts/0/billingPreference']],
+    [
+      'a bad billingPreference',
+      { contacts: [{ name: 'Ann', email: 'a@b.c', billingPreference: 'ALL' }] },
+      ['/body/contacts/0/billingPreference'],
+    ],
     ['contacts that is not an array', { contacts: 'ann@example.com' }, ['/body/contacts']],
     ['an unknown integration service', { integrationIds: [{ service: 'Oracle', id: '1' }] }, ['/body/integrationIds/0/service']],
     ['a pushToIntegrations other than Xero', { pushToIntegrations: ['Stripe'] }, ['/body/pushToIntegrations/0']],
@@ -32,7 +40,13 @@ describe.each(['/api/customers', '/customers'])('request validation on %s', (pat
     const res = await post(path, { legalName: 1, contacts: [{ name: 'a' }] });
     const paths = expectError(res, 400).errors.map((e: { path: string }) => e.path);
     expect(paths).toEqual(
-      expect.arrayContaining(['/body/legalName', '/body/address', '/body/taxStatus', '/body/contacts/0/email', '/body/contacts/0/billingPreference']),
+      expect.arrayContaining([
+        '/body/legalName',
+        '/body/address',
+        '/body/taxStatus',
+        '/body/contacts/0/email',
+        '/body/contacts/0/billingPreference',
+      ]),
     );
   });
 });
@@ -56,7 +70,11 @@ describe('bodies that are not a JSON object', () => {
   });
 
   it('answers a non-JSON content type with 415', async () => {
-    const res = await request(app).post('/customers').set('Authorization', freshClient()).set('Content-Type', 'text/plain').send('legalName=Acme');
+    const res = await request(app)
+      .post('/customers')
+      .set('Authorization', freshClient())
+      .set('Content-Type', 'text/plain')
+      .send('legalName=Acme');
     expect(expectError(res, 415, '/headers/content-type').message).toBe(MESSAGES.unsupportedMedia);
   });
 
@@ -73,16 +91,29 @@ describe('bodies that are not a JSON object', () => {
 describe('Sequence-Version', () => {
   it('may be absent or 2024-07-30', async () => {
     expectCustomer(await post('/customers', minimalRequest()));
-    const res = await request(app).post('/customers').set('Authorization', freshClient()).set('Sequence-Version', '2024-07-30').send(minimalRequest());
+    const res = await request(app)
+      .post('/customers')
+      .set('Authorization', freshClient())
+      .set('Sequence-Version', '2024-07-30')
+      .send(minimalRequest());
     expectCustomer(res);
   });
 
   it.each(['2017-01-01', '2023-01-01', 'latest', ''])('answers unrecognised %p with the documented 400 body, verbatim', async (version) => {
-    const res = await request(app).post('/customers').set('Authorization', freshClient()).set('Sequence-Version', version).send(minimalRequest());
+    const res = await request(app)
+      .post('/customers')
+      .set('Authorization', freshClient())
+      .set('Sequence-Version', version)
+      .send(minimalRequest());
     expect([res.status, res.headers['sequence-version'], res.body]).toEqual([
       400,
       '2024-07-30',
-      { error: { type: 'UnrecognisedApiVersion', message: 'No matching API version found. Please make sure the specified API version is valid.' } },
+      {
+        error: {
+          type: 'UnrecognisedApiVersion',
+          message: 'No matching API version found. Please make sure the specified API version is valid.',
+        },
+      },
     ]);
   });
 
@@ -100,7 +131,8 @@ describe('Sequence-Version', () => {
       await request(app).get('/customers'),
       await request(app).get('/__admin/health'),
       await request(app).get('/nothing-here').set('Authorization', freshClient()),
-    ]) expect(res.headers['sequence-version']).toBe('2024-07-30');
+    ])
+      expect(res.headers['sequence-version']).toBe('2024-07-30');
   });
 });
 

@@ -55,7 +55,12 @@ export class Journal {
 
   /** Removes every entry, or only one partition's. */
   clear(partition?: string): void {
-    const kept = partition === undefined ? [] : this.list().filter((e) => e.partition !== partition).reverse();
+    const kept =
+      partition === undefined
+        ? []
+        : this.list()
+            .filter((e) => e.partition !== partition)
+            .reverse();
     this.entries.fill(undefined);
     this.next = 0;
     this.count = 0;
@@ -71,7 +76,8 @@ export class Journal {
 export function journalBody(body: unknown, contentLength?: string): unknown {
   if (body === undefined) return undefined;
   // The parsed body came from contentLength bytes; stringifying it again only to measure costs ~1% a request.
-  const size = contentLength !== undefined && /^\d+$/.test(contentLength) ? Number(contentLength) : Buffer.byteLength(JSON.stringify(body) ?? '');
+  const size =
+    contentLength !== undefined && /^\d+$/.test(contentLength) ? Number(contentLength) : Buffer.byteLength(JSON.stringify(body) ?? '');
   return size > MAX_JOURNAL_BODY ? { note: `body of ${size} bytes not kept (over ${MAX_JOURNAL_BODY})` } : body;
 }
 

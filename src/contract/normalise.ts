@@ -45,7 +45,8 @@ function reservedCharactersInQueries(operation: Operation): void {
  *    the validator only knows the methods the document names (a HEAD was a 405).
  */
 function headBesideGet(item: Record<string, unknown>): void {
-  if (item.get && !item.head) item.head = { ...(item.get as Operation), operationId: `head${capitalise((item.get as Operation).operationId ?? '')}` };
+  if (item.get && !item.head)
+    item.head = { ...(item.get as Operation), operationId: `head${capitalise((item.get as Operation).operationId ?? '')}` };
 }
 const capitalise = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
 

@@ -21,6 +21,10 @@ export interface OpenApiDocument {
   info?: Record<string, unknown>;
   servers?: { url: string; description?: string }[];
   paths: Record<string, Record<string, unknown>>;
-  components?: { schemas?: Record<string, unknown>; parameters?: Record<string, unknown>; [kind: string]: Record<string, unknown> | undefined };
+  components?: {
+    schemas?: Record<string, unknown>;
+    parameters?: Record<string, unknown>;
+    [kind: string]: Record<string, unknown> | undefined;
+  };
   [key: string]: unknown;
 }

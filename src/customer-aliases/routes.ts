@@ -12,13 +12,16 @@ export function customerAliasRoutes(store: Store, deps: ServiceDeps): Router {
   const router = Router();
   const sendCommitted = committer(store);
   const partitionOf = (res: Response) => store.partition(res.locals.clientId);
-  const present = (res: Response, { alias, customer }: service.AliasOf, deletedAt?: string) => presentAlias(alias, customer.id, res.locals.clientId, deletedAt);
+  const present = (res: Response, { alias, customer }: service.AliasOf, deletedAt?: string) =>
+    presentAlias(alias, customer.id, res.locals.clientId, deletedAt);
   const missing = (id: string) => () => notFound('customer alias', '/path/id', id);
   type Params = Record<string, string>;
 
   router.get('/customer-aliases', function getCustomerAliases(req: Request, res: Response) {
     const value = typeof req.query.value === 'string' ? req.query.value : undefined;
-    const sorted = partitionOf(res).aliases(value).map((entry) => ({ key: entry.key, item: entry }));
+    const sorted = partitionOf(res)
+      .aliases(value)
+      .map((entry) => ({ key: entry.key, item: entry }));
     const page = pageOf(sorted, listParams(req.query));
     res.json({
       items: page.items.map((entry) => present(res, entry)),

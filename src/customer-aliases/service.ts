@@ -26,7 +26,12 @@ export function createAlias(partition: Partition, request: CreateAliasRequest, d
     throw new RuleViolation([{ path: '/body/value', message }]);
   }
   const now = deps.now().toISOString();
-  const alias: AliasRecord = { id: deps.newId(), value: request.value, createdAt: now, ...(request.label !== undefined && { label: request.label }) };
+  const alias: AliasRecord = {
+    id: deps.newId(),
+    value: request.value,
+    createdAt: now,
+    ...(request.label !== undefined && { label: request.label }),
+  };
   partition.putCustomer({ ...customer, aliases: [...customer.aliases, alias], updatedAt: now });
   return { alias, customer };
 }
@@ -41,7 +46,11 @@ export function updateAlias(partition: Partition, id: string, request: UpdateAli
   const found = getAlias(partition, id);
   if (!found || request.label === undefined) return found;
   const alias = { ...found.alias, label: request.label };
-  const customer = { ...found.customer, aliases: found.customer.aliases.map((a) => (a.id === id ? alias : a)), updatedAt: deps.now().toISOString() };
+  const customer = {
+    ...found.customer,
+    aliases: found.customer.aliases.map((a) => (a.id === id ? alias : a)),
+    updatedAt: deps.now().toISOString(),
+  };
   partition.putCustomer(customer);
   return { alias, customer };
 }

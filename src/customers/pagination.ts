@@ -19,9 +19,11 @@ export function decodeCursor(cursor: string, withValue = false): SortKey | undef
   if (!/^[A-Za-z0-9_-]+$/.test(cursor)) return undefined;
   try {
     const value: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-    if (!Array.isArray(value) || value.length !== (withValue ? 3 : 2) || !Number.isFinite(value[0]) || typeof value[1] !== 'string') return undefined;
+    if (!Array.isArray(value) || value.length !== (withValue ? 3 : 2) || !Number.isFinite(value[0]) || typeof value[1] !== 'string')
+      return undefined;
     if (!withValue) return { createdAt: value[0] as number, id: value[1] };
-    if (value[2] === null || typeof value[2] === 'string') return { value: value[2] as string | null, createdAt: value[0] as number, id: value[1] };
+    if (value[2] === null || typeof value[2] === 'string')
+      return { value: value[2] as string | null, createdAt: value[0] as number, id: value[1] };
   } catch {
     // not JSON: fall through
   }
@@ -46,7 +48,14 @@ export function pageOf<T>(sorted: readonly { key: SortKey; item: T }[], params: 
   const from = before ? Math.max(start, end - limit) : start;
   const to = before ? end : Math.min(end, start + limit);
   const page = sorted.slice(from, to);
-  return { items: page.map((e) => e.item), first: page[0]?.key, last: page.at(-1)?.key, hasBefore: from > 0, hasAfter: to < sorted.length, total: sorted.length };
+  return {
+    items: page.map((e) => e.item),
+    first: page[0]?.key,
+    last: page.at(-1)?.key,
+    hasBefore: from > 0,
+    hasAfter: to < sorted.length,
+    total: sorted.length,
+  };
 }
 
 /** The query string as the validator hands it on (types already checked by the spec). */
@@ -69,7 +78,11 @@ function limitViolations(limit: number | undefined): Violation[] {
 }
 
 /** The page's cursors, decoded; what is wrong with them goes into `violations`. */
-function cursors(params: Pick<ListParams, 'after' | 'before'>, withValue: boolean, violations: Violation[]): { after?: SortKey; before?: SortKey } {
+function cursors(
+  params: Pick<ListParams, 'after' | 'before'>,
+  withValue: boolean,
+  violations: Violation[],
+): { after?: SortKey; before?: SortKey } {
   if (params.after !== undefined && params.before !== undefined) violations.push({ path: '/query/before', message: RULES.cursorBoth });
   const after = params.after === undefined ? undefined : decodeCursor(params.after, withValue);
   const before = params.before === undefined ? undefined : decodeCursor(params.before, withValue);
@@ -82,7 +95,8 @@ function cursors(params: Pick<ListParams, 'after' | 'before'>, withValue: boolea
 export function toCustomerQuery(params: ListParams): CustomerQuery {
   const violations = limitViolations(params.limit);
   const property = /^customProperties\.(.+)$/.exec(params.sortBy ?? '')?.[1];
-  if (params.sortBy !== undefined && params.sortBy !== 'createdAt' && property === undefined) violations.push({ path: '/query/sortBy', message: RULES.sortBy });
+  if (params.sortBy !== undefined && params.sortBy !== 'createdAt' && property === undefined)
+    violations.push({ path: '/query/sortBy', message: RULES.sortBy });
   // The document's enum (ASC, DESC) is enforced by the validator.
   const order = params.sortOrder ?? 'DESC';
   const { after, before } = cursors(params, property !== undefined, violations);

@@ -30,7 +30,10 @@ export function presentPage(page: CustomerPage, partition: Partition, sortProper
   const last = page.items[page.items.length - 1];
   return {
     items: page.items.map((customer) => presentListItem(customer, partition)),
-    pagination: { ...pageCursors(page, first && sortKeyOf(first, sortProperty), last && sortKeyOf(last, sortProperty)), totalResultSize: page.total },
+    pagination: {
+      ...pageCursors(page, first && sortKeyOf(first, sortProperty), last && sortKeyOf(last, sortProperty)),
+      totalResultSize: page.total,
+    },
   };
 }
 

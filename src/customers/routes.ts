@@ -14,7 +14,6 @@ import * as service from './service.js';
 
 export const defaultServiceDeps: service.ServiceDeps = { now: () => new Date(), newId: randomUUID };
 
-
 /** Query values arrive as strings or, after the validator's coercion, as typed values. */
 const isTrue = (value: unknown) => value === true || value === 'true';
 
@@ -56,8 +55,10 @@ export function customerRoutes(store: Store, deps: service.ServiceDeps = default
   router.get('/customers/by-alias/:alias', function getCustomersByAliasByAlias(req: Request<Params>, res: Response) {
     const partition = partitionOf(res);
     const alias = req.params.alias!;
-    const customer = found(service.getCustomerByAlias(partition, alias), () =>
-      new ApiError(404, MESSAGES.notFound, [{ path: '/path/alias', message: `no customer with alias ${alias}` }]));
+    const customer = found(
+      service.getCustomerByAlias(partition, alias),
+      () => new ApiError(404, MESSAGES.notFound, [{ path: '/path/alias', message: `no customer with alias ${alias}` }]),
+    );
     res.json(presentByAlias(customer, partition));
   });
 
@@ -71,7 +72,9 @@ export function customerRoutes(store: Store, deps: service.ServiceDeps = default
   router.put('/customers/:id', async function putCustomersById(req: Request<Params>, res: Response) {
     const partition = partitionOf(res);
     const id = req.params.id!;
-    const customer = found(service.updateCustomer(partition, id, req.body as CustomerRequest, deps), () => notFound('customer', '/path/id', id));
+    const customer = found(service.updateCustomer(partition, id, req.body as CustomerRequest, deps), () =>
+      notFound('customer', '/path/id', id),
+    );
     await sendCommitted(res, 200, presentCustomer(customer, partition));
   });
 
@@ -97,7 +100,9 @@ export function customerRoutes(store: Store, deps: service.ServiceDeps = default
 
   router.post('/customers/:customer/contacts', async function postCustomersByCustomerContacts(req: Request<Params>, res: Response) {
     const id = req.params.customer!;
-    const contact = found(service.createContact(partitionOf(res), id, req.body as ContactRequest, deps), () => notFound('customer', '/path/customer', id));
+    const contact = found(service.createContact(partitionOf(res), id, req.body as ContactRequest, deps), () =>
+      notFound('customer', '/path/customer', id),
+    );
     await sendCommitted(res, 201, contact);
   });
 
@@ -105,17 +110,22 @@ export function customerRoutes(store: Store, deps: service.ServiceDeps = default
     const { customer, id } = req.params as { customer: string; id: string };
     const partition = partitionOf(res);
     found(service.getCustomer(partition, customer), () => notFound('customer', '/path/customer', customer));
-    const contact = found(service.updateContact(partition, customer, id, req.body as ContactRequest, deps), () => notFound('contact', '/path/id', id));
+    const contact = found(service.updateContact(partition, customer, id, req.body as ContactRequest, deps), () =>
+      notFound('contact', '/path/id', id),
+    );
     await sendCommitted(res, 200, contact);
   });
 
-  router.post('/customers/:customer/contacts/:id/archive', async function postCustomersByCustomerContactsByIdArchive(req: Request<Params>, res: Response) {
-    const { customer, id } = req.params as { customer: string; id: string };
-    const partition = partitionOf(res);
-    found(service.getCustomer(partition, customer), () => notFound('customer', '/path/customer', customer));
-    const contact = found(service.archiveContact(partition, customer, id, deps), () => notFound('contact', '/path/id', id));
-    await sendCommitted(res, 200, contact);
-  });
+  router.post(
+    '/customers/:customer/contacts/:id/archive',
+    async function postCustomersByCustomerContactsByIdArchive(req: Request<Params>, res: Response) {
+      const { customer, id } = req.params as { customer: string; id: string };
+      const partition = partitionOf(res);
+      found(service.getCustomer(partition, customer), () => notFound('customer', '/path/customer', customer));
+      const contact = found(service.archiveContact(partition, customer, id, deps), () => notFound('contact', '/path/id', id));
+      await sendCommitted(res, 200, contact);
+    },
+  );
 
   return router;
 }

@@ -12,13 +12,12 @@ export type ContactRequest = components['schemas']['ContactRequestModel'];
 export const RULES = {
   // ContactRequestModel.billingPreference: "if any contacts receive billing communications then at
   // least one contact must be designated PRIMARY for billing".
-  primaryContact:
-    'must include a contact with billingPreference PRIMARY when any contact has billingPreference STANDARD or PRIMARY',
-  primaryContactKept:
-    'would leave contacts receiving billing communications without a PRIMARY one; at least one contact must be PRIMARY',
+  primaryContact: 'must include a contact with billingPreference PRIMARY when any contact has billingPreference STANDARD or PRIMARY',
+  primaryContactKept: 'would leave contacts receiving billing communications without a PRIMARY one; at least one contact must be PRIMARY',
   // Address.state: "State or province (required for USA and Canada)".
   stateRequired: (country: string) => `is required when address.country is ${country}`,
-  stateOfCountry: (state: string, country: string) => `${state} is not a ${country === 'US' ? 'US state' : 'Canadian province or territory'}`,
+  stateOfCountry: (state: string, country: string) =>
+    `${state} is not a ${country === 'US' ? 'US state' : 'Canadian province or territory'}`,
   parentUnknown: 'must be the id of an existing customer',
   parentArchived: 'names an archived customer, which cannot be a parent',
   // CustomerStatus: "DRAFT ... cannot be used while it is in DRAFT".
@@ -33,14 +32,19 @@ export const RULES = {
   cursorBoth: 'cannot be combined with after: page forwards with after or backwards with before',
   cursorMalformed: 'is not a cursor this API returned for this sort order',
   memberUnknown: 'must be the id of an existing customer',
-  ownerHasOrganization: (id: string) => `already owns organization ${id}; add members to it with POST /customer-organizations/${id}/members`,
+  ownerHasOrganization: (id: string) =>
+    `already owns organization ${id}; add members to it with POST /customer-organizations/${id}/members`,
   aliasCustomerUnknown: 'must be the id of an existing customer',
   settingsCustomerUnknown: 'must be the id of an existing customer',
   settingsExist: (id: string) => `already has payment settings ${id}; change them with PUT /payments/settings/customers/${id}`,
 } as const;
 
 // The schema's State enum mixes both countries; these split it so a US address cannot take 'ON'.
-const US_STATES = new Set('AL AK AZ AR CA CO CT DC DE FL GA HI ID IL IN IA KS KY LA ME MD MA MI MN MS MO MT NE NV NH NJ NM NY NC ND OH OK OR PA RI SC SD TN TX UT VT VA WA WV WI WY'.split(' '));
+const US_STATES = new Set(
+  'AL AK AZ AR CA CO CT DC DE FL GA HI ID IL IN IA KS KY LA ME MD MA MI MN MS MO MT NE NV NH NJ NM NY NC ND OH OK OR PA RI SC SD TN TX UT VT VA WA WV WI WY'.split(
+    ' ',
+  ),
+);
 const CA_PROVINCES = new Set('AB BC MB NB NL NS NT NU ON PE QC SK YT'.split(' '));
 const SUBDIVISIONS: Record<string, Set<string>> = { US: US_STATES, CA: CA_PROVINCES };
 /** States and provinces by country, for generated data that must pass the rule above. */
@@ -84,7 +88,9 @@ export function checkCustomerRules(request: CustomerRequest, partition: Partitio
 
   // A link that is already there stays valid even if the parent was archived since: only a new one is checked.
   if (request.parentId !== undefined && !(self && isMemberOf(partition, request.parentId, self.id))) {
-    const problem = ownerProblem(request.parentId, partition) ?? (self && isAncestorOrSelf(partition, self.id, request.parentId) ? RULES.parentCycle : undefined);
+    const problem =
+      ownerProblem(request.parentId, partition) ??
+      (self && isAncestorOrSelf(partition, self.id, request.parentId) ? RULES.parentCycle : undefined);
     if (problem) violations.push({ path: '/body/parentId', message: problem });
   }
 

@@ -87,7 +87,13 @@ export function createContact(partition: Partition, customerId: string, request:
   return saveContacts(partition, customer, [...customer.contacts, contact], now, '/body/billingPreference') && contact;
 }
 
-export function updateContact(partition: Partition, customerId: string, contactId: string, request: ContactRequest, deps: ServiceDeps): Contact | undefined {
+export function updateContact(
+  partition: Partition,
+  customerId: string,
+  contactId: string,
+  request: ContactRequest,
+  deps: ServiceDeps,
+): Contact | undefined {
   const customer = partition.getCustomer(customerId);
   const existing = customer?.contacts.find((c) => c.id === contactId);
   if (!customer || !existing) return undefined;

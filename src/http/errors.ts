@@ -29,12 +29,14 @@ export const MESSAGES = {
   tooLarge: 'Request body is larger than the 1 MB limit',
   unsupportedMedia: 'Content-Type must be application/json',
   notFound: 'No such resource',
-  noRoute: "No such operation: sequence-mock serves the Customers, Contacts, Customer Aliases and Organizations operations of Sequence's API",
+  noRoute:
+    "No such operation: sequence-mock serves the Customers, Contacts, Customer Aliases and Organizations operations of Sequence's API",
   methodNotAllowed: 'Method not allowed on this path',
-  adminToken: 'The admin API needs the X-Admin-Token header with the server\'s ADMIN_TOKEN.',
+  adminToken: "The admin API needs the X-Admin-Token header with the server's ADMIN_TOKEN.",
   seedNeedsPartition: 'Seeding needs Sequence credentials (Authorization: Basic ...) naming the partition to seed.',
   internal: 'Internal server error',
-  storeUnavailable: 'The data file cannot be written, so changes are refused until the server is restarted with a writable one (reads still work)',
+  storeUnavailable:
+    'The data file cannot be written, so changes are refused until the server is restarted with a writable one (reads still work)',
   responseInvalid: 'sequence-mock produced a response that does not conform to openapi.yaml (a bug in the fake)',
   // Verbatim from docs.sequencehq.com/reference/versioning.
   unrecognisedVersion: 'No matching API version found. Please make sure the specified API version is valid.',
@@ -96,7 +98,10 @@ export function errorBody(err: Pick<ApiError, 'type' | 'message' | 'errors' | 'b
 }
 
 export function sendError(res: Response, err: ApiError): void {
-  res.status(err.status).set(err.headers).json(errorBody(err, String(res.locals.requestId)));
+  res
+    .status(err.status)
+    .set(err.headers)
+    .json(errorBody(err, String(res.locals.requestId)));
 }
 
 /** express-openapi-validator's HttpError, as far as we read it. */
@@ -108,13 +113,27 @@ interface ValidatorError {
   headers?: Record<string, string>;
 }
 /** body-parser's errors carry a `type`. */
-interface BodyParserError { type: string; status: number; message: string }
+interface BodyParserError {
+  type: string;
+  status: number;
+  message: string;
+}
 
 function isValidatorError(err: unknown): err is ValidatorError {
-  return typeof err === 'object' && err !== null && typeof (err as ValidatorError).status === 'number' && Array.isArray((err as ValidatorError).errors);
+  return (
+    typeof err === 'object' &&
+    err !== null &&
+    typeof (err as ValidatorError).status === 'number' &&
+    Array.isArray((err as ValidatorError).errors)
+  );
 }
 function isBodyParserError(err: unknown): err is BodyParserError {
-  return typeof err === 'object' && err !== null && typeof (err as BodyParserError).type === 'string' && typeof (err as BodyParserError).status === 'number';
+  return (
+    typeof err === 'object' &&
+    err !== null &&
+    typeof (err as BodyParserError).type === 'string' &&
+    typeof (err as BodyParserError).status === 'number'
+  );
 }
 
 /**
@@ -124,7 +143,11 @@ function isBodyParserError(err: unknown): err is BodyParserError {
  */
 export function clientErrorResponse(code: string | undefined, requestId: string): string {
   const [status, message] =
-    code === 'HPE_HEADER_OVERFLOW' ? [431, MESSAGES.headersTooLarge] : code === 'ERR_HTTP_REQUEST_TIMEOUT' ? [408, MESSAGES.requestTimeout] : [400, MESSAGES.badRequest];
+    code === 'HPE_HEADER_OVERFLOW'
+      ? [431, MESSAGES.headersTooLarge]
+      : code === 'ERR_HTTP_REQUEST_TIMEOUT'
+        ? [408, MESSAGES.requestTimeout]
+        : [400, MESSAGES.badRequest];
   const body = JSON.stringify(errorBody(new ApiError(status, message, [{ path: status === 431 ? '/headers' : '/', message }]), requestId));
   return (
     `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nContent-Type: application/json; charset=utf-8\r\n` +
@@ -136,7 +159,8 @@ export function clientErrorResponse(code: string | undefined, requestId: string)
 /** Maps whatever was thrown to the one envelope. Unknown errors are logged and answered with a bare 500. */
 export function toApiError(err: unknown, method: string, path: string): ApiError {
   if (err instanceof ApiError) return err;
-  if (err instanceof DataFileWriteError) return new ApiError(503, MESSAGES.storeUnavailable, [{ path: '/', message: err.message }], {}, ERROR_TYPES.storeUnavailable);
+  if (err instanceof DataFileWriteError)
+    return new ApiError(503, MESSAGES.storeUnavailable, [{ path: '/', message: err.message }], {}, ERROR_TYPES.storeUnavailable);
   if (err instanceof RuleViolation) return validationError(err.violations);
   if (isBodyParserError(err)) {
     switch (err.type) {
@@ -161,7 +185,12 @@ export function toApiError(err: unknown, method: string, path: string): ApiError
       case 404:
         return new ApiError(404, MESSAGES.noRoute, [{ path, message: `no operation ${method} ${path}` }]);
       case 405:
-        return new ApiError(405, MESSAGES.methodNotAllowed, [{ path, message: `${method} is not allowed; allowed: ${err.headers?.Allow ?? ''}` }], err.headers ?? {});
+        return new ApiError(
+          405,
+          MESSAGES.methodNotAllowed,
+          [{ path, message: `${method} is not allowed; allowed: ${err.headers?.Allow ?? ''}` }],
+          err.headers ?? {},
+        );
       case 415:
         return new ApiError(415, MESSAGES.unsupportedMedia, [{ path: '/headers/content-type', message: err.message }]);
     }

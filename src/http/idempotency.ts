@@ -53,7 +53,8 @@ export class IdempotencyKeys {
 
   private replay(previous: Kept, fingerprint: string, res: Response): void {
     const path = `/headers/${HEADER}`;
-    if (previous.fingerprint !== fingerprint) throw validationError([{ path, message: MESSAGES.idempotencyKeyReused }], ERROR_TYPES.idempotencyKeyReused);
+    if (previous.fingerprint !== fingerprint)
+      throw validationError([{ path, message: MESSAGES.idempotencyKeyReused }], ERROR_TYPES.idempotencyKeyReused);
     if (!previous.response) throw new ApiError(409, MESSAGES.idempotencyInFlight, [{ path, message: MESSAGES.idempotencyInFlight }]);
     res.setHeader('Idempotent-Replayed', 'true');
     res.status(previous.response.status).json(previous.response.body);

@@ -13,8 +13,7 @@ export const MAX_DELAY_MS = 10_000;
 /** Prism's keys we accept and ignore: the fake always answers from its state, never an example. */
 const IGNORED_KEYS = new Set(['example', 'dynamic']);
 
-export const PREFER_HELP =
-  `Prefer takes comma-separated key=value pairs: code=${PREFER_CODES.join('|')} and/or delay=0..${MAX_DELAY_MS} (milliseconds)`;
+export const PREFER_HELP = `Prefer takes comma-separated key=value pairs: code=${PREFER_CODES.join('|')} and/or delay=0..${MAX_DELAY_MS} (milliseconds)`;
 
 export interface Preferences {
   code?: (typeof PREFER_CODES)[number];
@@ -46,7 +45,8 @@ export function parsePrefer(header: string | undefined): Preferences {
       preferences.code = code;
     } else if (key === 'delay') {
       const delay = Number(value);
-      if (!/^\d+$/.test(value) || delay > MAX_DELAY_MS) throw invalid(`delay=${value} is not a whole number of milliseconds from 0 to ${MAX_DELAY_MS}`);
+      if (!/^\d+$/.test(value) || delay > MAX_DELAY_MS)
+        throw invalid(`delay=${value} is not a whole number of milliseconds from 0 to ${MAX_DELAY_MS}`);
       preferences.delay = delay;
     } else if (!IGNORED_KEYS.has(key)) {
       throw invalid(`unknown preference "${key}"`);
@@ -71,9 +71,10 @@ const FORCED: Record<Preferences['code'] & number, { message: string; headers?: 
 export function forcedError(code: keyof typeof FORCED, rule?: string): ApiError {
   const { message, headers } = FORCED[code];
   const full = `${message} (forced by ${rule === undefined ? `Prefer: code=${code}` : `fault rule ${rule}`})`;
-  const error = rule === undefined
-    ? { path: '/headers/prefer', message: `code=${code} forced this response` }
-    : { path: '/', message: `fault rule ${rule} forced this response` };
+  const error =
+    rule === undefined
+      ? { path: '/headers/prefer', message: `code=${code} forced this response` }
+      : { path: '/', message: `fault rule ${rule} forced this response` };
   return new ApiError(code, full, [error], headers);
 }
 

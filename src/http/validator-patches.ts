@@ -81,7 +81,16 @@ interface Route {
   regexp: RegExp;
   keys: string[];
 }
-type Req = { path: string; baseUrl: string; url: string; originalUrl: string; method: string; params: unknown; openapi?: unknown; app: { enabled(name: string): boolean } };
+type Req = {
+  path: string;
+  baseUrl: string;
+  url: string;
+  originalUrl: string;
+  method: string;
+  params: unknown;
+  openapi?: unknown;
+  app: { enabled(name: string): boolean };
+};
 
 /**
  * The route lookup of applyOpenApiMetadata, per request, walked every route of the document with
@@ -96,7 +105,9 @@ function lookupRoutesFromTable(): void {
   const { zipObject } = validatorRequire('./middlewares/util') as { zipObject: (keys: string[], values: string[]) => Json };
   const types = validatorRequire('./framework/types') as Record<'MethodNotAllowed' | 'NotFound' | 'BadRequest', new (e: object) => Error>;
   const { httpMethods } = validatorRequire('./middlewares/parsers/schema.preprocessor') as { httpMethods: Set<string> };
-  const { pathToRegexp } = validatorRequire('path-to-regexp') as { pathToRegexp: (path: string, o: object) => { regexp: RegExp; keys: { name: string }[] } };
+  const { pathToRegexp } = validatorRequire('path-to-regexp') as {
+    pathToRegexp: (path: string, o: object) => { regexp: RegExp; keys: { name: string }[] };
+  };
 
   module.applyOpenApiMetadata = (context: Context, responseApiDoc?: { paths: Record<string, Record<string, unknown>> }) => {
     let table: { routes: Route[]; exact: Map<string, Route> } | undefined;
@@ -105,7 +116,13 @@ function lookupRoutesFromTable(): void {
       const routes = Object.entries(context.expressRouteMap).map(([expressRoute, methods]): Route => {
         const openApiRoute = methods._openApiRoute;
         const { regexp, keys } = pathToRegexp(expressRoute, options);
-        return { expressRoute, openApiRoute, pathKey: openApiRoute.substring(methods.basePath.length), regexp, keys: keys.map((k) => k.name) };
+        return {
+          expressRoute,
+          openApiRoute,
+          pathKey: openApiRoute.substring(methods.basePath.length),
+          regexp,
+          keys: keys.map((k) => k.name),
+        };
       });
       const exact = new Map<string, Route>();
       routes.forEach((route, i) => {
@@ -151,10 +168,21 @@ function lookupRoutesFromTable(): void {
           throw new types.MethodNotAllowed({
             path: req.path,
             message: `${req.method} method not allowed`,
-            headers: { Allow: Object.keys(context.openApiRouteMap[openApiRoute]!).filter((key) => httpMethods.has(key.toLowerCase())).join(', ') },
+            headers: {
+              Allow: Object.keys(context.openApiRouteMap[openApiRoute]!)
+                .filter((key) => httpMethods.has(key.toLowerCase()))
+                .join(', '),
+            },
           });
         }
-        req.openapi = { expressRoute, openApiRoute, pathParams, schema, serial: context.serial, ...(responseApiDoc && { _responseSchema: matched._responseSchema }) };
+        req.openapi = {
+          expressRoute,
+          openApiRoute,
+          pathParams,
+          schema,
+          serial: context.serial,
+          ...(responseApiDoc && { _responseSchema: matched._responseSchema }),
+        };
         req.params = pathParams;
       } else if (context.isManagedRoute(path) && !context.ignoreUndocumented) {
         throw new types.NotFound({ path: req.path, message: 'not found' });

@@ -19,7 +19,8 @@ export interface SettingsOf {
 export function createSettings(partition: Partition, request: CreateSettingsRequest, deps: ServiceDeps): SettingsOf {
   const customer = partition.getCustomer(request.customerId);
   if (!customer) throw new RuleViolation([{ path: '/body/customerId', message: RULES.settingsCustomerUnknown }]);
-  if (customer.paymentSettings) throw new RuleViolation([{ path: '/body/customerId', message: RULES.settingsExist(customer.paymentSettings.id) }]);
+  if (customer.paymentSettings)
+    throw new RuleViolation([{ path: '/body/customerId', message: RULES.settingsExist(customer.paymentSettings.id) }]);
   const settings = { id: deps.newId(), paymentProvider: request.paymentProvider };
   partition.putCustomer({ ...customer, paymentSettings: settings, updatedAt: deps.now().toISOString() });
   return { settings, customer };
@@ -30,7 +31,12 @@ export function getSettings(partition: Partition, id: string): SettingsOf | unde
   return customer?.paymentSettings && { settings: customer.paymentSettings, customer };
 }
 
-export function updateSettings(partition: Partition, id: string, request: UpdateSettingsRequest, deps: ServiceDeps): SettingsOf | undefined {
+export function updateSettings(
+  partition: Partition,
+  id: string,
+  request: UpdateSettingsRequest,
+  deps: ServiceDeps,
+): SettingsOf | undefined {
   const found = getSettings(partition, id);
   if (!found) return undefined;
   const settings = { ...found.settings, paymentProvider: request.paymentProvider };

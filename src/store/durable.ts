@@ -29,7 +29,11 @@ const WORKER = new URL('../../dist/store/compact-worker.js', import.meta.url);
 
 /** A partition whose writes are journaled. Reads go straight to memory. */
 class JournaledPartition implements Partition {
-  constructor(private readonly inner: Partition, private readonly id: string, private readonly log: (entry: JournalEntry) => void) {}
+  constructor(
+    private readonly inner: Partition,
+    private readonly id: string,
+    private readonly log: (entry: JournalEntry) => void,
+  ) {}
   getCustomer(id: string) {
     return this.inner.getCustomer(id);
   }
@@ -94,17 +98,32 @@ export class DurableStore implements Store {
    * Opens (or creates) the data file. Refuses, changing nothing on disk, a file that is not a
    * valid sequence-mock snapshot, or one another server holds.
    */
-  static async open(dataFile: string, { initial, compactAfterBytes = COMPACT_AFTER_BYTES }: DurableStoreOptions = {}): Promise<DurableStore> {
+  static async open(
+    dataFile: string,
+    { initial, compactAfterBytes = COMPACT_AFTER_BYTES }: DurableStoreOptions = {},
+  ): Promise<DurableStore> {
     const file = path.resolve(dataFile);
     if (!existsSync(path.dirname(file))) throw new DataFileError(`its directory ${path.dirname(file)} does not exist`);
     const releaseLock = acquireLock(`${file}.lock`, file);
     try {
       const journals = await listJournals(file);
-      const state = await loadState(file, journals.map((j) => j.file), initial);
+      const state = await loadState(
+        file,
+        journals.map((j) => j.file),
+        initial,
+      );
       const memory = new MemoryStore({ ...(initial && { initial }), maxPartitions: Infinity });
       for (const [id, data] of Object.entries(state.toFile().partitions)) memory.reset(id, data);
       const sequence = (journals.at(-1)?.n ?? 0) + 1;
-      const store = new DurableStore(file, memory, await JournalWriter.open(journalName(file, sequence)), sequence, initial, releaseLock, compactAfterBytes);
+      const store = new DurableStore(
+        file,
+        memory,
+        await JournalWriter.open(journalName(file, sequence)),
+        sequence,
+        initial,
+        releaseLock,
+        compactAfterBytes,
+      );
       if (journals.length > 0) store.compactInBackground(Promise.resolve(journals.map((j) => j.file)));
       // Write the snapshot at once, so the data file exists (and can be inspected) from the start.
       else if (!existsSync(file)) await compact({ dataFile: file, journals: [], initial: undefined });

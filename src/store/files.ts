@@ -70,7 +70,10 @@ export class JournalWriter {
   private failed: Error | undefined;
   bytes = 0;
 
-  private constructor(private readonly handle: FileHandle, readonly filename: string) {}
+  private constructor(
+    private readonly handle: FileHandle,
+    readonly filename: string,
+  ) {}
 
   static async open(filename: string): Promise<JournalWriter> {
     const handle = await open(filename, 'a');

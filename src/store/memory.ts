@@ -192,13 +192,20 @@ export class MemoryPartition implements Partition {
   query(query: CustomerQuery): CustomerPage {
     // No customer has an active billing schedule in the fake, so ACTIVE matches none.
     if (query.billingStatus === 'ACTIVE') return { items: [], total: 0, hasBefore: false, hasAfter: false };
-    const filtered = query.legalName !== undefined || query.email !== undefined || query.alias !== undefined || query.label !== undefined || query.sortProperty !== undefined;
+    const filtered =
+      query.legalName !== undefined ||
+      query.email !== undefined ||
+      query.alias !== undefined ||
+      query.label !== undefined ||
+      query.sortProperty !== undefined;
     // Unfiltered lists walk the ordered index; filtered ones start from the (small) matching set.
     const candidates = filtered ? this.matching(query) : this.ordered;
     const visible = (i: number) => query.includeArchived || !candidates[i]!.customer.archivedAt;
     const total = filtered
       ? candidates.filter((_, i) => visible(i)).length
-      : query.includeArchived ? this.ordered.length : this.ordered.length - this.archived;
+      : query.includeArchived
+        ? this.ordered.length
+        : this.ordered.length - this.archived;
 
     // Work in ascending indexes; `step` walks in the list's order, `back` against it.
     const step = query.order === 'ASC' ? 1 : -1;

@@ -45,7 +45,10 @@ const RECORD = {
     parentId: { type: 'string' },
     archivedAt: { type: 'string' },
     aliases: { type: 'array', items: { type: 'object', required: ['id', 'value', 'createdAt'] } },
-    contacts: { type: 'array', items: { type: 'object', required: ['id', 'name', 'email', 'billingPreference', 'createdAt', 'updatedAt'] } },
+    contacts: {
+      type: 'array',
+      items: { type: 'object', required: ['id', 'name', 'email', 'billingPreference', 'createdAt', 'updatedAt'] },
+    },
     integrationIds: { type: 'array', items: { type: 'object', required: ['service', 'id', 'isPending'] } },
   },
 };
@@ -73,7 +76,6 @@ const FILE_SCHEMA = {
 };
 let validateFile: ReturnType<Ajv['compile']> | undefined;
 
-
 /** Checks a parsed data file; throws DataFileError saying what is wrong and where. */
 export function checkSnapshot(data: unknown): SnapshotFile {
   const version = (data as { version?: unknown } | null)?.version;
@@ -90,10 +92,16 @@ export function checkSnapshot(data: unknown): SnapshotFile {
 
 /** Snapshot + journal, as maps for cheap upserts while replaying. */
 export class ReplayState {
-  private readonly partitions = new Map<string, { customers: Map<string, CustomerRecord>; organizations: Map<string, OrganizationRecord> }>();
+  private readonly partitions = new Map<
+    string,
+    { customers: Map<string, CustomerRecord>; organizations: Map<string, OrganizationRecord> }
+  >();
 
   /** @param initial what a partition first seen in the journal starts with (fixtures, seed). */
-  constructor(snapshot: SnapshotFile, private readonly initial: PartitionSnapshot | undefined) {
+  constructor(
+    snapshot: SnapshotFile,
+    private readonly initial: PartitionSnapshot | undefined,
+  ) {
     for (const [id, data] of Object.entries(snapshot.partitions)) this.set(id, data);
   }
 

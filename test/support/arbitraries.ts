@@ -26,7 +26,11 @@ function resolve(schema: Schema): Schema {
  * Strings a client might really send: ASCII, full Unicode (emoji, right-to-left scripts, NUL and
  * other control characters), and the empty string.
  */
-const anyString = fc.oneof(fc.string({ maxLength: 40 }), fc.string({ unit: 'grapheme', maxLength: 20 }), fc.constantFrom('', ' ', '\u0000', 'مرحبا', '👩‍💻 Ltd', 'a'.repeat(2000)));
+const anyString = fc.oneof(
+  fc.string({ maxLength: 40 }),
+  fc.string({ unit: 'grapheme', maxLength: 20 }),
+  fc.constantFrom('', ' ', '\u0000', 'مرحبا', '👩‍💻 Ltd', 'a'.repeat(2000)),
+);
 
 export function arbitraryFor(schema: Schema): fc.Arbitrary<unknown> {
   const s = resolve(schema);
