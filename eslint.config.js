@@ -13,7 +13,8 @@ const unused = { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrorsI
 // Data flows one way (HTTP -> validation -> mock controls -> resource rules -> store); a module may
 // import its own layer and those below it, never one above. Bottom to top: contract, rules, store ->
 // spec -> http -> resources and fixtures -> admin -> app -> server, cli, index.
-const RESOURCES = '(customers|customer-aliases|organizations|payment-settings|fixtures)';
+const RESOURCES =
+  '(customers|customer-aliases|organizations|payment-settings|collections|examples|usage-events|billing-schedules|fixtures)';
 const above = (files, regex, layer) => ({
   files,
   rules: {
@@ -58,7 +59,7 @@ export default defineConfig(
   ),
   above(['src/http/**'], `^\\.\\./(admin|${RESOURCES})/|^\\.\\./(app|server|cli|index)\\.js$`, 'http'),
   above(
-    ['src/{customers,customer-aliases,organizations,payment-settings,fixtures}/**'],
+    ['src/{customers,customer-aliases,organizations,payment-settings,collections,examples,usage-events,billing-schedules,fixtures}/**'],
     `^\\.\\./admin/|^\\.\\./(app|server|cli|index)\\.js$`,
     'resources',
   ),

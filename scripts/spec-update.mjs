@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // npm run spec:update -- <path to a newer 2024-07-30.product.json> [--commit SHA] [--committed YYYY-MM-DD]
 // Re-imports Sequence's published document from a local file (no network), prints what changed in
-// the part the fake serves, rewrites openapi.yaml (the served cut) and regenerates the types.
+// the part the fake serves (all of it), rewrites openapi.yaml and regenerates the types.
 // Run through npm: it builds first, since the cut is made by the same code the tests check with.
 import { createHash } from 'node:crypto';
 import { execFileSync } from 'node:child_process';
@@ -70,5 +70,5 @@ const updated = {
 };
 writeFileSync(sourceUrl, `${JSON.stringify(updated, null, 2)}\n`);
 writeFileSync(new URL('openapi.yaml', root), servedYaml(next, updated));
-execFileSync('npm', ['run', '--silent', 'generate'], { cwd: root, stdio: 'inherit' });
+execFileSync(process.execPath, [new URL('scripts/generate-types.mjs', root).pathname], { cwd: root, stdio: 'inherit' });
 console.log(`wrote spec/sequence/${source.path}, spec/sequence/source.json, openapi.yaml and src/generated/; run npm test`);

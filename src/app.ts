@@ -18,7 +18,14 @@ import { recordRequests } from './admin/journal.js';
 import { adminRoutes } from './admin/routes.js';
 import type { Admin } from './admin/service.js';
 import type { Config } from './config.js';
+import { collectionRoutes } from './collections/routes.js';
+import { CollectionService, type CollectionRules } from './collections/service.js';
+import { Conformer } from './contract/conform.js';
+import { describeCollections, describeOperations } from './contract/operations.js';
 import { customerAliasRoutes } from './customer-aliases/routes.js';
+import { exampleRoutes } from './examples/routes.js';
+import { billingScheduleRules, COLLECTION as BILLING_SCHEDULES } from './billing-schedules/rules.js';
+import { usageEventRules, COLLECTION as USAGE_EVENTS } from './usage-events/rules.js';
 import { customerRoutes, defaultServiceDeps } from './customers/routes.js';
 import type { ServiceDeps } from './customers/service.js';
 import { authenticate } from './http/auth.js';
@@ -43,6 +50,20 @@ export interface AppDeps {
 }
 
 export const BODY_LIMIT = '1mb';
+
+/** The hand-written rules of resources served as collections, by collection: one module each. */
+function collectionRules(service: ServiceDeps): Map<string, CollectionRules> {
+  return new Map([
+    [
+      USAGE_EVENTS,
+      usageEventRules(
+        () => service.newId(),
+        () => service.now(),
+      ),
+    ],
+    [BILLING_SCHEDULES, billingScheduleRules()],
+  ]);
+}
 export const ADMIN_PATH = '/__admin';
 
 function rejectInvalidUtf8(_req: unknown, _res: unknown, body: Buffer): void {
@@ -75,6 +96,13 @@ export function createApp({
     (req, res, next) =>
       req.path.startsWith(ADMIN_PATH) ? next() : handler(req, res, next);
   app.use(apiOnly(authenticate(config.credentials)), apiOnly(checkVersion));
+  // Read before the validator starts: it strips the examples from the document it is given.
+  const operations = describeOperations({
+    ...spec,
+    paths: Object.fromEntries(Object.entries(spec.paths).filter(([path]) => !path.startsWith(ADMIN_PATH))),
+  });
+  const collections = describeCollections(operations);
+  const conformer = new Conformer(spec);
   app.use(specValidator(spec, { validateResponses: config.strict }));
 
   app.use(ADMIN_PATH, adminRoutes(admin, store, config));
@@ -85,6 +113,9 @@ export function createApp({
     customerAliasRoutes(store, service),
     organizationRoutes(store, service),
     paymentSettingsRoutes(store, service),
+    // Everything else of the document: collections keep state, the rest answers examples.
+    collectionRoutes(store, collections, new CollectionService(conformer, collectionRules(service), service)),
+    exampleRoutes(operations, conformer, service),
   ];
   const controls = [mockControls(admin.faults), admin.idempotency.middleware()];
   for (const base of BASE_PATHS) app.use(base, ...controls, ...resources);

@@ -6,6 +6,7 @@ import { once } from 'node:events';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { useDataDir } from './data-dir.js';
+import { FORMAT_VERSION } from '../src/store/snapshot.js';
 import { basic, minimalRequest } from './helpers.js';
 import { CLI, exited, runCli, startCli } from './process.js';
 
@@ -86,7 +87,7 @@ describe('a data file the server must not start on', () => {
     [
       'from a newer version',
       JSON.stringify({ format: 'sequence-mock', version: 99, partitions: {} }),
-      'it is format version 99, from a newer sequence-mock (this one reads up to 2)',
+      `it is format version 99, from a newer sequence-mock (this one reads up to ${FORMAT_VERSION})`,
     ],
   ])('is refused when %s: exit 1, a message naming the file and the problem, the file unchanged', async (_, content, problem) => {
     writeFileSync(file, content);

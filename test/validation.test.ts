@@ -138,7 +138,7 @@ describe('Sequence-Version', () => {
 
 describe('routing', () => {
   it('answers an unknown path with a 404 envelope', async () => {
-    expectError(await request(app).get('/api/invoices').set('Authorization', freshClient()), 404);
+    expectError(await request(app).get('/api/invoices-of-nobody').set('Authorization', freshClient()), 404);
     expectError(await request(app).get('/nothing-here').set('Authorization', freshClient()), 404);
     // As on Sequence, credentials are checked before anything else outside the admin API.
     expectError(await request(app).get('/nothing-here'), 401);

@@ -50,10 +50,43 @@ function headBesideGet(item: Record<string, unknown>): void {
 }
 const capitalise = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
 
+/**
+ * 4. An object schema with an `enum` of strings. `Role` (2024-07-30) is `type: object` with its
+ *    allowed values listed as JSON text: no value can be both, so every user (its `roles`) breaks the
+ *    document, its own examples included. The examples show the objects those strings encode, so the
+ *    enum is read as documentation and the object type kept: valid under both readings for requests,
+ *    and the fake answers the documented objects.
+ */
+function objectEnumsOfStrings(node: unknown): void {
+  if (Array.isArray(node)) return node.forEach(objectEnumsOfStrings);
+  if (typeof node !== 'object' || node === null) return;
+  const object = node as Json;
+  if (object.type === 'object' && Array.isArray(object.enum) && object.enum.every((v) => typeof v === 'string')) delete object.enum;
+  for (const [key, value] of Object.entries(object)) if (key !== 'example' && key !== 'examples') objectEnumsOfStrings(value);
+}
+
+/**
+ * 5. A map whose values are `{type: object}` and nothing else. `propertyFilters` of usage metrics
+ *    (2024-07-30) says so while every example of it, requests and responses, maps a property to an
+ *    array of values (`{"channels": ["text", "email"]}`), so the document's own example request was a
+ *    400. Such a map's values are read as any JSON value: valid under both readings.
+ */
+function untypedMapValues(node: unknown): void {
+  if (Array.isArray(node)) return node.forEach(untypedMapValues);
+  if (typeof node !== 'object' || node === null) return;
+  const object = node as Json;
+  const values = object.additionalProperties as Json | undefined;
+  if (typeof values === 'object' && values !== null && values.type === 'object' && Object.keys(values).length === 1)
+    object.additionalProperties = {};
+  for (const [key, value] of Object.entries(object)) if (key !== 'example' && key !== 'examples') untypedMapValues(value);
+}
+
 /** Applies every step in place and returns the document. */
 export function normalise(document: OpenApiDocument): OpenApiDocument {
   nullableRefs(document.components);
   nullableRefs(document.paths);
+  objectEnumsOfStrings(document.components);
+  untypedMapValues(document.components);
   for (const item of Object.values(document.paths)) {
     for (const method of HTTP_METHODS) {
       const operation = item[method] as Operation | undefined;

@@ -4,6 +4,74 @@
  */
 
 export interface paths {
+    "/payments/settings/billing-schedules": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Create billing schedule payment settings
+         * @description Create payment settings for billing schedules. Invoices for billing schedules with payment settings contain payment links. If payment details are on file with Stripe or other payment providers, then payments are automatically collected when you finalise and send an invoice. Billing schedule payment settings override customer payment settings. You can also override billing schedule payment settings with invoice payment settings.
+         */
+        post: operations["postPaymentsSettingsBillingSchedules"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/payments/settings/billing-schedules/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get billing schedule payment settings
+         * @description Get payment settings for billing schedules. Invoices for billing schedules with payment settings contain payment links. If payment details are on file with Stripe or other payment providers, then payments are automatically collected when you finalise and send an invoice. Billing schedule payment settings override customer payment settings. You can also override billing schedule payment settings with invoice payment settings.
+         */
+        get: operations["getPaymentsSettingsBillingSchedulesById"];
+        /**
+         * Update billing schedule payment settings
+         * @description Update payment settings for billing schedules. Invoices for billing schedules with payment settings contain payment links. If payment details are on file with Stripe or other payment providers, then payments are automatically collected when you finalise and send an invoice. Billing schedule payment settings override customer payment settings. You can also override billing schedule payment settings with invoice payment settings.
+         */
+        put: operations["putPaymentsSettingsBillingSchedulesById"];
+        post?: never;
+        /**
+         * Delete billing schedule payment settings
+         * @description Delete payment settings for billing schedules. Invoices for billing schedules with payment settings contain payment links. If payment details are on file with Stripe or other payment providers, then payments are automatically collected when you finalise and send an invoice. Billing schedule payment settings override customer payment settings. You can also override billing schedule payment settings with invoice payment settings.
+         */
+        delete: operations["deletePaymentsSettingsBillingSchedulesById"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/payments/settings/billing-schedules/for-billing-schedule/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get billing schedule payment settings by billing schedule ID
+         * @description Get payment settings for billing schedules by billing schedule ID. Invoices for billing schedules with payment settings contain payment links. If payment details are on file with Stripe or other payment providers, then payments are automatically collected when you finalise and send an invoice. Billing schedule payment settings override customer payment settings. You can also override billing schedule payment settings with invoice payment settings.
+         */
+        get: operations["getPaymentsSettingsBillingSchedulesForBillingScheduleById"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/payments/settings/customers": {
         parameters: {
             query?: never;
@@ -47,6 +115,178 @@ export interface paths {
          * @description Delete payment settings for customers. Invoices for customers with payment settings contain payment links. If payment details are on file with Stripe or other payment providers, then payments are automatically collected when you finalise and send an invoice. You can override customer payment settings with billing schedule payment settings and invoice payment settings.
          */
         delete: operations["deletePaymentsSettingsCustomersById"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/usage-events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List all Usage Events
+         * @description List all Usage Events
+         */
+        get: operations["getUsageEvents"];
+        put?: never;
+        /**
+         * Create a new Usage Event
+         * @description Create a new Usage Event
+         */
+        post: operations["postUsageEvents"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/billing-schedules/{billingScheduleId}/duplicate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Duplicate a billing schedule
+         * @description Duplicate a [billing schedule](/billing/create-billing-schedules).
+         */
+        post: operations["postBillingSchedulesByBillingScheduleIdDuplicate"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/billing-schedules/validate-taxes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Validate taxes on a billing schedule
+         * @description Validate the tax strategy that will apply to the given billing schedule before it's created or updated.
+         */
+        post: operations["postBillingSchedulesValidateTaxes"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/billing-schedules": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List all Billing Schedules
+         * @description List all Billing Schedules.
+         */
+        get: operations["getBillingSchedules"];
+        put?: never;
+        /**
+         * Create Billing Schedule
+         * @description Create a new [Billing Schedule](/billing/create-billing-schedules).
+         */
+        post: operations["postBillingSchedules"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/billing-schedules/{billingScheduleId}/archive": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Archive Billing Schedule
+         * @description Archive a [Billing Schedule](/billing/create-billing-schedules).
+         */
+        post: operations["postBillingSchedulesByBillingScheduleIdArchive"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/billing-schedules/{billingScheduleId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Billing Schedule
+         * @description Retrieve the details of one of your Billing Schedules.
+         */
+        get: operations["getBillingSchedulesByBillingScheduleId"];
+        /**
+         * Update Billing Schedule
+         * @description Update an existing [Billing Schedule](/billing/create-billing-schedules).
+         */
+        put: operations["putBillingSchedulesByBillingScheduleId"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/billing-schedules/{billingScheduleId}/activate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Activate Billing Schedule
+         * @description Activate an existing draft [Billing Schedule](/billing/create-billing-schedules).
+         */
+        put: operations["putBillingSchedulesByBillingScheduleIdActivate"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/billing-schedule-custom-field-keys": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Billing Schedule Custom Field Keys
+         * @description List all distinct custom field keys across billing schedules for the current account.
+         */
+        get: operations["getBillingScheduleCustomFieldKeys"];
+        put?: never;
+        post?: never;
+        delete?: never;
         options?: never;
         head?: never;
         patch?: never;
@@ -341,10 +581,105 @@ export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
         /**
+         * @description Results pagination
+         * @example {
+         *       "after": "MDE4NDUyNjYtNmQ2NC03N2M4LTlhZGYtNDQ4N2Q5NGQxNDU3",
+         *       "before": "MDE4NDQyMWUtYTljYy03MTFiLWFmOTMtYmYwNTExZDRkODMz",
+         *       "totalResultSize": 10
+         *     }
+         */
+        PaginationMeta: {
+            /**
+             * @description Cursor for the page after this (if it exists)
+             * @example MDE4NDUyNjYtNmQ2NC03N2M4LTlhZGYtNDQ4N2Q5NGQxNDU3
+             */
+            after?: string | null;
+            /**
+             * @description Cursor for the page before this (if it exists)
+             * @example MDE4NDQyMWUtYTljYy03MTFiLWFmOTMtYmYwNTExZDRkODMz
+             */
+            before?: string | null;
+            /**
+             * Format: int64
+             * @description Total number of entries across all pages
+             * @example 10
+             */
+            totalResultSize?: number | null;
+        };
+        /**
+         * @example {
+         *       "billingScheduleId": "bc61d4b8-e9d6-4f4a-9bcf-f5dae874c730",
+         *       "paymentProvider": "STRIPE",
+         *       "autoCharge": true
+         *     }
+         */
+        CreateBillingScheduleSettingsEndpointCreateBillingScheduleSettingsRequestModel: {
+            /**
+             * @description Unique payment provider ID.
+             * @example bc61d4b8-e9d6-4f4a-9bcf-f5dae874c730
+             */
+            billingScheduleId: string;
+            /** @description Payment provider */
+            paymentProvider: components["schemas"]["PaymentProvider"];
+            /**
+             * @description Automatically collect this payment if payment details are available
+             * @example true
+             */
+            autoCharge?: boolean | null;
+        };
+        /**
          * @example STRIPE
          * @enum {string}
          */
         PaymentProvider: "STRIPE" | "GOCARDLESS" | "NONE";
+        /**
+         * @example {
+         *       "id": "bc61d4b8-e9d6-4f4a-9bcf-f5dae874c730",
+         *       "sequenceAccountId": "bc61d4b8-e9d6-4f4a-9bcf-f5dae874c730",
+         *       "billingScheduleId": "bc61d4b8-e9d6-4f4a-9bcf-f5dae874c730",
+         *       "paymentProvider": "STRIPE",
+         *       "autoCharge": true
+         *     }
+         */
+        BillingScheduleSettings: {
+            /**
+             * @description Unique payment provider ID.
+             * @example bc61d4b8-e9d6-4f4a-9bcf-f5dae874c730
+             */
+            id: string;
+            /**
+             * @description Unique Sequence Account ID.
+             * @example bc61d4b8-e9d6-4f4a-9bcf-f5dae874c730
+             */
+            sequenceAccountId: string;
+            /**
+             * @description Unique payment provider ID.
+             * @example bc61d4b8-e9d6-4f4a-9bcf-f5dae874c730
+             */
+            billingScheduleId: string;
+            /** @description Payment provider */
+            paymentProvider: components["schemas"]["PaymentProvider"];
+            /**
+             * @description Automatically collect payments if payment details are available
+             * @example true
+             */
+            autoCharge: boolean;
+        };
+        /**
+         * @example {
+         *       "paymentProvider": "STRIPE",
+         *       "autoCharge": true
+         *     }
+         */
+        UpdateBillingScheduleSettingsEndpointUpdateBillingScheduleSettingsRequestModel: {
+            /** @description Payment provider */
+            paymentProvider: components["schemas"]["PaymentProvider"];
+            /**
+             * @description Automatically collect this payment if payment details are available
+             * @example true
+             */
+            autoCharge?: boolean | null;
+        };
         /**
          * @example {
          *       "customerId": "bc61d4b8-e9d6-4f4a-9bcf-f5dae874c730",
@@ -478,10 +813,2788 @@ export interface components {
             paymentProvider: components["schemas"]["PaymentProvider"];
         };
         /**
+         * @example GBP
+         * @enum {string}
+         */
+        Currency: "AED" | "ARS" | "AUD" | "BRL" | "BGN" | "CAD" | "CHF" | "CLP" | "CNY" | "COP" | "CZK" | "DKK" | "EGP" | "EUR" | "GBP" | "HKD" | "ILS" | "INR" | "ISK" | "JPY" | "KRW" | "MXN" | "NOK" | "NZD" | "PLN" | "SAR" | "SEK" | "SGD" | "THB" | "USD" | "UYU" | "ZAR";
+        /**
+         * @example {
+         *       "upperBound": "200",
+         *       "price": "1.00",
+         *       "fee": "50.00",
+         *       "isPricePercentage": false
+         *     }
+         */
+        GraduatedUsageTier: {
+            /**
+             * @description The upper bound of usage for this tier. Set to null to if this is a final tier and is unbounded. The lower bound is set by the previous tier or 0 if it's the first one.
+             * @example 200
+             */
+            upperBound?: string;
+            /**
+             * @description The rate to apply to usage for this product in this tier. In the case of percentage pricing where `isPricePercentage` is set to `true`, a value of 1 represents 100%.
+             * @example 1.00
+             */
+            price: string;
+            /**
+             * @description The nominal fee associated with usage at this tier
+             * @example 50.00
+             */
+            fee?: string;
+            /**
+             * @description Indicate whether the price attribute is to be considered as a percentage or an absolute value.
+             * @example false
+             */
+            isPricePercentage: boolean;
+        };
+        /**
+         * @example BILLING_PERIOD
+         * @enum {string}
+         */
+        UsageCalculationMode: "BILLING_PERIOD" | "CUMULATIVE" | "PERIODIC";
+        /**
+         * @example MONTHLY
+         * @enum {string}
+         */
+        BillingFrequency: "ON_DEMAND" | "ONE_TIME" | "MONTHLY" | "QUARTERLY" | "HALF_YEARLY" | "YEARLY" | "PER_EVENT";
+        /**
+         * @example IN_ARREARS
+         * @enum {string}
+         */
+        BillingType: "IN_ARREARS" | "IN_ADVANCE";
+        /**
          * @example Xero
          * @enum {string}
          */
         IntegrationService: "Amazon_Redshift" | "GoCardless" | "Google_BigQuery" | "Google_Sheets" | "HubSpot" | "NetSuite" | "QuickBooks_Online" | "Salesforce" | "Slack" | "Snowflake" | "Stripe" | "Xero" | "Avalara" | "Anrok" | "Attio" | "Numeral" | "Rillet" | "Sphere";
+        /**
+         * @example {
+         *       "parameterId": "94703530-1293-479b-bd37-ccad42fd9c8b",
+         *       "value": "10"
+         *     }
+         */
+        PriceParameter: {
+            /**
+             * @description Custom metric parameter ID
+             * @example 94703530-1293-479b-bd37-ccad42fd9c8b
+             */
+            parameterId: string;
+            /**
+             * @description Parameter value
+             * @example 10
+             */
+            value: string;
+        };
+        /**
+         * @example {
+         *       "upperBound": "100",
+         *       "price": "1.00",
+         *       "fee": "50.00",
+         *       "isPricePercentage": true,
+         *       "maxPrice": "10",
+         *       "minPrice": "5"
+         *     }
+         */
+        VolumeUsageTier: {
+            /**
+             * @description The upper bound of usage for this tier. Set to null to if this is a final tier and is unbounded. The lower bound is set by the previous tier or 0 if it's the first one.
+             * @example 100
+             */
+            upperBound?: string;
+            /**
+             * @description The rate to apply to usage for this product in this tier. In the case of percentage pricing where `isPricePercentage` is set to `true`, a value of 1 represents 100%.
+             * @example 1.00
+             */
+            price: string;
+            /**
+             * @description The nominal fee associated with usage at this tier
+             * @example 50.00
+             */
+            fee?: string;
+            /**
+             * @description Indicate whether the price attribute is to be considered as a percentage or an absolute value.
+             * @example true
+             */
+            isPricePercentage: boolean;
+            /**
+             * @description Maximum Price to Charge for each Unit if Price is Percentage Based
+             * @example 10
+             */
+            maxPrice?: string;
+            /**
+             * @description Minimum Price to Charge for each Unit if Price is Percentage Based
+             * @example 5
+             */
+            minPrice?: string;
+        };
+        /**
+         * @example USE_MAXIMUM
+         * @enum {string}
+         */
+        SeatProrationStrategy: "USE_MAXIMUM" | "PRORATE_INCREMENTS" | "PRORATE_ALL_CHANGES";
+        /**
+         * @example YEARLY
+         * @enum {string}
+         */
+        OveragesFrequency: "NONE" | "MONTHLY" | "QUARTERLY" | "HALF_YEARLY" | "YEARLY";
+        /**
+         * @example {
+         *       "upperBound": "100",
+         *       "price": "1.00",
+         *       "fee": "50.00"
+         *     }
+         */
+        SeatUsageTier: {
+            /**
+             * @description The upper bound of usage for this tier. Set to null to if this is a final tier and is unbounded. The lower bound is set by the previous tier or 0 if it's the first one.
+             * @example 100
+             */
+            upperBound?: string;
+            /**
+             * @description The rate to apply to usage for this product in this tier. In the case of percentage pricing where `isPricePercentage` is set to `true`, a value of 1 represents 100%.
+             * @example 1.00
+             */
+            price: string;
+            /**
+             * @description The nominal fee associated with usage at this tier
+             * @example 50.00
+             */
+            fee?: string;
+        };
+        /**
+         * @example {
+         *       "service": "Xero",
+         *       "id": "123",
+         *       "isPending": false
+         *     }
+         */
+        IntegrationId: {
+            service: components["schemas"]["IntegrationService"];
+            /** @example 123 */
+            id: string;
+            /** @example false */
+            isPending: boolean;
+        };
+        /**
+         * @example ONE_TIME
+         * @enum {string}
+         */
+        OneTimePricingType: "ONE_TIME";
+        /**
+         * @example FIXED
+         * @enum {string}
+         */
+        FixedPricingType: "FIXED";
+        /**
+         * @example LINEAR
+         * @enum {string}
+         */
+        LinearPricingType: "LINEAR";
+        /**
+         * @example PACKAGE
+         * @enum {string}
+         */
+        PackagePricingType: "PACKAGE";
+        /**
+         * @example GRADUATED
+         * @enum {string}
+         */
+        GraduatedPricingType: "GRADUATED";
+        /**
+         * @example VOLUME
+         * @enum {string}
+         */
+        VolumePricingType: "VOLUME";
+        /**
+         * @example SEAT_BASED
+         * @enum {string}
+         */
+        SeatBasedPricingType: "SEAT_BASED";
+        /**
+         * @example {
+         *       "customerEventId": "event-id-H4twuTWpYx1rkd8OMTki2hTUcZ",
+         *       "customerAlias": "customer-id-2H4u5BBwBWsS5V2sroRFqJfTXpW",
+         *       "eventType": "message-sent",
+         *       "eventTimestamp": "2022-10-01T00:00:00Z",
+         *       "eventProperties": {
+         *         "length": 500,
+         *         "type": "text_message"
+         *       }
+         *     }
+         */
+        CreateUsageEventEndpointCreateUsageEventRequestModel: {
+            /**
+             * @description ID provided by customer. Another event with the same customer event ID will supersede this one.
+             * @example event-id-H4twuTWpYx1rkd8OMTki2hTUcZ
+             */
+            customerEventId?: string | null;
+            /**
+             * @description End-customer alias or ID
+             * @example customer-id-2H4u5BBwBWsS5V2sroRFqJfTXpW
+             */
+            customerAlias: string;
+            /**
+             * @description Event type. This can be referenced from a usage metric.
+             * @example message-sent
+             */
+            eventType: string;
+            /**
+             * @description Event timestamp, in ISO 8601 format.
+             * @example 2022-10-01T00:00:00Z
+             */
+            eventTimestamp?: string | null;
+            /** @description Event properties. These can be referenced by a usage metric. */
+            eventProperties?: {
+                [key: string]: unknown;
+            };
+        };
+        /**
+         * @example {
+         *       "id": "0184421a-8202-70ea-a729-30308a40bbf7",
+         *       "customerEventId": "event-id-H4twuTWpYx1rkd8OMTki2hTUcZ",
+         *       "customerAlias": "customer-id-2H4u5BBwBWsS5V2sroRFqJfTXpW",
+         *       "eventType": "message-sent",
+         *       "sequenceAccountId": "0184421e-a9cc-711b-af93-bf0511d4d833",
+         *       "eventTimestamp": "2022-10-01T00:00:00Z",
+         *       "eventProperties": {
+         *         "length": 500,
+         *         "type": "text_message"
+         *       }
+         *     }
+         */
+        CreateUsageEventEndpointProductCreateUsageEventResponseModel: {
+            /**
+             * @description Unique ID
+             * @example 0184421a-8202-70ea-a729-30308a40bbf7
+             */
+            id: string;
+            /**
+             * @description ID provided by customer. Another event with the same customer event ID will supersede this one.
+             * @example event-id-H4twuTWpYx1rkd8OMTki2hTUcZ
+             */
+            customerEventId: string;
+            /**
+             * @description End-customer alias or ID
+             * @example customer-id-2H4u5BBwBWsS5V2sroRFqJfTXpW
+             */
+            customerAlias: string;
+            /**
+             * @description Event type. This can be referenced from a usage metric.
+             * @example message-sent
+             */
+            eventType: string;
+            /**
+             * @description Sequence account ID
+             * @example 0184421e-a9cc-711b-af93-bf0511d4d833
+             */
+            sequenceAccountId: string;
+            /**
+             * @description Event timestamp, in ISO 8601 format.
+             * @example 2022-10-01T00:00:00Z
+             */
+            eventTimestamp: string;
+            /** @description Event properties. These can be referenced by a usage metric. */
+            eventProperties: {
+                [key: string]: unknown;
+            };
+        };
+        /**
+         * @example {
+         *       "items": [
+         *         {
+         *           "id": "0184421a-8202-70ea-a729-30308a40bbf7",
+         *           "customerEventId": "event-id-H4twuTWpYx1rkd8OMTki2hTUcZ",
+         *           "customerAlias": "customer-id-2H4u5BBwBWsS5V2sroRFqJfTXpW",
+         *           "eventType": "message-sent",
+         *           "sequenceAccountId": "af9b5988-1d7b-45f6-a188-326df5e59b24",
+         *           "eventTimestamp": "2022-10-01T00:00:00Z",
+         *           "eventProperties": {
+         *             "length": 500,
+         *             "type": "text_message"
+         *           }
+         *         }
+         *       ],
+         *       "pagination": {
+         *         "after": "MDE4NDUyNjYtNmQ2NC03N2M4LTlhZGYtNDQ4N2Q5NGQxNDU3",
+         *         "before": "MDE4NDQyMWUtYTljYy03MTFiLWFmOTMtYmYwNTExZDRkODMz",
+         *         "totalResultSize": 10
+         *       }
+         *     }
+         */
+        ListUsageEventEndpointEndpointResponseModel: {
+            /**
+             * @description Usage events
+             * @example [
+             *       {
+             *         "id": "0184421a-8202-70ea-a729-30308a40bbf7",
+             *         "customerEventId": "event-id-H4twuTWpYx1rkd8OMTki2hTUcZ",
+             *         "customerAlias": "customer-id-2H4u5BBwBWsS5V2sroRFqJfTXpW",
+             *         "eventType": "message-sent",
+             *         "sequenceAccountId": "af9b5988-1d7b-45f6-a188-326df5e59b24",
+             *         "eventTimestamp": "2022-10-01T00:00:00Z",
+             *         "eventProperties": {
+             *           "length": 500,
+             *           "type": "text_message"
+             *         }
+             *       }
+             *     ]
+             */
+            items: components["schemas"]["CreateUsageEventEndpointProductCreateUsageEventResponseModel"][];
+            pagination: components["schemas"]["PaginationMeta"];
+        };
+        /**
+         * @example {
+         *       "customerId": "cca32597-b6b0-4499-9669-128aef8702e4"
+         *     }
+         */
+        DuplicateBillingScheduleRequest: {
+            /**
+             * @description Customer ID
+             * @example cca32597-b6b0-4499-9669-128aef8702e4
+             */
+            customerId: string;
+        };
+        /**
+         * @example {
+         *       "id": "b102e007-f5d7-4b1a-8a1d-9a51135ae73b",
+         *       "customerId": "cca32597-b6b0-4499-9669-128aef8702e4",
+         *       "status": "ACTIVE",
+         *       "startDate": "2022-01-01",
+         *       "endDate": "2022-12-01",
+         *       "taxRates": [
+         *         {
+         *           "priceId": "bc61d4b8-e9d6-4f4a-9bcf-f5dae874c730",
+         *           "taxRateId": "50c0d53b-8460-41e6-b4e9-a4e157fc1a64"
+         *         }
+         *       ],
+         *       "firstBillingDate": "2022-02-02",
+         *       "autoIssueInvoices": false,
+         *       "purchaseOrderNumber": "PO123",
+         *       "reference": "ref",
+         *       "label": "label",
+         *       "recurrenceDayOfMonth": 1,
+         *       "prices": [
+         *         {
+         *           "id": "bc61d4b8-e9d6-4f4a-9bcf-f5dae874c730",
+         *           "productId": "f409d651-c475-4142-aafd-a5d2bd74d4f9",
+         *           "name": "Demo Product",
+         *           "currency": "GBP",
+         *           "structure": {
+         *             "pricePerUnit": "0.25",
+         *             "usageMetricId": "04c62961-04ba-48e6-b985-758bb7d3e712",
+         *             "isPricePercentage": false,
+         *             "pricingType": "LINEAR"
+         *           },
+         *           "billingFrequency": "MONTHLY",
+         *           "billingType": "IN_ARREARS",
+         *           "createdAt": "2022-06-28T16:47:00Z",
+         *           "updatedAt": "2022-06-28T16:47:00Z",
+         *           "integrationIds": [
+         *             {
+         *               "service": "Xero",
+         *               "id": "123",
+         *               "isPending": false
+         *             }
+         *           ],
+         *           "customMetricParameters": [
+         *             {
+         *               "parameterId": "94703530-1293-479b-bd37-ccad42fd9c8b",
+         *               "value": "10"
+         *             }
+         *           ],
+         *           "listPriceId": "b4d7e884-e007-4183-8355-4771865c5100",
+         *           "usageCalculationPeriod": {
+         *             "frequency": "MONTHLY",
+         *             "interval": 1
+         *           },
+         *           "status": "ACTIVE"
+         *         }
+         *       ],
+         *       "createdAt": "2022-06-28T16:47:00Z",
+         *       "updatedAt": "2022-06-28T16:47:00Z",
+         *       "lastInvoiceId": "bdbf78a5-b007-4d46-aa7d-d0417a649d64",
+         *       "phases": [
+         *         {
+         *           "id": "6dc54805-0ac8-4f17-9341-4d3f2db9dcd8",
+         *           "name": "Onboarding",
+         *           "externalContractRef": "ACME-2022-MSA",
+         *           "createdAt": "2022-06-28T16:47:00Z",
+         *           "billingScheduleId": "b102e007-f5d7-4b1a-8a1d-9a51135ae73b",
+         *           "priceIds": [
+         *             "6dc54805-0ac8-4f17-9341-4d3f2db9dcd8"
+         *           ],
+         *           "startDate": "2022-01-01",
+         *           "endDate": "2022-06-30",
+         *           "discounts": [
+         *             {
+         *               "id": "4451f62c-0c1f-491c-aeb2-9eb41b28149c",
+         *               "restrictToPrices": [
+         *                 "6dc54805-0ac8-4f17-9341-4d3f2db9dcd8"
+         *               ],
+         *               "type": "PERCENTAGE",
+         *               "amount": 15,
+         *               "message": "15% Discount",
+         *               "separateLineItem": true,
+         *               "seatDiscountType": "ALL_SEATS"
+         *             }
+         *           ],
+         *           "minimums": [
+         *             {
+         *               "id": "6dc54805-0ac8-4f17-9341-4d3f2db9dcd8",
+         *               "sequenceAccountId": "c4602d51-0fb4-4b48-b689-6ba28f540d1e",
+         *               "billingScheduleId": "b102e007-f5d7-4b1a-8a1d-9a51135ae73b",
+         *               "phaseId": "6dc54805-0ac8-4f17-9341-4d3f2db9dcd8",
+         *               "amount": 100,
+         *               "restrictToPrices": [
+         *                 "6dc54805-0ac8-4f17-9341-4d3f2db9dcd8"
+         *               ],
+         *               "createdAt": "2022-06-28T16:47:00Z",
+         *               "updatedAt": "2022-06-28T16:47:00Z"
+         *             }
+         *           ],
+         *           "creditGrants": [
+         *             {
+         *               "id": "0199ca8a-e7e8-73b3-bd69-a316a23231a0",
+         *               "name": "Monthly usage credits",
+         *               "creditUnitType": "CURRENCY",
+         *               "currency": "GBP",
+         *               "amount": 100,
+         *               "costOfCredit": 0,
+         *               "taxRateId": "179d1ab3-cc96-48e2-9310-067b0b42d47c",
+         *               "grantRefreshFrequency": "MONTHLY",
+         *               "rolloverMode": "NONE",
+         *               "restrictToPrices": [
+         *                 "0199ca89-2d9e-7e3d-914c-7de86e8fc7ce"
+         *               ]
+         *             }
+         *           ],
+         *           "recurrencePreference": "CONTINUE_FROM_PREVIOUS_PHASE",
+         *           "phasePriceMetadata": [
+         *             {
+         *               "priceId": "6dc54805-0ac8-4f17-9341-4d3f2db9dcd8",
+         *               "arrCalculation": "INCLUDE"
+         *             }
+         *           ]
+         *         }
+         *       ],
+         *       "archivedAt": "2022-06-28T16:47:00Z",
+         *       "rollUpBilling": false,
+         *       "integrationIds": [
+         *         {
+         *           "service": "Salesforce",
+         *           "id": "a0CQy00000Ipz5VMAR",
+         *           "lastSynced": "2024-08-14T17:14:17Z",
+         *           "url": "https://sequence-b-dev-ed.develop.my.salesforce.com/lightning/r/sequence__Billing_Schedule__c/a0CQy00000Ipz5VMAR/view",
+         *           "isPending": false
+         *         }
+         *       ],
+         *       "attachmentAssets": [
+         *         {
+         *           "id": "e007e884-5100-4183-8355-4771865cb4dd",
+         *           "createdBy": "94703530-1293-479b-bd37-ccad42fd9c8b",
+         *           "type": "IMAGE",
+         *           "format": "PNG",
+         *           "fileName": "my-image.png",
+         *           "fileSizeBytes": 12345,
+         *           "url": "https://assets.sequencehq.com/018f9ad5-4192-76d7-aea5-d80a9018eded/images/e007e884-5100-4183-8355-4771865cb4dd.png",
+         *           "createdAt": "2022-06-28T16:47:00Z"
+         *         }
+         *       ],
+         *       "contractId": "0194d091-f65b-7b98-b75f-a923aa0f5b1a",
+         *       "defaultDueDateDays": 30,
+         *       "memo": "Example Billing Schedule",
+         *       "customFields": {
+         *         "key": "value"
+         *       },
+         *       "paymentProvider": "STRIPE",
+         *       "autoCharge": true
+         *     }
+         */
+        BillingScheduleResponse: {
+            /**
+             * @description Billing Schedule ID
+             * @example b102e007-f5d7-4b1a-8a1d-9a51135ae73b
+             */
+            id: string;
+            /**
+             * @description Customer ID
+             * @example cca32597-b6b0-4499-9669-128aef8702e4
+             */
+            customerId: string;
+            /** @description Billing schedule status */
+            status: components["schemas"]["ApiBillingScheduleStatus"];
+            /**
+             * @description Start date
+             * @example 2022-01-01
+             */
+            startDate: string;
+            /**
+             * @description End date
+             * @example 2022-12-01
+             */
+            endDate?: string;
+            /**
+             * @description Tax Rate for each Product
+             * @example [
+             *       {
+             *         "priceId": "bc61d4b8-e9d6-4f4a-9bcf-f5dae874c730",
+             *         "taxRateId": "50c0d53b-8460-41e6-b4e9-a4e157fc1a64"
+             *       }
+             *     ]
+             */
+            taxRates?: components["schemas"]["ProductTaxRateRepresentation"][];
+            /**
+             * @description First billing date
+             * @example 2022-02-02
+             */
+            firstBillingDate?: string;
+            /**
+             * @description If true, invoices will be automatically sent for this billing schedule
+             * @example false
+             */
+            autoIssueInvoices: boolean;
+            /**
+             * @description Optional purchase order number to be added to invoices
+             * @example PO123
+             */
+            purchaseOrderNumber?: string;
+            /**
+             * @description Optional reference to be added to invoices
+             * @example ref
+             */
+            reference?: string;
+            /**
+             * @description Optional label
+             * @example label
+             */
+            label?: string;
+            /**
+             * Format: int32
+             * @description The day of the month on which billing recurs
+             * @example 1
+             */
+            recurrenceDayOfMonth?: number;
+            /**
+             * @description Prices
+             * @example [
+             *       {
+             *         "id": "bc61d4b8-e9d6-4f4a-9bcf-f5dae874c730",
+             *         "productId": "f409d651-c475-4142-aafd-a5d2bd74d4f9",
+             *         "name": "Demo Product",
+             *         "currency": "GBP",
+             *         "structure": {
+             *           "pricePerUnit": "0.25",
+             *           "usageMetricId": "04c62961-04ba-48e6-b985-758bb7d3e712",
+             *           "isPricePercentage": false,
+             *           "pricingType": "LINEAR"
+             *         },
+             *         "billingFrequency": "MONTHLY",
+             *         "billingType": "IN_ARREARS",
+             *         "createdAt": "2022-06-28T16:47:00Z",
+             *         "updatedAt": "2022-06-28T16:47:00Z",
+             *         "integrationIds": [
+             *           {
+             *             "service": "Xero",
+             *             "id": "123",
+             *             "isPending": false
+             *           }
+             *         ],
+             *         "customMetricParameters": [
+             *           {
+             *             "parameterId": "94703530-1293-479b-bd37-ccad42fd9c8b",
+             *             "value": "10"
+             *           }
+             *         ],
+             *         "listPriceId": "b4d7e884-e007-4183-8355-4771865c5100",
+             *         "usageCalculationPeriod": {
+             *           "frequency": "MONTHLY",
+             *           "interval": 1
+             *         },
+             *         "status": "ACTIVE"
+             *       }
+             *     ]
+             */
+            prices: components["schemas"]["PriceResponse"][];
+            /**
+             * @description Time at which the schedule was initially created, in ISO 8601 format.
+             * @example 2022-06-28T16:47:00Z
+             */
+            createdAt: string;
+            /**
+             * @description Time at which the schedule was last updated, in ISO 8601 format.
+             * @example 2022-06-28T16:47:00Z
+             */
+            updatedAt: string;
+            /**
+             * @description ID of the last invoice (if there has been one)
+             * @example bdbf78a5-b007-4d46-aa7d-d0417a649d64
+             */
+            lastInvoiceId?: string;
+            /**
+             * @description Phases
+             * @example [
+             *       {
+             *         "id": "6dc54805-0ac8-4f17-9341-4d3f2db9dcd8",
+             *         "name": "Onboarding",
+             *         "externalContractRef": "ACME-2022-MSA",
+             *         "createdAt": "2022-06-28T16:47:00Z",
+             *         "billingScheduleId": "b102e007-f5d7-4b1a-8a1d-9a51135ae73b",
+             *         "priceIds": [
+             *           "6dc54805-0ac8-4f17-9341-4d3f2db9dcd8"
+             *         ],
+             *         "startDate": "2022-01-01",
+             *         "endDate": "2022-06-30",
+             *         "discounts": [
+             *           {
+             *             "id": "4451f62c-0c1f-491c-aeb2-9eb41b28149c",
+             *             "restrictToPrices": [
+             *               "6dc54805-0ac8-4f17-9341-4d3f2db9dcd8"
+             *             ],
+             *             "type": "PERCENTAGE",
+             *             "amount": 15,
+             *             "message": "15% Discount",
+             *             "separateLineItem": true,
+             *             "seatDiscountType": "ALL_SEATS"
+             *           }
+             *         ],
+             *         "minimums": [
+             *           {
+             *             "id": "6dc54805-0ac8-4f17-9341-4d3f2db9dcd8",
+             *             "sequenceAccountId": "c4602d51-0fb4-4b48-b689-6ba28f540d1e",
+             *             "billingScheduleId": "b102e007-f5d7-4b1a-8a1d-9a51135ae73b",
+             *             "phaseId": "6dc54805-0ac8-4f17-9341-4d3f2db9dcd8",
+             *             "amount": 100,
+             *             "restrictToPrices": [
+             *               "6dc54805-0ac8-4f17-9341-4d3f2db9dcd8"
+             *             ],
+             *             "createdAt": "2022-06-28T16:47:00Z",
+             *             "updatedAt": "2022-06-28T16:47:00Z"
+             *           }
+             *         ],
+             *         "creditGrants": [
+             *           {
+             *             "id": "0199ca8a-e7e8-73b3-bd69-a316a23231a0",
+             *             "name": "Monthly usage credits",
+             *             "creditUnitType": "CURRENCY",
+             *             "currency": "GBP",
+             *             "amount": 100,
+             *             "costOfCredit": 0,
+             *             "taxRateId": "179d1ab3-cc96-48e2-9310-067b0b42d47c",
+             *             "grantRefreshFrequency": "MONTHLY",
+             *             "rolloverMode": "NONE",
+             *             "restrictToPrices": [
+             *               "0199ca89-2d9e-7e3d-914c-7de86e8fc7ce"
+             *             ]
+             *           }
+             *         ],
+             *         "recurrencePreference": "CONTINUE_FROM_PREVIOUS_PHASE",
+             *         "phasePriceMetadata": [
+             *           {
+             *             "priceId": "6dc54805-0ac8-4f17-9341-4d3f2db9dcd8",
+             *             "arrCalculation": "INCLUDE"
+             *           }
+             *         ]
+             *       }
+             *     ]
+             */
+            phases: components["schemas"]["Phase"][];
+            /**
+             * @description Time at which the schedule was archived, in ISO 8601 format.
+             * @example 2022-06-28T16:47:00Z
+             */
+            archivedAt?: string;
+            /**
+             * @description Roll up billing
+             * @example false
+             */
+            rollUpBilling: boolean;
+            /**
+             * @description External services which are linked to this customer
+             * @example [
+             *       {
+             *         "service": "Salesforce",
+             *         "id": "a0CQy00000Ipz5VMAR",
+             *         "lastSynced": "2024-08-14T17:14:17Z",
+             *         "url": "https://sequence-b-dev-ed.develop.my.salesforce.com/lightning/r/sequence__Billing_Schedule__c/a0CQy00000Ipz5VMAR/view",
+             *         "isPending": false
+             *       }
+             *     ]
+             */
+            integrationIds: components["schemas"]["IntegrationId"][];
+            /**
+             * @description Assets attached to this billing schedule
+             * @example [
+             *       {
+             *         "id": "e007e884-5100-4183-8355-4771865cb4dd",
+             *         "createdBy": "94703530-1293-479b-bd37-ccad42fd9c8b",
+             *         "type": "IMAGE",
+             *         "format": "PNG",
+             *         "fileName": "my-image.png",
+             *         "fileSizeBytes": 12345,
+             *         "url": "https://assets.sequencehq.com/018f9ad5-4192-76d7-aea5-d80a9018eded/images/e007e884-5100-4183-8355-4771865cb4dd.png",
+             *         "createdAt": "2022-06-28T16:47:00Z"
+             *       }
+             *     ]
+             */
+            attachmentAssets: components["schemas"]["AssetResponse"][];
+            /**
+             * @description Optional ID of the contract used to create this billing schedule
+             * @example 0194d091-f65b-7b98-b75f-a923aa0f5b1a
+             */
+            contractId?: string;
+            /**
+             * @description Default number of days between invoice issue date and due date
+             * @example 30
+             */
+            defaultDueDateDays?: number;
+            /**
+             * @description Billing schedule memo
+             * @example Example Billing Schedule
+             */
+            memo?: string;
+            /**
+             * @description Custom key-value fields for this billing schedule
+             * @example {
+             *       "key": "value"
+             *     }
+             */
+            customFields: {
+                [key: string]: string;
+            };
+            /** @description Payment provider configured for collecting invoices on this billing schedule */
+            paymentProvider?: components["schemas"]["PaymentProvider"];
+            /**
+             * @description Whether invoices for this billing schedule are automatically charged
+             * @example true
+             */
+            autoCharge?: boolean;
+        };
+        /**
+         * @example ACTIVE
+         * @enum {string}
+         */
+        ApiBillingScheduleStatus: "DRAFT" | "PENDING" | "ACTIVE" | "SUSPENDED" | "CANCELLED" | "COMPLETED";
+        /**
+         * @example {
+         *       "priceId": "bc61d4b8-e9d6-4f4a-9bcf-f5dae874c730",
+         *       "taxRateId": "50c0d53b-8460-41e6-b4e9-a4e157fc1a64"
+         *     }
+         */
+        ProductTaxRateRepresentation: {
+            /**
+             * @description ID of the Price
+             * @example bc61d4b8-e9d6-4f4a-9bcf-f5dae874c730
+             */
+            priceId: string;
+            /**
+             * @description ID of the Tax Rate
+             * @example 50c0d53b-8460-41e6-b4e9-a4e157fc1a64
+             */
+            taxRateId: string;
+        };
+        /**
+         * @example {
+         *       "id": "bc61d4b8-e9d6-4f4a-9bcf-f5dae874c730",
+         *       "productId": "f409d651-c475-4142-aafd-a5d2bd74d4f9",
+         *       "name": "Demo Product",
+         *       "currency": "GBP",
+         *       "structure": {
+         *         "pricePerUnit": "0.25",
+         *         "usageMetricId": "04c62961-04ba-48e6-b985-758bb7d3e712",
+         *         "isPricePercentage": false,
+         *         "pricingType": "LINEAR"
+         *       },
+         *       "billingFrequency": "MONTHLY",
+         *       "billingType": "IN_ARREARS",
+         *       "createdAt": "2022-06-28T16:47:00Z",
+         *       "updatedAt": "2022-06-28T16:47:00Z",
+         *       "integrationIds": [
+         *         {
+         *           "service": "Xero",
+         *           "id": "123",
+         *           "isPending": false
+         *         }
+         *       ],
+         *       "customMetricParameters": [
+         *         {
+         *           "parameterId": "94703530-1293-479b-bd37-ccad42fd9c8b",
+         *           "value": "10"
+         *         }
+         *       ],
+         *       "listPriceId": "b4d7e884-e007-4183-8355-4771865c5100",
+         *       "usageCalculationPeriod": {
+         *         "frequency": "MONTHLY",
+         *         "interval": 1
+         *       },
+         *       "status": "ACTIVE"
+         *     }
+         */
+        PriceResponse: {
+            /**
+             * @description Unique Price ID, generated by Sequence on creation.
+             * @example bc61d4b8-e9d6-4f4a-9bcf-f5dae874c730
+             */
+            id: string;
+            /**
+             * @description The ID of the Product that this Price is associated with.
+             * @example f409d651-c475-4142-aafd-a5d2bd74d4f9
+             */
+            productId: string;
+            /**
+             * @description A short form description of the price, which appears as the title of line items on invoices.
+             * @example Demo Product
+             */
+            name: string;
+            /** @description The currency in which this price is denominated. This must be a valid ISO 4217 currency code, that is currently part of currencies supported by Sequence. */
+            currency: components["schemas"]["Currency"];
+            structure: components["schemas"]["GraduatedPricingStructure1"] | components["schemas"]["VolumePricingStructure1"] | components["schemas"]["SeatBasedPricingStructure1"] | components["schemas"]["PackagePricingStructure1"] | components["schemas"]["LinearPricingStructure1"] | components["schemas"]["FixedPricingStructure1"] | components["schemas"]["OneTimePricingStructure1"];
+            /** @description The frequency with which this price is billed. */
+            billingFrequency: components["schemas"]["BillingFrequency"];
+            /** @description Indicate at which point of the billing period to generate the invoice for this price. This can be either in-arrears (after the period ends), or in-advnace (at the beginning of the period). */
+            billingType: components["schemas"]["BillingType"];
+            /**
+             * @description Time at which the Price was initially created, in ISO 8601 format.
+             * @example 2022-06-28T16:47:00Z
+             */
+            createdAt: string;
+            /**
+             * @description Time at which the Price was last updated, in ISO 8601 format.
+             * @example 2022-06-28T16:47:00Z
+             */
+            updatedAt?: string;
+            /**
+             * @description Alternate IDs for this Price in third-party integration systems
+             * @example [
+             *       {
+             *         "service": "Xero",
+             *         "id": "123",
+             *         "isPending": false
+             *       }
+             *     ]
+             */
+            integrationIds: components["schemas"]["IntegrationId"][];
+            /**
+             * @description Specific parameters to influence usage calculation for this Price, and are only required when using custom metric. Please speak to your Sequence contacts for further information prior to usage.
+             * @example [
+             *       {
+             *         "parameterId": "94703530-1293-479b-bd37-ccad42fd9c8b",
+             *         "value": "10"
+             *       }
+             *     ]
+             */
+            customMetricParameters: components["schemas"]["PriceParameter"][];
+            /**
+             * @description The list price ID, if this price variant was created from a list price
+             * @example b4d7e884-e007-4183-8355-4771865c5100
+             */
+            listPriceId?: string;
+            usageCalculationPeriod?: components["schemas"]["UsageCalculationPeriod1"];
+            /**
+             * @description Price status:
+             *     - DRAFT means the price has been extracted from a contract and has not yet been approved. It cannot be used while it is in DRAFT.
+             *     - ACTIVE is the default state when a price is created via API or dashboard.
+             */
+            status: components["schemas"]["PriceStatus"];
+        };
+        /**
+         * @description The pricing structure for this price. This can be a simple fixed price, or a more complex structure that varies based on usage.
+         * @example {
+         *       "pricePerUnit": "0.25",
+         *       "usageMetricId": "04c62961-04ba-48e6-b985-758bb7d3e712",
+         *       "isPricePercentage": false,
+         *       "pricingType": "LINEAR"
+         *     }
+         */
+        LinearPricingStructure1: {
+            /**
+             * @description The per unit rate to apply to usage for this product. In the case of percentage pricing where `isPricePercentage` is set to `true`, a value of 1 represents 100%.
+             * @example 0.25
+             */
+            pricePerUnit: string;
+            /**
+             * @description Usage metric associated to this pricing structure
+             * @example 04c62961-04ba-48e6-b985-758bb7d3e712
+             */
+            usageMetricId: string;
+            /**
+             * @description Indicate whether the price attribute is to be considered as a percentage or an absolute value.
+             * @example false
+             */
+            isPricePercentage: boolean;
+            /** @description The type of pricing */
+            pricingType: components["schemas"]["LinearPricingType"];
+        };
+        /**
+         * @description The period over which usage is aggregated.
+         * @example {
+         *       "frequency": "MONTHLY",
+         *       "interval": 1
+         *     }
+         */
+        UsageCalculationPeriod1: {
+            /** @description Frequency determines the time period over which usage is aggregated. */
+            frequency: components["schemas"]["UsageCalculationFrequency1"];
+            /**
+             * Format: int32
+             * @description Interval determines the time period over which usage is aggregated. For example, if the frequency is MONTHLY and the interval is 3, the usage is aggregated over 3 months before starting at 0 again.
+             * @example 1
+             */
+            interval: number;
+        };
+        /**
+         * @example MONTHLY
+         * @enum {string}
+         */
+        UsageCalculationFrequency1: "MONTHLY" | "QUARTERLY" | "HALF_YEARLY" | "YEARLY";
+        /**
+         * @example ACTIVE
+         * @enum {string}
+         */
+        PriceStatus: "DRAFT" | "ACTIVE";
+        /**
+         * @example {
+         *       "id": "6dc54805-0ac8-4f17-9341-4d3f2db9dcd8",
+         *       "name": "Onboarding",
+         *       "externalContractRef": "ACME-2022-MSA",
+         *       "createdAt": "2022-06-28T16:47:00Z",
+         *       "billingScheduleId": "b102e007-f5d7-4b1a-8a1d-9a51135ae73b",
+         *       "priceIds": [
+         *         "6dc54805-0ac8-4f17-9341-4d3f2db9dcd8"
+         *       ],
+         *       "startDate": "2022-01-01",
+         *       "endDate": "2022-06-30",
+         *       "discounts": [
+         *         {
+         *           "id": "4451f62c-0c1f-491c-aeb2-9eb41b28149c",
+         *           "restrictToPrices": [
+         *             "6dc54805-0ac8-4f17-9341-4d3f2db9dcd8"
+         *           ],
+         *           "type": "PERCENTAGE",
+         *           "amount": 15,
+         *           "message": "15% Discount",
+         *           "separateLineItem": true,
+         *           "seatDiscountType": "ALL_SEATS"
+         *         }
+         *       ],
+         *       "minimums": [
+         *         {
+         *           "id": "6dc54805-0ac8-4f17-9341-4d3f2db9dcd8",
+         *           "sequenceAccountId": "c4602d51-0fb4-4b48-b689-6ba28f540d1e",
+         *           "billingScheduleId": "b102e007-f5d7-4b1a-8a1d-9a51135ae73b",
+         *           "phaseId": "6dc54805-0ac8-4f17-9341-4d3f2db9dcd8",
+         *           "amount": 100,
+         *           "restrictToPrices": [
+         *             "6dc54805-0ac8-4f17-9341-4d3f2db9dcd8"
+         *           ],
+         *           "createdAt": "2022-06-28T16:47:00Z",
+         *           "updatedAt": "2022-06-28T16:47:00Z"
+         *         }
+         *       ],
+         *       "creditGrants": [
+         *         {
+         *           "id": "0199ca8a-e7e8-73b3-bd69-a316a23231a0",
+         *           "name": "Monthly usage credits",
+         *           "creditUnitType": "CURRENCY",
+         *           "currency": "GBP",
+         *           "amount": 100,
+         *           "costOfCredit": 0,
+         *           "taxRateId": "179d1ab3-cc96-48e2-9310-067b0b42d47c",
+         *           "grantRefreshFrequency": "MONTHLY",
+         *           "rolloverMode": "NONE",
+         *           "restrictToPrices": [
+         *             "0199ca89-2d9e-7e3d-914c-7de86e8fc7ce"
+         *           ]
+         *         }
+         *       ],
+         *       "recurrencePreference": "CONTINUE_FROM_PREVIOUS_PHASE",
+         *       "phasePriceMetadata": [
+         *         {
+         *           "priceId": "6dc54805-0ac8-4f17-9341-4d3f2db9dcd8",
+         *           "arrCalculation": "INCLUDE"
+         *         }
+         *       ]
+         *     }
+         */
+        Phase: {
+            /**
+             * @description Phase ID
+             * @example 6dc54805-0ac8-4f17-9341-4d3f2db9dcd8
+             */
+            id: string;
+            /**
+             * @description Name
+             * @example Onboarding
+             */
+            name?: string;
+            /**
+             * @description Free-text reference to the contract this phase rolls up to in an external system. Phases sharing a reference belong to the same contract. Null means the phase rolls up to the billing schedule itself.
+             * @example ACME-2022-MSA
+             */
+            externalContractRef?: string;
+            /**
+             * @description Created at
+             * @example 2022-06-28T16:47:00Z
+             */
+            createdAt: string;
+            /**
+             * @description Billing Schedule ID
+             * @example b102e007-f5d7-4b1a-8a1d-9a51135ae73b
+             */
+            billingScheduleId: string;
+            /**
+             * @description Price IDs
+             * @example [
+             *       "6dc54805-0ac8-4f17-9341-4d3f2db9dcd8"
+             *     ]
+             */
+            priceIds: string[];
+            /**
+             * @description Start Date
+             * @example 2022-01-01
+             */
+            startDate: string;
+            /**
+             * @description End date
+             * @example 2022-06-30
+             */
+            endDate?: string;
+            /**
+             * @description Discounts in Phase
+             * @example [
+             *       {
+             *         "id": "4451f62c-0c1f-491c-aeb2-9eb41b28149c",
+             *         "restrictToPrices": [
+             *           "6dc54805-0ac8-4f17-9341-4d3f2db9dcd8"
+             *         ],
+             *         "type": "PERCENTAGE",
+             *         "amount": 15,
+             *         "message": "15% Discount",
+             *         "separateLineItem": true,
+             *         "seatDiscountType": "ALL_SEATS"
+             *       }
+             *     ]
+             */
+            discounts: components["schemas"]["EmbeddableDiscount"][];
+            /**
+             * @example [
+             *       {
+             *         "id": "6dc54805-0ac8-4f17-9341-4d3f2db9dcd8",
+             *         "sequenceAccountId": "c4602d51-0fb4-4b48-b689-6ba28f540d1e",
+             *         "billingScheduleId": "b102e007-f5d7-4b1a-8a1d-9a51135ae73b",
+             *         "phaseId": "6dc54805-0ac8-4f17-9341-4d3f2db9dcd8",
+             *         "amount": 100,
+             *         "restrictToPrices": [
+             *           "6dc54805-0ac8-4f17-9341-4d3f2db9dcd8"
+             *         ],
+             *         "createdAt": "2022-06-28T16:47:00Z",
+             *         "updatedAt": "2022-06-28T16:47:00Z"
+             *       }
+             *     ]
+             */
+            minimums: components["schemas"]["Minimum"][];
+            /**
+             * @description Credit grants in Phase
+             * @example [
+             *       {
+             *         "id": "0199ca8a-e7e8-73b3-bd69-a316a23231a0",
+             *         "name": "Monthly usage credits",
+             *         "creditUnitType": "CURRENCY",
+             *         "currency": "GBP",
+             *         "amount": 100,
+             *         "costOfCredit": 0,
+             *         "taxRateId": "179d1ab3-cc96-48e2-9310-067b0b42d47c",
+             *         "grantRefreshFrequency": "MONTHLY",
+             *         "rolloverMode": "NONE",
+             *         "restrictToPrices": [
+             *           "0199ca89-2d9e-7e3d-914c-7de86e8fc7ce"
+             *         ]
+             *       }
+             *     ]
+             */
+            creditGrants: components["schemas"]["EmbeddableCreditGrant"][];
+            recurrencePreference: components["schemas"]["PhaseRecurrencePreference"];
+            /**
+             * @description Additional metadata for the relationship between this phase and each price
+             * @example [
+             *       {
+             *         "priceId": "6dc54805-0ac8-4f17-9341-4d3f2db9dcd8",
+             *         "arrCalculation": "INCLUDE"
+             *       }
+             *     ]
+             */
+            phasePriceMetadata: components["schemas"]["PhasePriceMetadata"][];
+        };
+        /**
+         * @example {
+         *       "id": "4451f62c-0c1f-491c-aeb2-9eb41b28149c",
+         *       "restrictToPrices": [
+         *         "6dc54805-0ac8-4f17-9341-4d3f2db9dcd8"
+         *       ],
+         *       "type": "PERCENTAGE",
+         *       "amount": 15,
+         *       "message": "15% Discount",
+         *       "separateLineItem": true,
+         *       "seatDiscountType": "ALL_SEATS"
+         *     }
+         */
+        EmbeddableDiscount: {
+            /**
+             * @description Discount ID
+             * @example 4451f62c-0c1f-491c-aeb2-9eb41b28149c
+             */
+            id: string;
+            /**
+             * @description Price IDs to which this discount applies
+             * @example [
+             *       "6dc54805-0ac8-4f17-9341-4d3f2db9dcd8"
+             *     ]
+             */
+            restrictToPrices?: string[];
+            /** @description Whether the discount is a nominal or percentage amount */
+            type: components["schemas"]["DiscountCalculationType"];
+            /**
+             * @description The discount amount
+             * @example 15
+             */
+            amount: number;
+            /**
+             * @description The message to show on an invoice
+             * @example 15% Discount
+             */
+            message: string;
+            /**
+             * @description If true the discount will show as a separate line item on an invoice
+             * @example true
+             */
+            separateLineItem: boolean;
+            /** @description Determines how the discount is applied to any seat-based prices */
+            seatDiscountType?: components["schemas"]["SeatDiscountType"];
+        };
+        /**
+         * @example PERCENTAGE
+         * @enum {string}
+         */
+        DiscountCalculationType: "PERCENTAGE" | "NOMINAL";
+        /**
+         * @example ALL_SEATS
+         * @enum {string}
+         */
+        SeatDiscountType: "INCLUDED_SEATS_ONLY" | "OVERAGE_SEATS_ONLY" | "ALL_SEATS";
+        /**
+         * @example {
+         *       "id": "6dc54805-0ac8-4f17-9341-4d3f2db9dcd8",
+         *       "sequenceAccountId": "c4602d51-0fb4-4b48-b689-6ba28f540d1e",
+         *       "billingScheduleId": "b102e007-f5d7-4b1a-8a1d-9a51135ae73b",
+         *       "phaseId": "6dc54805-0ac8-4f17-9341-4d3f2db9dcd8",
+         *       "amount": 100,
+         *       "restrictToPrices": [
+         *         "6dc54805-0ac8-4f17-9341-4d3f2db9dcd8"
+         *       ],
+         *       "createdAt": "2022-06-28T16:47:00Z",
+         *       "updatedAt": "2022-06-28T16:47:00Z"
+         *     }
+         */
+        Minimum: {
+            /**
+             * @description Minimum ID
+             * @example 6dc54805-0ac8-4f17-9341-4d3f2db9dcd8
+             */
+            id: string;
+            /**
+             * @description Sequence Account ID
+             * @example c4602d51-0fb4-4b48-b689-6ba28f540d1e
+             */
+            sequenceAccountId: string;
+            /**
+             * @description Billing Schedule ID
+             * @example b102e007-f5d7-4b1a-8a1d-9a51135ae73b
+             */
+            billingScheduleId: string;
+            /**
+             * @description Phase ID
+             * @example 6dc54805-0ac8-4f17-9341-4d3f2db9dcd8
+             */
+            phaseId: string;
+            /**
+             * @description Minimum amount
+             * @example 100
+             */
+            amount: number;
+            /**
+             * @description Price IDs the minimum is restricted to
+             * @example [
+             *       "6dc54805-0ac8-4f17-9341-4d3f2db9dcd8"
+             *     ]
+             */
+            restrictToPrices: string[];
+            /**
+             * @description Created at
+             * @example 2022-06-28T16:47:00Z
+             */
+            createdAt: string;
+            /**
+             * @description Updated at
+             * @example 2022-06-28T16:47:00Z
+             */
+            updatedAt: string;
+        };
+        /**
+         * @example {
+         *       "id": "0199ca8a-e7e8-73b3-bd69-a316a23231a0",
+         *       "name": "Monthly usage credits",
+         *       "creditUnitType": "CURRENCY",
+         *       "currency": "GBP",
+         *       "amount": 100,
+         *       "costOfCredit": 0,
+         *       "taxRateId": "179d1ab3-cc96-48e2-9310-067b0b42d47c",
+         *       "grantRefreshFrequency": "MONTHLY",
+         *       "rolloverMode": "NONE",
+         *       "restrictToPrices": [
+         *         "0199ca89-2d9e-7e3d-914c-7de86e8fc7ce"
+         *       ]
+         *     }
+         */
+        EmbeddableCreditGrant: {
+            /**
+             * @description Credit grant ID.
+             * @example 0199ca8a-e7e8-73b3-bd69-a316a23231a0
+             */
+            id: string;
+            /**
+             * @description Name of the credit grant.
+             * @example Monthly usage credits
+             */
+            name: string;
+            /** @description Type of the unit of credit. */
+            creditUnitType: components["schemas"]["CreditUnitType"];
+            /** @description Currency of cash credit if creditUnitType is CURRENCY. */
+            currency?: components["schemas"]["Currency"];
+            /**
+             * @description Amount of units granted.
+             * @example 100
+             */
+            amount: number;
+            /**
+             * @description Cost of credit grant.
+             * @example 0
+             */
+            costOfCredit?: number;
+            /**
+             * @description Tax rate ID for the credit grant.
+             * @example 179d1ab3-cc96-48e2-9310-067b0b42d47c
+             */
+            taxRateId?: string;
+            /** @description How often the credit grant refreshes its balance. */
+            grantRefreshFrequency: components["schemas"]["GrantRefreshFrequency"];
+            /** @description Whether unused balance carries over when the grant refreshes. */
+            rolloverMode: components["schemas"]["RolloverMode"];
+            /**
+             * @description Price IDs the grant is consumed against.
+             * @example [
+             *       "0199ca89-2d9e-7e3d-914c-7de86e8fc7ce"
+             *     ]
+             */
+            restrictToPrices: string[];
+        };
+        /**
+         * @example CURRENCY
+         * @enum {string}
+         */
+        CreditUnitType: "CURRENCY" | "METRIC";
+        /**
+         * @example MONTHLY
+         * @enum {string}
+         */
+        GrantRefreshFrequency: "NONE" | "MONTHLY" | "QUARTERLY" | "HALF_YEARLY" | "YEARLY";
+        /**
+         * @example NONE
+         * @enum {string}
+         */
+        RolloverMode: "NONE" | "ON_GRANT_REFRESH" | "ON_GRANT_REFRESH_AND_PHASE";
+        /**
+         * @example CONTINUE_FROM_PREVIOUS_PHASE
+         * @enum {string}
+         */
+        PhaseRecurrencePreference: "CONTINUE_FROM_PREVIOUS_PHASE" | "RESET";
+        /**
+         * @example {
+         *       "priceId": "6dc54805-0ac8-4f17-9341-4d3f2db9dcd8",
+         *       "arrCalculation": "INCLUDE"
+         *     }
+         */
+        PhasePriceMetadata: {
+            /** @example 6dc54805-0ac8-4f17-9341-4d3f2db9dcd8 */
+            priceId: string;
+            arrCalculation: components["schemas"]["ArrCalculation"];
+        };
+        /**
+         * @example INCLUDE
+         * @enum {string}
+         */
+        ArrCalculation: "INCLUDE" | "EXCLUDE";
+        /**
+         * @example {
+         *       "id": "e007e884-5100-4183-8355-4771865cb4dd",
+         *       "createdBy": "94703530-1293-479b-bd37-ccad42fd9c8b",
+         *       "type": "IMAGE",
+         *       "format": "PNG",
+         *       "fileName": "my-image.png",
+         *       "fileSizeBytes": 12345,
+         *       "url": "https://assets.sequencehq.com/018f9ad5-4192-76d7-aea5-d80a9018eded/images/e007e884-5100-4183-8355-4771865cb4dd.png",
+         *       "createdAt": "2022-06-28T16:47:00Z"
+         *     }
+         */
+        AssetResponse: {
+            /**
+             * @description Unique ID
+             * @example e007e884-5100-4183-8355-4771865cb4dd
+             */
+            id: string;
+            /**
+             * @description The Sequence user who created this asset
+             * @example 94703530-1293-479b-bd37-ccad42fd9c8b
+             */
+            createdBy: string;
+            /** @description Either image or document */
+            type: components["schemas"]["AssetType"];
+            /** @description Identifies the intended data format. Allowed formats are: jpg, jpeg, png, and pdf */
+            format: components["schemas"]["AssetFormat"];
+            /**
+             * @description Filename of the uploaded file
+             * @example my-image.png
+             */
+            fileName: string;
+            /**
+             * Format: int32
+             * @description Size of the uploaded file in bytes
+             * @example 12345
+             */
+            fileSizeBytes: number;
+            /**
+             * @description URL to download the asset
+             * @example https://assets.sequencehq.com/018f9ad5-4192-76d7-aea5-d80a9018eded/images/e007e884-5100-4183-8355-4771865cb4dd.png
+             */
+            url: string;
+            /**
+             * @description Creation timestamp. Formatted as an ISO 8601 timestamp.
+             * @example 2022-06-28T16:47:00Z
+             */
+            createdAt: string;
+        };
+        /**
+         * @example IMAGE
+         * @enum {string}
+         */
+        AssetType: "IMAGE" | "DOCUMENT" | "BINARY";
+        /**
+         * @example PNG
+         * @enum {string}
+         */
+        AssetFormat: "JPEG" | "JPG" | "PNG" | "PDF" | "CSV" | "TXT" | "RTF" | "MD" | "XLS" | "XLSX" | "XLSM" | "DOC" | "DOCX" | "ZIP" | "ODT" | "ODS";
+        /**
+         * @description Results pagination
+         * @example {
+         *       "after": "MDE4NDUyNjYtNmQ2NC03N2M4LTlhZGYtNDQ4N2Q5NGQxNDU3",
+         *       "before": "MDE4NDQyMWUtYTljYy03MTFiLWFmOTMtYmYwNTExZDRkODMz",
+         *       "totalResultSize": 10
+         *     }
+         */
+        PaginationMeta3: {
+            /**
+             * @description Cursor for the page after this (if it exists)
+             * @example MDE4NDUyNjYtNmQ2NC03N2M4LTlhZGYtNDQ4N2Q5NGQxNDU3
+             */
+            after?: string;
+            /**
+             * @description Cursor for the page before this (if it exists)
+             * @example MDE4NDQyMWUtYTljYy03MTFiLWFmOTMtYmYwNTExZDRkODMz
+             */
+            before?: string;
+            /**
+             * Format: int64
+             * @description Total number of entries across all pages
+             * @example 10
+             */
+            totalResultSize?: number;
+        };
+        /**
+         * @example {
+         *       "customerId": "cca32597-b6b0-4499-9669-128aef8702e4",
+         *       "startDate": "2022-01-01",
+         *       "endDate": "2022-12-31",
+         *       "recurrenceDayOfMonth": 1,
+         *       "taxRates": [
+         *         {
+         *           "priceId": "bc61d4b8-e9d6-4f4a-9bcf-f5dae874c730",
+         *           "taxRateId": "50c0d53b-8460-41e6-b4e9-a4e157fc1a64"
+         *         }
+         *       ],
+         *       "autoIssueInvoices": false,
+         *       "purchaseOrderNumber": "PO123",
+         *       "reference": "Example reference",
+         *       "label": "Example label",
+         *       "paymentProvider": "STRIPE",
+         *       "isDraft": true,
+         *       "rollUpBilling": false,
+         *       "phases": [
+         *         {
+         *           "name": "Trial Period",
+         *           "externalContractRef": "ACME-2022-MSA",
+         *           "priceIds": [
+         *             "6dc54805-0ac8-4f17-9341-4d3f2db9dcd8"
+         *           ],
+         *           "startDate": "2022-01-01",
+         *           "endDate": "2022-06-30",
+         *           "discounts": [
+         *             {
+         *               "restrictToPrices": [
+         *                 "6dc54805-0ac8-4f17-9341-4d3f2db9dcd8"
+         *               ],
+         *               "type": "PERCENTAGE",
+         *               "amount": 8,
+         *               "message": "8% Discount",
+         *               "separateLineItem": true,
+         *               "seatDiscountType": "ALL_SEATS"
+         *             }
+         *           ],
+         *           "minimums": [
+         *             {
+         *               "restrictToPrices": [
+         *                 "9fe9986b-e205-42b7-a58f-42845c91f03f"
+         *               ],
+         *               "amount": 100
+         *             }
+         *           ],
+         *           "creditGrants": [
+         *             {
+         *               "name": "Monthly usage credits",
+         *               "creditUnitType": "CURRENCY",
+         *               "currency": "GBP",
+         *               "amount": 100,
+         *               "costOfCredit": 0,
+         *               "taxRateId": "179d1ab3-cc96-48e2-9310-067b0b42d47c",
+         *               "grantRefreshFrequency": "MONTHLY",
+         *               "rolloverMode": "NONE",
+         *               "restrictToPrices": [
+         *                 "0199ca89-2d9e-7e3d-914c-7de86e8fc7ce"
+         *               ]
+         *             }
+         *           ],
+         *           "listPriceIds": [
+         *             "45e16eb7-2170-4632-b04f-9ecd90b85b1e"
+         *           ],
+         *           "recurrencePreference": "CONTINUE_FROM_PREVIOUS_PHASE",
+         *           "phasePriceMetadata": [
+         *             {
+         *               "priceId": "6dc54805-0ac8-4f17-9341-4d3f2db9dcd8",
+         *               "arrCalculation": "INCLUDE"
+         *             }
+         *           ],
+         *           "phaseListPriceMetadata": [
+         *             {
+         *               "listPriceId": "45e16eb7-2170-4632-b04f-9ecd90b85b1e",
+         *               "arrCalculation": "INCLUDE"
+         *             }
+         *           ]
+         *         },
+         *         {
+         *           "priceIds": [],
+         *           "startDate": "2022-07-01",
+         *           "endDate": "2022-12-31",
+         *           "discounts": [],
+         *           "minimums": [
+         *             {
+         *               "restrictToPrices": [
+         *                 "9fe9986b-e205-42b7-a58f-42845c91f03f"
+         *               ],
+         *               "amount": 100
+         *             }
+         *           ],
+         *           "listPriceIds": [
+         *             "45e16eb7-2170-4632-b04f-9ecd90b85b1e"
+         *           ],
+         *           "recurrencePreference": "CONTINUE_FROM_PREVIOUS_PHASE",
+         *           "phasePriceMetadata": [
+         *             {
+         *               "priceId": "6dc54805-0ac8-4f17-9341-4d3f2db9dcd8",
+         *               "arrCalculation": "INCLUDE"
+         *             }
+         *           ],
+         *           "phaseListPriceMetadata": [
+         *             {
+         *               "listPriceId": "45e16eb7-2170-4632-b04f-9ecd90b85b1e",
+         *               "arrCalculation": "INCLUDE"
+         *             }
+         *           ]
+         *         }
+         *       ],
+         *       "attachmentAssetIds": [
+         *         "5055cd17-d5e8-4286-bddf-79729ddabf51"
+         *       ],
+         *       "autoCharge": true,
+         *       "defaultDueDateDays": 30,
+         *       "memo": "Example Billing Schedule",
+         *       "customFields": {
+         *         "key": "value"
+         *       }
+         *     }
+         */
+        CreateBillingScheduleRequest: {
+            /**
+             * @description Customer ID
+             * @example cca32597-b6b0-4499-9669-128aef8702e4
+             */
+            customerId: string;
+            /**
+             * @description Start date
+             * @example 2022-01-01
+             */
+            startDate: string;
+            /**
+             * @description End date. A null end date denotes an open-ended schedule.
+             * @example 2022-12-31
+             */
+            endDate?: string;
+            /**
+             * Format: int32
+             * @description Recurrence day of month
+             * @example 1
+             */
+            recurrenceDayOfMonth?: number;
+            /**
+             * @description Tax Rate for each Product
+             * @example [
+             *       {
+             *         "priceId": "bc61d4b8-e9d6-4f4a-9bcf-f5dae874c730",
+             *         "taxRateId": "50c0d53b-8460-41e6-b4e9-a4e157fc1a64"
+             *       }
+             *     ]
+             */
+            taxRates: components["schemas"]["ProductTaxRateRepresentation"][];
+            /**
+             * @description Auto-issue invoices for this billing schedule
+             * @example false
+             */
+            autoIssueInvoices: boolean;
+            /**
+             * @description Optional purchase order number to be added to invoices
+             * @example PO123
+             */
+            purchaseOrderNumber?: string;
+            /**
+             * @description Optional reference to be added to invoices
+             * @example Example reference
+             */
+            reference?: string;
+            /**
+             * @description Optional label
+             * @example Example label
+             */
+            label?: string;
+            /** @description Payment provider to set up collection for */
+            paymentProvider?: components["schemas"]["PaymentProvider"];
+            /**
+             * @description Create in draft status
+             * @example true
+             */
+            isDraft: boolean;
+            /**
+             * @description Toggles Roll-up billing
+             * @example false
+             */
+            rollUpBilling: boolean;
+            /**
+             * @description Phases
+             * @example [
+             *       {
+             *         "name": "Trial Period",
+             *         "externalContractRef": "ACME-2022-MSA",
+             *         "priceIds": [
+             *           "6dc54805-0ac8-4f17-9341-4d3f2db9dcd8"
+             *         ],
+             *         "startDate": "2022-01-01",
+             *         "endDate": "2022-06-30",
+             *         "discounts": [
+             *           {
+             *             "restrictToPrices": [
+             *               "6dc54805-0ac8-4f17-9341-4d3f2db9dcd8"
+             *             ],
+             *             "type": "PERCENTAGE",
+             *             "amount": 8,
+             *             "message": "8% Discount",
+             *             "separateLineItem": true,
+             *             "seatDiscountType": "ALL_SEATS"
+             *           }
+             *         ],
+             *         "minimums": [
+             *           {
+             *             "restrictToPrices": [
+             *               "9fe9986b-e205-42b7-a58f-42845c91f03f"
+             *             ],
+             *             "amount": 100
+             *           }
+             *         ],
+             *         "creditGrants": [
+             *           {
+             *             "name": "Monthly usage credits",
+             *             "creditUnitType": "CURRENCY",
+             *             "currency": "GBP",
+             *             "amount": 100,
+             *             "costOfCredit": 0,
+             *             "taxRateId": "179d1ab3-cc96-48e2-9310-067b0b42d47c",
+             *             "grantRefreshFrequency": "MONTHLY",
+             *             "rolloverMode": "NONE",
+             *             "restrictToPrices": [
+             *               "0199ca89-2d9e-7e3d-914c-7de86e8fc7ce"
+             *             ]
+             *           }
+             *         ],
+             *         "listPriceIds": [
+             *           "45e16eb7-2170-4632-b04f-9ecd90b85b1e"
+             *         ],
+             *         "recurrencePreference": "CONTINUE_FROM_PREVIOUS_PHASE",
+             *         "phasePriceMetadata": [
+             *           {
+             *             "priceId": "6dc54805-0ac8-4f17-9341-4d3f2db9dcd8",
+             *             "arrCalculation": "INCLUDE"
+             *           }
+             *         ],
+             *         "phaseListPriceMetadata": [
+             *           {
+             *             "listPriceId": "45e16eb7-2170-4632-b04f-9ecd90b85b1e",
+             *             "arrCalculation": "INCLUDE"
+             *           }
+             *         ]
+             *       },
+             *       {
+             *         "priceIds": [],
+             *         "startDate": "2022-07-01",
+             *         "endDate": "2022-12-31",
+             *         "discounts": [],
+             *         "minimums": [
+             *           {
+             *             "restrictToPrices": [
+             *               "9fe9986b-e205-42b7-a58f-42845c91f03f"
+             *             ],
+             *             "amount": 100
+             *           }
+             *         ],
+             *         "listPriceIds": [
+             *           "45e16eb7-2170-4632-b04f-9ecd90b85b1e"
+             *         ],
+             *         "recurrencePreference": "CONTINUE_FROM_PREVIOUS_PHASE",
+             *         "phasePriceMetadata": [
+             *           {
+             *             "priceId": "6dc54805-0ac8-4f17-9341-4d3f2db9dcd8",
+             *             "arrCalculation": "INCLUDE"
+             *           }
+             *         ],
+             *         "phaseListPriceMetadata": [
+             *           {
+             *             "listPriceId": "45e16eb7-2170-4632-b04f-9ecd90b85b1e",
+             *             "arrCalculation": "INCLUDE"
+             *           }
+             *         ]
+             *       }
+             *     ]
+             */
+            phases: components["schemas"]["PhaseRequest"][];
+            /**
+             * @description IDs of assets that are attached to this schedule
+             * @example [
+             *       "5055cd17-d5e8-4286-bddf-79729ddabf51"
+             *     ]
+             */
+            attachmentAssetIds?: string[];
+            /**
+             * @description Automatically collect payments if payment details are available
+             * @example true
+             */
+            autoCharge?: boolean;
+            /**
+             * @description Default number of days between invoice issue date and due date. Overrides any invoice level set default due date
+             * @example 30
+             */
+            defaultDueDateDays?: number;
+            /**
+             * @description Billing schedule memo. Overrides any invoice level set memo
+             * @example Example Billing Schedule
+             */
+            memo?: string;
+            /**
+             * @description Custom key-value fields for this billing schedule
+             * @example {
+             *       "key": "value"
+             *     }
+             */
+            customFields?: {
+                [key: string]: string;
+            };
+        };
+        /**
+         * @example {
+         *       "name": "Trial Period",
+         *       "externalContractRef": "ACME-2022-MSA",
+         *       "priceIds": [
+         *         "6dc54805-0ac8-4f17-9341-4d3f2db9dcd8"
+         *       ],
+         *       "startDate": "2022-01-01",
+         *       "endDate": "2022-06-30",
+         *       "discounts": [
+         *         {
+         *           "restrictToPrices": [
+         *             "6dc54805-0ac8-4f17-9341-4d3f2db9dcd8"
+         *           ],
+         *           "type": "PERCENTAGE",
+         *           "amount": 8,
+         *           "message": "8% Discount",
+         *           "separateLineItem": true,
+         *           "seatDiscountType": "ALL_SEATS"
+         *         }
+         *       ],
+         *       "minimums": [
+         *         {
+         *           "restrictToPrices": [
+         *             "9fe9986b-e205-42b7-a58f-42845c91f03f"
+         *           ],
+         *           "amount": 100
+         *         }
+         *       ],
+         *       "creditGrants": [
+         *         {
+         *           "name": "Monthly usage credits",
+         *           "creditUnitType": "CURRENCY",
+         *           "currency": "GBP",
+         *           "amount": 100,
+         *           "costOfCredit": 0,
+         *           "taxRateId": "179d1ab3-cc96-48e2-9310-067b0b42d47c",
+         *           "grantRefreshFrequency": "MONTHLY",
+         *           "rolloverMode": "NONE",
+         *           "restrictToPrices": [
+         *             "0199ca89-2d9e-7e3d-914c-7de86e8fc7ce"
+         *           ]
+         *         }
+         *       ],
+         *       "listPriceIds": [
+         *         "45e16eb7-2170-4632-b04f-9ecd90b85b1e"
+         *       ],
+         *       "recurrencePreference": "CONTINUE_FROM_PREVIOUS_PHASE",
+         *       "phasePriceMetadata": [
+         *         {
+         *           "priceId": "6dc54805-0ac8-4f17-9341-4d3f2db9dcd8",
+         *           "arrCalculation": "INCLUDE"
+         *         }
+         *       ],
+         *       "phaseListPriceMetadata": [
+         *         {
+         *           "listPriceId": "45e16eb7-2170-4632-b04f-9ecd90b85b1e",
+         *           "arrCalculation": "INCLUDE"
+         *         }
+         *       ]
+         *     }
+         */
+        PhaseRequest: {
+            /**
+             * @description Optional name for the Phase
+             * @example Trial Period
+             */
+            name?: string;
+            /**
+             * @description Free-text reference to the contract this phase rolls up to in an external system. Phases sharing a reference belong to the same contract; surrounding whitespace is trimmed, and matching is case-sensitive. On update, omitting this field or sending null clears any existing reference and has the phase roll up to the billing schedule itself.
+             * @example ACME-2022-MSA
+             */
+            externalContractRef?: string;
+            /**
+             * @description The price IDs included in this phase
+             * @example [
+             *       "6dc54805-0ac8-4f17-9341-4d3f2db9dcd8"
+             *     ]
+             */
+            priceIds: string[];
+            /**
+             * @description Phase start date
+             * @example 2022-01-01
+             */
+            startDate: string;
+            /**
+             * @description Phase end date. A null end date denotes an open-ended phase. Only the last phase can be open-ended.
+             * @example 2022-06-30
+             */
+            endDate?: string;
+            /**
+             * @description Discounts applicable to this phase
+             * @example [
+             *       {
+             *         "restrictToPrices": [
+             *           "6dc54805-0ac8-4f17-9341-4d3f2db9dcd8"
+             *         ],
+             *         "type": "PERCENTAGE",
+             *         "amount": 8,
+             *         "message": "8% Discount",
+             *         "separateLineItem": true,
+             *         "seatDiscountType": "ALL_SEATS"
+             *       }
+             *     ]
+             */
+            discounts?: components["schemas"]["EmbeddableDiscountRequest"][];
+            /**
+             * @description Minimums applicable to this phase
+             * @example [
+             *       {
+             *         "restrictToPrices": [
+             *           "9fe9986b-e205-42b7-a58f-42845c91f03f"
+             *         ],
+             *         "amount": 100
+             *       }
+             *     ]
+             */
+            minimums?: components["schemas"]["MinimumRequest"][];
+            /**
+             * @description Credit grants applicable to this phase. Omit this field on every phase to leave the schedule's existing grants untouched. Once any phase provides it, the grants across all phases are the schedule's full grant spec: grants without an ID are created, grants re-sent with their ID are kept, and grants left out are removed. Grants cannot be updated through this request, and a grant that has already been drawn down cannot be removed this way — delete it through the credit grant endpoint instead.
+             * @example [
+             *       {
+             *         "name": "Monthly usage credits",
+             *         "creditUnitType": "CURRENCY",
+             *         "currency": "GBP",
+             *         "amount": 100,
+             *         "costOfCredit": 0,
+             *         "taxRateId": "179d1ab3-cc96-48e2-9310-067b0b42d47c",
+             *         "grantRefreshFrequency": "MONTHLY",
+             *         "rolloverMode": "NONE",
+             *         "restrictToPrices": [
+             *           "0199ca89-2d9e-7e3d-914c-7de86e8fc7ce"
+             *         ]
+             *       }
+             *     ]
+             */
+            creditGrants?: components["schemas"]["EmbeddableCreditGrantRequest"][];
+            /**
+             * @description IDs of list prices from which to create prices for this phase
+             * @example [
+             *       "45e16eb7-2170-4632-b04f-9ecd90b85b1e"
+             *     ]
+             */
+            listPriceIds?: string[];
+            /** @description Phase recurrence preference */
+            recurrencePreference?: components["schemas"]["PhaseRecurrencePreference"];
+            /**
+             * @description Additional metadata for the relationship between this phase and each price
+             * @example [
+             *       {
+             *         "priceId": "6dc54805-0ac8-4f17-9341-4d3f2db9dcd8",
+             *         "arrCalculation": "INCLUDE"
+             *       }
+             *     ]
+             */
+            phasePriceMetadata?: components["schemas"]["PhasePriceMetadata"][];
+            /**
+             * @description Additional metadata for the relationship between this phase and each list price
+             * @example [
+             *       {
+             *         "listPriceId": "45e16eb7-2170-4632-b04f-9ecd90b85b1e",
+             *         "arrCalculation": "INCLUDE"
+             *       }
+             *     ]
+             */
+            phaseListPriceMetadata?: components["schemas"]["PhaseListPriceMetadata"][];
+        };
+        /**
+         * @example {
+         *       "restrictToPrices": [
+         *         "6dc54805-0ac8-4f17-9341-4d3f2db9dcd8"
+         *       ],
+         *       "type": "PERCENTAGE",
+         *       "amount": 8,
+         *       "message": "8% Discount",
+         *       "separateLineItem": true,
+         *       "seatDiscountType": "ALL_SEATS"
+         *     }
+         */
+        EmbeddableDiscountRequest: {
+            /**
+             * @description Price IDs to which this discount applies
+             * @example [
+             *       "6dc54805-0ac8-4f17-9341-4d3f2db9dcd8"
+             *     ]
+             */
+            restrictToPrices?: string[];
+            /** @description Whether the discount is a nominal or percentage amount */
+            type: components["schemas"]["DiscountCalculationType"];
+            /**
+             * @description The discount amount
+             * @example 8
+             */
+            amount: number;
+            /**
+             * @description The message to show on an invoice
+             * @example 8% Discount
+             */
+            message: string;
+            /**
+             * @description If true the discount will show as a separate line item on an invoice
+             * @example true
+             */
+            separateLineItem: boolean;
+            /** @description Determines how the discount is applied to any seat-based prices */
+            seatDiscountType?: components["schemas"]["SeatDiscountType"];
+        };
+        /**
+         * @example {
+         *       "restrictToPrices": [
+         *         "9fe9986b-e205-42b7-a58f-42845c91f03f"
+         *       ],
+         *       "amount": 100
+         *     }
+         */
+        MinimumRequest: {
+            /**
+             * @description Price IDs to which this minimum applies
+             * @example [
+             *       "9fe9986b-e205-42b7-a58f-42845c91f03f"
+             *     ]
+             */
+            restrictToPrices?: string[];
+            /**
+             * @description The minimum amount
+             * @example 100
+             */
+            amount: number;
+        };
+        /**
+         * @example {
+         *       "name": "Monthly usage credits",
+         *       "creditUnitType": "CURRENCY",
+         *       "currency": "GBP",
+         *       "amount": 100,
+         *       "costOfCredit": 0,
+         *       "taxRateId": "179d1ab3-cc96-48e2-9310-067b0b42d47c",
+         *       "grantRefreshFrequency": "MONTHLY",
+         *       "rolloverMode": "NONE",
+         *       "restrictToPrices": [
+         *         "0199ca89-2d9e-7e3d-914c-7de86e8fc7ce"
+         *       ]
+         *     }
+         */
+        EmbeddableCreditGrantRequest: {
+            /**
+             * @description Name of the credit grant.
+             * @example Monthly usage credits
+             */
+            name: string;
+            /** @description Type of the unit of credit. */
+            creditUnitType: components["schemas"]["CreditUnitType"];
+            /** @description Currency of cash credit if creditUnitType is CURRENCY. */
+            currency?: components["schemas"]["Currency"];
+            /**
+             * @description Amount of units granted.
+             * @example 100
+             */
+            amount: number;
+            /**
+             * @description Cost of credit grant.
+             * @example 0
+             */
+            costOfCredit?: number;
+            /**
+             * @description Tax rate ID for the credit grant.
+             * @example 179d1ab3-cc96-48e2-9310-067b0b42d47c
+             */
+            taxRateId?: string;
+            /** @description How often the credit grant refreshes its balance. */
+            grantRefreshFrequency: components["schemas"]["GrantRefreshFrequency"];
+            /** @description Whether unused balance carries over when the grant refreshes. */
+            rolloverMode: components["schemas"]["RolloverMode"];
+            /**
+             * @description Price IDs the grant is consumed against. Omit or leave empty to apply to every price in the phase.
+             * @example [
+             *       "0199ca89-2d9e-7e3d-914c-7de86e8fc7ce"
+             *     ]
+             */
+            restrictToPrices?: string[];
+        };
+        /**
+         * @example {
+         *       "listPriceId": "45e16eb7-2170-4632-b04f-9ecd90b85b1e",
+         *       "arrCalculation": "INCLUDE"
+         *     }
+         */
+        PhaseListPriceMetadata: {
+            /** @example 45e16eb7-2170-4632-b04f-9ecd90b85b1e */
+            listPriceId: string;
+            arrCalculation: components["schemas"]["ArrCalculation"];
+        };
+        /**
+         * @description The pricing structure for this price. This can be a simple fixed price, or a more complex structure that varies based on usage.
+         * @example {
+         *       "tiers": [
+         *         {
+         *           "upperBound": "200",
+         *           "price": "1.00",
+         *           "fee": "50.00",
+         *           "isPricePercentage": false
+         *         },
+         *         {
+         *           "upperBound": "400",
+         *           "price": "0.75",
+         *           "fee": "25.00",
+         *           "isPricePercentage": false
+         *         },
+         *         {
+         *           "price": "0.50",
+         *           "fee": "0.00",
+         *           "isPricePercentage": false
+         *         }
+         *       ],
+         *       "usageMetricId": "04c62961-04ba-48e6-b985-758bb7d3e712",
+         *       "usageCalculationMode": "BILLING_PERIOD",
+         *       "pricingType": "GRADUATED"
+         *     }
+         */
+        GraduatedPricingStructure1: {
+            /**
+             * @description A list of contiguous pricing tiers
+             * @example [
+             *       {
+             *         "upperBound": "200",
+             *         "price": "1.00",
+             *         "fee": "50.00",
+             *         "isPricePercentage": false
+             *       },
+             *       {
+             *         "upperBound": "400",
+             *         "price": "0.75",
+             *         "fee": "25.00",
+             *         "isPricePercentage": false
+             *       },
+             *       {
+             *         "price": "0.50",
+             *         "fee": "0.00",
+             *         "isPricePercentage": false
+             *       }
+             *     ]
+             */
+            tiers: components["schemas"]["GraduatedUsageTier"][];
+            /**
+             * @description The usage metric associated to this pricing structure
+             * @example 04c62961-04ba-48e6-b985-758bb7d3e712
+             */
+            usageMetricId: string;
+            /** @description Indicates the scope of usage calculation */
+            usageCalculationMode: components["schemas"]["UsageCalculationMode"];
+            /** @description The type of pricing */
+            pricingType: components["schemas"]["GraduatedPricingType"];
+        };
+        /**
+         * @description The pricing structure for this price. This can be a simple fixed price, or a more complex structure that varies based on usage.
+         * @example {
+         *       "tiers": [
+         *         {
+         *           "upperBound": "100",
+         *           "price": "1.00",
+         *           "fee": "50.00",
+         *           "isPricePercentage": true,
+         *           "maxPrice": "10",
+         *           "minPrice": "5"
+         *         },
+         *         {
+         *           "price": "0.75",
+         *           "fee": "25.00",
+         *           "isPricePercentage": true,
+         *           "maxPrice": "10",
+         *           "minPrice": "5"
+         *         }
+         *       ],
+         *       "usageMetricId": "04c62961-04ba-48e6-b985-758bb7d3e712",
+         *       "pricingType": "VOLUME"
+         *     }
+         */
+        VolumePricingStructure1: {
+            /**
+             * @description A list of contiguous pricing tiers
+             * @example [
+             *       {
+             *         "upperBound": "100",
+             *         "price": "1.00",
+             *         "fee": "50.00",
+             *         "isPricePercentage": true,
+             *         "maxPrice": "10",
+             *         "minPrice": "5"
+             *       },
+             *       {
+             *         "price": "0.75",
+             *         "fee": "25.00",
+             *         "isPricePercentage": true,
+             *         "maxPrice": "10",
+             *         "minPrice": "5"
+             *       }
+             *     ]
+             */
+            tiers: components["schemas"]["VolumeUsageTier"][];
+            /**
+             * @description The usage metric associated to this tier
+             * @example 04c62961-04ba-48e6-b985-758bb7d3e712
+             */
+            usageMetricId: string;
+            /** @description The type of pricing */
+            pricingType: components["schemas"]["VolumePricingType"];
+        };
+        /**
+         * @description The pricing structure for this price. This can be a simple fixed price, or a more complex structure that varies based on usage.
+         * @example {
+         *       "seatMetricId": "bc61d4b8-e9d6-4f4a-9bcf-f5dae874c730",
+         *       "pricePerSeat": "0.25",
+         *       "prorationStrategy": "USE_MAXIMUM",
+         *       "contractedMinimumSeats": 10,
+         *       "overagesBillingFrequency": "YEARLY",
+         *       "tiers": [
+         *         {
+         *           "upperBound": "100",
+         *           "price": "1.00",
+         *           "fee": "50.00"
+         *         },
+         *         {
+         *           "price": "0.75",
+         *           "fee": "25.00"
+         *         }
+         *       ],
+         *       "prorateFlatFees": false,
+         *       "pricingType": "SEAT_BASED"
+         *     }
+         */
+        SeatBasedPricingStructure1: {
+            /**
+             * @description Seat metric associated to this pricing structure
+             * @example bc61d4b8-e9d6-4f4a-9bcf-f5dae874c730
+             */
+            seatMetricId: string;
+            /**
+             * @description Price charged per seat per full billing period
+             * @example 0.25
+             */
+            pricePerSeat: string;
+            /** @description The proration strategy to use when calculating the price for a seat. A `USE_MAXIMUM` will not prorate and charge the highest seat balance for the entire billing period, while a PRORATE_INCREMENTS will charge incremental seats from the day they're added */
+            prorationStrategy: components["schemas"]["SeatProrationStrategy"];
+            /**
+             * @description The number of contractually agreed minimum seats
+             * @example 10
+             */
+            contractedMinimumSeats: number;
+            /** @description The frequency with which to charge overages */
+            overagesBillingFrequency?: components["schemas"]["OveragesFrequency"];
+            /**
+             * @description A list of contiguous pricing tiers
+             * @example [
+             *       {
+             *         "upperBound": "100",
+             *         "price": "1.00",
+             *         "fee": "50.00"
+             *       },
+             *       {
+             *         "price": "0.75",
+             *         "fee": "25.00"
+             *       }
+             *     ]
+             */
+            tiers: components["schemas"]["SeatUsageTier"][];
+            /**
+             * @description If set any flat fees will be pro-rated if the invoice service period length does not match the billing frequency
+             * @example false
+             */
+            prorateFlatFees?: boolean;
+            /** @description The type of pricing */
+            pricingType: components["schemas"]["SeatBasedPricingType"];
+        };
+        /**
+         * @description The pricing structure for this price. This can be a simple fixed price, or a more complex structure that varies based on usage.
+         * @example {
+         *       "packageSize": "50",
+         *       "pricePerPackage": "2.00",
+         *       "usageMetricId": "04c62961-04ba-48e6-b985-758bb7d3e712",
+         *       "pricingType": "PACKAGE"
+         *     }
+         */
+        PackagePricingStructure1: {
+            /**
+             * @description The amount of usage allowed for the price in this structure
+             * @example 50
+             */
+            packageSize: string;
+            /**
+             * @description The price charged for each package
+             * @example 2.00
+             */
+            pricePerPackage: string;
+            /**
+             * @description The usage metric associated to this tier
+             * @example 04c62961-04ba-48e6-b985-758bb7d3e712
+             */
+            usageMetricId: string;
+            /** @description The type of pricing */
+            pricingType: components["schemas"]["PackagePricingType"];
+        };
+        /**
+         * @description The pricing structure for this price. This can be a simple fixed price, or a more complex structure that varies based on usage.
+         * @example {
+         *       "price": "20.00",
+         *       "pricingType": "FIXED"
+         *     }
+         */
+        FixedPricingStructure1: {
+            /**
+             * @description A fixed amount that is charged once every billing period.
+             * @example 20.00
+             */
+            price: string;
+            /** @description The type of pricing */
+            pricingType: components["schemas"]["FixedPricingType"];
+        };
+        /**
+         * @description The pricing structure for this price. This can be a simple fixed price, or a more complex structure that varies based on usage.
+         * @example {
+         *       "price": "150.00",
+         *       "pricingType": "ONE_TIME"
+         *     }
+         */
+        OneTimePricingStructure1: {
+            /**
+             * @description A fixed amount that is charged once.
+             * @example 150.00
+             */
+            price: string;
+            /** @description The type of pricing */
+            pricingType: components["schemas"]["OneTimePricingType"];
+        };
+        /**
+         * @example {
+         *       "items": [
+         *         {
+         *           "id": "b102e007-f5d7-4b1a-8a1d-9a51135ae73b",
+         *           "customerId": "cca32597-b6b0-4499-9669-128aef8702e4",
+         *           "status": "ACTIVE",
+         *           "startDate": "2022-01-01",
+         *           "endDate": "2022-12-01",
+         *           "taxRates": [
+         *             {
+         *               "priceId": "bc61d4b8-e9d6-4f4a-9bcf-f5dae874c730",
+         *               "taxRateId": "50c0d53b-8460-41e6-b4e9-a4e157fc1a64"
+         *             }
+         *           ],
+         *           "firstBillingDate": "2022-02-02",
+         *           "autoIssueInvoices": false,
+         *           "purchaseOrderNumber": "PO123",
+         *           "reference": "ref",
+         *           "label": "label",
+         *           "recurrenceDayOfMonth": 1,
+         *           "prices": [
+         *             {
+         *               "id": "bc61d4b8-e9d6-4f4a-9bcf-f5dae874c730",
+         *               "productId": "f409d651-c475-4142-aafd-a5d2bd74d4f9",
+         *               "name": "Demo Product",
+         *               "currency": "GBP",
+         *               "structure": {
+         *                 "pricePerUnit": "0.25",
+         *                 "usageMetricId": "04c62961-04ba-48e6-b985-758bb7d3e712",
+         *                 "isPricePercentage": false,
+         *                 "pricingType": "LINEAR"
+         *               },
+         *               "billingFrequency": "MONTHLY",
+         *               "billingType": "IN_ARREARS",
+         *               "createdAt": "2022-06-28T16:47:00Z",
+         *               "updatedAt": "2022-06-28T16:47:00Z",
+         *               "integrationIds": [
+         *                 {
+         *                   "service": "Xero",
+         *                   "id": "123",
+         *                   "isPending": false
+         *                 }
+         *               ],
+         *               "customMetricParameters": [
+         *                 {
+         *                   "parameterId": "94703530-1293-479b-bd37-ccad42fd9c8b",
+         *                   "value": "10"
+         *                 }
+         *               ],
+         *               "listPriceId": "b4d7e884-e007-4183-8355-4771865c5100",
+         *               "usageCalculationPeriod": {
+         *                 "frequency": "MONTHLY",
+         *                 "interval": 1
+         *               },
+         *               "status": "ACTIVE"
+         *             }
+         *           ],
+         *           "createdAt": "2022-06-28T16:47:00Z",
+         *           "updatedAt": "2022-06-28T16:47:00Z",
+         *           "lastInvoiceId": "bdbf78a5-b007-4d46-aa7d-d0417a649d64",
+         *           "phases": [
+         *             {
+         *               "id": "6dc54805-0ac8-4f17-9341-4d3f2db9dcd8",
+         *               "name": "Onboarding",
+         *               "externalContractRef": "ACME-2022-MSA",
+         *               "createdAt": "2022-06-28T16:47:00Z",
+         *               "billingScheduleId": "b102e007-f5d7-4b1a-8a1d-9a51135ae73b",
+         *               "priceIds": [
+         *                 "6dc54805-0ac8-4f17-9341-4d3f2db9dcd8"
+         *               ],
+         *               "startDate": "2022-01-01",
+         *               "endDate": "2022-06-30",
+         *               "discounts": [
+         *                 {
+         *                   "id": "4451f62c-0c1f-491c-aeb2-9eb41b28149c",
+         *                   "restrictToPrices": [
+         *                     "6dc54805-0ac8-4f17-9341-4d3f2db9dcd8"
+         *                   ],
+         *                   "type": "PERCENTAGE",
+         *                   "amount": 15,
+         *                   "message": "15% Discount",
+         *                   "separateLineItem": true,
+         *                   "seatDiscountType": "ALL_SEATS"
+         *                 }
+         *               ],
+         *               "minimums": [
+         *                 {
+         *                   "id": "6dc54805-0ac8-4f17-9341-4d3f2db9dcd8",
+         *                   "sequenceAccountId": "c4602d51-0fb4-4b48-b689-6ba28f540d1e",
+         *                   "billingScheduleId": "b102e007-f5d7-4b1a-8a1d-9a51135ae73b",
+         *                   "phaseId": "6dc54805-0ac8-4f17-9341-4d3f2db9dcd8",
+         *                   "amount": 100,
+         *                   "restrictToPrices": [
+         *                     "6dc54805-0ac8-4f17-9341-4d3f2db9dcd8"
+         *                   ],
+         *                   "createdAt": "2022-06-28T16:47:00Z",
+         *                   "updatedAt": "2022-06-28T16:47:00Z"
+         *                 }
+         *               ],
+         *               "creditGrants": [
+         *                 {
+         *                   "id": "0199ca8a-e7e8-73b3-bd69-a316a23231a0",
+         *                   "name": "Monthly usage credits",
+         *                   "creditUnitType": "CURRENCY",
+         *                   "currency": "GBP",
+         *                   "amount": 100,
+         *                   "costOfCredit": 0,
+         *                   "taxRateId": "179d1ab3-cc96-48e2-9310-067b0b42d47c",
+         *                   "grantRefreshFrequency": "MONTHLY",
+         *                   "rolloverMode": "NONE",
+         *                   "restrictToPrices": [
+         *                     "0199ca89-2d9e-7e3d-914c-7de86e8fc7ce"
+         *                   ]
+         *                 }
+         *               ],
+         *               "recurrencePreference": "CONTINUE_FROM_PREVIOUS_PHASE",
+         *               "phasePriceMetadata": [
+         *                 {
+         *                   "priceId": "6dc54805-0ac8-4f17-9341-4d3f2db9dcd8",
+         *                   "arrCalculation": "INCLUDE"
+         *                 }
+         *               ]
+         *             }
+         *           ],
+         *           "archivedAt": "2022-06-28T16:47:00Z",
+         *           "rollUpBilling": false,
+         *           "integrationIds": [
+         *             {
+         *               "service": "Salesforce",
+         *               "id": "a0CQy00000Ipz5VMAR",
+         *               "lastSynced": "2024-08-14T17:14:17Z",
+         *               "url": "https://sequence-b-dev-ed.develop.my.salesforce.com/lightning/r/sequence__Billing_Schedule__c/a0CQy00000Ipz5VMAR/view",
+         *               "isPending": false
+         *             }
+         *           ],
+         *           "attachmentAssets": [
+         *             {
+         *               "id": "e007e884-5100-4183-8355-4771865cb4dd",
+         *               "createdBy": "94703530-1293-479b-bd37-ccad42fd9c8b",
+         *               "type": "IMAGE",
+         *               "format": "PNG",
+         *               "fileName": "my-image.png",
+         *               "fileSizeBytes": 12345,
+         *               "url": "https://assets.sequencehq.com/018f9ad5-4192-76d7-aea5-d80a9018eded/images/e007e884-5100-4183-8355-4771865cb4dd.png",
+         *               "createdAt": "2022-06-28T16:47:00Z"
+         *             }
+         *           ],
+         *           "contractId": "0194d091-f65b-7b98-b75f-a923aa0f5b1a",
+         *           "defaultDueDateDays": 30,
+         *           "memo": "Example Billing Schedule",
+         *           "customFields": {
+         *             "key": "value"
+         *           },
+         *           "paymentProvider": "STRIPE",
+         *           "autoCharge": true
+         *         }
+         *       ],
+         *       "pagination": {
+         *         "after": "MDE4NDUyNjYtNmQ2NC03N2M4LTlhZGYtNDQ4N2Q5NGQxNDU3",
+         *         "before": "MDE4NDQyMWUtYTljYy03MTFiLWFmOTMtYmYwNTExZDRkODMz",
+         *         "totalResultSize": 10
+         *       }
+         *     }
+         */
+        ListBillingSchedulesResponse: {
+            /**
+             * @description Billing Schedules
+             * @example [
+             *       {
+             *         "id": "b102e007-f5d7-4b1a-8a1d-9a51135ae73b",
+             *         "customerId": "cca32597-b6b0-4499-9669-128aef8702e4",
+             *         "status": "ACTIVE",
+             *         "startDate": "2022-01-01",
+             *         "endDate": "2022-12-01",
+             *         "taxRates": [
+             *           {
+             *             "priceId": "bc61d4b8-e9d6-4f4a-9bcf-f5dae874c730",
+             *             "taxRateId": "50c0d53b-8460-41e6-b4e9-a4e157fc1a64"
+             *           }
+             *         ],
+             *         "firstBillingDate": "2022-02-02",
+             *         "autoIssueInvoices": false,
+             *         "purchaseOrderNumber": "PO123",
+             *         "reference": "ref",
+             *         "label": "label",
+             *         "recurrenceDayOfMonth": 1,
+             *         "prices": [
+             *           {
+             *             "id": "bc61d4b8-e9d6-4f4a-9bcf-f5dae874c730",
+             *             "productId": "f409d651-c475-4142-aafd-a5d2bd74d4f9",
+             *             "name": "Demo Product",
+             *             "currency": "GBP",
+             *             "structure": {
+             *               "pricePerUnit": "0.25",
+             *               "usageMetricId": "04c62961-04ba-48e6-b985-758bb7d3e712",
+             *               "isPricePercentage": false,
+             *               "pricingType": "LINEAR"
+             *             },
+             *             "billingFrequency": "MONTHLY",
+             *             "billingType": "IN_ARREARS",
+             *             "createdAt": "2022-06-28T16:47:00Z",
+             *             "updatedAt": "2022-06-28T16:47:00Z",
+             *             "integrationIds": [
+             *               {
+             *                 "service": "Xero",
+             *                 "id": "123",
+             *                 "isPending": false
+             *               }
+             *             ],
+             *             "customMetricParameters": [
+             *               {
+             *                 "parameterId": "94703530-1293-479b-bd37-ccad42fd9c8b",
+             *                 "value": "10"
+             *               }
+             *             ],
+             *             "listPriceId": "b4d7e884-e007-4183-8355-4771865c5100",
+             *             "usageCalculationPeriod": {
+             *               "frequency": "MONTHLY",
+             *               "interval": 1
+             *             },
+             *             "status": "ACTIVE"
+             *           }
+             *         ],
+             *         "createdAt": "2022-06-28T16:47:00Z",
+             *         "updatedAt": "2022-06-28T16:47:00Z",
+             *         "lastInvoiceId": "bdbf78a5-b007-4d46-aa7d-d0417a649d64",
+             *         "phases": [
+             *           {
+             *             "id": "6dc54805-0ac8-4f17-9341-4d3f2db9dcd8",
+             *             "name": "Onboarding",
+             *             "externalContractRef": "ACME-2022-MSA",
+             *             "createdAt": "2022-06-28T16:47:00Z",
+             *             "billingScheduleId": "b102e007-f5d7-4b1a-8a1d-9a51135ae73b",
+             *             "priceIds": [
+             *               "6dc54805-0ac8-4f17-9341-4d3f2db9dcd8"
+             *             ],
+             *             "startDate": "2022-01-01",
+             *             "endDate": "2022-06-30",
+             *             "discounts": [
+             *               {
+             *                 "id": "4451f62c-0c1f-491c-aeb2-9eb41b28149c",
+             *                 "restrictToPrices": [
+             *                   "6dc54805-0ac8-4f17-9341-4d3f2db9dcd8"
+             *                 ],
+             *                 "type": "PERCENTAGE",
+             *                 "amount": 15,
+             *                 "message": "15% Discount",
+             *                 "separateLineItem": true,
+             *                 "seatDiscountType": "ALL_SEATS"
+             *               }
+             *             ],
+             *             "minimums": [
+             *               {
+             *                 "id": "6dc54805-0ac8-4f17-9341-4d3f2db9dcd8",
+             *                 "sequenceAccountId": "c4602d51-0fb4-4b48-b689-6ba28f540d1e",
+             *                 "billingScheduleId": "b102e007-f5d7-4b1a-8a1d-9a51135ae73b",
+             *                 "phaseId": "6dc54805-0ac8-4f17-9341-4d3f2db9dcd8",
+             *                 "amount": 100,
+             *                 "restrictToPrices": [
+             *                   "6dc54805-0ac8-4f17-9341-4d3f2db9dcd8"
+             *                 ],
+             *                 "createdAt": "2022-06-28T16:47:00Z",
+             *                 "updatedAt": "2022-06-28T16:47:00Z"
+             *               }
+             *             ],
+             *             "creditGrants": [
+             *               {
+             *                 "id": "0199ca8a-e7e8-73b3-bd69-a316a23231a0",
+             *                 "name": "Monthly usage credits",
+             *                 "creditUnitType": "CURRENCY",
+             *                 "currency": "GBP",
+             *                 "amount": 100,
+             *                 "costOfCredit": 0,
+             *                 "taxRateId": "179d1ab3-cc96-48e2-9310-067b0b42d47c",
+             *                 "grantRefreshFrequency": "MONTHLY",
+             *                 "rolloverMode": "NONE",
+             *                 "restrictToPrices": [
+             *                   "0199ca89-2d9e-7e3d-914c-7de86e8fc7ce"
+             *                 ]
+             *               }
+             *             ],
+             *             "recurrencePreference": "CONTINUE_FROM_PREVIOUS_PHASE",
+             *             "phasePriceMetadata": [
+             *               {
+             *                 "priceId": "6dc54805-0ac8-4f17-9341-4d3f2db9dcd8",
+             *                 "arrCalculation": "INCLUDE"
+             *               }
+             *             ]
+             *           }
+             *         ],
+             *         "archivedAt": "2022-06-28T16:47:00Z",
+             *         "rollUpBilling": false,
+             *         "integrationIds": [
+             *           {
+             *             "service": "Salesforce",
+             *             "id": "a0CQy00000Ipz5VMAR",
+             *             "lastSynced": "2024-08-14T17:14:17Z",
+             *             "url": "https://sequence-b-dev-ed.develop.my.salesforce.com/lightning/r/sequence__Billing_Schedule__c/a0CQy00000Ipz5VMAR/view",
+             *             "isPending": false
+             *           }
+             *         ],
+             *         "attachmentAssets": [
+             *           {
+             *             "id": "e007e884-5100-4183-8355-4771865cb4dd",
+             *             "createdBy": "94703530-1293-479b-bd37-ccad42fd9c8b",
+             *             "type": "IMAGE",
+             *             "format": "PNG",
+             *             "fileName": "my-image.png",
+             *             "fileSizeBytes": 12345,
+             *             "url": "https://assets.sequencehq.com/018f9ad5-4192-76d7-aea5-d80a9018eded/images/e007e884-5100-4183-8355-4771865cb4dd.png",
+             *             "createdAt": "2022-06-28T16:47:00Z"
+             *           }
+             *         ],
+             *         "contractId": "0194d091-f65b-7b98-b75f-a923aa0f5b1a",
+             *         "defaultDueDateDays": 30,
+             *         "memo": "Example Billing Schedule",
+             *         "customFields": {
+             *           "key": "value"
+             *         },
+             *         "paymentProvider": "STRIPE",
+             *         "autoCharge": true
+             *       }
+             *     ]
+             */
+            items: components["schemas"]["BillingScheduleResponse"][];
+            pagination: components["schemas"]["PaginationMeta3"];
+        };
+        /**
+         * @example {
+         *       "startDate": "2022-01-01",
+         *       "endDate": "2022-12-01",
+         *       "recurrenceDayOfMonth": 1,
+         *       "taxRates": [
+         *         {
+         *           "priceId": "bc61d4b8-e9d6-4f4a-9bcf-f5dae874c730",
+         *           "taxRateId": "50c0d53b-8460-41e6-b4e9-a4e157fc1a64"
+         *         }
+         *       ],
+         *       "autoIssueInvoices": true,
+         *       "purchaseOrderNumber": "PO123",
+         *       "rollUpBilling": false,
+         *       "phases": [
+         *         {
+         *           "externalContractRef": "ACME-2022-MSA",
+         *           "priceIds": [
+         *             "bc61d4b8-e9d6-4f4a-9bcf-f5dae874c730"
+         *           ],
+         *           "startDate": "2022-01-01",
+         *           "endDate": "2022-12-01",
+         *           "discounts": [],
+         *           "minimums": [],
+         *           "creditGrants": [
+         *             {
+         *               "id": "0199ca88-1c2e-7d3a-93a4-5b7f2e9c1d40",
+         *               "name": "Monthly usage credits",
+         *               "creditUnitType": "CURRENCY",
+         *               "currency": "GBP",
+         *               "amount": 100,
+         *               "costOfCredit": 0,
+         *               "taxRateId": "179d1ab3-cc96-48e2-9310-067b0b42d47c",
+         *               "grantRefreshFrequency": "MONTHLY",
+         *               "rolloverMode": "NONE",
+         *               "restrictToPrices": [
+         *                 "0199ca89-2d9e-7e3d-914c-7de86e8fc7ce"
+         *               ]
+         *             }
+         *           ],
+         *           "listPriceIds": [
+         *             "b4d7e884-e007-4183-8355-4771865c5100"
+         *           ],
+         *           "recurrencePreference": "CONTINUE_FROM_PREVIOUS_PHASE",
+         *           "phasePriceMetadata": [
+         *             {
+         *               "priceId": "6dc54805-0ac8-4f17-9341-4d3f2db9dcd8",
+         *               "arrCalculation": "INCLUDE"
+         *             }
+         *           ],
+         *           "phaseListPriceMetadata": [
+         *             {
+         *               "listPriceId": "b4d7e884-e007-4183-8355-4771865c5100",
+         *               "arrCalculation": "INCLUDE"
+         *             }
+         *           ]
+         *         }
+         *       ],
+         *       "attachmentAssetIds": [
+         *         "5055cd17-d5e8-4286-bddf-79729ddabf51"
+         *       ],
+         *       "defaultDueDateDays": 30,
+         *       "memo": "Example Billing Schedule",
+         *       "customFields": {
+         *         "key": "value"
+         *       }
+         *     }
+         */
+        UpdateBillingScheduleRequest: {
+            /**
+             * @description Start date
+             * @example 2022-01-01
+             */
+            startDate: string;
+            /**
+             * @description End date
+             * @example 2022-12-01
+             */
+            endDate?: string;
+            /**
+             * Format: int32
+             * @description Recurrence day of month
+             * @example 1
+             */
+            recurrenceDayOfMonth?: number;
+            /**
+             * @description Tax Rate for each Product
+             * @example [
+             *       {
+             *         "priceId": "bc61d4b8-e9d6-4f4a-9bcf-f5dae874c730",
+             *         "taxRateId": "50c0d53b-8460-41e6-b4e9-a4e157fc1a64"
+             *       }
+             *     ]
+             */
+            taxRates: components["schemas"]["ProductTaxRateRepresentation"][];
+            /**
+             * @description Auto-issue invoices for this billing schedule
+             * @example true
+             */
+            autoIssueInvoices: boolean;
+            /**
+             * @description Optional purchase order number to be added to invoices
+             * @example PO123
+             */
+            purchaseOrderNumber?: string;
+            /**
+             * @description Toggles Roll-up billing
+             * @example false
+             */
+            rollUpBilling: boolean;
+            /**
+             * @description Phases
+             * @example [
+             *       {
+             *         "externalContractRef": "ACME-2022-MSA",
+             *         "priceIds": [
+             *           "bc61d4b8-e9d6-4f4a-9bcf-f5dae874c730"
+             *         ],
+             *         "startDate": "2022-01-01",
+             *         "endDate": "2022-12-01",
+             *         "discounts": [],
+             *         "minimums": [],
+             *         "creditGrants": [
+             *           {
+             *             "id": "0199ca88-1c2e-7d3a-93a4-5b7f2e9c1d40",
+             *             "name": "Monthly usage credits",
+             *             "creditUnitType": "CURRENCY",
+             *             "currency": "GBP",
+             *             "amount": 100,
+             *             "costOfCredit": 0,
+             *             "taxRateId": "179d1ab3-cc96-48e2-9310-067b0b42d47c",
+             *             "grantRefreshFrequency": "MONTHLY",
+             *             "rolloverMode": "NONE",
+             *             "restrictToPrices": [
+             *               "0199ca89-2d9e-7e3d-914c-7de86e8fc7ce"
+             *             ]
+             *           }
+             *         ],
+             *         "listPriceIds": [
+             *           "b4d7e884-e007-4183-8355-4771865c5100"
+             *         ],
+             *         "recurrencePreference": "CONTINUE_FROM_PREVIOUS_PHASE",
+             *         "phasePriceMetadata": [
+             *           {
+             *             "priceId": "6dc54805-0ac8-4f17-9341-4d3f2db9dcd8",
+             *             "arrCalculation": "INCLUDE"
+             *           }
+             *         ],
+             *         "phaseListPriceMetadata": [
+             *           {
+             *             "listPriceId": "b4d7e884-e007-4183-8355-4771865c5100",
+             *             "arrCalculation": "INCLUDE"
+             *           }
+             *         ]
+             *       }
+             *     ]
+             */
+            phases: components["schemas"]["PhaseRequest"][];
+            /**
+             * @description IDs of assets that are attached to this schedule
+             * @example [
+             *       "5055cd17-d5e8-4286-bddf-79729ddabf51"
+             *     ]
+             */
+            attachmentAssetIds?: string[];
+            /**
+             * @description Default number of days between invoice issue date and due date. Overrides any invoice level set default due date
+             * @example 30
+             */
+            defaultDueDateDays?: number;
+            /**
+             * @description Billing schedule memo. Overrides any invoice level set memo
+             * @example Example Billing Schedule
+             */
+            memo?: string;
+            /**
+             * @description Custom key-value fields. Providing this field replaces all existing custom fields. Omitting it leaves them unchanged.
+             * @example {
+             *       "key": "value"
+             *     }
+             */
+            customFields?: {
+                [key: string]: string;
+            };
+        };
+        /**
+         * @example {
+         *       "items": [
+         *         "department",
+         *         "region"
+         *       ]
+         *     }
+         */
+        ListBillingScheduleCustomFieldKeysResponse: {
+            /**
+             * @description Distinct custom field keys across all billing schedules
+             * @example [
+             *       "department",
+             *       "region"
+             *     ]
+             */
+            items: string[];
+        };
         /**
          * @example {
          *       "items": [
@@ -1751,6 +4864,256 @@ export interface components {
 }
 export type $defs = Record<string, never>;
 export interface operations {
+    postPaymentsSettingsBillingSchedules: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description Your [API credentials](/reference/authentication). Eg. `Basic {credentials}`. */
+                Authorization: string;
+                /** @description Use this header to select an API version */
+                "Sequence-Version"?: "2024-07-30";
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateBillingScheduleSettingsEndpointCreateBillingScheduleSettingsRequestModel"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BillingScheduleSettings"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    getPaymentsSettingsBillingSchedulesById: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description Your [API credentials](/reference/authentication). Eg. `Basic {credentials}`. */
+                Authorization: string;
+                /** @description Use this header to select an API version */
+                "Sequence-Version"?: "2024-07-30";
+            };
+            path: {
+                /** @description Unique settings ID */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BillingScheduleSettings"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    putPaymentsSettingsBillingSchedulesById: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description Your [API credentials](/reference/authentication). Eg. `Basic {credentials}`. */
+                Authorization: string;
+                /** @description Use this header to select an API version */
+                "Sequence-Version"?: "2024-07-30";
+            };
+            path: {
+                /** @description Unique settings ID */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateBillingScheduleSettingsEndpointUpdateBillingScheduleSettingsRequestModel"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BillingScheduleSettings"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    deletePaymentsSettingsBillingSchedulesById: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description Your [API credentials](/reference/authentication). Eg. `Basic {credentials}`. */
+                Authorization: string;
+                /** @description Use this header to select an API version */
+                "Sequence-Version"?: "2024-07-30";
+            };
+            path: {
+                /** @description Unique settings ID */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BillingScheduleSettings"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    getPaymentsSettingsBillingSchedulesForBillingScheduleById: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description Your [API credentials](/reference/authentication). Eg. `Basic {credentials}`. */
+                Authorization: string;
+                /** @description Use this header to select an API version */
+                "Sequence-Version"?: "2024-07-30";
+            };
+            path: {
+                /** @description Unique billing schedule ID */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BillingScheduleSettings"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
     postPaymentsSettingsCustomers: {
         parameters: {
             query?: never;
@@ -1927,6 +5290,603 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["DeleteCustomerSettingsEndpointProductDeleteCustomerSettingsResponseModel"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    getUsageEvents: {
+        parameters: {
+            query?: {
+                /** @description Pagination cursor. To page through items, omit this parameter to retrieve the first page, and then successively use the value you get from `pagination.after` or `pagination.before` to retrieve each page. */
+                before?: string;
+                /** @description Pagination cursor. To page through items, omit this parameter to retrieve the first page, and then successively use the value you get from `pagination.after` or `pagination.before` to retrieve each page. */
+                after?: string;
+                /** @description Maximum number of objects to return per-page. Must be between 1 and 100 (inclusive). */
+                limit?: number;
+                /** @description Sort order. Default: DESC (descending, most often used for reverse chronological sorting). */
+                sortOrder?: string;
+                /** @description Pagination offset. To retrieve a non-contiguous page, use this parameter to specify the offset to fetch relative to `pagination.after` or `pagination.before`. */
+                offset?: number;
+                /** @description Filter events by customer alias */
+                customerAlias?: unknown[];
+                /** @description Include unmapped aliases only */
+                unmappedAliasesOnly?: boolean;
+                /** @description Filter events by type */
+                eventType?: string;
+                /** @description Filter events by event id */
+                eventId?: string;
+                /** @description Filter events by timestamp before */
+                eventTimestampBefore?: string;
+                /** @description Filter events by timestamp after */
+                eventTimestampAfter?: string;
+                /** @description Sort column. Default: creation time. */
+                sortBy?: string;
+            };
+            header: {
+                /** @description Your [API credentials](/reference/authentication). Eg. `Basic {credentials}`. */
+                Authorization: string;
+                /** @description Use this header to select an API version */
+                "Sequence-Version"?: "2024-07-30";
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ListUsageEventEndpointEndpointResponseModel"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    postUsageEvents: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description Your [API credentials](/reference/authentication). Eg. `Basic {credentials}`. */
+                Authorization: string;
+                /** @description Use this header to select an API version */
+                "Sequence-Version"?: "2024-07-30";
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateUsageEventEndpointCreateUsageEventRequestModel"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CreateUsageEventEndpointProductCreateUsageEventResponseModel"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    postBillingSchedulesByBillingScheduleIdDuplicate: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description Your [API credentials](/reference/authentication). Eg. `Basic {credentials}`. */
+                Authorization: string;
+                /** @description Use this header to select an API version */
+                "sequence-version"?: "2024-07-30";
+            };
+            path: {
+                /** @description Billing Schedule ID */
+                billingScheduleId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DuplicateBillingScheduleRequest"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BillingScheduleResponse"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    postBillingSchedulesValidateTaxes: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description Your [API credentials](/reference/authentication). Eg. `Basic {credentials}`. */
+                Authorization: string;
+                /** @description Use this header to select an API version */
+                "sequence-version"?: "2024-07-30";
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateBillingScheduleRequest"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    getBillingSchedules: {
+        parameters: {
+            query?: {
+                /** @description Filter by customer ID. */
+                customerId?: string;
+                /** @description Filter by status. */
+                billingScheduleStatus?: string;
+                /** @description Filter by auto send invoices. */
+                autoSendInvoices?: string;
+                /** @description Filter by label. */
+                label?: string;
+                /** @description Include archived schedules. */
+                includeArchivedSchedules?: string;
+                /** @description Filter by schedule starting before. Format: yyyy-MM-dd */
+                startingBefore?: string;
+                /** @description Filter by schedule starting after. Format: yyyy-MM-dd */
+                startingAfter?: string;
+                /** @description Filter by schedule ending before. Format: yyyy-MM-dd */
+                endingBefore?: string;
+                /** @description Filter by schedule ending after. Format: yyyy-MM-dd */
+                endingAfter?: string;
+                /** @description Include open-ended schedules. */
+                includeOpenEndedSchedules?: string;
+                /** @description Filter by recurrence day of month (1-31). Comma-separated for multiple days. */
+                recurrenceDayOfMonth?: string;
+                /** @description Sort column. Default: creation time. Use customFields.<key> to sort by a custom field value. */
+                sortBy?: string;
+                /** @description Pagination cursor. To page through items, omit this parameter to retrieve the first page, and then successively use the value you get from `pagination.after` or `pagination.before` to retrieve each page. */
+                before?: string;
+                /** @description Pagination cursor. To page through items, omit this parameter to retrieve the first page, and then successively use the value you get from `pagination.after` or `pagination.before` to retrieve each page. */
+                after?: string;
+                /** @description Maximum number of objects to return per-page. Must be between 1 and 100 (inclusive). */
+                limit?: number;
+                /** @description Sort order. Default: DESC (descending, most often used for reverse chronological sorting). */
+                sortOrder?: string;
+            };
+            header: {
+                /** @description Your [API credentials](/reference/authentication). Eg. `Basic {credentials}`. */
+                Authorization: string;
+                /** @description Use this header to select an API version */
+                "sequence-version"?: "2024-07-30";
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ListBillingSchedulesResponse"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    postBillingSchedules: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description Your [API credentials](/reference/authentication). Eg. `Basic {credentials}`. */
+                Authorization: string;
+                /** @description Use this header to select an API version */
+                "sequence-version"?: "2024-07-30";
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateBillingScheduleRequest"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BillingScheduleResponse"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    postBillingSchedulesByBillingScheduleIdArchive: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description Your [API credentials](/reference/authentication). Eg. `Basic {credentials}`. */
+                Authorization: string;
+                /** @description Use this header to select an API version */
+                "sequence-version"?: "2024-07-30";
+            };
+            path: {
+                /** @description Billing Schedule ID */
+                billingScheduleId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BillingScheduleResponse"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    getBillingSchedulesByBillingScheduleId: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description Your [API credentials](/reference/authentication). Eg. `Basic {credentials}`. */
+                Authorization: string;
+                /** @description Use this header to select an API version */
+                "sequence-version"?: "2024-07-30";
+            };
+            path: {
+                /** @description Billing Schedule ID */
+                billingScheduleId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BillingScheduleResponse"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    putBillingSchedulesByBillingScheduleId: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description Your [API credentials](/reference/authentication). Eg. `Basic {credentials}`. */
+                Authorization: string;
+                /** @description Use this header to select an API version */
+                "sequence-version"?: "2024-07-30";
+            };
+            path: {
+                /** @description Billing Schedule ID */
+                billingScheduleId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateBillingScheduleRequest"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BillingScheduleResponse"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    putBillingSchedulesByBillingScheduleIdActivate: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description Your [API credentials](/reference/authentication). Eg. `Basic {credentials}`. */
+                Authorization: string;
+                /** @description Use this header to select an API version */
+                "sequence-version"?: "2024-07-30";
+            };
+            path: {
+                /** @description Billing Schedule ID */
+                billingScheduleId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BillingScheduleResponse"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    getBillingScheduleCustomFieldKeys: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description Your [API credentials](/reference/authentication). Eg. `Basic {credentials}`. */
+                Authorization: string;
+                /** @description Use this header to select an API version */
+                "sequence-version"?: "2024-07-30";
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ListBillingScheduleCustomFieldKeysResponse"];
                 };
             };
             /** @description Bad Request */

@@ -10,14 +10,16 @@ import type { FaultRules } from './faults.js';
 /** The statuses a client can ask for: the ones a Sequence client has to handle. */
 export const PREFER_CODES = [400, 401, 404, 409, 429, 500, 503] as const;
 export const MAX_DELAY_MS = 10_000;
-/** Prism's keys we accept and ignore: the fake always answers from its state, never an example. */
-const IGNORED_KEYS = new Set(['example', 'dynamic']);
+/** Prism's key we accept and ignore: answers are always made, never generated at random. */
+const IGNORED_KEYS = new Set(['dynamic']);
 
-export const PREFER_HELP = `Prefer takes comma-separated key=value pairs: code=${PREFER_CODES.join('|')} and/or delay=0..${MAX_DELAY_MS} (milliseconds)`;
+export const PREFER_HELP = `Prefer takes comma-separated key=value pairs: code=${PREFER_CODES.join('|')}, delay=0..${MAX_DELAY_MS} (milliseconds), example=<a named example of the operation>`;
 
 export interface Preferences {
   code?: (typeof PREFER_CODES)[number];
   delay?: number;
+  /** A named example of the operation's success response: the shape its answer is made from. */
+  example?: string;
 }
 
 function invalid(detail: string): ApiError {
@@ -48,6 +50,9 @@ export function parsePrefer(header: string | undefined): Preferences {
       if (!/^\d+$/.test(value) || delay > MAX_DELAY_MS)
         throw invalid(`delay=${value} is not a whole number of milliseconds from 0 to ${MAX_DELAY_MS}`);
       preferences.delay = delay;
+    } else if (key === 'example') {
+      if (value === '') throw invalid('example= names no example');
+      preferences.example = value;
     } else if (!IGNORED_KEYS.has(key)) {
       throw invalid(`unknown preference "${key}"`);
     }
@@ -89,6 +94,7 @@ export function mockControls(faults: FaultRules): RequestHandler {
     const delay = fromPrefer ? preferred.delay : rule?.respond.delay;
     if (delay) await sleep(delay);
     if (code !== undefined) throw forcedError(code, rule?.id);
+    if (preferred.example !== undefined) res.locals.preferExample = preferred.example;
     next();
   };
 }

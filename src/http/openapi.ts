@@ -1,7 +1,8 @@
 // The spec, enforced: express-openapi-validator checks every request (body, headers, content
 // type, path and method) against the merged document, and in strict mode every response too.
 import * as OpenApiValidator from 'express-openapi-validator';
-import type { RequestHandler } from 'express';
+import type { Request, RequestHandler } from 'express';
+import { withoutApi } from '../contract/base-paths.js';
 import type { OpenApiDocument } from '../spec.js';
 import './validator-patches.js';
 
@@ -30,4 +31,16 @@ export function specValidator(spec: OpenApiDocument, options: ValidatorOptions):
     validateResponses: options.validateResponses ? { allErrors: true } : false,
     validateSecurity: false,
   }) as unknown as RequestHandler[];
+}
+
+/** An operation as `method path`, the document's path: HEAD is answered as GET. */
+export function operationKey(method: string, path: string): string {
+  return `${method.toLowerCase() === 'head' ? 'get' : method.toLowerCase()} ${path}`;
+}
+
+/** The operation the validator matched a request to (it leaves it on req.openapi), and its path parameters. */
+export function matchedOperation(req: Request): { key: string; params: Record<string, string> } | undefined {
+  const matched = (req as Request & { openapi?: { openApiRoute?: string; pathParams?: Record<string, string> } }).openapi;
+  if (!matched?.openApiRoute) return undefined;
+  return { key: operationKey(req.method, withoutApi(matched.openApiRoute)), params: matched.pathParams ?? {} };
 }

@@ -1,4 +1,4 @@
-// Three patches to express-openapi-validator 5.6.2's internals, each for a cost measured with
+// Five patches to express-openapi-validator 5.6.2's internals, each for a cost measured with
 // --cpu-prof and each behaviour-preserving. The version is pinned exactly; a test fails on any other
 // (test/contract.test.ts), since every patch reaches into files the package does not export.
 import { createRequire } from 'node:module';
@@ -193,3 +193,88 @@ function lookupRoutesFromTable(): void {
   module.__sequenceMockTable = true;
 }
 lookupRoutesFromTable();
+
+/**
+ * At start-up the schema preprocessor resolves every `$ref` it meets with `ajv.getSchema(ref).schema`:
+ * ajv compiles the whole referenced schema (code generation included) only for the preprocessor to
+ * read back the object it was given, on an ajv instance used for nothing else. With Sequence's whole
+ * document that was 0.9 s of a 1.8 s start (measured with --cpu-prof). For a reference to a component
+ * schema by name, the object ajv hands back is the one the document holds
+ * (`ajv.addSchema(components.schemas[id], '#/components/schemas/' + id)`), so it is read from the
+ * document instead; any other reference goes the upstream way. test/contract.test.ts checks both give
+ * the same object for every schema of the published document.
+ */
+function resolveComponentSchemasByName(): void {
+  const module = validatorRequire('./middlewares/parsers/schema.preprocessor') as {
+    SchemaPreprocessor: { prototype: { resolveSchema: (this: PreprocessorLike, schema: unknown) => unknown } };
+    __sequenceMockResolve?: boolean;
+  };
+  if (module.__sequenceMockResolve) return;
+  const upstream = module.SchemaPreprocessor.prototype.resolveSchema;
+  module.SchemaPreprocessor.prototype.resolveSchema = function resolveSchema(this: PreprocessorLike, schema: unknown) {
+    const ref = (schema as { $ref?: unknown } | null | undefined)?.$ref;
+    if (typeof ref === 'string' && !this.resolvedSchemaCache.has(ref)) {
+      const match = /^#\/components\/schemas\/([^/]+)$/.exec(ref);
+      const name = match && match[1]!.replace(/~1/g, '/').replace(/~0/g, '~');
+      const schemas = this.apiDoc.components?.schemas;
+      if (name && schemas && Object.hasOwn(schemas, name)) {
+        this.resolvedSchemaCache.set(ref, schemas[name]);
+        return schemas[name];
+      }
+    }
+    return upstream.call(this, schema);
+  };
+  module.__sequenceMockResolve = true;
+}
+interface PreprocessorLike {
+  resolvedSchemaCache: Map<string, unknown>;
+  apiDoc: { components?: { schemas?: Record<string, unknown> } };
+  resolveSchema(schema: unknown): unknown;
+}
+resolveComponentSchemasByName();
+
+/**
+ * The validator hands the document to json-schema-ref-parser's bundle() before anything else: 0.33-0.40 s
+ * with Sequence's whole document (measured with --cpu-prof), to return the very object it was given,
+ * unchanged, when every `$ref` already points at a component of the document itself (checked for the
+ * shipped document in test/contract.test.ts). So for such a document the object is returned as bundle()
+ * would; anything else (a file path, a reference elsewhere) is still bundled upstream's way.
+ */
+function skipBundlingSelfContainedDocuments(): void {
+  const module = validatorRequire('./framework/index') as {
+    OpenAPIFramework: { prototype: { loadSpec: (this: unknown, spec: unknown, refParser?: { mode?: string }) => unknown } };
+    __sequenceMockSelfContained?: boolean;
+  };
+  if (module.__sequenceMockSelfContained) return;
+  const upstream = module.OpenAPIFramework.prototype.loadSpec;
+  module.OpenAPIFramework.prototype.loadSpec = function loadSpec(this: unknown, spec: unknown, refParser?: { mode?: string }) {
+    if ((refParser?.mode ?? 'bundle') === 'bundle' && typeof spec === 'object' && spec !== null && onlyComponentRefs(spec))
+      return Promise.resolve(spec);
+    return upstream.call(this, spec, refParser);
+  };
+  module.__sequenceMockSelfContained = true;
+}
+
+/** Whether every `$ref` in the document is `#/components/<kind>/<name>` naming something the document has. */
+export function onlyComponentRefs(document: object): boolean {
+  const components = (document as { components?: Record<string, Record<string, unknown> | undefined> }).components ?? {};
+  const pending: unknown[] = [document];
+  while (pending.length > 0) {
+    const node = pending.pop();
+    if (Array.isArray(node)) {
+      for (const item of node) if (typeof item === 'object' && item !== null) pending.push(item);
+      continue;
+    }
+    if (typeof node !== 'object' || node === null) continue;
+    for (const [key, value] of Object.entries(node)) {
+      if (key === '$ref') {
+        const match = typeof value === 'string' ? /^#\/components\/([^/]+)\/([^/]+)$/.exec(value) : null;
+        if (!match || components[match[1]!]?.[match[2]!.replace(/~1/g, '/').replace(/~0/g, '~')] === undefined) return false;
+      } else if (typeof value === 'object' && value !== null) {
+        pending.push(value);
+      }
+    }
+  }
+  return true;
+}
+skipBundlingSelfContainedDocuments();

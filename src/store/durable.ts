@@ -14,7 +14,7 @@ import { acquireLock, JournalWriter } from './files.js';
 import { MemoryStore } from './memory.js';
 import { DataFileError } from './data-file-error.js';
 import type { JournalEntry } from './snapshot.js';
-import type { CustomerQuery, CustomerRecord, OrganizationRecord, Partition, PartitionSnapshot, Store } from './types.js';
+import type { CustomerQuery, CustomerRecord, OrganizationRecord, Partition, PartitionSnapshot, Store, StoredRecord } from './types.js';
 
 /** Journal size that triggers a background compaction (the default). */
 export const COMPACT_AFTER_BYTES = 16 * 1024 * 1024;
@@ -75,6 +75,20 @@ class JournaledPartition implements Partition {
   putOrganization(organization: OrganizationRecord): void {
     this.log({ t: 'org', p: this.id, o: organization });
     this.inner.putOrganization(organization);
+  }
+  records(collection: string) {
+    return this.inner.records(collection);
+  }
+  getRecord(collection: string, id: string) {
+    return this.inner.getRecord(collection, id);
+  }
+  putRecord(collection: string, record: StoredRecord): void {
+    this.log({ t: 'rec', p: this.id, k: collection, r: record });
+    this.inner.putRecord(collection, record);
+  }
+  deleteRecord(collection: string, id: string): void {
+    this.log({ t: 'del', p: this.id, k: collection, id });
+    this.inner.deleteRecord(collection, id);
   }
 }
 

@@ -10,6 +10,7 @@ import type {
   PartitionSnapshot,
   SortKey,
   Store,
+  StoredRecord,
 } from './types.js';
 
 /** A customer's position in a list: (createdAt, id), led by a custom property's value when sorting by one. */
@@ -82,12 +83,34 @@ export class MemoryPartition implements Partition {
   private readonly ownerOf = new Map<string, string>();
   /** Member id -> owner ids of the organizations it belongs to. */
   private readonly memberships = new MultiIndex();
+  /** Collection -> id -> record; Map order is creation order. */
+  private readonly collections = new Map<string, Map<string, StoredRecord>>();
 
   constructor(initial?: PartitionSnapshot) {
     // structuredClone: every partition gets its own copy of the fixtures to change.
     const data = initial ? withMembers(structuredClone(initial)) : undefined;
     for (const organization of data?.organizations ?? []) this.putOrganization(organization);
     for (const customer of data?.customers ?? []) this.putCustomer(customer);
+    for (const [collection, records] of Object.entries(data?.records ?? {}))
+      for (const record of records) this.putRecord(collection, record);
+  }
+
+  records(collection: string): readonly StoredRecord[] {
+    return [...(this.collections.get(collection)?.values() ?? [])];
+  }
+
+  getRecord(collection: string, id: string): StoredRecord | undefined {
+    return this.collections.get(collection)?.get(id);
+  }
+
+  putRecord(collection: string, record: StoredRecord): void {
+    let records = this.collections.get(collection);
+    if (!records) this.collections.set(collection, (records = new Map<string, StoredRecord>()));
+    records.set(record.id, record);
+  }
+
+  deleteRecord(collection: string, id: string): void {
+    this.collections.get(collection)?.delete(id);
   }
 
   getCustomer(id: string): CustomerRecord | undefined {
@@ -268,7 +291,12 @@ export class MemoryPartition implements Partition {
   }
 
   snapshot(): PartitionSnapshot {
-    return structuredClone({ customers: [...this.customers.values()], organizations: [...this.organizations.values()] });
+    const records = Object.fromEntries([...this.collections].filter(([, r]) => r.size > 0).map(([name, r]) => [name, [...r.values()]]));
+    return structuredClone({
+      customers: [...this.customers.values()],
+      organizations: [...this.organizations.values()],
+      ...(Object.keys(records).length > 0 && { records }),
+    });
   }
 }
 

@@ -3,14 +3,16 @@
 // shared by start-up (durable.ts) and background compaction (compact-worker.ts).
 import { Ajv } from 'ajv';
 import { DataFileError } from './data-file-error.js';
-import type { CustomerRecord, OrganizationRecord, PartitionSnapshot } from './types.js';
+import type { CustomerRecord, OrganizationRecord, PartitionSnapshot, StoredRecord } from './types.js';
 
 /**
  * Bumped when the file's shape changes; a file from a newer version is refused, never rewritten.
  * 2: organizations list their memberIds (format 1 derived them from the customers' parentId, which
  * the memory store still does for a format 1 file or journal line, so old files load unchanged).
+ * 3: partitions may hold `records`, the resources of the rest of the API by collection (a file of
+ * format 1 or 2 has none, and loads unchanged).
  */
-export const FORMAT_VERSION = 2;
+export const FORMAT_VERSION = 3;
 
 export interface SnapshotFile {
   format: 'sequence-mock';
@@ -23,6 +25,8 @@ export interface SnapshotFile {
 export type JournalEntry =
   | { t: 'put'; p: string; c: CustomerRecord }
   | { t: 'org'; p: string; o: OrganizationRecord }
+  | { t: 'rec'; p: string; k: string; r: StoredRecord }
+  | { t: 'del'; p: string; k: string; id: string }
   | { t: 'reset'; p: string | null; d: PartitionSnapshot | null };
 
 export const emptySnapshot = (): SnapshotFile => ({ format: 'sequence-mock', version: FORMAT_VERSION, partitions: {} });
@@ -69,6 +73,13 @@ const FILE_SCHEMA = {
             type: 'array',
             items: { type: 'object', required: ['id', 'ownerId'], properties: { memberIds: { type: 'array', items: { type: 'string' } } } },
           },
+          records: {
+            type: 'object',
+            additionalProperties: {
+              type: 'array',
+              items: { type: 'object', required: ['id'], properties: { id: { type: 'string', minLength: 1 } } },
+            },
+          },
         },
       },
     },
@@ -94,7 +105,11 @@ export function checkSnapshot(data: unknown): SnapshotFile {
 export class ReplayState {
   private readonly partitions = new Map<
     string,
-    { customers: Map<string, CustomerRecord>; organizations: Map<string, OrganizationRecord> }
+    {
+      customers: Map<string, CustomerRecord>;
+      organizations: Map<string, OrganizationRecord>;
+      records: Map<string, Map<string, StoredRecord>>;
+    }
   >();
 
   /** @param initial what a partition first seen in the journal starts with (fixtures, seed). */
@@ -110,6 +125,7 @@ export class ReplayState {
       // No copies: replay replaces records whole and never changes one in place.
       customers: new Map((data?.customers ?? []).map((c) => [c.id, c])),
       organizations: new Map((data?.organizations ?? []).map((o) => [o.ownerId, o])),
+      records: new Map(Object.entries(data?.records ?? {}).map(([name, records]) => [name, new Map(records.map((r) => [r.id, r]))])),
     });
   }
 
@@ -126,6 +142,15 @@ export class ReplayState {
       case 'org':
         this.partition(entry.p).organizations.set(entry.o.ownerId, entry.o);
         break;
+      case 'rec': {
+        const records = this.partition(entry.p).records;
+        if (!records.has(entry.k)) records.set(entry.k, new Map());
+        records.get(entry.k)!.set(entry.r.id, entry.r);
+        break;
+      }
+      case 'del':
+        this.partition(entry.p).records.get(entry.k)?.delete(entry.id);
+        break;
       case 'reset':
         for (const id of entry.p === null ? [...this.partitions.keys()] : [entry.p]) this.set(id, entry.d ?? undefined);
         break;
@@ -134,8 +159,13 @@ export class ReplayState {
 
   toFile(): SnapshotFile {
     const file = emptySnapshot();
-    for (const [id, { customers, organizations }] of this.partitions) {
-      file.partitions[id] = { customers: [...customers.values()], organizations: [...organizations.values()] };
+    for (const [id, { customers, organizations, records }] of this.partitions) {
+      const kept = [...records].filter(([, r]) => r.size > 0).map(([name, r]): [string, StoredRecord[]] => [name, [...r.values()]]);
+      file.partitions[id] = {
+        customers: [...customers.values()],
+        organizations: [...organizations.values()],
+        ...(kept.length > 0 && { records: Object.fromEntries(kept) }),
+      };
     }
     return file;
   }

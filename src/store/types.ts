@@ -53,10 +53,21 @@ export interface OrganizationRecord {
   memberIds: string[];
 }
 
+/**
+ * A resource of the rest of Sequence's API (billing schedules, usage events, invoices, ...), kept as
+ * the JSON the fake answered with: its shape is the document's, checked when it is answered.
+ */
+export interface StoredRecord {
+  id: string;
+  [field: string]: unknown;
+}
+
 /** A partition's whole state as plain data (fixtures file, later the lowdb snapshot). */
 export interface PartitionSnapshot {
   customers: CustomerRecord[];
   organizations: OrganizationRecord[];
+  /** Collection name (the resource's path, e.g. "/billing-schedules") -> its records, oldest first. */
+  records?: Record<string, StoredRecord[]>;
 }
 
 /** A position in the (createdAt, id) order, led by a custom property's value when sorting by one: what a cursor carries. */
@@ -113,6 +124,12 @@ export interface Partition {
   organizationsWithMember(customerId: string): readonly OrganizationRecord[];
   /** Inserts or replaces (by owner). */
   putOrganization(organization: OrganizationRecord): void;
+  /** One collection's records, oldest first (a replaced record keeps its place). */
+  records(collection: string): readonly StoredRecord[];
+  getRecord(collection: string, id: string): StoredRecord | undefined;
+  /** Inserts or replaces (by id). */
+  putRecord(collection: string, record: StoredRecord): void;
+  deleteRecord(collection: string, id: string): void;
   snapshot(): PartitionSnapshot;
 }
 

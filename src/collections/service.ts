@@ -1,0 +1,265 @@
+// The resources of the rest of Sequence's API that a client creates and reads back (tax rates,
+// products, prices, invoices, credit notes, ...), kept per partition from the document's shapes alone.
+// A record is the create operation's documented example with the request's fields over it, fitted
+// to the create response's schema; every answer is that record fitted to the answering operation's
+// own example and schema, so it conforms whatever the operation. Resources with behaviour of their
+// own (billing schedules, usage events) add rules through CollectionRules, in their own modules.
+import type { Collection, OperationInfo } from '../contract/operations.js';
+import { primaryExample } from '../contract/operations.js';
+import type { Conformer } from '../contract/conform.js';
+import { RuleViolation, type Violation } from '../rules/violation.js';
+import type { Partition, StoredRecord } from '../store/types.js';
+
+type Json = Record<string, unknown>;
+
+export interface CollectionDeps {
+  now(): Date;
+  newId(): string;
+}
+
+/** What a hand-written module adds to a collection (usage events, billing schedules). */
+export interface CollectionRules {
+  /** Violations of the resource's own rules by a create or update body; each becomes part of a 400. */
+  check?(body: Json, partition: Partition, existing: StoredRecord | undefined): Violation[];
+  /** Fields the fake sets on a new record whatever the request says. */
+  generated?(body: Json, partition: Partition): Json;
+  /** Whether a record answers a list query, beyond the generic field filters. */
+  matches?(record: StoredRecord, query: Json, partition: Partition): boolean;
+  /** What an action on an item (by its path below the item, e.g. "/activate") changes in the record. */
+  actions?: Record<string, (record: StoredRecord, body: Json) => Json>;
+}
+
+/** One request to a collection, as the routes read it. */
+export interface CollectionRequest {
+  partition: Partition;
+  /** The Sequence account id the fake derives from the client id. */
+  accountId: string;
+  params: Record<string, string>;
+  query: Json;
+  body: Json;
+  /** Prefer: example=<name>: the example an answer is shaped from. */
+  example: string | undefined;
+}
+
+const TIMESTAMPS = ['createdAt', 'updatedAt', 'created', 'updated'];
+/** Query parameters that page or sort a list, never filters on a field. */
+const PAGING = new Set(['limit', 'after', 'before', 'sortBy', 'sortOrder', 'includeArchived']);
+export const DEFAULT_LIMIT = 20;
+
+const isObject = (value: unknown): value is Json => typeof value === 'object' && value !== null && !Array.isArray(value);
+const encodeCursor = (id: string) => Buffer.from(id, 'utf8').toString('base64url');
+const decodeCursor = (cursor: string) => Buffer.from(cursor, 'base64url').toString('utf8');
+
+export class CollectionService {
+  constructor(
+    private readonly conformer: Conformer,
+    private readonly rules: ReadonlyMap<string, CollectionRules>,
+    private readonly deps: CollectionDeps,
+  ) {}
+
+  rulesOf(collection: Collection): CollectionRules | undefined {
+    return this.rules.get(collection.name);
+  }
+
+  /** The store key of a collection's records: its path with the parent's id in it, so line items stay with their invoice. */
+  key(collection: Collection, request: CollectionRequest): string {
+    return collection.name.replace(/\{([^}]+)\}/g, (_, name: string) => request.params[name] ?? `{${name}}`);
+  }
+
+  /** The parent item a nested collection hangs from must exist (404 naming the path parameter otherwise). */
+  parentProblem(collection: Collection, request: CollectionRequest): Violation | undefined {
+    if (!collection.parent) return undefined;
+    const id = request.params[collection.parent.param] ?? '';
+    return request.partition.getRecord(this.parentKey(collection, request), id)
+      ? undefined
+      : { path: `/path/${collection.parent.param}`, message: `no ${collection.parent.collection.slice(1)} item with id ${id}` };
+  }
+
+  private parentKey(collection: Collection, request: CollectionRequest): string {
+    return collection.parent!.collection.replace(/\{([^}]+)\}/g, (_, name: string) => request.params[name] ?? '');
+  }
+
+  /** The answer of `operation` for a record: its example, the record's fields over it, fitted to its schema. */
+  answer(operation: OperationInfo, record: Json, example: string | undefined): unknown {
+    if (!operation.responseSchema) return undefined;
+    const schema = operation.responseSchema;
+    return this.conformer.fitBest(
+      schema,
+      this.bases(operation, example).map((base) => this.conformer.minimal(schema, base)),
+      record,
+    );
+  }
+
+  /** The examples an answer may be shaped from: the one asked for, else every one the operation documents. */
+  bases(operation: OperationInfo, example: string | undefined): unknown[] {
+    const chosen = this.example(operation, example);
+    return example !== undefined && operation.examples.has(example) ? [chosen] : [...operation.examples.values()];
+  }
+
+  /** The named example, or the operation's primary one; a name the operation does not have is a 400. */
+  example(operation: OperationInfo, name: string | undefined): unknown {
+    if (name === undefined || !operation.examples.has(name)) {
+      if (name !== undefined) {
+        throw new RuleViolation([
+          {
+            path: '/headers/prefer',
+            message: `example=${name} is not an example of ${operation.operationId}; it has ${[...operation.examples.keys()].join(', ')}`,
+          },
+        ]);
+      }
+      return primaryExample(operation);
+    }
+    return operation.examples.get(name);
+  }
+
+  create(collection: Collection, request: CollectionRequest): StoredRecord {
+    const rules = this.rules.get(collection.name);
+    const violations = [
+      ...references(request.body, request.partition),
+      ...(rules?.check?.(request.body, request.partition, undefined) ?? []),
+    ];
+    if (violations.length > 0) throw new RuleViolation(violations);
+    const base = this.example(collection.create, request.example);
+    const now = this.deps.now().toISOString();
+    const generated: Json = { id: this.deps.newId() };
+    if (isObject(base)) {
+      for (const field of TIMESTAMPS) if (field in base) generated[field] = now;
+      if ('sequenceAccountId' in base) generated.sequenceAccountId = request.accountId;
+      // A nested record names its parent as the document's example does (invoiceId, creditNoteId, ...).
+      if (collection.parent) {
+        const field = Object.keys(base).find((k) => k.toLowerCase() === `${collection.parent!.param.toLowerCase()}id`);
+        if (field) generated[field] = request.params[collection.parent.param];
+      }
+    }
+    const overlay = { ...request.body, ...generated, ...rules?.generated?.(request.body, request.partition) };
+    // A new record takes from the example only what the schema requires: the example's optional
+    // fields describe some other resource (archivedAt, a purchase order number, ...), not this one.
+    const schema = collection.create.responseSchema ?? {};
+    const bases = this.bases(collection.create, request.example).map((example) => this.conformer.minimal(schema, example));
+    const record = this.conformer.fitBest(schema, bases, overlay) as StoredRecord;
+    // What the read and list answers require and the create did not make is fixed now, from their
+    // examples, so every later answer of this record says the same.
+    for (const { schema: shape, example } of this.readers(collection)) {
+      const required = this.conformer.minimal(shape, example);
+      if (isObject(required)) for (const [key, value] of Object.entries(required)) if (!(key in record)) record[key] = value;
+    }
+    request.partition.putRecord(this.key(collection, request), record);
+    return record;
+  }
+
+  /** The shapes a collection's records are read back in (the read answer, a list item), each with its documented example. */
+  private readers(collection: Collection): { schema: Json; example: unknown }[] {
+    const found: { schema: Json; example: unknown }[] = [];
+    const read = collection.read?.responseSchema && this.conformer.schema(collection.read.responseSchema);
+    if (read) found.push({ schema: read, example: primaryExample(collection.read!) });
+    const list = collection.list?.responseSchema && this.conformer.schema(collection.list.responseSchema);
+    const item = list ? this.conformer.resolveSchema(this.conformer.itemsOf(this.conformer.child(list, 'items'))) : undefined;
+    const page = collection.list && primaryExample(collection.list);
+    if (isObject(item)) found.push({ schema: item, example: isObject(page) && Array.isArray(page.items) ? page.items[0] : undefined });
+    return found;
+  }
+
+  get(collection: Collection, request: CollectionRequest, id: string): StoredRecord | undefined {
+    return request.partition.getRecord(this.key(collection, request), id);
+  }
+
+  /** A change to a record (an update, an archive, an action with a body), stored fitted to the create response's shape. */
+  change(collection: Collection, request: CollectionRequest, existing: StoredRecord, fields: Json): StoredRecord {
+    const rules = this.rules.get(collection.name);
+    const violations = [...references(fields, request.partition), ...(rules?.check?.(fields, request.partition, existing) ?? [])];
+    if (violations.length > 0) throw new RuleViolation(violations);
+    const now = this.deps.now().toISOString();
+    const overlay: Json = { ...existing, ...fields, id: existing.id };
+    if ('updatedAt' in existing) overlay.updatedAt = now;
+    const record = this.conformer.fit(collection.create.responseSchema ?? {}, existing, overlay) as StoredRecord;
+    request.partition.putRecord(this.key(collection, request), record);
+    return record;
+  }
+
+  archive(collection: Collection, request: CollectionRequest, existing: StoredRecord): StoredRecord {
+    const now = this.deps.now().toISOString();
+    return this.change(collection, request, existing, {
+      archivedAt: now,
+      isArchived: true,
+      ...('status' in existing && { status: 'ARCHIVED' }),
+    });
+  }
+
+  remove(collection: Collection, request: CollectionRequest, existing: StoredRecord): Json {
+    request.partition.deleteRecord(this.key(collection, request), existing.id);
+    return { ...existing, deletedAt: this.deps.now().toISOString() };
+  }
+
+  /** One page, oldest first: fields named by the query filter by equality; cursors name a record. */
+  list(collection: Collection, request: CollectionRequest): { items: StoredRecord[]; pagination: Json } {
+    const rules = this.rules.get(collection.name);
+    // A query parameter named as a field of the listed items filters on it (customerId, label, ...).
+    const fields = this.itemFields(collection);
+    const filters = Object.entries(request.query).filter(
+      ([name, value]) => !PAGING.has(name) && fields.has(name) && typeof value !== 'object',
+    );
+    const all = [...request.partition.records(this.key(collection, request))]
+      .filter((record) => filters.every(([name, value]) => name in record && String(record[name]) === String(value)))
+      .filter((record) => rules?.matches?.(record, request.query, request.partition) ?? true);
+    if (request.query.sortOrder === 'DESC') all.reverse();
+    const limit = Number(request.query.limit ?? DEFAULT_LIMIT);
+    const cursor = (name: 'after' | 'before') => {
+      const value = request.query[name];
+      if (typeof value !== 'string') return undefined;
+      const at = all.findIndex((record) => record.id === decodeCursor(value));
+      if (at < 0) throw new RuleViolation([{ path: `/query/${name}`, message: 'is not a cursor this list issued' }]);
+      return at;
+    };
+    const after = cursor('after');
+    const before = cursor('before');
+    const start = after !== undefined ? after + 1 : before !== undefined ? Math.max(0, before - limit) : 0;
+    const end = before !== undefined && after === undefined ? before : Math.min(all.length, start + limit);
+    const items = all.slice(start, end);
+    return {
+      items,
+      pagination: {
+        ...(end < all.length && items.length > 0 && { after: encodeCursor(items.at(-1)!.id) }),
+        ...(start > 0 && items.length > 0 && { before: encodeCursor(items[0]!.id) }),
+        totalResultSize: all.length,
+      },
+    };
+  }
+
+  private itemFields(collection: Collection): Set<string> {
+    const schema = collection.list?.responseSchema ? this.conformer.schema(collection.list.responseSchema) : undefined;
+    return schema ? this.conformer.properties(this.conformer.itemsOf(this.conformer.child(schema, 'items'))) : new Set();
+  }
+
+  /** A list page as the list operation answers it, each item fitted to the list's item schema. */
+  answerList(collection: Collection, request: CollectionRequest, page: { items: StoredRecord[]; pagination: Json }): unknown {
+    const list = collection.list!;
+    const base = this.example(list, request.example);
+    const schema = list.responseSchema ? this.conformer.schema(list.responseSchema) : undefined;
+    const itemSchema = schema ? this.conformer.itemsOf(this.conformer.child(schema, 'items')) : undefined;
+    const exampleItems = this.bases(list, request.example).map((b): unknown =>
+      isObject(b) && Array.isArray(b.items) ? (b.items as unknown[])[0] : undefined,
+    );
+    const items = page.items.map((record) =>
+      isObject(itemSchema)
+        ? this.conformer.fitBest(
+            itemSchema,
+            exampleItems.map((item) => this.conformer.minimal(itemSchema, item)),
+            record,
+          )
+        : record,
+    );
+    return list.responseSchema
+      ? this.conformer.fit(list.responseSchema, { ...(isObject(base) ? base : {}), items: [] }, { items, pagination: page.pagination })
+      : undefined;
+  }
+}
+
+/**
+ * A request naming a customer must name one of this account's customers: Sequence would not bill a
+ * customer that does not exist. Checked for the `customerId` field at the top of a body.
+ */
+function references(body: Json, partition: Partition): Violation[] {
+  const id = body.customerId;
+  if (typeof id !== 'string' || partition.getCustomer(id)) return [];
+  return [{ path: '/body/customerId', message: `no customer with id ${id} in this account` }];
+}

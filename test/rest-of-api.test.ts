@@ -1,0 +1,283 @@
+// The rest of Sequence's API beyond customers, as a client sees it: usage events and billing
+// schedules (hand-written rules over the generic collections), a generic collection's state, the
+// documented examples of operations that keep none (fresh ids, Prefer: example=), and the admin API
+// (reset, journal) and the data file covering them. Strict mode throughout.
+import { describe, expect, it } from '@jest/globals';
+import request from 'supertest';
+import { start } from '../src/server.js';
+import { basic, expectError, freshClient, makeApp, minimalRequest } from './helpers.js';
+import { useDataDir } from './data-dir.js';
+
+const { app } = makeApp();
+const api = (auth: string) => ({
+  get: (path: string) => request(app).get(`/api${path}`).set('Authorization', auth),
+  post: (path: string, body?: object) => request(app).post(`/api${path}`).set('Authorization', auth).send(body),
+  put: (path: string, body?: object) => request(app).put(`/api${path}`).set('Authorization', auth).send(body),
+  delete: (path: string) => request(app).delete(`/api${path}`).set('Authorization', auth),
+});
+
+async function customerWithAlias(auth: string, alias: string): Promise<string> {
+  const res = await api(auth).post('/customers', minimalRequest({ customerAliases: [alias] }));
+  expect(res.status).toBe(201);
+  return res.body.id;
+}
+
+describe('usage events', () => {
+  it('are stored and read back per customer alias (or customer id), newest last, with what Sequence generates filled in', async () => {
+    const auth = freshClient();
+    const id = await customerWithAlias(auth, 'acct-1');
+    await customerWithAlias(auth, 'acct-2');
+    const first = await api(auth).post('/usage-events', {
+      customerAlias: 'acct-1',
+      eventType: 'message-sent',
+      eventProperties: { length: 500 },
+    });
+    const second = await api(auth).post('/usage-events', { customerAlias: 'acct-2', eventType: 'message-sent', customerEventId: 'mine-1' });
+    const byId = await api(auth).post('/usage-events', { customerAlias: id, eventType: 'login', eventTimestamp: '2026-01-01T00:00:00Z' });
+    expect([first.status, second.status, byId.status]).toEqual([201, 201, 201]);
+    expect(first.body).toMatchObject({ customerAlias: 'acct-1', eventType: 'message-sent', eventProperties: { length: 500 } });
+    expect(first.body.customerEventId).toMatch(/^event-id-/);
+    expect(Date.parse(first.body.eventTimestamp)).not.toBeNaN();
+    expect(second.body).toMatchObject({ customerEventId: 'mine-1', eventProperties: {} });
+    expect(new Set([first.body.id, second.body.id, byId.body.id]).size).toBe(3);
+
+    const forAlias = await api(auth).get('/usage-events?customerAlias=acct-1');
+    expect(forAlias.body.items.map((e: any) => e.id)).toEqual([first.body.id]);
+    const all = await api(auth).get('/usage-events');
+    expect(all.body.items.map((e: any) => e.id)).toEqual([first.body.id, second.body.id, byId.body.id]);
+    expect(all.body.pagination.totalResultSize).toBe(3);
+    expect((await api(auth).get('/usage-events?eventType=login')).body.items.map((e: any) => e.id)).toEqual([byId.body.id]);
+    expect((await api(auth).get('/usage-events?eventId=mine-1')).body.items.map((e: any) => e.id)).toEqual([second.body.id]);
+    expect((await api(auth).get('/usage-events?eventTimestampBefore=2026-06-01T00:00:00Z')).body.items.map((e: any) => e.id)).toEqual([
+      byId.body.id,
+    ]);
+    // Another account sees none of them.
+    expect((await api(freshClient()).get('/usage-events')).body.items).toEqual([]);
+  });
+
+  it('refuses an alias no customer of the account has, naming the field, and stores nothing', async () => {
+    const auth = freshClient();
+    const res = await api(auth).post('/usage-events', { customerAlias: 'nobody', eventType: 'x' });
+    expect(expectError(res, 400, '/body/customerAlias').message).toContain('no customer with id or alias nobody');
+    expect((await api(auth).get('/usage-events')).body.items).toEqual([]);
+    // VOID, the alias Sequence's page gives for voiding an event, is accepted.
+    expect((await api(auth).post('/usage-events', { customerAlias: 'VOID', eventType: 'x' })).status).toBe(201);
+  });
+
+  it("checks the event's fields against the document", async () => {
+    const auth = freshClient();
+    await customerWithAlias(auth, 'acct');
+    expectError(await api(auth).post('/usage-events', { customerAlias: 'acct' }), 400, '/body/eventType');
+    expectError(
+      await api(auth).post('/usage-events', { customerAlias: 'acct', eventType: 'x', eventProperties: 'big' }),
+      400,
+      '/body/eventProperties',
+    );
+  });
+
+  it('pages with cursors', async () => {
+    const auth = freshClient();
+    await customerWithAlias(auth, 'pager');
+    const ids: string[] = [];
+    for (let i = 0; i < 5; i += 1) ids.push((await api(auth).post('/usage-events', { customerAlias: 'pager', eventType: 'tick' })).body.id);
+    const one = await api(auth).get('/usage-events?limit=2');
+    const two = await api(auth).get(`/usage-events?limit=2&after=${one.body.pagination.after}`);
+    const three = await api(auth).get(`/usage-events?limit=2&after=${two.body.pagination.after}`);
+    expect([...one.body.items, ...two.body.items, ...three.body.items].map((e: any) => e.id)).toEqual(ids);
+    expect(three.body.pagination.after).toBeUndefined();
+    const back = await api(auth).get(`/usage-events?limit=2&before=${two.body.pagination.before}`);
+    expect(back.body.items.map((e: any) => e.id)).toEqual(ids.slice(0, 2));
+    expectError(await api(auth).get('/usage-events?after=bm90LWEtY3Vyc29y'), 400, '/query/after');
+  });
+});
+
+describe('billing schedules', () => {
+  const schedule = (customerId: string, extra: object = {}) => ({
+    customerId,
+    startDate: '2026-01-01',
+    taxRates: [],
+    autoIssueInvoices: false,
+    isDraft: false,
+    rollUpBilling: false,
+    phases: [],
+    ...extra,
+  });
+
+  it('are created for an existing customer, read back, and listed by customer', async () => {
+    const auth = freshClient();
+    const alice = (await api(auth).post('/customers', minimalRequest({ legalName: 'Alice' }))).body.id;
+    const bob = (await api(auth).post('/customers', minimalRequest({ legalName: 'Bob' }))).body.id;
+    const a = await api(auth).post('/billing-schedules', schedule(alice, { label: 'gold' }));
+    const b = await api(auth).post('/billing-schedules', schedule(bob));
+    expect([a.status, b.status]).toEqual([201, 201]);
+    expect(a.body).toMatchObject({ customerId: alice, startDate: '2026-01-01', status: 'ACTIVE', label: 'gold' });
+    const read = await api(auth).get(`/billing-schedules/${a.body.id}`);
+    expect(read.body).toMatchObject({ id: a.body.id, customerId: alice, status: 'ACTIVE' });
+    expect((await api(auth).get(`/billing-schedules?customerId=${bob}`)).body.items.map((s: any) => s.id)).toEqual([b.body.id]);
+    expect((await api(auth).get('/billing-schedules?label=gold')).body.items.map((s: any) => s.id)).toEqual([a.body.id]);
+  });
+
+  it('refuse a customer the account does not have, naming the field', async () => {
+    const auth = freshClient();
+    const res = await api(auth).post('/billing-schedules', schedule('6e5e4bd1-0000-4000-8000-000000000000'));
+    expect(expectError(res, 400, '/body/customerId').message).toContain('no customer with id 6e5e4bd1-0000-4000-8000-000000000000');
+    expect((await api(auth).get('/billing-schedules')).body.items).toEqual([]);
+  });
+
+  it('start as DRAFT when asked and become ACTIVE when activated', async () => {
+    const auth = freshClient();
+    const customer = (await api(auth).post('/customers', minimalRequest())).body.id;
+    const draft = await api(auth).post('/billing-schedules', schedule(customer, { isDraft: true }));
+    expect(draft.body.status).toBe('DRAFT');
+    expect((await api(auth).get('/billing-schedules?billingScheduleStatus=DRAFT')).body.items).toHaveLength(1);
+    const activated = await api(auth).put(`/billing-schedules/${draft.body.id}/activate`);
+    expect([activated.status, activated.body.status]).toEqual([200, 'ACTIVE']);
+    expect((await api(auth).get(`/billing-schedules/${draft.body.id}`)).body.status).toBe('ACTIVE');
+    expectError(await api(auth).put(`/billing-schedules/${crypto.randomUUID()}/activate`), 404, '/path/billingScheduleId');
+  });
+});
+
+describe('a generic collection (tax rates, from the document alone)', () => {
+  const taxRate = {
+    name: 'UK VAT',
+    invoiceName: 'VAT',
+    invoiceShortName: 'VAT',
+    description: 'd',
+    amount: '0.2',
+    country: 'GB',
+    isPublished: false,
+  };
+
+  it('keeps what was sent over the documented shape, per account, until it is removed', async () => {
+    const auth = freshClient();
+    const created = await api(auth).post('/tax-rates', taxRate);
+    expect(created.status).toBe(201);
+    expect(created.body).toMatchObject({ name: 'UK VAT', amount: '0.2', country: 'GB' });
+    expect(created.body.id).not.toBe('d58bf2e3-7a5d-4900-8457-2521c6880f7d'); // not the example's
+    const other = await api(auth).post('/tax-rates', { ...taxRate, name: 'FR TVA', country: 'FR' });
+    expect(other.body.id).not.toBe(created.body.id);
+    expect((await api(auth).get(`/tax-rates/${created.body.id}`)).body).toMatchObject({ id: created.body.id, name: 'UK VAT' });
+    expect((await api(freshClient()).get(`/tax-rates/${created.body.id}`)).status).toBe(404);
+    expect((await api(auth).get('/tax-rates?country=FR')).body.items.map((t: any) => t.id)).toEqual([other.body.id]);
+    const updated = await api(auth).put(`/tax-rates/${created.body.id}`, {
+      ...taxRate,
+      id: created.body.id,
+      versionId: created.body.versionId,
+      version: 1,
+      name: 'UK VAT 20%',
+    });
+    expect([updated.status, updated.body.name, updated.body.id]).toEqual([200, 'UK VAT 20%', created.body.id]);
+    expect((await api(auth).get(`/tax-rates/${created.body.id}`)).body.name).toBe('UK VAT 20%');
+    expect((await api(auth).delete(`/tax-rates/${created.body.id}`)).status).toBe(200);
+    expectError(await api(auth).get(`/tax-rates/${created.body.id}`), 404, '/path/id');
+  });
+
+  it('answers 404 for an item under a parent that does not exist (line items of an unknown invoice)', async () => {
+    const res = await api(freshClient()).get(`/invoices/${crypto.randomUUID()}/line-items`);
+    expectError(res, 404, '/path/invoice');
+  });
+});
+
+describe('operations that keep no state answer their documented example', () => {
+  it('with a fresh id on every create, so two never collide', async () => {
+    const auth = freshClient();
+    const first = await api(auth).post('/invoices/merge', { invoiceIds: [crypto.randomUUID(), crypto.randomUUID()] });
+    const second = await api(auth).post('/invoices/merge', { invoiceIds: [crypto.randomUUID(), crypto.randomUUID()] });
+    expect([first.status, second.status]).toEqual([201, 201]);
+    expect(first.body.id).not.toBe(second.body.id);
+  });
+
+  it('picks a named example with Prefer: example=<name>, and names the choices for an unknown one', async () => {
+    const auth = freshClient();
+    const volume = await api(auth).get('/billing-products').set('Prefer', 'code=404');
+    expect(volume.status).toBe(404);
+    const price = await request(app).post('/api/prices').set('Authorization', auth).set('Prefer', 'example=VolumePriceResponse').send({});
+    expect(price.status).toBe(400); // the body is still validated first
+    const user = await api(auth).get('/users');
+    expect(user.status).toBe(200);
+    const listPrice = await request(app).get(`/api/list-prices`).set('Authorization', auth).set('Prefer', 'example=NoSuchExample');
+    expect(expectError(listPrice, 400, '/headers/prefer').message).toMatch(/example=NoSuchExample is not an example of \w+; it has \w+/);
+    const named = await request(app)
+      .get(`/api/list-prices/${crypto.randomUUID()}`)
+      .set('Authorization', auth)
+      .set('Prefer', 'example=NoSuchExample');
+    expect(expectError(named, 400, '/headers/prefer').message).toContain('VolumeListPriceResponse');
+  });
+
+  it('answers an item read with the id asked for', async () => {
+    const id = crypto.randomUUID();
+    const res = await api(freshClient()).get(`/discounts/${id}`);
+    expect([res.status, res.body.id]).toEqual([200, id]);
+  });
+});
+
+describe('the admin API and the journal cover the rest of the API', () => {
+  it('a reset empties the collections; the journal records their calls', async () => {
+    const { app: own, admin } = makeApp();
+    const auth = basic('admin-rest');
+    const created = await request(own).post('/api/tax-rates').set('Authorization', auth).send({
+      name: 'n',
+      invoiceName: 'i',
+      invoiceShortName: 's',
+      description: 'd',
+      amount: '0.1',
+      country: 'GB',
+      isPublished: false,
+    });
+    expect(created.status).toBe(201);
+    expect(admin.requests({ path: '/tax-rates' })).toContainEqual(
+      expect.objectContaining({ method: 'POST', status: 201, partition: 'admin-rest' }),
+    );
+    expect((await request(own).post('/__admin/reset').set('Authorization', auth).send({ to: 'empty' })).status).toBe(200);
+    expect((await request(own).get(`/api/tax-rates/${created.body.id}`).set('Authorization', auth)).status).toBe(404);
+  });
+});
+
+describe('the data file keeps the rest of the API across a restart', () => {
+  let file = '';
+  useDataDir((_dir, f) => (file = f));
+
+  it('brings back a tax rate, a usage event and its deletion', async () => {
+    const auth = `Basic ${Buffer.from('durable-rest:s').toString('base64')}`;
+    const call = (url: string, method: string, path: string, body?: unknown) =>
+      fetch(`${url}/api${path}`, {
+        method,
+        headers: { Authorization: auth, 'Content-Type': 'application/json' },
+        ...(body !== undefined && { body: JSON.stringify(body) }),
+      });
+    let server = await start({ port: 0, logLevel: 'silent', dataFile: file });
+    const kept = await (
+      await call(server.url, 'POST', '/tax-rates', {
+        name: 'kept',
+        invoiceName: 'i',
+        invoiceShortName: 's',
+        description: 'd',
+        amount: '0.1',
+        country: 'GB',
+        isPublished: false,
+      })
+    ).json();
+    const gone = await (
+      await call(server.url, 'POST', '/tax-rates', {
+        name: 'gone',
+        invoiceName: 'i',
+        invoiceShortName: 's',
+        description: 'd',
+        amount: '0.1',
+        country: 'GB',
+        isPublished: false,
+      })
+    ).json();
+    expect((await call(server.url, 'DELETE', `/tax-rates/${gone.id}`)).status).toBe(200);
+    expect((await call(server.url, 'POST', '/usage-events', { customerAlias: 'VOID', eventType: 'kept' })).status).toBe(201);
+    await server.close();
+    server = await start({ port: 0, logLevel: 'silent', dataFile: file });
+    try {
+      expect((await (await call(server.url, 'GET', `/tax-rates/${kept.id}`)).json()).name).toBe('kept');
+      expect((await call(server.url, 'GET', `/tax-rates/${gone.id}`)).status).toBe(404);
+      expect((await (await call(server.url, 'GET', '/usage-events')).json()).items.map((e: any) => e.eventType)).toEqual(['kept']);
+    } finally {
+      await server.close();
+    }
+  }, 30_000);
+});
