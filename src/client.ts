@@ -42,7 +42,9 @@ export class AdminClient {
     return this.call('POST', '/reset', to === undefined ? {} : { to });
   }
 
-  seed(options: { count?: number; seed?: number; withChildren?: boolean } = {}): Promise<{ items: Schemas['Customer'][] }> {
+  seed(
+    options: { count?: number; seed?: number; withChildren?: boolean; withActivity?: boolean } = {},
+  ): Promise<{ items: Schemas['Customer'][] }> {
     return this.call('POST', '/seed', options);
   }
 

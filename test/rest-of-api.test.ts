@@ -233,6 +233,27 @@ describe('the admin API and the journal cover the rest of the API', () => {
   });
 });
 
+describe('seeding with activity', () => {
+  it('gives every seeded customer an alias, an ACTIVE billing schedule and usage events, the same for the same seed', async () => {
+    const seeded = async () => {
+      const { app: own } = makeApp({ fixtures: false });
+      const auth = basic('seeded-activity');
+      const res = await request(own).post('/__admin/seed').set('Authorization', auth).send({ count: 3, seed: 9, withActivity: true });
+      expect(res.status).toBe(201);
+      const schedules = await request(own).get('/api/billing-schedules').set('Authorization', auth);
+      const events = await request(own).get('/api/usage-events?limit=100').set('Authorization', auth);
+      return { customers: res.body.items, schedules: schedules.body.items, events: events.body.items };
+    };
+    const first = await seeded();
+    expect(first.customers).toHaveLength(3);
+    expect(first.schedules.map((s: any) => [s.customerId, s.status])).toEqual(first.customers.map((c: any) => [c.id, 'ACTIVE']));
+    const aliases = new Set(first.events.map((e: any) => e.customerAlias));
+    expect(aliases).toEqual(new Set(['seed-9-1', 'seed-9-2', 'seed-9-3']));
+    expect(first.events.every((e: any) => e.sequenceAccountId === first.events[0].sequenceAccountId)).toBe(true);
+    expect(await seeded()).toEqual(first);
+  });
+});
+
 describe('the data file keeps the rest of the API across a restart', () => {
   let file = '';
   useDataDir((_dir, f) => (file = f));

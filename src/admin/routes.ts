@@ -59,7 +59,7 @@ export function adminRoutes(admin: Admin, store: Store, options: AdminRouteOptio
     if (partition === undefined) {
       throw new ApiError(401, MESSAGES.seedNeedsPartition, [{ path: '/headers/authorization', message: MESSAGES.seedNeedsPartition }]);
     }
-    const made = await admin.seed(partition, req.body as { count?: number; seed?: number; withChildren?: boolean });
+    const made = await admin.seed(partition, req.body as { count?: number; seed?: number; withChildren?: boolean; withActivity?: boolean });
     const view = store.partition(partition);
     await store.commit();
     res.status(201).json({ items: made.map((customer) => presentCustomer(view.getCustomer(customer.id)!, view)) });

@@ -26,6 +26,7 @@ export function collectionRoutes(store: Store, collections: readonly Collection[
     add('list', collection.list);
     add('read', collection.read);
     add('update', collection.update);
+    add('update', collection.patch);
     add('remove', collection.remove);
     add('archive', collection.archive);
     for (const action of collection.actions) add('action', action);
@@ -54,7 +55,8 @@ export function collectionRoutes(store: Store, collections: readonly Collection[
       else res.status(operation.status).json(body);
     };
 
-    if (role === 'create') return send(service.answer(operation, service.create(collection, request), request.example), true);
+    if (role === 'create')
+      return send(service.answer(operation, service.create(collection, request), request.example, request.accountId), true);
     if (role === 'list') return send(service.answerList(collection, request, service.list(collection, request)), false);
 
     const id = request.params[collection.itemParam ?? ''] ?? '';
@@ -62,19 +64,22 @@ export function collectionRoutes(store: Store, collections: readonly Collection[
     if (!existing) throw notFound(collection.name.split('/').pop() ?? 'item', `/path/${collection.itemParam}`, id);
     switch (role) {
       case 'read':
-        return send(service.answer(operation, existing, request.example), false);
+        return send(service.answer(operation, existing, request.example, request.accountId), false);
       case 'update':
-        return send(service.answer(operation, service.change(collection, request, existing, request.body), request.example), true);
+        return send(
+          service.answer(operation, service.change(collection, request, existing, request.body), request.example, request.accountId),
+          true,
+        );
       case 'archive':
-        return send(service.answer(operation, service.archive(collection, request, existing), request.example), true);
+        return send(service.answer(operation, service.archive(collection, request, existing), request.example, request.accountId), true);
       case 'remove':
-        return send(service.answer(operation, service.remove(collection, request, existing), request.example), true);
+        return send(service.answer(operation, service.remove(collection, request, existing), request.example, request.accountId), true);
       case 'action': {
         const own = service.rulesOf(collection)?.actions?.[operation.path.slice(collection.itemPath!.length)];
         const fields = own ? own(existing, request.body) : operation.hasBody ? request.body : {};
         const changed = Object.keys(fields).length > 0;
         const record = changed ? service.change(collection, request, existing, fields) : existing;
-        return send(service.answer(operation, record, request.example), changed);
+        return send(service.answer(operation, record, request.example, request.accountId), changed);
       }
     }
   };

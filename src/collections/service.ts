@@ -80,14 +80,11 @@ export class CollectionService {
   }
 
   /** The answer of `operation` for a record: its example, the record's fields over it, fitted to its schema. */
-  answer(operation: OperationInfo, record: Json, example: string | undefined): unknown {
+  answer(operation: OperationInfo, record: Json, example: string | undefined, accountId?: string): unknown {
     if (!operation.responseSchema) return undefined;
     const schema = operation.responseSchema;
-    return this.conformer.fitBest(
-      schema,
-      this.bases(operation, example).map((base) => this.conformer.minimal(schema, base)),
-      record,
-    );
+    const bases = this.bases(operation, example).map((base) => this.conformer.minimal(schema, base));
+    return this.conformer.fitBest(schema, bases, asAccount(record, accountId));
   }
 
   /** The examples an answer may be shaped from: the one asked for, else every one the operation documents. */
@@ -239,19 +236,25 @@ export class CollectionService {
     const exampleItems = this.bases(list, request.example).map((b): unknown =>
       isObject(b) && Array.isArray(b.items) ? (b.items as unknown[])[0] : undefined,
     );
-    const items = page.items.map((record) =>
-      isObject(itemSchema)
+    const items = page.items.map((record) => {
+      const view = asAccount(record, request.accountId);
+      return isObject(itemSchema)
         ? this.conformer.fitBest(
             itemSchema,
             exampleItems.map((item) => this.conformer.minimal(itemSchema, item)),
-            record,
+            view,
           )
-        : record,
-    );
+        : view;
+    });
     return list.responseSchema
       ? this.conformer.fit(list.responseSchema, { ...(isObject(base) ? base : {}), items: [] }, { items, pagination: page.pagination })
       : undefined;
   }
+}
+
+/** Records seeded or loaded without an account id answer as the caller's account. */
+function asAccount(record: Json, accountId: string | undefined): Json {
+  return accountId === undefined || 'sequenceAccountId' in record ? record : { ...record, sequenceAccountId: accountId };
 }
 
 /**

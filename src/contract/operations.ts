@@ -36,6 +36,8 @@ export interface Collection {
   list: OperationInfo | undefined;
   read: OperationInfo | undefined;
   update: OperationInfo | undefined;
+  /** PATCH on the item: a partial update, kept like an update. */
+  patch: OperationInfo | undefined;
   remove: OperationInfo | undefined;
   /** POST <item>/archive. */
   archive: OperationInfo | undefined;
@@ -98,7 +100,7 @@ export function describeOperations(document: OpenApiDocument): OperationInfo[] {
 /**
  * The collections of the document: a path with a POST answering 201 (the create) whose records can be
  * read back, by a GET on the same path (the list) or on an item path below it (`<path>/{id}`). The item
- * path's PUT updates, its DELETE removes, `POST <item>/archive` archives; other operations under the
+ * path's PUT and PATCH update, its DELETE removes, `POST <item>/archive` archives; other operations under the
  * item are actions on it. A collection whose path runs through another's item (`/invoices/{invoice}/
  * line-items`) belongs to that item.
  */
@@ -122,6 +124,7 @@ export function describeCollections(operations: readonly OperationInfo[]): Colle
       list,
       read,
       update: itemOps.find((o) => o.method === 'put'),
+      patch: itemOps.find((o) => o.method === 'patch'),
       remove: itemOps.find((o) => o.method === 'delete'),
       archive: below.find((o) => o.method === 'post' && o.path === `${itemPath}/archive`),
       actions: below.filter((o) => o.path !== `${itemPath}/archive` && /^\/\w[\w-]*$/.test(o.path.slice(itemPath!.length))),

@@ -654,6 +654,11 @@ export interface operations {
                      * @default false
                      */
                     withChildren?: boolean;
+                    /**
+                     * @description Also give every seeded customer an alias, an ACTIVE billing schedule and 1 to 5 usage events under that alias, read back through /billing-schedules and /usage-events.
+                     * @default false
+                     */
+                    withActivity?: boolean;
                 };
             };
         };

@@ -8,6 +8,12 @@ import { spec } from '../helpers.js';
 type Schema = {
   $ref?: string;
   type?: string;
+  nullable?: boolean;
+  oneOf?: Schema[];
+  anyOf?: Schema[];
+  allOf?: Schema[];
+  additionalProperties?: boolean | Schema;
+  format?: string;
   enum?: unknown[];
   properties?: Record<string, Schema>;
   required?: string[];
@@ -32,12 +38,41 @@ const anyString = fc.oneof(
   fc.constantFrom('', ' ', '\u0000', 'مرحبا', '👩‍💻 Ltd', 'a'.repeat(2000)),
 );
 
-export function arbitraryFor(schema: Schema): fc.Arbitrary<unknown> {
+/**
+ * Values for a schema of the document. Past `depth` levels (schemas of the whole document nest and
+ * recurse) only what is required is generated. Formats get values of that format half the time.
+ */
+export function arbitraryFor(schema: Schema, depth = 6): fc.Arbitrary<unknown> {
   const s = resolve(schema);
+  const value = arbitraryOf(s, depth);
+  return s.nullable ? fc.oneof(value, fc.constant(null)) : value;
+}
+
+const FORMATS: Record<string, fc.Arbitrary<string>> = {
+  uuid: fc.uuid(),
+  'date-time': fc.date({ min: new Date('2000-01-01'), max: new Date('2100-01-01'), noInvalidDate: true }).map((d) => d.toISOString()),
+  date: fc.date({ min: new Date('2000-01-01'), max: new Date('2100-01-01'), noInvalidDate: true }).map((d) => d.toISOString().slice(0, 10)),
+  email: fc.emailAddress(),
+};
+
+function arbitraryOf(s: Schema, depth: number): fc.Arbitrary<unknown> {
   if (s.enum) return fc.constantFrom(...s.enum);
+  const branches = s.oneOf ?? s.anyOf;
+  if (branches?.length) return fc.oneof(...branches.map((branch) => arbitraryFor(branch, depth)));
+  if (s.allOf?.length) {
+    const parts = s.allOf.map(resolve);
+    return arbitraryFor(
+      {
+        type: 'object',
+        properties: Object.assign({}, ...parts.map((p) => p.properties ?? {})) as Record<string, Schema>,
+        required: parts.flatMap((p) => p.required ?? []),
+      },
+      depth,
+    );
+  }
   switch (s.type) {
     case 'string':
-      return anyString;
+      return s.format && FORMATS[s.format] ? fc.oneof(FORMATS[s.format]!, anyString) : anyString;
     case 'boolean':
       return fc.boolean();
     case 'integer':
@@ -45,12 +80,14 @@ export function arbitraryFor(schema: Schema): fc.Arbitrary<unknown> {
     case 'number':
       return fc.double({ noNaN: true, noDefaultInfinity: true });
     case 'array':
-      return fc.array(arbitraryFor(s.items ?? {}), { maxLength: 4 });
+      return depth <= 0 ? fc.constant([]) : fc.array(arbitraryFor(s.items ?? {}, depth - 1), { maxLength: 3 });
     case 'object':
     default: {
-      const properties = s.properties ?? {};
-      const model = Object.fromEntries(Object.entries(properties).map(([name, prop]) => [name, arbitraryFor(prop)]));
-      return fc.record(model, { requiredKeys: (s.required ?? []) as never[] });
+      const required = new Set(s.required ?? []);
+      const properties = Object.entries(s.properties ?? {}).filter(([name]) => depth > 0 || required.has(name));
+      if (properties.length === 0 && s.type !== 'object' && !s.additionalProperties) return fc.jsonValue({ maxDepth: 2 });
+      const model = Object.fromEntries(properties.map(([name, prop]) => [name, arbitraryFor(prop, depth - 1)]));
+      return fc.record(model, { requiredKeys: [...required].filter((name) => name in model) as never[] });
     }
   }
 }
