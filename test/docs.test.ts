@@ -80,6 +80,12 @@ describe('docs', () => {
     expect(DOCS.filter((page) => !linked.has(page))).toEqual([]);
   });
 
+  it("the README's table of what is served is the one the document gives today (node scripts/served-table.mjs)", async () => {
+    const { servedTable } = (await import(path.join(root, 'scripts/served-table.mjs'))) as { servedTable: (document: unknown) => string };
+    const document = JSON.parse(readFileSync(path.join(root, 'spec/sequence/2024-07-30.product.json'), 'utf8')) as unknown;
+    expect(readFileSync(path.join(root, 'README.md'), 'utf8')).toContain(servedTable(document));
+  });
+
   it.each(DOCS)('%s starts with a title and what a reader comes for', (page) => {
     const { title, firstParagraph } = parsed.get(page)!;
     expect(title).toBeTruthy();

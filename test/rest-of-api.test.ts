@@ -135,6 +135,20 @@ describe('billing schedules', () => {
     expect((await api(auth).get(`/billing-schedules/${draft.body.id}`)).body.status).toBe('ACTIVE');
     expectError(await api(auth).put(`/billing-schedules/${crypto.randomUUID()}/activate`), 404, '/path/billingScheduleId');
   });
+
+  it('hide archived schedules from the list unless includeArchivedSchedules=true', async () => {
+    const auth = freshClient();
+    const customer = (await api(auth).post('/customers', minimalRequest())).body.id;
+    const kept = (await api(auth).post('/billing-schedules', schedule(customer))).body.id;
+    const archived = (await api(auth).post('/billing-schedules', schedule(customer))).body.id;
+    const res = await api(auth).post(`/billing-schedules/${archived}/archive`);
+    expect([res.status, typeof res.body.archivedAt]).toEqual([200, 'string']);
+    expect((await api(auth).get('/billing-schedules')).body.items.map((s: any) => s.id)).toEqual([kept]);
+    expect((await api(auth).get('/billing-schedules?includeArchivedSchedules=true')).body.items.map((s: any) => s.id)).toEqual([
+      kept,
+      archived,
+    ]);
+  });
 });
 
 describe('a generic collection (tax rates, from the document alone)', () => {
