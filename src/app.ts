@@ -20,7 +20,7 @@ import type { Admin } from './admin/service.js';
 import type { Config } from './config.js';
 import { collectionRoutes } from './collections/routes.js';
 import { CollectionService, type CollectionRules } from './collections/service.js';
-import { Conformer } from './contract/conform.js';
+import { Conformer, withoutExamples } from './contract/conform.js';
 import { describeCollections, describeOperations } from './contract/operations.js';
 import { customerAliasRoutes } from './customer-aliases/routes.js';
 import { exampleRoutes } from './examples/routes.js';
@@ -103,7 +103,9 @@ export function createApp({
   });
   const collections = describeCollections(operations);
   const conformer = new Conformer(spec);
-  app.use(specValidator(spec, { validateResponses: config.strict }));
+  // Without its examples (half the document): the validator never reads them, and walks the whole
+  // document several times while it starts (measured: spawn to first 201, 1158 -> see docs/benchmarks.md).
+  app.use(specValidator(withoutExamples(spec) as OpenApiDocument, { validateResponses: config.strict }));
 
   app.use(ADMIN_PATH, adminRoutes(admin, store, config));
 

@@ -15,6 +15,7 @@ import { operationsOf, servedDocument, servedYaml, TYPED_TAGS, type ContractSour
 import type { OpenApiDocument } from '../src/contract/types.js';
 import { MESSAGES } from '../src/http/errors.js';
 import { specValidator } from '../src/http/openapi.js';
+import { onlyComponentRefs } from '../src/http/validator-patches.js';
 import { MOCK_SPEC_PATH, VENDOR_SPEC_PATH } from '../src/spec.js';
 import { MemoryStore } from '../src/store/memory.js';
 import type { CustomerRecord } from '../src/store/types.js';
@@ -130,6 +131,24 @@ describe('express-openapi-validator internals patched by src/http/validator-patc
     expect(validatorRequire('path-to-regexp').__sequenceMockCached).toBe(true);
     expect(validatorRequire('./middlewares/openapi.metadata').__sequenceMockTable).toBe(true);
     expect(validatorRequire('./middlewares/parsers/schema.preprocessor').__sequenceMockResolve).toBe(true);
+    expect(validatorRequire('./framework/index').__sequenceMockSelfContained).toBe(true);
+    expect(validatorRequire('./framework/ajv').__sequenceMockLazyAjv).toBe(true);
+  });
+
+  it('skip bundling only what json-schema-ref-parser hands back unchanged: the served document, every $ref one of its own components', async () => {
+    const $RefParser = validatorRequire('@apidevtools/json-schema-ref-parser');
+    const document = structuredClone(spec);
+    const before = JSON.stringify(document);
+    expect(onlyComponentRefs(document)).toBe(true);
+    const bundled = await $RefParser.bundle(document);
+    expect(bundled).toBe(document);
+    expect(JSON.stringify(bundled)).toBe(before);
+    expect(onlyComponentRefs({ paths: { '/x': { get: { $ref: 'other.yaml#/x' } } } })).toBe(false);
+    expect(onlyComponentRefs({ components: { schemas: {} }, paths: { '/x': { $ref: '#/components/schemas/Missing' } } })).toBe(false);
+  }, 60_000);
+
+  it('may make ajv on first use: the document has no x-stoplight keys for an eager one to delete', () => {
+    expect(JSON.stringify(spec)).not.toContain('x-stoplight');
   });
 
   it("resolve a component schema by name to the very object ajv's compile hands back, for every schema of the document", () => {

@@ -225,6 +225,24 @@ describe('operations that keep no state answer their documented example', () => 
   });
 });
 
+describe('mock controls cover the rest of the API', () => {
+  it('Prefer: code= and a fault rule answer an invoice create as asked, storing nothing', async () => {
+    const { app: own } = makeApp();
+    const auth = basic('controls-rest');
+    const forced = await request(own).get('/api/invoices').set('Authorization', auth).set('Prefer', 'code=503');
+    expect([expectError(forced, 503).type, forced.headers['retry-after']]).toEqual(['ServiceUnavailable', '1']);
+    const rule = await request(own)
+      .post('/__admin/faults')
+      .set('Authorization', auth)
+      .send({ match: { method: 'POST', path: '/tax-rates' }, respond: { code: 429 }, times: 1 });
+    expect(rule.status).toBe(201);
+    const body = { name: 'n', invoiceName: 'i', invoiceShortName: 's', description: 'd', amount: '0.1', country: 'GB', isPublished: false };
+    expectError(await request(own).post('/api/tax-rates').set('Authorization', auth).send(body), 429);
+    expect((await request(own).get('/api/tax-rates').set('Authorization', auth)).body.items).toEqual([]);
+    expect((await request(own).post('/api/tax-rates').set('Authorization', auth).send(body)).status).toBe(201);
+  });
+});
+
 describe('the admin API and the journal cover the rest of the API', () => {
   it('a reset empties the collections; the journal records their calls', async () => {
     const { app: own, admin } = makeApp();

@@ -30,7 +30,8 @@ function at(document: unknown, pointer: string): unknown {
     .reduce<unknown>((node, key) => (isObject(node) || Array.isArray(node) ? (node as Json)[key] : undefined), document);
 }
 
-function withoutExamples(node: unknown): unknown {
+/** A deep copy without `example`/`examples`: what validation needs of the document, at about half its size. */
+export function withoutExamples(node: unknown): unknown {
   if (Array.isArray(node)) return node.map(withoutExamples);
   if (!isObject(node)) return node;
   const copy: Json = {};

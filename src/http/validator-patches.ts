@@ -1,4 +1,4 @@
-// Five patches to express-openapi-validator 5.6.2's internals, each for a cost measured with
+// Six patches to express-openapi-validator 5.6.2's internals, each for a cost measured with
 // --cpu-prof and each behaviour-preserving. The version is pinned exactly; a test fails on any other
 // (test/contract.test.ts), since every patch reaches into files the package does not export.
 import { createRequire } from 'node:module';
@@ -278,3 +278,43 @@ export function onlyComponentRefs(document: object): boolean {
   return true;
 }
 skipBundlingSelfContainedDocuments();
+
+/**
+ * express-openapi-validator makes an ajv instance holding every component schema of the document for
+ * the schema preprocessor, the multipart parser and (two) for the request validator, each walking all
+ * of them as it is made (0.3 s each with Sequence's whole document, measured with --cpu-prof). With
+ * component references resolved by name (above) the preprocessor's is never used, nor the multipart
+ * parser's for a JSON API. So an instance is made on its first use: the same instance, later. (Made
+ * eagerly, it would also delete `x-stoplight` keys from the document at once; Sequence's document
+ * has none, checked in test/contract.test.ts.)
+ */
+function makeAjvOnFirstUse(): void {
+  type Factory = (spec: unknown, options?: unknown) => object;
+  const module = validatorRequire('./framework/ajv') as {
+    createRequestAjv: Factory;
+    createResponseAjv: Factory;
+    __sequenceMockLazyAjv?: boolean;
+  };
+  if (module.__sequenceMockLazyAjv) return;
+  const lazy =
+    (make: Factory): Factory =>
+    (spec, options) => {
+      let made: object | undefined;
+      const real = () => (made ??= make(spec, options));
+      return new Proxy(
+        {},
+        {
+          get: (_target, key) => {
+            const value = Reflect.get(real(), key) as unknown;
+            return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(real()) : value;
+          },
+          set: (_target, key, value) => Reflect.set(real(), key, value),
+          has: (_target, key) => Reflect.has(real(), key),
+        },
+      );
+    };
+  module.createRequestAjv = lazy(module.createRequestAjv);
+  module.createResponseAjv = lazy(module.createResponseAjv);
+  module.__sequenceMockLazyAjv = true;
+}
+makeAjvOnFirstUse();
