@@ -16,7 +16,7 @@ import type { OpenApiDocument } from '../src/contract/types.js';
 import { MESSAGES } from '../src/http/errors.js';
 import { specValidator } from '../src/http/openapi.js';
 import { onlyComponentRefs } from '../src/http/validator-patches.js';
-import { MOCK_SPEC_PATH, VENDOR_SPEC_PATH } from '../src/spec.js';
+import { buildSpec, loadSpec, MOCK_SPEC_PATH, PARSED_SPEC_PATH, specSources, VENDOR_SPEC_PATH } from '../src/spec.js';
 import { MemoryStore } from '../src/store/memory.js';
 import type { CustomerRecord } from '../src/store/types.js';
 import { basic, expectCustomer, expectError, makeApp, seedSchemaErrors, spec } from './helpers.js';
@@ -30,6 +30,12 @@ const source: ContractSource = JSON.parse(readFileSync(new URL('spec/sequence/so
 describe('openapi.yaml', () => {
   it("is Sequence's published document, as shipped, in YAML (run `npm run spec:update` after changing either)", () => {
     expect(readFileSync(VENDOR_SPEC_PATH, 'utf8')).toBe(servedYaml(published(), source));
+  });
+
+  it('is served from the copy `npm run build` made, which is the document made from the files today', () => {
+    const copy = JSON.parse(readFileSync(PARSED_SPEC_PATH, 'utf8'));
+    expect(copy.sources).toBe(specSources());
+    expect(loadSpec()).toEqual(buildSpec());
   });
 
   it('names the copy it was cut from, and that copy is unchanged since (sha256 in spec/sequence/source.json)', () => {
