@@ -4,16 +4,18 @@
 FROM node:20-bookworm-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
-RUN npm ci --ignore-scripts --no-audit --no-fund
+RUN npm ci --ignore-scripts --no-audit --no-fund --no-update-notifier
 COPY tsconfig.json openapi.yaml ./
 COPY spec ./spec
 COPY src ./src
+# The build also makes dist/openapi.json (the served document, read at start-up) with this script.
+COPY scripts/parse-spec.mjs ./scripts/
 RUN npm run build
 
 FROM node:20-bookworm-slim AS deps
 WORKDIR /app
 COPY package.json package-lock.json ./
-RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund && npm cache clean --force
+RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund --no-update-notifier && npm cache clean --force
 
 FROM node:20-bookworm-slim
 # LOG_FORMAT=json: a container's log is read by machines (docker logs, a collector), even under `docker run -t`.

@@ -9,6 +9,8 @@ import { basic, expectError, freshClient, makeApp, minimalRequest } from './help
 import { useDataDir } from './data-dir.js';
 
 const { app } = makeApp();
+/** A tax rate the document accepts, for tests about something else. */
+const TAX_RATE = { name: 'n', invoiceName: 'i', invoiceShortName: 's', description: 'd', amount: '0.1', country: 'GB', isPublished: false };
 const api = (auth: string) => ({
   get: (path: string) => request(app).get(`/api${path}`).set('Authorization', auth),
   post: (path: string, body?: object) => request(app).post(`/api${path}`).set('Authorization', auth).send(body),
@@ -236,7 +238,7 @@ describe('mock controls cover the rest of the API', () => {
       .set('Authorization', auth)
       .send({ match: { method: 'POST', path: '/tax-rates' }, respond: { code: 429 }, times: 1 });
     expect(rule.status).toBe(201);
-    const body = { name: 'n', invoiceName: 'i', invoiceShortName: 's', description: 'd', amount: '0.1', country: 'GB', isPublished: false };
+    const body = TAX_RATE;
     expectError(await request(own).post('/api/tax-rates').set('Authorization', auth).send(body), 429);
     expect((await request(own).get('/api/tax-rates').set('Authorization', auth)).body.items).toEqual([]);
     expect((await request(own).post('/api/tax-rates').set('Authorization', auth).send(body)).status).toBe(201);
@@ -247,15 +249,7 @@ describe('the admin API and the journal cover the rest of the API', () => {
   it('a reset empties the collections; the journal records their calls', async () => {
     const { app: own, admin } = makeApp();
     const auth = basic('admin-rest');
-    const created = await request(own).post('/api/tax-rates').set('Authorization', auth).send({
-      name: 'n',
-      invoiceName: 'i',
-      invoiceShortName: 's',
-      description: 'd',
-      amount: '0.1',
-      country: 'GB',
-      isPublished: false,
-    });
+    const created = await request(own).post('/api/tax-rates').set('Authorization', auth).send(TAX_RATE);
     expect(created.status).toBe(201);
     expect(admin.requests({ path: '/tax-rates' })).toContainEqual(
       expect.objectContaining({ method: 'POST', status: 201, partition: 'admin-rest' }),
@@ -299,28 +293,8 @@ describe('the data file keeps the rest of the API across a restart', () => {
         ...(body !== undefined && { body: JSON.stringify(body) }),
       });
     let server = await start({ port: 0, logLevel: 'silent', dataFile: file });
-    const kept = await (
-      await call(server.url, 'POST', '/tax-rates', {
-        name: 'kept',
-        invoiceName: 'i',
-        invoiceShortName: 's',
-        description: 'd',
-        amount: '0.1',
-        country: 'GB',
-        isPublished: false,
-      })
-    ).json();
-    const gone = await (
-      await call(server.url, 'POST', '/tax-rates', {
-        name: 'gone',
-        invoiceName: 'i',
-        invoiceShortName: 's',
-        description: 'd',
-        amount: '0.1',
-        country: 'GB',
-        isPublished: false,
-      })
-    ).json();
+    const kept = await (await call(server.url, 'POST', '/tax-rates', { ...TAX_RATE, name: 'kept' })).json();
+    const gone = await (await call(server.url, 'POST', '/tax-rates', { ...TAX_RATE, name: 'gone' })).json();
     expect((await call(server.url, 'DELETE', `/tax-rates/${gone.id}`)).status).toBe(200);
     expect((await call(server.url, 'POST', '/usage-events', { customerAlias: 'VOID', eventType: 'kept' })).status).toBe(201);
     await server.close();
