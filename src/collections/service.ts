@@ -5,8 +5,8 @@
 // own example and schema, so it conforms whatever the operation. Resources with behaviour of their
 // own (billing schedules, usage events) add rules through CollectionRules, in their own modules.
 import type { Collection, OperationInfo } from '../contract/operations.js';
-import { primaryExample } from '../contract/operations.js';
-import type { Conformer } from '../contract/conform.js';
+import { chosenExample, freshFields, primaryExample } from '../contract/operations.js';
+import { isObject, type Conformer } from '../contract/conform.js';
 import { RuleViolation, type Violation } from '../rules/violation.js';
 import type { Partition, StoredRecord } from '../store/types.js';
 
@@ -41,16 +41,17 @@ export interface CollectionRequest {
   example: string | undefined;
 }
 
-const TIMESTAMPS = ['createdAt', 'updatedAt', 'created', 'updated'];
 /** Query parameters that page or sort a list, never filters on a field. */
 const PAGING = new Set(['limit', 'after', 'before', 'sortBy', 'sortOrder', 'includeArchived']);
 export const DEFAULT_LIMIT = 20;
 
-const isObject = (value: unknown): value is Json => typeof value === 'object' && value !== null && !Array.isArray(value);
 const encodeCursor = (id: string) => Buffer.from(id, 'utf8').toString('base64url');
 const decodeCursor = (cursor: string) => Buffer.from(cursor, 'base64url').toString('utf8');
 
 export class CollectionService {
+  /** What each collection's schemas say, read from the document once rather than on every request. */
+  private readonly shapes = new Map<Collection, { readers: { schema: Json; example: unknown }[]; itemFields: Set<string> }>();
+
   constructor(
     private readonly conformer: Conformer,
     private readonly rules: ReadonlyMap<string, CollectionRules>,
@@ -63,7 +64,7 @@ export class CollectionService {
 
   /** The store key of a collection's records: its path with the parent's id in it, so line items stay with their invoice. */
   key(collection: Collection, request: CollectionRequest): string {
-    return collection.name.replace(/\{([^}]+)\}/g, (_, name: string) => request.params[name] ?? `{${name}}`);
+    return fillPath(collection.name, request.params);
   }
 
   /** The parent item a nested collection hangs from must exist (404 naming the path parameter otherwise). */
@@ -76,7 +77,7 @@ export class CollectionService {
   }
 
   private parentKey(collection: Collection, request: CollectionRequest): string {
-    return collection.parent!.collection.replace(/\{([^}]+)\}/g, (_, name: string) => request.params[name] ?? '');
+    return fillPath(collection.parent!.collection, request.params);
   }
 
   /** The answer of `operation` for a record: its example, the record's fields over it, fitted to its schema. */
@@ -95,18 +96,7 @@ export class CollectionService {
 
   /** The named example, or the operation's primary one; a name the operation does not have is a 400. */
   example(operation: OperationInfo, name: string | undefined): unknown {
-    if (name === undefined || !operation.examples.has(name)) {
-      if (name !== undefined) {
-        throw new RuleViolation([
-          {
-            path: '/headers/prefer',
-            message: `example=${name} is not an example of ${operation.operationId}; it has ${[...operation.examples.keys()].join(', ')}`,
-          },
-        ]);
-      }
-      return primaryExample(operation);
-    }
-    return operation.examples.get(name);
+    return chosenExample(operation, name);
   }
 
   create(collection: Collection, request: CollectionRequest): StoredRecord {
@@ -118,9 +108,8 @@ export class CollectionService {
     if (violations.length > 0) throw new RuleViolation(violations);
     const base = this.example(collection.create, request.example);
     const now = this.deps.now().toISOString();
-    const generated: Json = { id: this.deps.newId() };
+    const generated: Json = freshFields(base, now, () => this.deps.newId());
     if (isObject(base)) {
-      for (const field of TIMESTAMPS) if (field in base) generated[field] = now;
       if ('sequenceAccountId' in base) generated.sequenceAccountId = request.accountId;
       // A nested record names its parent as the document's example does (invoiceId, creditNoteId, ...).
       if (collection.parent) {
@@ -146,11 +135,26 @@ export class CollectionService {
 
   /** The shapes a collection's records are read back in (the read answer, a list item), each with its documented example. */
   private readers(collection: Collection): { schema: Json; example: unknown }[] {
+    return this.shapesOf(collection).readers;
+  }
+
+  private itemFields(collection: Collection): Set<string> {
+    return this.shapesOf(collection).itemFields;
+  }
+
+  private shapesOf(collection: Collection) {
+    let shapes = this.shapes.get(collection);
+    if (!shapes)
+      this.shapes.set(collection, (shapes = { readers: this.findReaders(collection), itemFields: this.findItemFields(collection) }));
+    return shapes;
+  }
+
+  private findReaders(collection: Collection): { schema: Json; example: unknown }[] {
     const found: { schema: Json; example: unknown }[] = [];
     const read = collection.read?.responseSchema && this.conformer.schema(collection.read.responseSchema);
     if (read) found.push({ schema: read, example: primaryExample(collection.read!) });
     const list = collection.list?.responseSchema && this.conformer.schema(collection.list.responseSchema);
-    const item = list ? this.conformer.resolveSchema(this.conformer.itemsOf(this.conformer.child(list, 'items'))) : undefined;
+    const item = list ? this.conformer.resolve(this.conformer.itemsOf(this.conformer.child(list, 'items'))) : undefined;
     const page = collection.list && primaryExample(collection.list);
     if (isObject(item)) found.push({ schema: item, example: isObject(page) && Array.isArray(page.items) ? page.items[0] : undefined });
     return found;
@@ -222,7 +226,7 @@ export class CollectionService {
     };
   }
 
-  private itemFields(collection: Collection): Set<string> {
+  private findItemFields(collection: Collection): Set<string> {
     const schema = collection.list?.responseSchema ? this.conformer.schema(collection.list.responseSchema) : undefined;
     return schema ? this.conformer.properties(this.conformer.itemsOf(this.conformer.child(schema, 'items'))) : new Set();
   }
@@ -250,6 +254,11 @@ export class CollectionService {
       ? this.conformer.fit(list.responseSchema, { ...(isObject(base) ? base : {}), items: [] }, { items, pagination: page.pagination })
       : undefined;
   }
+}
+
+/** A collection path with the request's path parameters in it: where one item's nested records are kept. */
+function fillPath(path: string, params: Record<string, string>): string {
+  return path.replace(/\{([^}]+)\}/g, (_, name: string) => params[name] ?? `{${name}}`);
 }
 
 /** Records seeded or loaded without an account id answer as the caller's account. */

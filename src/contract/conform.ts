@@ -18,7 +18,7 @@ interface AjvLike {
 const AjvDraft04 = (require('ajv-draft-04') as { default: new (options: object) => AjvLike }).default;
 const addFormats = (require('ajv-formats') as { default: (ajv: AjvLike) => void }).default;
 
-const isObject = (value: unknown): value is Json => typeof value === 'object' && value !== null && !Array.isArray(value);
+export const isObject = (value: unknown): value is Json => typeof value === 'object' && value !== null && !Array.isArray(value);
 
 /** A JSON pointer (#/a/b~1c) read from the document. */
 function at(document: unknown, pointer: string): unknown {
@@ -41,7 +41,9 @@ export function withoutExamples(node: unknown): unknown {
 
 export class Conformer {
   private ajv: AjvLike | undefined;
+  /** By pointer, and by the schema object itself for schemas met inside others (no key to compute per call). */
   private readonly validators = new Map<string, ValidateFunction>();
+  private readonly inline = new WeakMap<Json, ValidateFunction>();
 
   constructor(private readonly document: OpenApiDocument) {}
 
@@ -52,11 +54,7 @@ export class Conformer {
   }
 
   /** A schema with `$ref`s followed. */
-  resolveSchema(schema: unknown): unknown {
-    return this.resolve(schema);
-  }
-
-  private resolve(schema: unknown, depth = 0): unknown {
+  resolve(schema: unknown, depth = 0): unknown {
     if (depth < 32 && isObject(schema) && typeof schema.$ref === 'string') return this.resolve(at(this.document, schema.$ref), depth + 1);
     return schema;
   }
@@ -105,11 +103,11 @@ export class Conformer {
 
   /** Errors of `value` against `schema` (a pointer or a schema object), none when it conforms. */
   errors(schema: string | Json, value: unknown): ErrorObject[] {
-    const key = typeof schema === 'string' ? schema : JSON.stringify(schema);
-    let validate = this.validators.get(key);
+    let validate = typeof schema === 'string' ? this.validators.get(schema) : this.inline.get(schema);
     if (!validate) {
       validate = this.compiler().compile(typeof schema === 'string' ? { $ref: `sequence${schema}` } : this.rooted(schema));
-      this.validators.set(key, validate);
+      if (typeof schema === 'string') this.validators.set(schema, validate);
+      else this.inline.set(schema, validate);
     }
     return validate(value) ? [] : [...(validate.errors ?? [])];
   }

@@ -2,6 +2,7 @@
 // examples, where its response schema is, and which operations together make a collection (create,
 // read, list, update, remove). Nothing here is listed by hand, so a re-imported document brings its
 // new operations and collections with it.
+import { RuleViolation } from '../rules/violation.js';
 import { HTTP_METHODS } from './served.js';
 import type { Operation, OpenApiDocument } from './types.js';
 
@@ -61,6 +62,25 @@ function examplesOf(media: { example?: unknown; examples?: Record<string, { valu
 /** The example an operation answers with unless asked for another: `example`, else the first named one. */
 export function primaryExample(operation: OperationInfo): unknown {
   return operation.examples.get('default') ?? operation.examples.values().next().value;
+}
+
+/** The example `Prefer: example=<name>` asks for, or the primary one; a name the operation does not document is a 400. */
+export function chosenExample(operation: OperationInfo, name: string | undefined): unknown {
+  if (name === undefined) return primaryExample(operation);
+  if (!operation.examples.has(name)) {
+    const message = `example=${name} is not an example of ${operation.operationId}; it has ${[...operation.examples.keys()].join(', ')}`;
+    throw new RuleViolation([{ path: '/headers/prefer', message }]);
+  }
+  return operation.examples.get(name);
+}
+
+/** Fields a created resource gets fresh where its example has them: a new id, and the time for its timestamps. */
+export function freshFields(example: unknown, now: string, newId: () => string): Record<string, unknown> {
+  const fresh: Record<string, unknown> = { id: newId() };
+  if (typeof example === 'object' && example !== null) {
+    for (const field of ['createdAt', 'updatedAt', 'created', 'updated']) if (field in example) fresh[field] = now;
+  }
+  return fresh;
 }
 
 /** Every operation of the document, in its order. */

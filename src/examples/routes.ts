@@ -4,14 +4,11 @@
 // item read answers the id it was asked for. `Prefer: example=<name>` picks a named example.
 import { randomUUID } from 'node:crypto';
 import type { RequestHandler } from 'express';
-import type { Conformer } from '../contract/conform.js';
-import { primaryExample, type OperationInfo } from '../contract/operations.js';
+import { isObject, type Conformer } from '../contract/conform.js';
+import { chosenExample, freshFields, type OperationInfo } from '../contract/operations.js';
 import { matchedOperation, operationKey } from '../http/openapi.js';
-import { RuleViolation } from '../rules/violation.js';
 
 type Json = Record<string, unknown>;
-const isObject = (value: unknown): value is Json => typeof value === 'object' && value !== null && !Array.isArray(value);
-const TIMESTAMPS = ['createdAt', 'updatedAt', 'created', 'updated'];
 
 export interface ExampleDeps {
   now(): Date;
@@ -29,22 +26,12 @@ export function exampleRoutes(
     const operation = matched && byKey.get(matched.key);
     if (!matched || !operation) return next();
     if (!operation.responseSchema) return void res.status(operation.status).end();
-    const name = res.locals.preferExample as string | undefined;
-    if (name !== undefined && !operation.examples.has(name)) {
-      throw new RuleViolation([
-        {
-          path: '/headers/prefer',
-          message: `example=${name} is not an example of ${operation.operationId}; it has ${[...operation.examples.keys()].join(', ')}`,
-        },
-      ]);
-    }
-    const example = name !== undefined && operation.examples.has(name) ? operation.examples.get(name) : primaryExample(operation);
-    const overlay: Json = {};
+    const example = chosenExample(operation, res.locals.preferExample as string | undefined);
+    let overlay: Json = {};
     if (isObject(example)) {
       if (operation.status === 201) {
-        const now = deps.now().toISOString();
-        if ('id' in example) overlay.id = deps.newId();
-        for (const field of TIMESTAMPS) if (field in example) overlay[field] = now;
+        const { id, ...timestamps } = freshFields(example, deps.now().toISOString(), () => deps.newId());
+        overlay = { ...('id' in example && { id }), ...timestamps };
       } else if (typeof matched.params.id === 'string' && 'id' in example) {
         overlay.id = matched.params.id;
       }
