@@ -1,20 +1,28 @@
 // A client nobody here wrote, generated from Sequence's published document as shipped (not from the
 // fake's files): @hey-api/openapi-ts's fetch SDK, made by `npm run generate:clients` into test/clients/
 // before the type check, so every call below is typed by Sequence's own document. It drives the fake
-// through the Customers area as an app would, with queries as that SDK encodes them
+// through the Customers area and the rest of the API as an app would, with queries as that SDK encodes them
 // (encodeURIComponent: a space is %20, ' ( ) ! stay raw) and as URLSearchParams does (a space is +).
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { createClient, createConfig } from './clients/hey-api/client/index.js';
 import {
+  getBillingSchedules,
+  getBillingSchedulesByBillingScheduleId,
   getCustomerAliases,
   getCustomerCustomPropertyKeys,
   getCustomers,
   getCustomersByAliasByAlias,
   getCustomersById,
+  getTaxRatesById,
+  getUsageEvents,
+  postBillingSchedules,
   postCustomerAliases,
   postCustomerOrganizations,
   postCustomers,
   postPaymentsSettingsCustomers,
+  postTaxRates,
+  postUsageEvents,
+  putBillingSchedulesByBillingScheduleIdActivate,
   putCustomerOrganizationsByIdMembers,
   putCustomersById,
 } from './clients/hey-api/sdk.gen.js';
@@ -138,5 +146,70 @@ describe('the hey-api SDK generated from the published document', () => {
         },
       },
     ]);
+  });
+
+  it('drives the rest of the API: usage events per alias (array query as the SDK and URLSearchParams send it), billing schedules, a tax rate', async () => {
+    const h = headers('hey-api-rest');
+    const customer = await postCustomers({
+      client,
+      headers: h,
+      body: { legalName: 'Usage Co', address, taxStatus: 'TAXED', contacts: [], customerAliases: ["acct o'neil (1)", 'acct-2'] },
+    });
+    expect(customer.response.status).toBe(201);
+    for (const customerAlias of ["acct o'neil (1)", 'acct-2', "acct o'neil (1)"]) {
+      const event = await postUsageEvents({
+        client,
+        headers: h,
+        body: { customerAlias, eventType: 'message-sent', eventProperties: { length: 5 } },
+      });
+      expect([event.response.status, event.data?.customerAlias]).toEqual([201, customerAlias]);
+    }
+    const one = await getUsageEvents({ client, headers: h, query: { customerAlias: ["acct o'neil (1)"] } });
+    expect(one.data?.items.map((e) => e.customerAlias)).toEqual(["acct o'neil (1)", "acct o'neil (1)"]);
+    const both = await getUsageEvents({ client, headers: h, query: { customerAlias: ["acct o'neil (1)", 'acct-2'] } });
+    expect(both.data?.pagination.totalResultSize).toBe(3);
+    const form = new URLSearchParams([['customerAlias', "acct o'neil (1)"]]);
+    const viaForm = await fetch(`${fake.url}/api/usage-events?${form}`, { headers: h });
+    expect(((await viaForm.json()) as { items: unknown[] }).items).toHaveLength(2);
+    const unknown = await postUsageEvents({ client, headers: h, body: { customerAlias: 'nobody', eventType: 'x' } });
+    expect([unknown.response.status, (unknown.error as { error?: { type?: string } })?.error?.type]).toEqual([400, 'ValidationError']);
+
+    const schedule = await postBillingSchedules({
+      client,
+      headers: h,
+      body: {
+        customerId: customer.data!.id,
+        startDate: '2026-01-01',
+        taxRates: [],
+        autoIssueInvoices: false,
+        isDraft: true,
+        rollUpBilling: false,
+        phases: [],
+      },
+    });
+    expect([schedule.response.status, schedule.data?.status]).toEqual([201, 'DRAFT']);
+    const id = schedule.data!.id;
+    await putBillingSchedulesByBillingScheduleIdActivate({ client, headers: h, path: { billingScheduleId: id } });
+    const read = await getBillingSchedulesByBillingScheduleId({ client, headers: h, path: { billingScheduleId: id } });
+    expect(read.data?.status).toBe('ACTIVE');
+    const listed = await getBillingSchedules({ client, headers: h, query: { customerId: customer.data!.id } });
+    expect(listed.data?.items.map((s) => s.id)).toEqual([id]);
+
+    const rate = await postTaxRates({
+      client,
+      headers: h,
+      body: {
+        name: 'UK VAT',
+        invoiceName: 'VAT',
+        invoiceShortName: 'VAT',
+        description: 'Standard',
+        amount: '0.2',
+        country: 'GB',
+        isPublished: false,
+      },
+    });
+    expect(rate.response.status).toBe(201);
+    const back = await getTaxRatesById({ client, headers: h, path: { id: rate.data!.id } });
+    expect([back.data?.id, back.data?.name]).toEqual([rate.data!.id, 'UK VAT']);
   });
 });
