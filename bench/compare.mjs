@@ -13,10 +13,14 @@
 // POSTs spread over 500 client ids (as a CI fleet of test files would): the vendor example names a
 // parent, and one partition taking every POST would grow one organization without bound. Each POST
 // carries its own alias (the example's alias is replaced by a counter), as aliases are unique.
-// Also: cold start (spawn to first 201, median of 5), RSS idle and after the run, and sequence-mock's
-// memory per stored customer at 100k. Bounded: about 4 minutes (6 with BENCH_FLOOR=1, which adds
-// express + express-openapi-validator alone, and express alone, to show what the stack costs).
+// Also: single-connection latency (sequential keep-alive requests, p50/p99), the first and the last
+// GET operation of the document (route lookup must not grow with the document), cold start (spawn to
+// first 201, median of 5), a second start() in the same process (a jest file starting its own fake),
+// RSS idle and after the run, and sequence-mock's memory per stored customer at 100k. With the
+// floors (express + express-openapi-validator configured and patched as the fake runs it, and express
+// alone: what the stack costs; BENCH_FLOOR=0 leaves them out) about 10 minutes.
 import autocannon from 'autocannon';
+import { request as httpRequest, Agent } from 'node:http';
 import { execFileSync, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -46,8 +50,8 @@ const SERVERS = {
   'sequence-mock': (port) => [process.execPath, ['dist/cli.js', '--port', String(port)]],
   'prism -v silent': (port) => [prismBin, ['mock', 'openapi.yaml', '-p', String(port), '-h', '127.0.0.1', '-v', 'silent']],
   'node:http ceiling': (port) => [process.execPath, ['bench/ceiling.mjs', String(port)]],
-  // BENCH_FLOOR=1: what express and express-openapi-validator cost alone (bench/stack-floor.mjs).
-  ...(process.env.BENCH_FLOOR === '1' && {
+  // What express and express-openapi-validator cost alone (bench/stack-floor.mjs); BENCH_FLOOR=0 skips.
+  ...(process.env.BENCH_FLOOR !== '0' && {
     'express + validator only': (port) => [process.execPath, ['bench/stack-floor.mjs', String(port)]],
     'express only': (port) => [process.execPath, ['bench/stack-floor.mjs', String(port), '--no-validator']],
   }),
@@ -156,6 +160,38 @@ async function coldStarts(names) {
   return Object.fromEntries(names.map((n) => [n, median(times[n])]));
 }
 
+// The first and the last GET operation of Sequence's document: the same cost if the route lookup does
+// not grow with the document (a list of an empty collection and an example answer; sequence-mock
+// and Prism serve both, the ceiling and floors serve neither).
+const vendorGets = Object.entries(spec.paths).flatMap(([p, item]) => (item.get ? [p] : []));
+const FIRST_GET = vendorGets[0];
+const LAST_GET = vendorGets.at(-1).replace(/\{[^}]+\}/g, 'bench-id');
+const SERVES_DOCUMENT = new Set(['sequence-mock', 'prism -v silent']);
+
+const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+/** One connection, one request at a time, as a test suite's client sends them: latency in µs. */
+async function sequential(url, { method, path: urlPath, auth, rotate }, count) {
+  const { hostname, port } = new URL(url);
+  const times = [];
+  for (let i = 0; i < count; i += 1) {
+    n += 1;
+    const body = method === 'POST' ? (rotate ? example.replace(EXAMPLE_ALIAS, `bench-alias-${n}`) : example) : undefined;
+    const headers = { authorization: rotate ? CLIENTS[n % CLIENTS.length] : auth, 'content-type': 'application/json' };
+    const began = process.hrtime.bigint();
+    await new Promise((resolve, reject) => {
+      const req = httpRequest({ agent, hostname, port, method, path: urlPath, headers }, (res) => {
+        res.resume();
+        res.once('end', () => (res.statusCode < 300 ? resolve() : reject(new Error(`${method} ${urlPath}: ${res.statusCode}`))));
+      });
+      req.once('error', reject);
+      req.end(body);
+    });
+    times.push(Number(process.hrtime.bigint() - began) / 1000);
+  }
+  const sorted = times.sort((a, b) => a - b);
+  return { p50: sorted[Math.floor(sorted.length * 0.5)], p99: sorted[Math.floor(sorted.length * 0.99)] };
+}
+
 async function round(name) {
   const server = await start(name);
   await new Promise((resolve) => setTimeout(resolve, 500));
@@ -168,10 +204,37 @@ async function round(name) {
   const posted = await load(server.url, { ...postLoad, duration: SECONDS });
   await load(server.url, { ...get, duration: 1 });
   const got = await load(server.url, { ...get, duration: SECONDS });
+  await sequential(server.url, postLoad, 200);
+  const seqPost = await sequential(server.url, postLoad, 2000);
+  await sequential(server.url, get, 200);
+  const seqGet = await sequential(server.url, get, 2000);
+  const summary = (r) => ({ rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, bad: r.non2xx + r.errors + r.timeouts });
+  let ops;
+  if (SERVES_DOCUMENT.has(name)) {
+    const first = { method: 'GET', path: `/api${FIRST_GET}`, auth: basic('bench-ops') };
+    const last = { method: 'GET', path: `/api${LAST_GET}`, auth: basic('bench-ops') };
+    // Prism serves the document's server paths; sequence-mock serves both /api and /.
+    if (name.startsWith('prism')) for (const o of [first, last]) o.path = o.path.slice('/api'.length);
+    await load(server.url, { ...first, duration: 1 });
+    await load(server.url, { ...last, duration: 1 });
+    ops = {
+      first: summary(await load(server.url, { ...first, duration: SECONDS / 2 })),
+      last: summary(await load(server.url, { ...last, duration: SECONDS / 2 })),
+    };
+  }
   const afterRss = rssMb(server.child.pid);
   await stop(server);
-  const summary = (r) => ({ rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, bad: r.non2xx + r.errors + r.timeouts });
-  return { post: summary(posted), get: summary(got), idleRss, afterRss };
+  return { post: summary(posted), get: summary(got), seqPost, seqGet, ops, idleRss, afterRss };
+}
+
+/** A second start() in one process, to its first 201 (as a jest file starting its own fake): ms, median of 5. */
+function secondStarts() {
+  const times = [];
+  for (let i = 0; i < 5; i += 1) {
+    const out = execFileSync(process.execPath, ['bench/second-start.mjs'], { cwd: root, encoding: 'utf8' });
+    times.push(JSON.parse(out).secondMs);
+  }
+  return median(times);
 }
 
 /** sequence-mock's memory per stored customer: RSS before and after seeding 100k (faker) customers. */
@@ -209,6 +272,7 @@ for (let r = 0; r < ROUNDS; r += 1) {
   }
 }
 const memory = await memoryPerCustomer();
+const secondStartMs = secondStarts();
 
 const rows = names.map((name) => {
   const m = (pick) => median(runs[name].map(pick));
@@ -221,7 +285,15 @@ const rows = names.map((name) => {
     coldStartMs: cold[name],
     idleRssMb: m((x) => x.idleRss),
     afterRssMb: m((x) => x.afterRss),
-    errors: runs[name].reduce((sum, x) => sum + x.post.bad + x.get.bad, 0),
+    seqPostP50: m((x) => x.seqPost.p50),
+    seqPostP99: m((x) => x.seqPost.p99),
+    seqGetP50: m((x) => x.seqGet.p50),
+    seqGetP99: m((x) => x.seqGet.p99),
+    ...(SERVES_DOCUMENT.has(name) && {
+      firstGetRps: m((x) => x.ops.first.rps),
+      lastGetRps: m((x) => x.ops.last.rps),
+    }),
+    errors: runs[name].reduce((sum, x) => sum + x.post.bad + x.get.bad + (x.ops ? x.ops.first.bad + x.ops.last.bad : 0), 0),
   };
 });
 const [mock, prism, ceiling, ...floors] = rows;
@@ -245,6 +317,26 @@ const lines = [
       `| to ${fl.server} | ${f(mock.postRps / fl.postRps, 2)}x | ${f(mock.postP99 / fl.postP99, 2)}x | ${f(mock.getRps / fl.getRps, 2)}x | ${f(mock.getP99 / fl.getP99, 2)}x |`,
   ),
   '',
+  'Single connection, sequential keep-alive requests (µs):',
+  '',
+  '| server | POST p50 | POST p99 | GET p50 | GET p99 |',
+  '| --- | --- | --- | --- | --- |',
+  ...rows.map((r) => `| ${r.server} | ${f(r.seqPostP50)} | ${f(r.seqPostP99)} | ${f(r.seqGetP50)} | ${f(r.seqGetP99)} |`),
+  `| sequence-mock to Prism | ${f(mock.seqPostP50 / prism.seqPostP50, 2)}x | ${f(mock.seqPostP99 / prism.seqPostP99, 2)}x | ${f(mock.seqGetP50 / prism.seqGetP50, 2)}x | ${f(mock.seqGetP99 / prism.seqGetP99, 2)}x |`,
+  '',
+  `The document's first and last GET operation (GET ${FIRST_GET}, GET ${vendorGets.at(-1)}), req/s:`,
+  '',
+  '| server | first | last | last / first |',
+  '| --- | --- | --- | --- |',
+  ...[mock, prism].map((r) => `| ${r.server} | ${f(r.firstGetRps)} | ${f(r.lastGetRps)} | ${f(r.lastGetRps / r.firstGetRps, 2)}x |`),
+  '',
+  ...floors
+    .filter((fl) => fl.server.includes('validator'))
+    .map(
+      (fl) =>
+        `sequence-mock's own work over ${fl.server}: POST ${f((fl.postRps / mock.postRps - 1) * 100)}%, GET ${f((fl.getRps / mock.getRps - 1) * 100)}% (time per request)`,
+    ),
+  `A second start() in the same process, to its first 201: ${f(secondStartMs)} ms (median of 5)`,
   `sequence-mock memory at 100k stored customers: ${f(memory.before)} MB -> ${f(memory.after)} MB RSS, ${f(memory.kbPerCustomer, 2)} KB per customer`,
   `(bench took ${f((Date.now() - began) / 1000)} s)`,
 ];
@@ -252,5 +344,5 @@ console.log(lines.join('\n'));
 mkdirSync(path.join(root, 'bench', 'results'), { recursive: true });
 writeFileSync(
   path.join(root, 'bench', 'results', 'compare.json'),
-  `${JSON.stringify({ date: new Date().toISOString(), node: process.version, rounds: ROUNDS, seconds: SECONDS, connections: CONNECTIONS, rows, runs, memory }, null, 2)}\n`,
+  `${JSON.stringify({ date: new Date().toISOString(), node: process.version, rounds: ROUNDS, seconds: SECONDS, connections: CONNECTIONS, rows, runs, memory, secondStartMs }, null, 2)}\n`,
 );

@@ -70,6 +70,42 @@ function rejectInvalidUtf8(_req: unknown, _res: unknown, body: Buffer): void {
   if (!isUtf8(body)) throw new Error('body is not valid UTF-8');
 }
 
+interface Prepared {
+  operations: ReturnType<typeof describeOperations>;
+  collections: ReturnType<typeof describeCollections>;
+  conformer: Conformer;
+  validator: RequestHandler[];
+}
+const preparedBySpec = new WeakMap<OpenApiDocument, Map<boolean, Prepared>>();
+
+/**
+ * What an app makes of a document: made once per document and validation mode, and shared by every
+ * app of the process that serves it. Nothing in it is per app (the validator keeps only compiled
+ * validators, read per request), so a second app in the same process (a jest file starting its own
+ * fake) starts without reading the document again and finds its validators already compiled.
+ */
+function prepared(spec: OpenApiDocument, strict: boolean): Prepared {
+  let byMode = preparedBySpec.get(spec);
+  if (!byMode) preparedBySpec.set(spec, (byMode = new Map<boolean, Prepared>()));
+  let made = byMode.get(strict);
+  if (made) return made;
+  // Read before the validator starts: it strips the examples from the document it is given.
+  const operations = describeOperations({
+    ...spec,
+    paths: Object.fromEntries(Object.entries(spec.paths).filter(([path]) => !path.startsWith(ADMIN_PATH))),
+  });
+  made = {
+    operations,
+    collections: describeCollections(operations),
+    conformer: new Conformer(spec),
+    // Without its examples (half the document): the validator never reads them, and walks the whole
+    // document several times while it starts (measured: spawn to first 201, see docs/benchmarks.md).
+    validator: specValidator(withoutExamples(spec) as OpenApiDocument, { validateResponses: strict }),
+  };
+  byMode.set(strict, made);
+  return made;
+}
+
 export function createApp({
   config,
   store,
@@ -96,16 +132,8 @@ export function createApp({
     (req, res, next) =>
       req.path.startsWith(ADMIN_PATH) ? next() : handler(req, res, next);
   app.use(apiOnly(authenticate(config.credentials)), apiOnly(checkVersion));
-  // Read before the validator starts: it strips the examples from the document it is given.
-  const operations = describeOperations({
-    ...spec,
-    paths: Object.fromEntries(Object.entries(spec.paths).filter(([path]) => !path.startsWith(ADMIN_PATH))),
-  });
-  const collections = describeCollections(operations);
-  const conformer = new Conformer(spec);
-  // Without its examples (half the document): the validator never reads them, and walks the whole
-  // document several times while it starts (measured: spawn to first 201, 1158 -> see docs/benchmarks.md).
-  app.use(specValidator(withoutExamples(spec) as OpenApiDocument, { validateResponses: config.strict }));
+  const { operations, collections, conformer, validator } = prepared(spec, config.strict);
+  app.use(validator);
 
   app.use(ADMIN_PATH, adminRoutes(admin, store, config));
 

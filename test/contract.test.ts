@@ -15,7 +15,8 @@ import { operationsOf, servedDocument, servedYaml, TYPED_TAGS, type ContractSour
 import type { OpenApiDocument } from '../src/contract/types.js';
 import { MESSAGES } from '../src/http/errors.js';
 import { specValidator } from '../src/http/openapi.js';
-import { onlyComponentRefs } from '../src/http/validator-patches.js';
+import { indexRoutes, onlyComponentRefs } from '../src/http/validator-patches.js';
+import { withoutExamples } from '../src/contract/conform.js';
 import { buildSpec, loadSpec, MOCK_SPEC_PATH, PARSED_SPEC_PATH, specSources, VENDOR_SPEC_PATH } from '../src/spec.js';
 import { MemoryStore } from '../src/store/memory.js';
 import type { CustomerRecord } from '../src/store/types.js';
@@ -139,6 +140,64 @@ describe('express-openapi-validator internals patched by src/http/validator-patc
     expect(validatorRequire('./middlewares/parsers/schema.preprocessor').__sequenceMockResolve).toBe(true);
     expect(validatorRequire('./framework/index').__sequenceMockSelfContained).toBe(true);
     expect(validatorRequire('./framework/ajv').__sequenceMockLazyAjv).toBe(true);
+    expect(validatorRequire('./framework/ajv').__sequenceMockOnDemand).toBe(true);
+    expect(validatorRequire('./middlewares/util').__sequenceMockHidden).toBe(true);
+  });
+
+  it('index routes so a lookup finds what the scan over every route finds, trying only a few', () => {
+    const { pathToRegexp } = validatorRequire('path-to-regexp');
+    // The document's routes as the validator makes them, on both base paths, plus syntax the index
+    // leaves to the scan: a wildcard, two parameters in one segment, an optional group.
+    const paths = [...Object.keys(spec.paths), '/files/*rest', '/reports/:from-:to', '/exports{/:format}'];
+    const expressRoutes = ['/api', ''].flatMap((base) => paths.map((path) => base + path.replace(/\{([^}/]+)\}/g, ':$1')));
+    for (const sensitive of [false, true]) {
+      const routes = expressRoutes.map((expressRoute) => ({
+        expressRoute,
+        regexp: pathToRegexp(expressRoute, { sensitive }).regexp as RegExp,
+      }));
+      const index = indexRoutes(routes, sensitive);
+      const concrete = expressRoutes.flatMap((route) => {
+        const filled = route
+          .replace(/:[A-Za-z_$][\w$]*/g, 'Ab1')
+          .replace(/\*rest/, 'a/b')
+          .replace(/\{\/Ab1\}/, '/csv');
+        return [
+          filled,
+          `${filled}/`,
+          `${filled}//`,
+          filled.toUpperCase(),
+          `${filled}/extra`,
+          filled.replace('Ab1', 'a%2Fb'),
+          filled.replace('Ab1', ''),
+        ];
+      });
+      const crowded: string[] = [];
+      for (const path of [...concrete, '/', '', '/api', '/api/', '/nothing/here', 'api/customers', '/API/CUSTOMERS/']) {
+        const scanned = routes.find((route) => route.regexp.test(path));
+        const candidates = index(path);
+        expect([path, candidates.find((route) => route.regexp.test(path))?.expressRoute]).toEqual([path, scanned?.expressRoute]);
+        // the three routes of unusual syntax are always tried; of the document's routes, a couple at most
+        const usual = candidates.filter((route) => !/[*{]|-:/.test(route.expressRoute));
+        if (usual.length > 2) crowded.push(`${path}: ${usual.map((route) => route.expressRoute).join(' ')}`);
+      }
+      expect(crowded).toEqual([]);
+    }
+  });
+
+  it('add component schemas to ajv when first looked up, under the keys upstream adds them with', () => {
+    const { createRequestAjv } = validatorRequire('./framework/ajv');
+    const document = withoutExamples(spec) as any;
+    const ajv = createRequestAjv(document, { strict: false, validateSchema: false, formats: {} });
+    const keys = Object.keys(document.components.schemas).map((name) => `#/components/schemas/${name}`);
+    expect(Object.keys(ajv.schemas)).toEqual(expect.arrayContaining(keys));
+    const added = (key: string) => Object.getOwnPropertyDescriptor(ajv.schemas, key)?.get === undefined;
+    expect(keys.filter(added)).toEqual([]);
+    const validate = ajv.compile({ $ref: '#/components/schemas/CreateOrUpdateCustomerRequest' });
+    expect(validate({ legalName: 'x' })).toBe(false);
+    expect(validate.errors.map((e: any) => e.params.missingProperty)).toEqual(expect.arrayContaining(['address']));
+    expect(ajv.getSchema('#/components/schemas/Customer')?.schema).toBe(document.components.schemas.Customer);
+    expect(added('#/components/schemas/Customer') && added('#/components/schemas/CreateOrUpdateCustomerRequest')).toBe(true);
+    expect(keys.filter(added).length).toBeLessThan(keys.length / 4);
   });
 
   it('skip bundling only what json-schema-ref-parser hands back unchanged: the served document, every $ref one of its own components', async () => {

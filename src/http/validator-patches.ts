@@ -1,4 +1,4 @@
-// Six patches to express-openapi-validator 5.6.2's internals, each for a cost measured with
+// Seven patches to express-openapi-validator 5.6.2's internals, each for a cost measured with
 // --cpu-prof and each behaviour-preserving. The version is pinned exactly; a test fails on any other
 // (test/contract.test.ts), since every patch reaches into files the package does not export.
 import { createRequire } from 'node:module';
@@ -94,11 +94,67 @@ type Req = {
 
 /**
  * The route lookup of applyOpenApiMetadata, per request, walked every route of the document with
- * Object.entries, reading two app settings and a route pair for each (with this document, 23
- * operations on two base paths, 6-8% of a GET's CPU, measured). The same walk over a table built once
- * (same order, same first match, same 404/405/400s), plus a direct hit for a path that is exactly a
- * static route no earlier route matches. The rest of the middleware is upstream's, unchanged.
+ * Object.entries, reading two app settings and a route pair for each and trying each route's regexp
+ * until one matched: a cost that grew with the document (173 operations on two base paths: 240
+ * routes). Here the routes are compiled once and indexed by path segment (indexRoutes), so a request
+ * tries only the routes its segments can match, in the document's order, with the same regexps: the
+ * same first match, the same 404/405/400s. The rest of the middleware is upstream's, unchanged.
  */
+/** The routes a request path could match, in their original order: each still to be tried with its regexp. */
+export type RouteIndex = (path: string) => readonly Route[];
+interface Node {
+  literal: Map<string, Node>;
+  param?: Node;
+  ending: number[];
+}
+/** A segment made only of characters path-to-regexp reads literally and `i` folds as toLowerCase does. */
+const PLAIN_SEGMENT = /^[A-Za-z0-9_.~-]*$/;
+const PARAM_SEGMENT = /^:[A-Za-z_$][A-Za-z0-9_$]*$/;
+
+/**
+ * A segment trie over express routes as path-to-regexp 8 compiles them (`:name` matches one non-empty
+ * segment, one trailing slash is allowed, case folded unless `sensitive`). A route with any other syntax
+ * (wildcards, optional groups, several parameters in a segment, other characters) is always a
+ * candidate, so the index can only narrow what the regexps are tried on, never change what matches.
+ */
+export function indexRoutes<R extends { expressRoute: string }>(routes: readonly R[], sensitive: boolean): (path: string) => readonly R[] {
+  const fold = (segment: string) => (sensitive ? segment : segment.toLowerCase());
+  const root: Node = { literal: new Map(), ending: [] };
+  const always: number[] = [];
+  routes.forEach((route, i) => {
+    const segments = route.expressRoute.split('/').slice(1);
+    if (!segments.every((segment) => PARAM_SEGMENT.test(segment) || (segment !== '' && PLAIN_SEGMENT.test(segment)))) {
+      always.push(i);
+      return;
+    }
+    let node = root;
+    for (const segment of segments) {
+      if (segment.startsWith(':')) node = node.param ??= { literal: new Map(), ending: [] };
+      else {
+        const key = fold(segment);
+        let next = node.literal.get(key);
+        if (!next) node.literal.set(key, (next = { literal: new Map(), ending: [] }));
+        node = next;
+      }
+    }
+    node.ending.push(i);
+  });
+  return (path) => {
+    const trimmed = path.length > 1 && path.endsWith('/') ? path.slice(0, -1) : path;
+    const segments = trimmed.split('/').slice(1);
+    const found = [...always];
+    const walk = (node: Node, depth: number) => {
+      if (depth === segments.length) return void found.push(...node.ending);
+      const segment = segments[depth]!;
+      const literal = node.literal.get(fold(segment));
+      if (literal) walk(literal, depth + 1);
+      if (node.param && segment !== '') walk(node.param, depth + 1);
+    };
+    if (path.startsWith('/')) walk(root, 0);
+    return found.length <= 1 ? found.map((i) => routes[i]!) : found.sort((a, b) => a - b).map((i) => routes[i]!);
+  };
+}
+
 function lookupRoutesFromTable(): void {
   const module = validatorRequire('./middlewares/openapi.metadata') as { applyOpenApiMetadata: unknown; __sequenceMockTable?: boolean };
   if (module.__sequenceMockTable) return;
@@ -110,7 +166,7 @@ function lookupRoutesFromTable(): void {
   };
 
   module.applyOpenApiMetadata = (context: Context, responseApiDoc?: { paths: Record<string, Record<string, unknown>> }) => {
-    let table: { routes: Route[]; exact: Map<string, Route> } | undefined;
+    let table: { routes: Route[]; index: RouteIndex } | undefined;
     const build = (req: Req) => {
       const options = { sensitive: !!req.app.enabled('case sensitive routing'), strict: !!req.app.enabled('strict routing') };
       const routes = Object.entries(context.expressRouteMap).map(([expressRoute, methods]): Route => {
@@ -124,20 +180,14 @@ function lookupRoutesFromTable(): void {
           keys: keys.map((k) => k.name),
         };
       });
-      const exact = new Map<string, Route>();
-      routes.forEach((route, i) => {
-        const literal = route.keys.length === 0 && !/[(*?]/.test(route.expressRoute);
-        if (literal && !routes.slice(0, i).some((earlier) => earlier.regexp.test(route.expressRoute))) exact.set(route.expressRoute, route);
-      });
-      return { routes, exact };
+      return { routes, index: indexRoutes(routes, options.sensitive) };
     };
     const lookupRoute = (req: Req) => {
       table ??= build(req);
       const path = (context.useRequestUrl ? req.url : req.originalUrl).split('?')[0]!;
       const method = req.method.toLowerCase();
-      const hit = table.exact.get(path);
-      for (const route of hit ? [hit] : table.routes) {
-        const matched = hit ? [path] : route.regexp.exec(path);
+      for (const route of table.index(path)) {
+        const matched = route.regexp.exec(path);
         if (!matched) continue;
         let pathParams: Json;
         try {
@@ -317,4 +367,95 @@ function makeAjvOnFirstUse(): void {
   module.createResponseAjv = lazy(module.createResponseAjv);
   module.__sequenceMockLazyAjv = true;
 }
+addComponentSchemasOnDemand();
 makeAjvOnFirstUse();
+
+/**
+ * Every ajv instance the validator makes starts by walking the whole document for `x-stoplight` keys and
+ * adding every component schema, each add walking that schema for ids (json-schema-traverse: 0.2 s of
+ * the first request with Sequence's whole document, measured with --cpu-prof; a request needs a handful
+ * of the 700 schemas). So an instance is made from the document without its components, and each
+ * component schema is added, under the same key upstream uses, when ajv first looks that key up
+ * (compiling a `$ref` or getSchema). The `x-stoplight` clean-up still runs, once per document.
+ */
+function addComponentSchemasOnDemand(): void {
+  type Doc = { openapi: string; components?: { schemas?: Record<string, object> } };
+  type AjvLike = { schemas: Record<string, unknown>; addSchema(schema: object, key: string): unknown };
+  type Factory = (spec: Doc, options?: unknown) => AjvLike;
+  const module = validatorRequire('./framework/ajv') as {
+    createRequestAjv: Factory;
+    createResponseAjv: Factory;
+    __sequenceMockOnDemand?: boolean;
+  };
+  if (module.__sequenceMockOnDemand) return;
+  const traverse = validatorRequire('json-schema-traverse') as (
+    doc: object,
+    o: object,
+    visit: (schema: Record<string, unknown>) => void,
+  ) => void;
+  const cleaned = new WeakSet<object>();
+  const onDemand =
+    (make: Factory): Factory =>
+    (spec, options) => {
+      if (!cleaned.has(spec)) {
+        // Upstream's clean-up, verbatim, once per document instead of once per instance.
+        traverse(spec, { allKeys: true }, (schema) => {
+          if ('x-stoplight' in schema) delete schema['x-stoplight'];
+        });
+        cleaned.add(spec);
+      }
+      const ajv = make({ openapi: spec.openapi }, options);
+      const components = spec.components?.schemas ?? {};
+      for (const id of Object.keys(components)) {
+        const key = `#/components/schemas/${id}`;
+        Object.defineProperty(ajv.schemas, key, {
+          configurable: true,
+          enumerable: true,
+          get() {
+            delete ajv.schemas[key];
+            ajv.addSchema(components[id]!, key);
+            return ajv.schemas[key];
+          },
+        });
+      }
+      return ajv;
+    };
+  module.createRequestAjv = onDemand(module.createRequestAjv);
+  module.createResponseAjv = onDemand(module.createResponseAjv);
+  module.__sequenceMockOnDemand = true;
+}
+
+/**
+ * Each route's validators are compiled from a root schema that carries the whole document (`paths` and
+ * `components`) so that `#/components/...` references resolve inside it, and ajv walks that root for
+ * ids as it adds it: 0.1 s per compiled schema with Sequence's whole document (two per operation for
+ * the request, one per response status in strict mode; measured with --cpu-prof). When every `$ref` of
+ * the document names one of its components, references resolve to the component schemas ajv already
+ * holds under those very keys (ajv looks up added schemas before the root), and the root's copies are
+ * only read by JSON pointer, which does not need them enumerable. So for such a document the two
+ * properties are kept but hidden from the walk.
+ */
+function compileWithoutWalkingTheDocument(): void {
+  type Schema = Record<string, unknown> & { paths?: object; components?: object };
+  const module = validatorRequire('./middlewares/util') as {
+    useAjvCache: (ajv: unknown, schema: Schema, key: string) => unknown;
+    __sequenceMockHidden?: boolean;
+  };
+  if (module.__sequenceMockHidden) return;
+  const upstream = module.useAjvCache;
+  const selfContained = new WeakMap<object, boolean>();
+  module.useAjvCache = (ajv, schema, key) => {
+    const { paths, components } = schema;
+    if (paths && components) {
+      let contained = selfContained.get(components);
+      if (contained === undefined) selfContained.set(components, (contained = onlyComponentRefs({ paths, components })));
+      if (contained) {
+        Object.defineProperty(schema, 'paths', { value: paths, enumerable: false, writable: true, configurable: true });
+        Object.defineProperty(schema, 'components', { value: components, enumerable: false, writable: true, configurable: true });
+      }
+    }
+    return upstream(ajv, schema, key);
+  };
+  module.__sequenceMockHidden = true;
+}
+compileWithoutWalkingTheDocument();
