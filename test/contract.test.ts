@@ -17,7 +17,16 @@ import { MESSAGES } from '../src/http/errors.js';
 import { specValidator } from '../src/http/openapi.js';
 import { indexRoutes, onlyComponentRefs } from '../src/http/validator-patches.js';
 import { withoutExamples } from '../src/contract/conform.js';
-import { buildSpec, loadSpec, MOCK_SPEC_PATH, PARSED_SPEC_PATH, specSources, VENDOR_SPEC_PATH } from '../src/spec.js';
+import {
+  buildSpec,
+  currentCopy,
+  loadSpec,
+  MOCK_SPEC_PATH,
+  PARSED_SPEC_PATH,
+  specSources,
+  statSignature,
+  VENDOR_SPEC_PATH,
+} from '../src/spec.js';
 import { MemoryStore } from '../src/store/memory.js';
 import type { CustomerRecord } from '../src/store/types.js';
 import { basic, expectCustomer, expectError, makeApp, seedSchemaErrors, spec } from './helpers.js';
@@ -36,7 +45,20 @@ describe('openapi.yaml', () => {
   it('is served from the copy `npm run build` made, which is the document made from the files today', () => {
     const copy = JSON.parse(readFileSync(PARSED_SPEC_PATH, 'utf8'));
     expect(copy.sources).toBe(specSources());
+    expect(copy.files).toBe(statSignature([VENDOR_SPEC_PATH, MOCK_SPEC_PATH]));
     expect(loadSpec()).toEqual(buildSpec());
+  });
+
+  it('is served from the build-time copy only while its files are those it was made from', () => {
+    const document = { openapi: '3.0.3' } as unknown as OpenApiDocument;
+    const copy = { sources: 'sha-then', files: '10:1 20:2', document };
+    // untouched since the build (sizes and times): no hashing needed
+    expect(currentCopy(copy, '10:1 20:2', () => 'sha-now')).toBe(document);
+    // touched but the same text (a fresh clone): the hash decides
+    expect(currentCopy(copy, '10:5 20:6', () => 'sha-then')).toBe(document);
+    // edited: made from the files instead
+    expect(currentCopy(copy, '11:5 20:2', () => 'sha-now')).toBeUndefined();
+    expect(currentCopy({ sources: 'sha-then' }, '10:1 20:2', () => 'sha-then')).toBeUndefined();
   });
 
   it('names the copy it was cut from, and that copy is unchanged since (sha256 in spec/sequence/source.json)', () => {

@@ -298,11 +298,26 @@ function skipBundlingSelfContainedDocuments(): void {
   if (module.__sequenceMockSelfContained) return;
   const upstream = module.OpenAPIFramework.prototype.loadSpec;
   module.OpenAPIFramework.prototype.loadSpec = function loadSpec(this: unknown, spec: unknown, refParser?: { mode?: string }) {
-    if ((refParser?.mode ?? 'bundle') === 'bundle' && typeof spec === 'object' && spec !== null && onlyComponentRefs(spec))
+    if ((refParser?.mode ?? 'bundle') === 'bundle' && typeof spec === 'object' && spec !== null && isSelfContained(spec))
       return Promise.resolve(spec);
     return upstream.call(this, spec, refParser);
   };
   module.__sequenceMockSelfContained = true;
+}
+
+const selfContained = new WeakMap<object, { paths: unknown; contained: boolean }>();
+/**
+ * onlyComponentRefs, remembered per document (by its components and paths objects): two patches ask
+ * it of the same document at start-up, and the walk is 30 ms with Sequence's whole document.
+ */
+function isSelfContained(document: { paths?: unknown; components?: unknown }): boolean {
+  const key = document.components;
+  if (typeof key !== 'object' || key === null) return onlyComponentRefs(document);
+  const known = selfContained.get(key);
+  if (known && known.paths === document.paths) return known.contained;
+  const contained = onlyComponentRefs(document);
+  selfContained.set(key, { paths: document.paths, contained });
+  return contained;
 }
 
 /** Whether every `$ref` in the document is `#/components/<kind>/<name>` naming something the document has. */
@@ -443,13 +458,10 @@ function compileWithoutWalkingTheDocument(): void {
   };
   if (module.__sequenceMockHidden) return;
   const upstream = module.useAjvCache;
-  const selfContained = new WeakMap<object, boolean>();
   module.useAjvCache = (ajv, schema, key) => {
     const { paths, components } = schema;
     if (paths && components) {
-      let contained = selfContained.get(components);
-      if (contained === undefined) selfContained.set(components, (contained = onlyComponentRefs({ paths, components })));
-      if (contained) {
+      if (isSelfContained({ paths, components })) {
         Object.defineProperty(schema, 'paths', { value: paths, enumerable: false, writable: true, configurable: true });
         Object.defineProperty(schema, 'components', { value: components, enumerable: false, writable: true, configurable: true });
       }
