@@ -1,7 +1,8 @@
 // `npm run bench`: sequence-mock against Stoplight Prism and a node:http ceiling, side by side in
 // one run on this machine. Prints one table and writes bench/results/compare.json.
 //
-// - sequence-mock: the production build as users run it (`node dist/cli.js`, default settings,
+// - sequence-mock: the production build as users run it (`node --max-semi-space-size=32 dist/cli.js`,
+//   as the bin, `npm start` and the image run it; default settings,
 //   default logging at info, to /dev/null as a container's log driver would take it).
 // - Prism 5.14.2 (`prism mock openapi.yaml -v silent`, its fastest), installed on demand into
 //   bench/.prism (ignored by git), mocking the same openapi.yaml.
@@ -47,7 +48,8 @@ const basic = (id) => `Basic ${Buffer.from(`${id}:bench-secret`).toString('base6
 const CLIENTS = Array.from({ length: 500 }, (_, i) => basic(`bench-${i}`));
 
 const SERVERS = {
-  'sequence-mock': (port) => [process.execPath, ['dist/cli.js', '--port', String(port)]],
+  // With the node flag the bin's shebang, `npm start` and the Dockerfile give it.
+  'sequence-mock': (port) => [process.execPath, ['--max-semi-space-size=32', 'dist/cli.js', '--port', String(port)]],
   'prism -v silent': (port) => [prismBin, ['mock', 'openapi.yaml', '-p', String(port), '-h', '127.0.0.1', '-v', 'silent']],
   'node:http ceiling': (port) => [process.execPath, ['bench/ceiling.mjs', String(port)]],
   // What express and express-openapi-validator cost alone (bench/stack-floor.mjs); BENCH_FLOOR=0 skips.

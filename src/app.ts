@@ -11,7 +11,6 @@
 //                                           payment settings: domain rules -> store -> presented JSON)
 //   9. not found, then the one error handler (every error in Sequence's {"error": {...}} envelope)
 // Response validation (strict mode) wraps res.json from step 4 onwards.
-import { isUtf8 } from 'node:buffer';
 import express, { type Express, type RequestHandler } from 'express';
 import type { Logger } from 'pino';
 import { recordRequests } from './admin/journal.js';
@@ -31,6 +30,7 @@ import type { ServiceDeps } from './customers/service.js';
 import { authenticate } from './http/auth.js';
 import { requestId } from './http/context.js';
 import { errorHandler, notFoundHandler } from './http/errors.js';
+import { jsonBody } from './http/json-body.js';
 import { mockControls } from './http/mock-controls.js';
 import { specValidator } from './http/openapi.js';
 import { checkVersion } from './http/version.js';
@@ -49,7 +49,8 @@ export interface AppDeps {
   service?: ServiceDeps;
 }
 
-export const BODY_LIMIT = '1mb';
+/** 1 MB: the largest JSON body accepted (413 above). */
+export const BODY_LIMIT = 1024 * 1024;
 
 /** The hand-written rules of resources served as collections, by collection: one module each. */
 function collectionRules(service: ServiceDeps): Map<string, CollectionRules> {
@@ -65,10 +66,6 @@ function collectionRules(service: ServiceDeps): Map<string, CollectionRules> {
   ]);
 }
 export const ADMIN_PATH = '/__admin';
-
-function rejectInvalidUtf8(_req: unknown, _res: unknown, body: Buffer): void {
-  if (!isUtf8(body)) throw new Error('body is not valid UTF-8');
-}
 
 interface Prepared {
   operations: ReturnType<typeof describeOperations>;
@@ -121,10 +118,7 @@ export function createApp({
   app.use(requestId);
   app.use(requestLogger(logger));
   app.use(recordRequests(admin.journal, (path, headers) => path.startsWith(ADMIN_PATH) || headers[WARM_UP_HEADER] !== undefined));
-  // strict: false so a JSON null, number or string body reaches the validator, which names the
-  // problem ("/body must be object") instead of a parser error.
-  // verify: bytes that are not UTF-8 would be decoded into U+FFFD and stored silently changed.
-  app.use(express.json({ limit: BODY_LIMIT, strict: false, verify: rejectInvalidUtf8 }));
+  app.use(jsonBody(BODY_LIMIT));
   // Everything but the admin API is Sequence's API: credentials first (Sequence's 401 before anything
   // else), then the version.
   const apiOnly =

@@ -226,6 +226,43 @@ describe('over a raw socket, to a started server', () => {
     await stillServing();
   });
 
+  // Bodies with a Content-Length are read by src/http/json-body.ts; chunked ones (and any other
+  // encoding or charset) by body-parser. Both must answer the same bytes the same way.
+  it.each([
+    ['a valid customer', Buffer.from(JSON.stringify(minimalRequest({ legalName: 'Same Both Ways' })))],
+    [
+      'a byte-order mark, then a valid customer',
+      Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(JSON.stringify(minimalRequest()))]),
+    ],
+    ['an empty body', Buffer.alloc(0)],
+    ['whitespace only', Buffer.from('  \n ')],
+    ['malformed JSON', Buffer.from('{"legalName": ')],
+    ['a number', Buffer.from('42')],
+    ['bytes that are not UTF-8', Buffer.from([0x7b, 0x22, 0xff, 0xfe, 0x22, 0x7d])],
+  ])('answers %s the same read by length or in chunks', async (_, bytes) => {
+    const send = async (chunked: boolean, client: string) => {
+      // A stream body has no length: fetch sends it chunked.
+      const headers = { authorization: basic(client), 'content-type': 'application/json' };
+      const body = chunked
+        ? new ReadableStream({
+            start(controller) {
+              controller.enqueue(new Uint8Array(bytes));
+              controller.close();
+            },
+          })
+        : bytes;
+      const res = await fetch(`${server.url}/customers`, { method: 'POST', headers, body, duplex: 'half' } as RequestInit);
+      const answer = (await res.json()) as { error?: Record<string, unknown>; id?: string; createdAt?: string };
+      delete answer.error?.requestId;
+      delete answer.id;
+      delete answer.createdAt;
+      return [res.status, answer];
+    };
+    const byLength = await send(false, 'length-client');
+    expect(await send(true, 'chunked-client')).toEqual(byLength);
+    await stillServing();
+  });
+
   it('answers broken HTTP with a JSON 400', async () => {
     const reply = await raw('THIS IS NOT HTTP\r\n\r\n');
     expect(statusOf(reply)).toBe(400);

@@ -4,6 +4,7 @@ import { describe, expect, it } from '@jest/globals';
 import { once } from 'node:events';
 import { vendorExample } from './helpers.js';
 import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { CLI, exited, runCli, startCli } from './process.js';
 
 const AUTH = `Basic ${Buffer.from('e2e-client:e2e-very-secret').toString('base64')}`;
@@ -99,6 +100,22 @@ describe('sequence-mock CLI', () => {
     expect([help.code, help.out]).toEqual([0, expect.stringContaining('Usage: sequence-mock')]);
     const version = await runCli(['--version']);
     expect([version.code, version.out.trim()]).toEqual([0, expect.stringMatching(/^\d+\.\d+\.\d+$/)]);
+  });
+
+  it('runs with one node flag wherever it is started: through the bin (its shebang), npm start and the image', async () => {
+    const FLAG = '--max-semi-space-size=32';
+    const shebang = readFileSync(CLI, 'utf8').split('\n')[0]!;
+    expect(shebang).toBe(`#!/usr/bin/env -S node ${FLAG}`);
+    const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
+    expect(pkg.scripts.start).toBe(`node ${FLAG} dist/cli.js`);
+    expect(readFileSync(new URL('../Dockerfile', import.meta.url), 'utf8')).toContain(`CMD ["node", "${FLAG}", "dist/cli.js"]`);
+    // The shebang as the kernel runs it: env splits it, node takes the flag.
+    const [command, ...args] = shebang.slice(2).split(' ');
+    const child = spawn(command!, [...args, CLI, '--version']);
+    let out = '';
+    child.stdout.on('data', (chunk) => (out += chunk));
+    const [code] = await once(child, 'exit');
+    expect([code, out.trim()]).toEqual([0, pkg.version]);
   });
 });
 

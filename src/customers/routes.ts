@@ -5,7 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import { Router, type Request, type Response } from 'express';
 import { ApiError, MESSAGES } from '../http/errors.js';
-import { committer, found, notFound } from '../http/respond.js';
+import { committer, found, notFound, sendJson } from '../http/respond.js';
 import type { Partition, Store } from '../store/types.js';
 import { toCustomerQuery, type ListParams } from './pagination.js';
 import { presentAliases, presentByAlias, presentCustomer, presentPage } from './present.js';
@@ -66,7 +66,7 @@ export function customerRoutes(store: Store, deps: service.ServiceDeps = default
     const partition = partitionOf(res);
     const id = req.params.id!;
     const customer = found(service.getCustomer(partition, id), () => notFound('customer', '/path/id', id));
-    res.json(presentCustomer(customer, partition));
+    sendJson(res, 200, presentCustomer(customer, partition));
   });
 
   router.put('/customers/:id', async function putCustomersById(req: Request<Params>, res: Response) {
