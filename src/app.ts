@@ -32,7 +32,9 @@ import { requestId } from './http/context.js';
 import { errorHandler, notFoundHandler } from './http/errors.js';
 import { jsonBody } from './http/json-body.js';
 import { mockControls } from './http/mock-controls.js';
-import { specValidator } from './http/openapi.js';
+import { dispatch } from './http/operation-router.js';
+import { operationKey, specValidator } from './http/openapi.js';
+import { series } from './http/series.js';
 import { checkVersion } from './http/version.js';
 import { organizationRoutes } from './organizations/routes.js';
 import { paymentSettingsRoutes } from './payment-settings/routes.js';
@@ -115,34 +117,48 @@ export function createApp({
   app.disable('x-powered-by');
   app.set('etag', false);
 
-  app.use(requestId);
-  app.use(requestLogger(logger));
-  app.use(recordRequests(admin.journal, (path, headers) => path.startsWith(ADMIN_PATH) || headers[WARM_UP_HEADER] !== undefined));
-  app.use(jsonBody(BODY_LIMIT));
   // Everything but the admin API is Sequence's API: credentials first (Sequence's 401 before anything
   // else), then the version.
   const apiOnly =
     (handler: RequestHandler): RequestHandler =>
     (req, res, next) =>
       req.path.startsWith(ADMIN_PATH) ? next() : handler(req, res, next);
-  app.use(apiOnly(authenticate(config.credentials)), apiOnly(checkVersion));
+  // Each group below is one express layer (series): express 5 costs ~6 µs per layer a request passes.
+  app.use(
+    series(
+      requestId,
+      requestLogger(logger),
+      recordRequests(admin.journal, (path, headers) => path.startsWith(ADMIN_PATH) || headers[WARM_UP_HEADER] !== undefined),
+      jsonBody(BODY_LIMIT),
+      apiOnly(authenticate(config.credentials)),
+      apiOnly(checkVersion),
+    ),
+  );
   const { operations, collections, conformer, validator } = prepared(spec, config.strict);
-  app.use(validator);
+  app.use(series(...validator));
 
   app.use(ADMIN_PATH, adminRoutes(admin, store, config));
 
-  // Mounted once per base path: express 5 does not match '/' inside a path array (measured).
-  const resources = [
-    customerRoutes(store, service),
-    customerAliasRoutes(store, service),
-    organizationRoutes(store, service),
-    paymentSettingsRoutes(store, service),
-    // Everything else of the document: collections keep state, the rest answers examples.
+  // The hand-written resources, found by the operation the validator matched; then everything else of
+  // the document: collections keep state, the rest answers examples.
+  const handled = dispatch(
+    [
+      customerRoutes(store, service),
+      customerAliasRoutes(store, service),
+      organizationRoutes(store, service),
+      paymentSettingsRoutes(store, service),
+    ],
+    new Set(operations.map((operation) => operationKey(operation.method, operation.path))),
+  );
+  const api = series(
+    mockControls(admin.faults),
+    admin.idempotency.middleware(),
+    handled,
     collectionRoutes(store, collections, new CollectionService(conformer, collectionRules(service), service)),
     exampleRoutes(operations, conformer, service),
-  ];
-  const controls = [mockControls(admin.faults), admin.idempotency.middleware()];
-  for (const base of BASE_PATHS) app.use(base, ...controls, ...resources);
+  );
+  // Mounted once per base path: express 5 does not match '/' inside a path array (measured).
+  for (const base of BASE_PATHS) app.use(base, api);
 
   app.use(notFoundHandler);
   app.use(errorHandler(logger));

@@ -139,6 +139,19 @@ describe('log format', () => {
     );
   });
 
+  it('writes a request line while the server runs on, not only at exit (lines are batched, flushed every 100 ms)', async () => {
+    const { child, url, output } = await startCli(['--log-level', 'info']);
+    expect((await createOne(url)).status).toBe(201);
+    const deadline = Date.now() + 5000;
+    while (!output().includes('"request completed"') && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(child.exitCode).toBeNull();
+    expect(logLines(output()).map((line) => JSON.parse(line) as Record<string, unknown>)).toContainEqual(
+      expect.objectContaining({ msg: 'request completed', method: 'POST', statusCode: 201 }),
+    );
+    child.kill('SIGTERM');
+    await exited(child);
+  });
+
   it('--log-format pretty: a readable line per request, credentials still out of it', async () => {
     const { child, url, output } = await startCli(['--log-format', 'pretty']);
     expect((await createOne(url)).status).toBe(201);

@@ -1,5 +1,6 @@
 // HTTP for /customer-aliases, thin: request -> service -> present -> response.
-import { Router, type Request, type Response } from 'express';
+import { OperationRouter } from '../http/operation-router.js';
+import { type Request, type Response } from 'express';
 import { pageOf } from '../customers/pagination.js';
 import { pageCursors, presentAlias } from '../customers/present.js';
 import { listParams } from '../customers/routes.js';
@@ -8,8 +9,8 @@ import type { ServiceDeps } from '../customers/service.js';
 import type { Store } from '../store/types.js';
 import * as service from './service.js';
 
-export function customerAliasRoutes(store: Store, deps: ServiceDeps): Router {
-  const router = Router();
+export function customerAliasRoutes(store: Store, deps: ServiceDeps): OperationRouter {
+  const router = new OperationRouter();
   const sendCommitted = committer(store);
   const partitionOf = (res: Response) => store.partition(res.locals.clientId);
   const present = (res: Response, { alias, customer }: service.AliasOf, deletedAt?: string) =>

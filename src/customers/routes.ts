@@ -2,8 +2,9 @@
 // request -> service -> present -> response.
 // Handlers are named after the spec's operationIds; the validator has checked every body and
 // parameter against openapi.yaml before a handler runs.
+import { OperationRouter } from '../http/operation-router.js';
 import { randomUUID } from 'node:crypto';
-import { Router, type Request, type Response } from 'express';
+import { type Request, type Response } from 'express';
 import { ApiError, MESSAGES } from '../http/errors.js';
 import { committer, found, notFound, sendJson } from '../http/respond.js';
 import type { Partition, Store } from '../store/types.js';
@@ -29,8 +30,8 @@ export function listParams(query: Request['query']): ListParams {
   };
 }
 
-export function customerRoutes(store: Store, deps: service.ServiceDeps = defaultServiceDeps): Router {
-  const router = Router();
+export function customerRoutes(store: Store, deps: service.ServiceDeps = defaultServiceDeps): OperationRouter {
+  const router = new OperationRouter();
   const partitionOf = (res: Response): Partition => store.partition(res.locals.clientId);
   const sendCommitted = committer(store);
   type Params = Record<string, string>;

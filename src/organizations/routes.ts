@@ -1,13 +1,14 @@
 // HTTP for /customer-organizations, thin: request -> service -> present -> response.
-import { Router, type Request, type Response } from 'express';
+import { OperationRouter } from '../http/operation-router.js';
+import { type Request, type Response } from 'express';
 import { presentOrganization } from '../customers/present.js';
 import { committer, found, notFound } from '../http/respond.js';
 import type { ServiceDeps } from '../customers/service.js';
 import type { Store } from '../store/types.js';
 import * as service from './service.js';
 
-export function organizationRoutes(store: Store, deps: ServiceDeps): Router {
-  const router = Router();
+export function organizationRoutes(store: Store, deps: ServiceDeps): OperationRouter {
+  const router = new OperationRouter();
   const sendCommitted = committer(store);
   const partitionOf = (res: Response) => store.partition(res.locals.clientId);
   type Params = Record<string, string>;

@@ -1,13 +1,14 @@
 // HTTP for /payments/settings/customers, thin: request -> service -> present -> response.
-import { Router, type Request, type Response } from 'express';
+import { OperationRouter } from '../http/operation-router.js';
+import { type Request, type Response } from 'express';
 import { accountIdOf } from '../customers/present.js';
 import { committer, found, notFound } from '../http/respond.js';
 import type { ServiceDeps } from '../customers/service.js';
 import type { Store } from '../store/types.js';
 import * as service from './service.js';
 
-export function paymentSettingsRoutes(store: Store, deps: ServiceDeps): Router {
-  const router = Router();
+export function paymentSettingsRoutes(store: Store, deps: ServiceDeps): OperationRouter {
+  const router = new OperationRouter();
   const sendCommitted = committer(store);
   const partitionOf = (res: Response) => store.partition(res.locals.clientId);
   const present = (res: Response, { settings, customer }: service.SettingsOf) => ({
