@@ -16,7 +16,7 @@ import type { OpenApiDocument } from '../src/contract/types.js';
 import { MESSAGES } from '../src/http/errors.js';
 import { specValidator } from '../src/http/openapi.js';
 import { indexRoutes, onlyComponentRefs } from '../src/http/validator-patches.js';
-import { withoutExamples } from '../src/contract/conform.js';
+import { forValidation } from '../src/contract/conform.js';
 import {
   buildSpec,
   currentCopy,
@@ -206,9 +206,31 @@ describe('express-openapi-validator internals patched by src/http/validator-patc
     }
   });
 
+  it('are given the document without examples and documentation strings, every property kept, whatever its name', () => {
+    const schema = {
+      type: 'object',
+      title: 'Thing',
+      description: 'A thing.',
+      example: { description: 'x' },
+      properties: {
+        description: { type: 'string', description: 'What it is.' },
+        example: { type: 'integer', example: 3 },
+        title: { $ref: '#/components/schemas/Title' },
+      },
+    };
+    expect(forValidation(schema)).toEqual({
+      type: 'object',
+      properties: { description: { type: 'string' }, example: { type: 'integer' }, title: { $ref: '#/components/schemas/Title' } },
+    });
+    const document = forValidation(spec) as any;
+    expect(JSON.stringify(document).length).toBeLessThan(JSON.stringify(spec).length / 3);
+    expect(Object.keys(document.paths)).toEqual(Object.keys(spec.paths));
+    expect(Object.keys(document.components.schemas)).toEqual(Object.keys(spec.components!.schemas!));
+  });
+
   it('add component schemas to ajv when first looked up, under the keys upstream adds them with', () => {
     const { createRequestAjv } = validatorRequire('./framework/ajv');
-    const document = withoutExamples(spec) as any;
+    const document = forValidation(spec) as any;
     const ajv = createRequestAjv(document, { strict: false, validateSchema: false, formats: {} });
     const keys = Object.keys(document.components.schemas).map((name) => `#/components/schemas/${name}`);
     expect(Object.keys(ajv.schemas)).toEqual(expect.arrayContaining(keys));

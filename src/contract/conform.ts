@@ -30,14 +30,25 @@ function at(document: unknown, pointer: string): unknown {
     .reduce<unknown>((node, key) => (isObject(node) || Array.isArray(node) ? (node as Json)[key] : undefined), document);
 }
 
-/** A deep copy without `example`/`examples`: what validation needs of the document, at about half its size. */
-export function withoutExamples(node: unknown): unknown {
-  if (Array.isArray(node)) return node.map(withoutExamples);
+/**
+ * A deep copy of what validation reads: without examples (`example`, `examples`) and without the
+ * documentation strings (`description`, `summary`, `title`). With Sequence's document that is 0.42 MB
+ * of its 1.5 MB, and the validator copies and walks what it is given several times as it starts. A
+ * property, schema or other entry that is merely named so is kept: only a `properties` map's keys
+ * are names among these, and documentation strings are strings, never schemas.
+ */
+export function forValidation(node: unknown, inProperties = false): unknown {
+  if (Array.isArray(node)) return node.map((item) => forValidation(item));
   if (!isObject(node)) return node;
   const copy: Json = {};
-  for (const [key, value] of Object.entries(node)) if (key !== 'example' && key !== 'examples') copy[key] = withoutExamples(value);
+  for (const [key, value] of Object.entries(node)) {
+    if (!inProperties && (key === 'example' || key === 'examples')) continue;
+    if (!inProperties && DOCUMENTATION.has(key) && typeof value === 'string') continue;
+    copy[key] = forValidation(value, !inProperties && key === 'properties');
+  }
   return copy;
 }
+const DOCUMENTATION = new Set(['description', 'summary', 'title']);
 
 export class Conformer {
   private ajv: AjvLike | undefined;
@@ -124,7 +135,7 @@ export class Conformer {
       addFormats(this.ajv);
       // Without examples: ajv reads every `id` key it meets as a draft-04 schema id, examples' included
       // (express-openapi-validator strips them for the same reason).
-      this.ajv.addSchema(withoutExamples(this.document), 'sequence');
+      this.ajv.addSchema(forValidation(this.document), 'sequence');
     }
     return this.ajv;
   }
