@@ -21,7 +21,7 @@ describe('series', () => {
         if (req.query.sync) throw new Error('thrown');
         next();
       },
-      async (req) => {
+      async () => {
         await Promise.resolve();
         throw new Error('rejected');
       },
