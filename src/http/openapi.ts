@@ -1,10 +1,11 @@
 // The spec, enforced: express-openapi-validator checks every request (body, headers, content
 // type, path and method) against the merged document, and in strict mode every response too.
+// First: some patches must be in place before the validator's modules load (validator-patches.ts).
+import './validator-patches.js';
 import * as OpenApiValidator from 'express-openapi-validator';
 import type { Request, RequestHandler } from 'express';
 import { withoutApi } from '../contract/base-paths.js';
 import type { OpenApiDocument } from '../spec.js';
-import './validator-patches.js';
 
 export interface ValidatorOptions {
   /** Validate our own responses; a non-conforming one becomes a 500 naming the bad field. */
