@@ -7,17 +7,21 @@
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { matchedOperation, operationKey } from './openapi.js';
 
+/** A handler as resource modules write them: express's, with the path parameters they name. */
+export type OperationHandler = (req: Request<never>, res: Response, next: NextFunction) => unknown;
+type Add = (path: string, handler: OperationHandler) => OperationRouter;
+
 export class OperationRouter {
-  readonly handlers = new Map<string, RequestHandler>();
+  readonly handlers: Map<string, RequestHandler> = new Map();
 
-  get = this.route('get');
-  post = this.route('post');
-  put = this.route('put');
-  patch = this.route('patch');
-  delete = this.route('delete');
+  readonly get: Add = this.route('get');
+  readonly post: Add = this.route('post');
+  readonly put: Add = this.route('put');
+  readonly patch: Add = this.route('patch');
+  readonly delete: Add = this.route('delete');
 
-  private route(method: string) {
-    return (path: string, handler: (req: Request<never>, res: Response, next: NextFunction) => unknown): this => {
+  private route(method: string): Add {
+    return (path, handler) => {
       const key = operationKey(method, path.replace(/:([A-Za-z_$][\w$]*)/g, '{$1}'));
       if (this.handlers.has(key)) throw new Error(`two handlers for ${key}`);
       this.handlers.set(key, handler as RequestHandler);
