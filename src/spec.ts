@@ -14,6 +14,8 @@ export const VENDOR_SPEC_PATH = new URL('openapi.yaml', root);
 export const MOCK_SPEC_PATH = new URL('spec/mock.yaml', root);
 /** The merged document as `npm run build` made it, with the sha256 of the files it was made from. */
 export const PARSED_SPEC_PATH = new URL('dist/openapi.json', root);
+/** The files the served document is made from. */
+export const SOURCE_PATHS = [VENDOR_SPEC_PATH, MOCK_SPEC_PATH];
 
 export { BASE_PATHS };
 
@@ -46,7 +48,7 @@ export const sha256 = (text: string) => createHash('sha256').update(text).digest
 
 /** What the build-time copy was made from: both files' text. */
 export function specSources(): string {
-  return sha256(readFileSync(VENDOR_SPEC_PATH, 'utf8') + readFileSync(MOCK_SPEC_PATH, 'utf8'));
+  return sha256(SOURCE_PATHS.map((url) => readFileSync(url, 'utf8')).join(''));
 }
 
 /**
@@ -56,7 +58,7 @@ export function specSources(): string {
  * parsing, normalising and merging it took ~330 ms of every start, reading the copy ~35 ms (measured).
  */
 export function loadSpec(): OpenApiDocument {
-  const files = filesSignature();
+  const files = statSignature([...SOURCE_PATHS, PARSED_SPEC_PATH]);
   if (loaded?.files === files) return loaded.document;
   loaded = { files, document: readSpec() };
   return loaded.document;
@@ -68,10 +70,6 @@ export function loadSpec(): OpenApiDocument {
  * everything the app made of it (src/app.ts), instead of reading 1.5 MB again.
  */
 let loaded: { files: string; document: OpenApiDocument } | undefined;
-
-function filesSignature(): string {
-  return statSignature([VENDOR_SPEC_PATH, MOCK_SPEC_PATH, PARSED_SPEC_PATH]);
-}
 
 /** Size and modification time of each file: what `ls -l` would show changing after an edit. */
 export function statSignature(urls: URL[]): string {
@@ -86,7 +84,7 @@ export function statSignature(urls: URL[]): string {
 function readSpec(): OpenApiDocument {
   try {
     const copy = JSON.parse(readFileSync(PARSED_SPEC_PATH, 'utf8')) as BuiltCopy;
-    const document = currentCopy(copy, statSignature([VENDOR_SPEC_PATH, MOCK_SPEC_PATH]), specSources);
+    const document = currentCopy(copy, statSignature(SOURCE_PATHS), specSources);
     if (document) return document;
   } catch {
     // no build-time copy (a source checkout before `npm run build`): make it from the files

@@ -50,7 +50,7 @@ export function dispatch(routers: readonly OperationRouter[], operations: Readon
     if (!handler) return next();
     // The validator's path parameters, decoded, named as in the document (a mount resets req.params).
     req.params = matched.params;
-    const result = handler(req, res, next);
-    if (result instanceof Promise) result.catch(next);
+    // A rejected promise goes to next(err) where it is returned to: series() or express's router.
+    return handler(req, res, next);
   };
 }

@@ -371,6 +371,18 @@ export function onlyComponentRefs(document: object): boolean {
 skipBundlingSelfContainedDocuments();
 
 /**
+ * Wraps both of the validator's ajv factories (request and response) once, marking the module with
+ * `flag` so the patch is applied only once however often this module is loaded.
+ */
+function wrapAjvFactories<F extends (spec: never, options?: unknown) => object>(flag: string, wrap: (make: F) => F): void {
+  const module = validatorRequire('./framework/ajv') as Record<string, unknown> & { createRequestAjv: F; createResponseAjv: F };
+  if (module[flag]) return;
+  module.createRequestAjv = wrap(module.createRequestAjv);
+  module.createResponseAjv = wrap(module.createResponseAjv);
+  module[flag] = true;
+}
+
+/**
  * express-openapi-validator makes an ajv instance holding every component schema of the document for
  * the schema preprocessor, the multipart parser and (two) for the request validator, each walking all
  * of them as it is made (0.3 s each with Sequence's whole document, measured with --cpu-prof). With
@@ -381,32 +393,21 @@ skipBundlingSelfContainedDocuments();
  */
 function makeAjvOnFirstUse(): void {
   type Factory = (spec: unknown, options?: unknown) => object;
-  const module = validatorRequire('./framework/ajv') as {
-    createRequestAjv: Factory;
-    createResponseAjv: Factory;
-    __sequenceMockLazyAjv?: boolean;
-  };
-  if (module.__sequenceMockLazyAjv) return;
-  const lazy =
-    (make: Factory): Factory =>
-    (spec, options) => {
-      let made: object | undefined;
-      const real = () => (made ??= make(spec, options));
-      return new Proxy(
-        {},
-        {
-          get: (_target, key) => {
-            const value = Reflect.get(real(), key) as unknown;
-            return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(real()) : value;
-          },
-          set: (_target, key, value) => Reflect.set(real(), key, value),
-          has: (_target, key) => Reflect.has(real(), key),
+  wrapAjvFactories<Factory>('__sequenceMockLazyAjv', (make) => (spec, options) => {
+    let made: object | undefined;
+    const real = () => (made ??= make(spec, options));
+    return new Proxy(
+      {},
+      {
+        get: (_target, key) => {
+          const value = Reflect.get(real(), key) as unknown;
+          return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(real()) : value;
         },
-      );
-    };
-  module.createRequestAjv = lazy(module.createRequestAjv);
-  module.createResponseAjv = lazy(module.createResponseAjv);
-  module.__sequenceMockLazyAjv = true;
+        set: (_target, key, value) => Reflect.set(real(), key, value),
+        has: (_target, key) => Reflect.has(real(), key),
+      },
+    );
+  });
 }
 addComponentSchemasOnDemand();
 makeAjvOnFirstUse();
@@ -423,47 +424,36 @@ function addComponentSchemasOnDemand(): void {
   type Doc = { openapi: string; components?: { schemas?: Record<string, object> } };
   type AjvLike = { schemas: Record<string, unknown>; addSchema(schema: object, key: string): unknown };
   type Factory = (spec: Doc, options?: unknown) => AjvLike;
-  const module = validatorRequire('./framework/ajv') as {
-    createRequestAjv: Factory;
-    createResponseAjv: Factory;
-    __sequenceMockOnDemand?: boolean;
-  };
-  if (module.__sequenceMockOnDemand) return;
   const traverse = validatorRequire('json-schema-traverse') as (
     doc: object,
     o: object,
     visit: (schema: Record<string, unknown>) => void,
   ) => void;
   const cleaned = new WeakSet<object>();
-  const onDemand =
-    (make: Factory): Factory =>
-    (spec, options) => {
-      if (!cleaned.has(spec)) {
-        // Upstream's clean-up, verbatim, once per document instead of once per instance.
-        traverse(spec, { allKeys: true }, (schema) => {
-          if ('x-stoplight' in schema) delete schema['x-stoplight'];
-        });
-        cleaned.add(spec);
-      }
-      const ajv = make({ openapi: spec.openapi }, options);
-      const components = spec.components?.schemas ?? {};
-      for (const id of Object.keys(components)) {
-        const key = `#/components/schemas/${id}`;
-        Object.defineProperty(ajv.schemas, key, {
-          configurable: true,
-          enumerable: true,
-          get() {
-            delete ajv.schemas[key];
-            ajv.addSchema(components[id]!, key);
-            return ajv.schemas[key];
-          },
-        });
-      }
-      return ajv;
-    };
-  module.createRequestAjv = onDemand(module.createRequestAjv);
-  module.createResponseAjv = onDemand(module.createResponseAjv);
-  module.__sequenceMockOnDemand = true;
+  wrapAjvFactories<Factory>('__sequenceMockOnDemand', (make) => (spec, options) => {
+    if (!cleaned.has(spec)) {
+      // Upstream's clean-up, verbatim, once per document instead of once per instance.
+      traverse(spec, { allKeys: true }, (schema) => {
+        if ('x-stoplight' in schema) delete schema['x-stoplight'];
+      });
+      cleaned.add(spec);
+    }
+    const ajv = make({ openapi: spec.openapi }, options);
+    const components = spec.components?.schemas ?? {};
+    for (const id of Object.keys(components)) {
+      const key = `#/components/schemas/${id}`;
+      Object.defineProperty(ajv.schemas, key, {
+        configurable: true,
+        enumerable: true,
+        get() {
+          delete ajv.schemas[key];
+          ajv.addSchema(components[id]!, key);
+          return ajv.schemas[key];
+        },
+      });
+    }
+    return ajv;
+  });
 }
 
 /**
