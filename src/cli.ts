@@ -7,6 +7,7 @@ import { start } from './server.js';
 import { DataFileError } from './store/data-file-error.js';
 
 const HELP = `Usage: sequence-mock [options]
+       sequence-mock verify --upstream <url> [--json]   (see sequence-mock verify --help)
 
 A local, spec-strict, stateful fake of Sequence's Customers API.
 
@@ -75,6 +76,11 @@ function parseFlags(argv: string[], env: Config): Config {
 }
 
 async function main(): Promise<void> {
+  if (process.argv[2] === 'verify') {
+    // Imported only for this command: the server does not load what it does not run.
+    const { verifyCommand } = await import('./verify/command.js');
+    process.exit(await verifyCommand(process.argv.slice(3), process.env));
+  }
   let config: Config;
   try {
     config = parseFlags(process.argv.slice(2), configFromEnv(process.env));
