@@ -47,7 +47,8 @@ export async function verifyCommand(argv: string[], env: NodeJS.ProcessEnv): Pro
   const clientSecret = env.SEQUENCE_CLIENT_SECRET;
   if (!clientId || !clientSecret) return usage('SEQUENCE_CLIENT_ID and SEQUENCE_CLIENT_SECRET must be set to the upstream credentials');
   const timeoutMs = values.timeout === undefined ? undefined : Number(values.timeout);
-  if (timeoutMs !== undefined && !(Number.isInteger(timeoutMs) && timeoutMs > 0)) return usage(`--timeout must be milliseconds, got "${values.timeout}"`);
+  if (timeoutMs !== undefined && !(Number.isInteger(timeoutMs) && timeoutMs > 0))
+    return usage(`--timeout must be milliseconds, got "${values.timeout}"`);
   try {
     const report = await verify({
       upstream: values.upstream,

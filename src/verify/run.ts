@@ -202,7 +202,9 @@ export function formatReport(report: VerifyReport): string {
         .trimEnd();
     lines.push(format(rows[0]!), widths.map((w) => '-'.repeat(w)).join('  '), ...rows.slice(1).map(format));
     const steps = new Set(report.differences.map((d) => d.step)).size;
-    lines.push(`${report.differences.length} difference${report.differences.length === 1 ? '' : 's'} in ${steps} of ${report.steps.length} steps.`);
+    lines.push(
+      `${report.differences.length} difference${report.differences.length === 1 ? '' : 's'} in ${steps} of ${report.steps.length} steps.`,
+    );
   }
   const failed = report.cleanup.filter((c) => c.status < 200 || c.status > 299);
   lines.push(
