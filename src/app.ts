@@ -40,10 +40,15 @@ import { organizationRoutes } from './organizations/routes.js';
 import { paymentSettingsRoutes } from './payment-settings/routes.js';
 import { createLogger, requestLogger, WARM_UP_HEADER } from './logger.js';
 import { BASE_PATHS, loadSpec, type OpenApiDocument } from './spec.js';
+import type { Upstream } from './proxy/forward.js';
+import { Recorder } from './proxy/record.js';
+import { proxyRoutes } from './proxy/routes.js';
 import type { Store } from './store/types.js';
 
 export interface AppDeps {
   config: Pick<Config, 'strict' | 'credentials' | 'adminToken'>;
+  /** Forward Sequence's API to this upstream, checking both sides, instead of answering it (--upstream). */
+  proxy?: { upstream: Upstream; record: boolean };
   store: Store;
   admin: Admin;
   logger?: Logger;
@@ -112,10 +117,12 @@ export function createApp({
   logger = createLogger('silent'),
   spec = loadSpec(),
   service = defaultServiceDeps,
+  proxy,
 }: AppDeps): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false);
+  if (proxy) return proxyApp(app, { config, store, admin, logger, spec, proxy });
 
   // Everything but the admin API is Sequence's API: credentials first (Sequence's 401 before anything
   // else), then the version.
@@ -164,3 +171,42 @@ export function createApp({
   app.use(errorHandler(logger));
   return app;
 }
+
+/**
+ * --upstream: the same front (request id, log, journal) and admin API, then every other request goes
+ * to the upstream through the validating proxy. Request checks use the validator without response
+ * validation: the upstream's answers are checked by the proxy and never refused.
+ */
+function proxyApp(app: Express, { config, store, admin, logger, spec, proxy }: Required<Omit<AppDeps, 'service'>>): Express {
+  const adminOnly =
+    (handler: RequestHandler): RequestHandler =>
+    (req, res, next) =>
+      req.path.startsWith(ADMIN_PATH) ? handler(req, res, next) : next();
+  const { collections, conformer, validator } = prepared(spec, false);
+  app.use(
+    series(
+      requestId,
+      requestLogger(logger),
+      recordRequests(admin.journal, (path) => path.startsWith(ADMIN_PATH)),
+      adminOnly(jsonBody(BODY_LIMIT)),
+      adminOnly(series(...validator)),
+    ),
+  );
+  app.use(ADMIN_PATH, adminRoutes(admin, store, config));
+  app.use(
+    proxyRoutes({
+      upstream: proxy.upstream,
+      validator,
+      conformer,
+      divergences: admin.divergences,
+      logger,
+      recorder: proxy.record ? new Recorder(store, collections) : undefined,
+      limit: PROXY_BODY_LIMIT,
+    }),
+  );
+  app.use(errorHandler(logger));
+  return app;
+}
+
+/** 10 MB: the largest request body the proxy forwards (Sequence's own limit is not documented). */
+export const PROXY_BODY_LIMIT = 10 * 1024 * 1024;

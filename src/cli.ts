@@ -2,7 +2,18 @@
 // The sequence-mock command: flags over environment over defaults, then serve until a signal.
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { ConfigError, configFromEnv, parseCount, parseLogFormat, parseLogLevel, parsePort, parseSeed, type Config } from './config.js';
+import {
+  checkCombination,
+  ConfigError,
+  configFromEnv,
+  parseCount,
+  parseLogFormat,
+  parseLogLevel,
+  parsePort,
+  parseSeed,
+  parseUpstream,
+  type Config,
+} from './config.js';
 import { start } from './server.js';
 import { DataFileError } from './store/data-file-error.js';
 
@@ -23,6 +34,8 @@ Options (each mirrors an environment variable; flags win):
   --seed <n[:seed]>     add n faker customers to each new partition, from seed (SEED, default 1)
   --journal-size <n>    requests the journal keeps (JOURNAL_SIZE, default 1000)
   --max-partitions <n>  partitions kept; the least recently used goes (MAX_PARTITIONS, default 1000)
+  --upstream <url>      be a validating proxy in front of Sequence at this base URL (UPSTREAM)
+  --record <file>       with --upstream: keep what it answers in this data file, for --data (RECORD_FILE)
   -h, --help            show this help
   -v, --version         print the version
 
@@ -47,6 +60,8 @@ function parseFlags(argv: string[], env: Config): Config {
       data: { type: 'string' },
       'journal-size': { type: 'string' },
       'max-partitions': { type: 'string' },
+      upstream: { type: 'string' },
+      record: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
       version: { type: 'boolean', short: 'v' },
     },
@@ -72,6 +87,8 @@ function parseFlags(argv: string[], env: Config): Config {
     ...(values.data !== undefined && { dataFile: values.data }),
     ...(values['journal-size'] !== undefined && { journalSize: parseCount(values['journal-size'], '--journal-size') }),
     ...(values['max-partitions'] !== undefined && { maxPartitions: parseCount(values['max-partitions'], '--max-partitions', 1) }),
+    ...(values.upstream !== undefined && { upstream: parseUpstream(values.upstream, '--upstream') }),
+    ...(values.record !== undefined && { record: values.record }),
   };
 }
 
@@ -83,7 +100,7 @@ async function main(): Promise<void> {
   }
   let config: Config;
   try {
-    config = parseFlags(process.argv.slice(2), configFromEnv(process.env));
+    config = checkCombination(parseFlags(process.argv.slice(2), configFromEnv(process.env)));
   } catch (err) {
     // Bad flags and bad env values alike: say which and exit 2, as CLI conventions expect.
     const message =

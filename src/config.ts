@@ -23,6 +23,10 @@ export interface Config {
   readonly seed: { count: number; seed: number } | undefined;
   /** Persist state in this lowdb JSON file (plus its journal); in memory when undefined. */
   readonly dataFile: string | undefined;
+  /** Act as a validating proxy in front of this Sequence base URL instead of answering from the store. */
+  readonly upstream: string | undefined;
+  /** With upstream: keep what the upstream answered in this data file (the durable store's format). */
+  readonly record: string | undefined;
 }
 
 export const DEFAULTS: Config = Object.freeze({
@@ -38,6 +42,8 @@ export const DEFAULTS: Config = Object.freeze({
   maxPartitions: 1000,
   seed: undefined,
   dataFile: undefined,
+  upstream: undefined,
+  record: undefined,
 });
 
 const LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -102,6 +108,32 @@ export function parseCredentials(value: string, name: string): Map<string, strin
   return map;
 }
 
+/** An http(s) base URL without credentials in it (they are the caller's, sent per request). */
+export function parseUpstream(value: string, name: string): string {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new ConfigError(`${name} must be a URL such as https://sandbox.sequencehq.com/api, got "${value}"`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new ConfigError(`${name} must be an http or https URL, got "${value}"`);
+  if (url.username || url.password) throw new ConfigError(`${name} must not carry credentials: the proxy forwards each caller's own`);
+  if (url.search || url.hash) throw new ConfigError(`${name} must be a base URL without query or fragment, got "${value}"`);
+  return url.href;
+}
+
+/** Settings that only make sense together, or not at all together. */
+export function checkCombination(config: Config): Config {
+  if (config.record !== undefined && config.upstream === undefined)
+    throw new ConfigError('--record needs --upstream: it records what the upstream answers');
+  if (config.upstream !== undefined && config.dataFile !== undefined) {
+    throw new ConfigError(
+      '--data serves stored state and --upstream forwards to Sequence: use one (to keep what the upstream answers, use --record)',
+    );
+  }
+  return config;
+}
+
 /** Reads the documented environment variables over the defaults. */
 export function configFromEnv(env: NodeJS.ProcessEnv, base: Config = DEFAULTS): Config {
   const c: { -readonly [K in keyof Config]: Config[K] } = { ...base };
@@ -119,5 +151,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv, base: Config = DEFAULTS): 
   if (env.MAX_PARTITIONS) c.maxPartitions = parseCount(env.MAX_PARTITIONS, 'MAX_PARTITIONS', 1);
   if (env.SEED) c.seed = parseSeed(env.SEED, 'SEED');
   if (env.DATA_FILE) c.dataFile = env.DATA_FILE;
+  if (env.UPSTREAM) c.upstream = parseUpstream(env.UPSTREAM, 'UPSTREAM');
+  if (env.RECORD_FILE) c.record = env.RECORD_FILE;
   return Object.freeze(c);
 }

@@ -8,7 +8,8 @@ import type { Logger } from 'pino';
 import { Journal, type JournalEntry, type JournalFilter } from './admin/journal.js';
 import { Admin, type ResetTarget } from './admin/service.js';
 import { createApp } from './app.js';
-import { DEFAULTS, type Config } from './config.js';
+import { checkCombination, DEFAULTS, type Config } from './config.js';
+import { Upstream } from './proxy/forward.js';
 import { presentCustomer, type Customer } from './customers/present.js';
 import { loadFixtures } from './fixtures/documented.js';
 import { seedCustomers, type SeedOptions } from './fixtures/seed.js';
@@ -25,7 +26,11 @@ export interface ServerOptions extends Partial<Config> {
   headersTimeoutMs?: number;
   /** ... and the whole request within this (default 30 s). */
   requestTimeoutMs?: number;
+  /** With upstream: how long an upstream answer may take (default 30 s; then a 504). */
+  upstreamTimeoutMs?: number;
 }
+
+export const UPSTREAM_TIMEOUT_MS = 30_000;
 
 export const HEADERS_TIMEOUT_MS = 10_000;
 export const REQUEST_TIMEOUT_MS = 30_000;
@@ -36,21 +41,33 @@ export interface MockServer {
   readonly admin: Admin;
   readonly config: Config;
   readonly logger: Logger;
+  /** With --upstream: where Sequence's API is forwarded. */
+  readonly upstream?: Upstream;
 }
 
 /** Everything but the listening socket: for supertest, or to mount the app in your own server. */
 export async function createServer(options: ServerOptions = {}): Promise<MockServer> {
-  const config: Config = Object.freeze({ ...DEFAULTS, ...withoutUndefined(options) });
+  const config: Config = checkCombination(Object.freeze({ ...DEFAULTS, ...withoutUndefined(options) }));
   const logger = options.logger ?? createLogger(config.logLevel, config.logFormat);
-  const initial = await initialData(config);
+  // A proxy's store holds only what the upstream answered (--record): no fixtures, no seed.
+  const initial = config.upstream ? undefined : await initialData(config);
+  const dataFile = config.upstream ? config.record : config.dataFile;
   // Durable partitions are never evicted: they hold what the user asked to keep. Imported only
   // when asked for: its file-format checks cost start-up time a memory store does not need.
-  const store = config.dataFile
-    ? await (await import('./store/durable.js')).DurableStore.open(config.dataFile, { initial })
+  const store = dataFile
+    ? await (await import('./store/durable.js')).DurableStore.open(dataFile, { initial })
     : new MemoryStore({ ...(initial && { initial }), maxPartitions: config.maxPartitions });
   const admin = new Admin({ store, journal: new Journal(config.journalSize), faults: new FaultRules(), fixtures: initial });
-  const app = createApp({ config, store, admin, logger, spec: loadSpec() });
-  return { app, store, admin, config, logger };
+  const upstream = config.upstream ? new Upstream(new URL(config.upstream), options.upstreamTimeoutMs ?? UPSTREAM_TIMEOUT_MS) : undefined;
+  const app = createApp({
+    config,
+    store,
+    admin,
+    logger,
+    spec: loadSpec(),
+    ...(upstream && { proxy: { upstream, record: config.record !== undefined } }),
+  });
+  return { app, store, admin, config, logger, ...(upstream && { upstream }) };
 }
 
 /**
@@ -109,7 +126,8 @@ export async function start(options: ServerOptions = {}): Promise<RunningServer>
   const { port } = server.address() as AddressInfo;
   const host = config.host.includes(':') ? `[${config.host}]` : config.host;
   const url = `http://${host === '0.0.0.0' || host === '[::]' ? '127.0.0.1' : host}:${port}`;
-  await warmUp(port, config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host);
+  // A proxy warms up only its own routes: a warm-up request must never reach the upstream.
+  await warmUp(port, config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host, config.upstream === undefined);
   logger.info({ url }, 'sequence-mock ready');
 
   return {
@@ -118,6 +136,7 @@ export async function start(options: ServerOptions = {}): Promise<RunningServer>
     port,
     close: async () => {
       await closeServer(server);
+      mock.upstream?.close();
       await store.close();
       flushLogger(logger);
     },
@@ -139,7 +158,7 @@ export const startServer = start;
  * request. Sending each operation one request that the validator rejects (an unsupported version
  * header) pays that cost before the first real client, and touches no partition.
  */
-async function warmUp(port: number, host: string): Promise<void> {
+async function warmUp(port: number, host: string, api: boolean): Promise<void> {
   const headers = {
     authorization: 'Basic d2FybS11cDp3YXJtLXVw',
     'sequence-version': 'warm-up',
@@ -156,7 +175,10 @@ async function warmUp(port: number, host: string): Promise<void> {
       req.once('error', () => resolve()); // a failed warm-up only leaves the cost to the first client
       req.end(body);
     });
-  await Promise.all([send('POST', '/customers', '{}'), send('GET', '/customers/warm-up', ''), send('GET', '/__admin/health')]);
+  await Promise.all([
+    ...(api ? [send('POST', '/customers', '{}'), send('GET', '/customers/warm-up', '')] : []),
+    send('GET', '/__admin/health'),
+  ]);
 }
 
 function closeServer(server: Server): Promise<void> {

@@ -84,6 +84,15 @@ export function adminRoutes(admin: Admin, store: Store, options: AdminRouteOptio
     res.status(204).end();
   });
 
+  router.get('/divergences', (_req: Request, res: Response) => {
+    res.json(admin.divergences.summary());
+  });
+
+  router.delete('/divergences', (_req: Request, res: Response) => {
+    admin.divergences.clear();
+    res.status(204).end();
+  });
+
   router.get('/faults', (req: Request, res: Response) => {
     res.json({ items: admin.listFaults(partitionOf(req)) });
   });

@@ -2,6 +2,7 @@
 // call these, so a test gets the same behaviour whichever it uses.
 import { type FaultRules, type FaultRule, type FaultRuleRequest } from '../http/faults.js';
 import { IdempotencyKeys } from '../http/idempotency.js';
+import { Divergences } from '../proxy/divergences.js';
 import { seedCustomers, type SeedOptions } from '../fixtures/seed.js';
 import type { CustomerRecord, PartitionSnapshot, Store } from '../store/types.js';
 import { type Journal, type JournalEntry, type JournalFilter } from './journal.js';
@@ -16,13 +17,17 @@ export interface AdminDeps {
   fixtures: PartitionSnapshot | undefined;
   /** Idempotency-Key answers kept; a reset forgets them with the data they point at. */
   idempotency?: IdempotencyKeys;
+  /** What the validating proxy (--upstream) found; empty when the fake answers itself. */
+  divergences?: Divergences;
 }
 
 export class Admin {
   readonly idempotency: IdempotencyKeys;
+  readonly divergences: Divergences;
 
   constructor(private readonly deps: AdminDeps) {
     this.idempotency = deps.idempotency ?? new IdempotencyKeys();
+    this.divergences = deps.divergences ?? new Divergences();
   }
 
   get journal(): Journal {

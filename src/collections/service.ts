@@ -257,7 +257,7 @@ export class CollectionService {
 }
 
 /** A collection path with the request's path parameters in it: where one item's nested records are kept. */
-function fillPath(path: string, params: Record<string, string>): string {
+export function fillPath(path: string, params: Record<string, string>): string {
   return path.replace(/\{([^}]+)\}/g, (_, name: string) => params[name] ?? `{${name}}`);
 }
 

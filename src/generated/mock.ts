@@ -95,6 +95,24 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/__admin/divergences": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** What the validating proxy (--upstream) found wrong, by operation, side and field */
+        get: operations["getAdminDivergences"];
+        put?: never;
+        post?: never;
+        /** Forget the divergences counted so far */
+        delete: operations["deleteAdminDivergences"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -115,6 +133,31 @@ export interface components {
             ms: number;
             /** @description The parsed JSON request body (bodies over 64 KiB are replaced by a note). */
             body?: unknown;
+            /** @description With --upstream, what the proxy found wrong with this request or its answer. */
+            divergences?: components["schemas"]["Violation"][];
+        };
+        Violation: {
+            /**
+             * @description The caller's request, or the upstream's answer.
+             * @enum {string}
+             */
+            side: "request" | "response";
+            /** @description /body/..., /query/..., /headers/..., /path or /status. */
+            path: string;
+            message: string;
+        };
+        Divergence: {
+            /** @description The document's operation, e.g. GET /customers/{id}; the request's own path when it has none. */
+            operation: string;
+            /** @enum {string} */
+            side: "request" | "response";
+            path: string;
+            message: string;
+            count: number;
+            firstSeen: string;
+            lastSeen: string;
+            /** @description The journal's requestId of the last request that diverged so. */
+            lastRequestId: string;
         };
         FaultMatch: {
             /** @description HTTP method; any when absent. */
@@ -797,6 +840,58 @@ export interface operations {
         requestBody?: never;
         responses: {
             /** @description Removed */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    getAdminDivergences: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Required (and checked) only when the server runs with ADMIN_TOKEN. */
+                "X-Admin-Token"?: components["parameters"]["AdminToken"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Counts since start (or the last DELETE), most frequent first */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        /** @description Requests proxied and checked. */
+                        requests: number;
+                        /** @description Of those, requests with at least one divergence. */
+                        diverging: number;
+                        /** @description Divergences counted but not kept, past 1000 distinct rows. */
+                        dropped: number;
+                        items: components["schemas"]["Divergence"][];
+                    };
+                };
+            };
+        };
+    };
+    deleteAdminDivergences: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Required (and checked) only when the server runs with ADMIN_TOKEN. */
+                "X-Admin-Token"?: components["parameters"]["AdminToken"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Forgotten */
             204: {
                 headers: {
                     [name: string]: unknown;

@@ -3,7 +3,7 @@
 // values, the error envelope) and what ids refer to. Generated values (ids, timestamps, cursors, names)
 // are never compared as values: an id is compared by what it stands for in the scenario, so "the
 // child's parent is the parent" holds on both sides although the two ids differ.
-import { Conformer, isObject } from '../contract/conform.js';
+import { isObject, type Conformer } from '../contract/conform.js';
 
 export interface Observed {
   status: number;
@@ -144,7 +144,7 @@ export function compareObserved(upstream: Observed, fake: Observed, context: Com
   function enumOf(schema: unknown): unknown[] | undefined {
     const resolved = context.conformer.resolve(schema);
     if (!isObject(resolved)) return undefined;
-    if (Array.isArray(resolved.enum)) return resolved.enum;
+    if (Array.isArray(resolved.enum)) return resolved.enum as unknown[];
     for (const part of [resolved.allOf, resolved.oneOf, resolved.anyOf].flat()) {
       const found = part === undefined ? undefined : enumOf(part);
       if (found) return found;

@@ -1,0 +1,88 @@
+// One request to the upstream and its whole answer, as bytes: nothing parsed, nothing re-encoded, so
+// what the caller gets back is what the upstream sent. Redirects are not followed: the caller's
+// credentials go to the configured upstream and nowhere else.
+import http from 'node:http';
+import https from 'node:https';
+
+export interface Answer {
+  status: number;
+  statusMessage: string;
+  /** As received: name, value, name, value, ... */
+  rawHeaders: string[];
+  body: Buffer;
+}
+
+/** Headers that describe one connection, not the message: never forwarded either way (RFC 9110 §7.6.1). */
+export const HOP_BY_HOP = new Set([
+  'connection',
+  'keep-alive',
+  'proxy-authenticate',
+  'proxy-authorization',
+  'proxy-connection',
+  'te',
+  'trailer',
+  'transfer-encoding',
+  'upgrade',
+]);
+
+export class Upstream {
+  private readonly agent: http.Agent;
+
+  constructor(
+    readonly base: URL,
+    private readonly timeoutMs: number,
+  ) {
+    // Kept-alive connections: a new TLS handshake per request would cost the caller tens of milliseconds.
+    this.agent = base.protocol === 'https:' ? new https.Agent({ keepAlive: true }) : new http.Agent({ keepAlive: true });
+  }
+
+  /** @param path the path and query below the base, e.g. /customers?limit=1 */
+  send(method: string, path: string, rawHeaders: readonly string[], body: Buffer): Promise<Answer> {
+    const headers: Record<string, string | string[]> = {};
+    for (let i = 0; i < rawHeaders.length; i += 2) {
+      const name = rawHeaders[i]!;
+      const lower = name.toLowerCase();
+      if (HOP_BY_HOP.has(lower) || lower === 'host') continue;
+      const value = rawHeaders[i + 1]!;
+      const had = headers[name];
+      headers[name] = had === undefined ? value : [...(Array.isArray(had) ? had : [had]), value];
+    }
+    headers.host = this.base.host;
+    const transport = this.base.protocol === 'https:' ? https : http;
+    return new Promise((resolve, reject) => {
+      const request = transport.request(
+        {
+          protocol: this.base.protocol,
+          hostname: this.base.hostname.replace(/^\[|\]$/g, ''),
+          port: this.base.port || undefined,
+          method,
+          path: `${this.base.pathname.replace(/\/$/, '')}${path}`,
+          headers,
+          agent: this.agent,
+        },
+        (response) => {
+          const chunks: Buffer[] = [];
+          response.on('data', (chunk: Buffer) => chunks.push(chunk));
+          response.once('error', reject);
+          response.once('end', () =>
+            resolve({
+              status: response.statusCode ?? 502,
+              statusMessage: response.statusMessage ?? '',
+              rawHeaders: response.rawHeaders,
+              body: Buffer.concat(chunks),
+            }),
+          );
+        },
+      );
+      request.setTimeout(this.timeoutMs, () =>
+        request.destroy(Object.assign(new Error(`no answer within ${this.timeoutMs} ms`), { code: 'ETIMEDOUT' })),
+      );
+      request.once('error', reject);
+      request.end(body.length > 0 ? body : undefined);
+    });
+  }
+
+  close(): void {
+    this.agent.destroy();
+  }
+}
