@@ -12,9 +12,9 @@ const unused = { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrorsI
 
 // Data flows one way (HTTP -> validation -> mock controls -> resource rules -> store); a module may
 // import its own layer and those below it, never one above. Bottom to top: contract, rules, store ->
-// spec -> http -> resources and fixtures -> admin -> app -> server, cli, index.
+// spec -> http -> resources, fixtures and the proxy -> admin -> app -> server, cli, index, verify.
 const RESOURCES =
-  '(customers|customer-aliases|organizations|payment-settings|collections|examples|usage-events|billing-schedules|fixtures)';
+  '(customers|customer-aliases|organizations|payment-settings|collections|examples|usage-events|billing-schedules|fixtures|proxy)';
 const above = (files, regex, layer) => ({
   files,
   rules: {
@@ -54,14 +54,14 @@ export default defineConfig(
   { files: ['**/*.mjs', '**/*.js'], languageOptions: { globals: globals.node }, rules: { 'no-unused-vars': ['error', unused] } },
   above(
     ['src/contract/**', 'src/rules/**', 'src/store/**'],
-    `^\\.\\./(http|admin|${RESOURCES})/|^\\.\\./(spec|app|server|cli|index)\\.js$`,
+    `^\\.\\./(http|admin|verify|${RESOURCES})/|^\\.\\./(spec|app|server|cli|index)\\.js$`,
     'contract, rules and store',
   ),
-  above(['src/http/**'], `^\\.\\./(admin|${RESOURCES})/|^\\.\\./(app|server|cli|index)\\.js$`, 'http'),
+  above(['src/http/**'], `^\\.\\./(admin|verify|${RESOURCES})/|^\\.\\./(app|server|cli|index)\\.js$`, 'http'),
   above(
-    ['src/{customers,customer-aliases,organizations,payment-settings,collections,examples,usage-events,billing-schedules,fixtures}/**'],
-    `^\\.\\./admin/|^\\.\\./(app|server|cli|index)\\.js$`,
+    ['src/{customers,customer-aliases,organizations,payment-settings,collections,examples,usage-events,billing-schedules,fixtures,proxy}/**'],
+    `^\\.\\./(admin|verify)/|^\\.\\./(app|server|cli|index)\\.js$`,
     'resources',
   ),
-  above(['src/admin/**'], `^\\.\\./(app|server|cli|index)\\.js$`, 'admin'),
+  above(['src/admin/**'], `^\\.\\./verify/|^\\.\\./(app|server|cli|index)\\.js$`, 'admin'),
 );

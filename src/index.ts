@@ -16,3 +16,6 @@ export type { FaultRule, FaultRuleRequest } from './http/faults.js';
 export { MESSAGES } from './http/errors.js';
 export { RULES } from './customers/rules.js';
 export { PREFER_CODES, MAX_DELAY_MS } from './http/mock-controls.js';
+export { verify, formatReport, isProduction, type VerifyOptions, type VerifyReport } from './verify/run.js';
+export type { Difference } from './verify/compare.js';
+export type { DivergenceSummary, Violation as Divergence } from './proxy/divergences.js';

@@ -7,6 +7,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
+import { pino } from 'pino';
 import { start, type RunningServer } from '../src/server.js';
 import { runCli } from './process.js';
 
@@ -236,6 +237,27 @@ describe('the validating proxy', () => {
     // Admin calls are answered here, never forwarded.
     expect((await fetch(`${proxy.url}/__admin/requests`, { headers: { Authorization: AUTH } })).status).toBe(200);
     expect(stub.seen).toHaveLength(1);
+  });
+
+  it('logs each divergence at warn, naming the client id and never the credentials', async () => {
+    const lines: string[] = [];
+    const logger = pino({ level: 'info' }, { write: (line: string) => void lines.push(line) });
+    const logged = await start({ port: 0, logger, upstream: stub.url });
+    try {
+      stub.answer = (_req, res) => {
+        res.writeHead(200, { 'Content-Type': 'application/json' });
+        res.end('{}');
+      };
+      await (await fetch(`${logged.url}/customers/${CUSTOMER.id}`, { headers: { Authorization: AUTH } })).arrayBuffer();
+    } finally {
+      await logged.close();
+    }
+    const warning = lines.map((line) => JSON.parse(line)).find((line) => line.msg === 'divergence from the document');
+    expect(warning).toMatchObject({ level: 40, operation: 'GET /customers/{id}', status: 200 });
+    expect(warning.divergences).toContainEqual({ side: 'response', path: '/headers/sequence-version', message: expect.any(String) });
+    expect(lines.find((line) => line.includes('request completed'))).toContain('"clientId":"proxy-client"');
+    expect(lines.join('\n')).not.toContain(SECRET);
+    expect(lines.join('\n')).not.toContain(AUTH.slice('Basic '.length));
   });
 
   it('answers 502 in the envelope when the upstream does not answer', async () => {
