@@ -59,7 +59,9 @@ export default defineConfig(
   ),
   above(['src/http/**'], `^\\.\\./(admin|verify|${RESOURCES})/|^\\.\\./(app|server|cli|index)\\.js$`, 'http'),
   above(
-    ['src/{customers,customer-aliases,organizations,payment-settings,collections,examples,usage-events,billing-schedules,fixtures,proxy}/**'],
+    [
+      'src/{customers,customer-aliases,organizations,payment-settings,collections,examples,usage-events,billing-schedules,fixtures,proxy}/**',
+    ],
     `^\\.\\./(admin|verify)/|^\\.\\./(app|server|cli|index)\\.js$`,
     'resources',
   ),
