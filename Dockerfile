@@ -26,6 +26,7 @@ COPY --from=build /app/dist ./dist
 COPY package.json openapi.yaml ./
 COPY spec ./spec
 COPY data ./data
+COPY ui ./ui
 # For DATA_FILE (e.g. -e DATA_FILE=/data/sequence.json -v sequence-data:/data): owned by `node`, so
 # the non-root server can write its data file, journal and lock there. Memory is still the default.
 RUN mkdir /data && chown node:node /data

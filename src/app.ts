@@ -15,6 +15,7 @@ import express, { type Express, type RequestHandler } from 'express';
 import type { Logger } from 'pino';
 import { recordRequests } from './admin/journal.js';
 import { adminRoutes } from './admin/routes.js';
+import { browserHome } from './admin/ui.js';
 import type { Admin } from './admin/service.js';
 import type { Config } from './config.js';
 import { collectionRoutes } from './collections/routes.js';
@@ -134,6 +135,7 @@ export function createApp({
   app.use(
     series(
       requestId,
+      browserHome,
       requestLogger(logger),
       recordRequests(admin.journal, (path, headers) => path.startsWith(ADMIN_PATH) || headers[WARM_UP_HEADER] !== undefined),
       jsonBody(BODY_LIMIT),
@@ -186,6 +188,7 @@ function proxyApp(app: Express, { config, store, admin, logger, spec, proxy }: R
   app.use(
     series(
       requestId,
+      browserHome,
       requestLogger(logger),
       recordRequests(admin.journal, (path) => path.startsWith(ADMIN_PATH)),
       adminOnly(jsonBody(BODY_LIMIT)),

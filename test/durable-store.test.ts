@@ -302,6 +302,7 @@ describe('a data file that can no longer be written', () => {
           },
         });
       },
+      partitionIds: () => memory.partitionIds(),
       reset: () => {
         throw failure;
       },

@@ -101,6 +101,7 @@ export function recordRequests(journal: Journal, skip: (path: string, headers: R
         status: res.statusCode,
         ms: Number(process.hrtime.bigint() - started) / 1e6,
         ...(body !== undefined && { body }),
+        ...(res.locals.errors !== undefined && res.locals.errors.length > 0 && { errors: res.locals.errors }),
         ...(res.locals.divergences !== undefined && { divergences: res.locals.divergences }),
       });
     });

@@ -9,6 +9,7 @@ import { ApiError, MESSAGES } from '../http/errors.js';
 import type { FaultRuleRequest } from '../http/faults.js';
 import type { Store } from '../store/types.js';
 import type { Admin, ResetTarget } from './service.js';
+import { uiFile, uiPage } from './ui.js';
 
 export interface AdminRouteOptions {
   adminToken: string | undefined;
@@ -27,6 +28,10 @@ export function adminRoutes(admin: Admin, store: Store, options: AdminRouteOptio
   router.get('/health', (_req, res) => {
     res.json({ status: 'ok' });
   });
+
+  // The page and its files need no token: they hold no data, and the page asks for the token itself.
+  router.get('/ui', uiPage);
+  router.get('/ui/:file', uiFile);
 
   const requireToken: RequestHandler = (req, _res, next) => {
     const token = req.headers['x-admin-token'];
@@ -99,6 +104,18 @@ export function adminRoutes(admin: Admin, store: Store, options: AdminRouteOptio
 
   router.post('/faults', (req: Request, res: Response) => {
     res.status(201).json(admin.addFault(req.body as FaultRuleRequest, partitionOf(req)));
+  });
+
+  router.delete('/faults/:id', (req: Request<{ id: string }>, res: Response) => {
+    if (!admin.removeFault(req.params.id, partitionOf(req))) {
+      const message = `no fault rule ${req.params.id}`;
+      throw new ApiError(404, message, [{ path: '/path/id', message }]);
+    }
+    res.status(204).end();
+  });
+
+  router.get('/partitions', (_req: Request, res: Response) => {
+    res.json({ items: admin.partitions() });
   });
 
   router.delete('/faults', (req: Request, res: Response) => {

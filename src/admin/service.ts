@@ -61,6 +61,15 @@ export class Admin {
     return this.deps.faults.add(rule, partition);
   }
 
+  removeFault(id: string, partition?: string): boolean {
+    return this.deps.faults.remove(id, partition);
+  }
+
+  /** Client ids with a partition, most recently used first. */
+  partitions(): string[] {
+    return this.deps.store.partitionIds();
+  }
+
   listFaults(partition?: string): FaultRule[] {
     return this.deps.faults.list(partition);
   }

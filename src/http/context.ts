@@ -11,6 +11,8 @@ declare global {
       requestId: string;
       /** The Basic-auth client id: the partition this request reads and writes. */
       clientId: string;
+      /** The violations an error answer named (the journal keeps them). */
+      errors?: { path: string; message: string }[];
       /** What the validating proxy (--upstream) found wrong with this exchange, for the journal. */
       divergences?: { side: 'request' | 'response'; path: string; message: string }[];
     }

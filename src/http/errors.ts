@@ -98,6 +98,8 @@ export function errorBody(err: Pick<ApiError, 'type' | 'message' | 'errors' | 'b
 }
 
 export function sendError(res: Response, err: ApiError): void {
+  // For the journal: what a 4xx named, so the dashboard can show why a request failed.
+  res.locals.errors = err.errors;
   res
     .status(err.status)
     .set(err.headers)

@@ -63,6 +63,14 @@ export class FaultRules {
     return this.rules.filter((r) => partition === undefined || r.match.partition === partition).map((r) => this.view(r));
   }
 
+  /** Removes one rule; false when there is none by that id (or it is another partition's). */
+  remove(id: string, partition?: string): boolean {
+    const kept = this.rules.filter((r) => r.id !== id || (partition !== undefined && r.match.partition !== partition));
+    const removed = kept.length < this.rules.length;
+    this.rules = kept;
+    return removed;
+  }
+
   clear(partition?: string): void {
     this.rules = partition === undefined ? [] : this.rules.filter((r) => r.match.partition !== partition);
   }

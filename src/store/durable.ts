@@ -152,6 +152,10 @@ export class DurableStore implements Store {
     return new JournaledPartition(this.memory.partition(clientId), clientId, (entry) => this.append(entry));
   }
 
+  partitionIds(): string[] {
+    return this.memory.partitionIds();
+  }
+
   reset(clientId: string | undefined, data: PartitionSnapshot | undefined): void {
     this.append({ t: 'reset', p: clientId ?? null, d: data ?? null });
     this.memory.reset(clientId, data);

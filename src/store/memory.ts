@@ -336,6 +336,10 @@ export class MemoryStore implements Store {
     return partition;
   }
 
+  partitionIds(): string[] {
+    return [...this.partitions.keys()].reverse();
+  }
+
   reset(clientId: string | undefined, data: PartitionSnapshot | undefined): void {
     const ids = clientId === undefined ? [...this.partitions.keys()] : [clientId];
     for (const id of ids) this.partitions.set(id, new MemoryPartition(data));

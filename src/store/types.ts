@@ -136,6 +136,8 @@ export interface Partition {
 export interface Store {
   /** The partition of a client id, made (with the initial data) on first use. */
   partition(clientId: string): Partition;
+  /** The client ids that have a partition, the most recently used first (for the dashboard's picker). */
+  partitionIds(): string[];
   /** Replaces one partition (or every existing one) with a fresh one holding `data`, or nothing. */
   reset(clientId: string | undefined, data: PartitionSnapshot | undefined): void;
   /** Resolves once every change made so far is durable; a 2xx is sent only after it. */
