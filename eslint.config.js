@@ -52,6 +52,8 @@ export default defineConfig(
     },
   },
   { files: ['**/*.mjs', '**/*.js'], languageOptions: { globals: globals.node }, rules: { 'no-unused-vars': ['error', unused] } },
+  // The dashboard runs in the browser, as an ES module served as written.
+  { files: ['ui/**/*.js'], languageOptions: { globals: globals.browser, sourceType: 'module' } },
   above(
     ['src/contract/**', 'src/rules/**', 'src/store/**'],
     `^\\.\\./(http|admin|verify|${RESOURCES})/|^\\.\\./(spec|app|server|cli|index)\\.js$`,

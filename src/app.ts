@@ -15,7 +15,7 @@ import express, { type Express, type RequestHandler } from 'express';
 import type { Logger } from 'pino';
 import { recordRequests } from './admin/journal.js';
 import { adminRoutes } from './admin/routes.js';
-import { browserHome } from './admin/ui.js';
+import { browserHome, DASHBOARD_HEADER } from './admin/ui.js';
 import type { Admin } from './admin/service.js';
 import type { Config } from './config.js';
 import { collectionRoutes } from './collections/routes.js';
@@ -137,7 +137,11 @@ export function createApp({
       requestId,
       browserHome,
       requestLogger(logger),
-      recordRequests(admin.journal, (path, headers) => path.startsWith(ADMIN_PATH) || headers[WARM_UP_HEADER] !== undefined),
+      // Neither the warm-up nor the dashboard's own reads are the user's requests.
+      recordRequests(
+        admin.journal,
+        (path, headers) => path.startsWith(ADMIN_PATH) || headers[WARM_UP_HEADER] !== undefined || headers[DASHBOARD_HEADER] !== undefined,
+      ),
       jsonBody(BODY_LIMIT),
       apiOnly(authenticate(config.credentials)),
       apiOnly(checkVersion),

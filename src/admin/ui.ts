@@ -4,6 +4,9 @@
 import type { Request, RequestHandler, Response } from 'express';
 import { readFileSync } from 'node:fs';
 
+/** Sent by the dashboard with its own calls, which the journal leaves out (they are not the user's). */
+export const DASHBOARD_HEADER = 'x-sequence-mock-dashboard';
+
 const UI_DIR = new URL('../../ui/', import.meta.url);
 const TYPES: Record<string, string> = {
   html: 'text/html; charset=utf-8',

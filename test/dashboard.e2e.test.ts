@@ -1,0 +1,237 @@
+// The dashboard (/__admin/ui) driven in a real headless Chromium (Debian's chromium package, installed
+// here when missing and this runs as root), against a fake started in this process. The screenshots
+// in docs/screenshots/ come from this run.
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { PREFER_CODES } from '../src/http/mock-controls.js';
+import { start, type RunningServer } from '../src/server.js';
+
+const SHOTS = new URL('../docs/screenshots/', import.meta.url);
+const CANDIDATES = [process.env.CHROMIUM_PATH, '/usr/bin/chromium', '/usr/bin/chromium-browser'].filter((p): p is string => Boolean(p));
+
+/** Debian's chromium: found, or installed with apt-get when this runs as root (CI on a new machine). */
+function chromiumPath(): string {
+  const found = CANDIDATES.find((p) => existsSync(p));
+  if (found) return found;
+  if (process.getuid?.() !== 0)
+    throw new Error(`no Chromium at ${CANDIDATES.join(', ')}: install Debian's chromium package (apt-get install chromium)`);
+  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+  try {
+    execFileSync('apt-get', ['install', '-y', '-q', 'chromium'], { env, stdio: 'ignore' });
+  } catch {
+    execFileSync('apt-get', ['update', '-q'], { env, stdio: 'ignore' });
+    execFileSync('apt-get', ['install', '-y', '-q', 'chromium'], { env, stdio: 'ignore' });
+  }
+  const installed = CANDIDATES.find((p) => existsSync(p));
+  if (!installed) throw new Error('apt-get installed chromium, but no binary was found');
+  return installed;
+}
+
+let browser: Browser;
+let server: RunningServer;
+let page: Page;
+const PARTITION = 'my-app';
+const AUTH = `Basic ${Buffer.from(`${PARTITION}:secret`).toString('base64')}`;
+
+const api = async (method: string, path: string, body?: unknown) => {
+  const res = await fetch(`${server.url}/api${path}`, {
+    method,
+    headers: { Authorization: AUTH, 'Content-Type': 'application/json' },
+    ...(body !== undefined && { body: JSON.stringify(body) }),
+  });
+  return { status: res.status, body: (await res.json()) as Record<string, any> };
+};
+const customer = (legalName: string, extra: Record<string, unknown> = {}) => ({
+  legalName,
+  address: { line1: '1 High Street', town: 'London', postcode: 'EC1A 1BB', country: 'GB' },
+  taxStatus: 'TAXED',
+  contacts: [{ name: 'Ann', email: 'ann@example.com', billingPreference: 'PRIMARY' }],
+  ...extra,
+});
+const shot = (name: string) => page.screenshot({ path: new URL(`${name}.png`, SHOTS).pathname });
+
+beforeAll(async () => {
+  mkdirSync(SHOTS, { recursive: true });
+  browser = await chromium.launch({ executablePath: chromiumPath(), args: ['--no-sandbox'] });
+  server = await start({ port: 0, logLevel: 'silent', fixtures: false });
+  page = await browser.newPage({ viewport: { width: 1200, height: 760 } });
+  page.on('dialog', (dialog) => void dialog.accept());
+}, 300_000);
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+describe('the dashboard', () => {
+  it('opens from the root in a browser, and API clients are not redirected', async () => {
+    await api('POST', '/customers', customer('Dash Parent'));
+    await page.goto(`${server.url}/`);
+    expect(page.url()).toBe(`${server.url}/__admin/ui#/customers`);
+    const json = await fetch(`${server.url}/`, { redirect: 'manual', headers: { Accept: 'application/json', Authorization: AUTH } });
+    expect(json.status).not.toBe(302);
+  });
+
+  it('shows a customer created through the API in the partition picked', async () => {
+    await page.goto(`${server.url}/__admin/ui#/customers`);
+    await page.getByLabel('Partition (client id)').selectOption(PARTITION);
+    await expect(page.getByRole('link', { name: 'Dash Parent' }).isVisible()).resolves.toBe(true);
+    await page.getByRole('link', { name: 'Dash Parent' }).waitFor();
+    const made = await api('POST', '/customers', customer('Dash Other', { label: 'Made after the page opened' }));
+    expect(made.status).toBe(201);
+    await page.getByRole('button', { name: 'Search' }).click();
+    await page.getByRole('link', { name: 'Dash Other' }).waitFor();
+    await expect(page.locator('#customers-caption').textContent()).resolves.toBe(`2 customers of ${PARTITION}`);
+    // Search by exact legal name.
+    await page.getByLabel('Search text').fill('Dash Other');
+    await page.getByRole('button', { name: 'Search' }).click();
+    await page.locator('#customers-caption', { hasText: '1 customer of' }).waitFor();
+    await page.getByLabel('Search text').fill('');
+    await page.getByRole('button', { name: 'Search' }).click();
+    await page.locator('#customers-caption', { hasText: '2 customers of' }).waitFor();
+    await shot('customers');
+  });
+
+  it('opens a customer and draws its organization as a tree, with links between them', async () => {
+    const { body: parent } = await api('GET', `/customers?legalName=Dash%20Parent`);
+    const parentId = parent.items[0].id as string;
+    const child = await api('POST', '/customers', customer('Dash Child', { parentId, customProperties: { tier: 'gold' } }));
+    await api('POST', '/customer-aliases', { customerId: child.body.id, value: 'dash-child-alias' });
+    await page.goto(`${server.url}/__admin/ui#/customers/${parentId}`);
+    const tree = page.getByRole('tree', { name: 'Organization owned by Dash Parent' });
+    await tree.waitFor();
+    await expect(tree.getByRole('treeitem').first().textContent()).resolves.toContain('Dash Parent owner');
+    await expect(tree.getByRole('treeitem').nth(1).textContent()).resolves.toBe('Dash Child member');
+    await shot('customer');
+    await tree.getByRole('link', { name: 'Dash Child' }).click();
+    await page.getByRole('heading', { name: 'Dash Child' }).waitFor();
+    await expect(page.locator('#customer-aliases').textContent()).resolves.toBe('dash-child-alias');
+    await expect(page.locator('#customer-properties').textContent()).resolves.toBe('tiergold');
+    await expect(page.locator('#customer-contacts tbody').textContent()).resolves.toContain('ann@example.com');
+    await page.getByRole('tree').getByRole('link', { name: 'Dash Parent' }).click();
+    await page.getByRole('heading', { name: 'Dash Parent' }).waitFor();
+  });
+
+  it('shows a bad request in the journal as it arrives, with its violations highlighted', async () => {
+    await page.goto(`${server.url}/__admin/ui#/requests`);
+    await page.locator('#requests-table tbody tr').first().waitFor();
+    // Sent while the page is open: it must appear without a reload.
+    const bad = await api('POST', '/customers', { legalName: 'No tax status', address: customer('x').address, contacts: [] });
+    expect(bad.status).toBe(400);
+    const row = page.locator('#requests-table tbody tr.client-error', { hasText: 'POST' }).first();
+    await row.waitFor({ timeout: 5000 });
+    await expect(row.textContent()).resolves.toContain('400');
+    await row.getByRole('button', { name: '/api/customers' }).click();
+    const detail = page.locator('tr.detail');
+    await detail.getByRole('heading', { name: 'Violations' }).waitFor();
+    await expect(detail.locator('.violations mark').allTextContents()).resolves.toEqual(['/body/taxStatus']);
+    await expect(detail.locator('pre').textContent()).resolves.toContain('"legalName": "No tax status"');
+    // The dashboard's own reads are not in the journal it shows.
+    await expect(page.locator('#requests-table tbody').textContent()).resolves.not.toContain('limit=20');
+    await shot('requests');
+  });
+
+  it('adds a fault rule from the form; the next request is answered with it; it counts and is removed', async () => {
+    await page.goto(`${server.url}/__admin/ui#/faults`);
+    await page.getByLabel('Method').selectOption('POST');
+    await page.getByLabel('Path').fill('/customers');
+    await page.getByLabel('Answer with').selectOption('503');
+    await page.getByRole('button', { name: 'Add rule' }).click();
+    await page.locator('#faults-table tbody tr').first().waitFor();
+    expect((await api('POST', '/customers', customer('Refused'))).status).toBe(503);
+    await page.getByRole('link', { name: 'Requests' }).click();
+    await page.getByRole('link', { name: 'Fault rules' }).click();
+    await page.locator('#faults-table tbody td', { hasText: /^1$/ }).waitFor();
+    await expect(page.locator('#faults-table tbody tr').first().textContent()).resolves.toMatch(/POST \/customers503\s*1until removed/);
+    await shot('faults');
+    await page.getByRole('button', { name: /^Remove fault-/ }).click();
+    await page.locator('#faults-table tbody tr').waitFor({ state: 'detached' });
+    expect((await api('POST', '/customers', customer('Accepted again'))).status).toBe(201);
+  });
+
+  it('lists the other resources that keep state', async () => {
+    await api('POST', '/customer-aliases', {
+      customerId: (await api('POST', '/customers', customer('Usage Co'))).body.id,
+      value: 'usage-co',
+    });
+    expect(
+      (await api('POST', '/usage-events', { customerAlias: 'usage-co', eventType: 'api_call', eventProperties: { n: 1 } })).status,
+    ).toBe(201);
+    await page.goto(`${server.url}/__admin/ui#/resources`);
+    await page.getByRole('heading', { name: 'Usage events (1)' }).waitFor();
+    await expect(page.locator('#resources').textContent()).resolves.toContain('api_call');
+    await shot('resources');
+  });
+
+  it('seeds faker customers, then resets the partition and shows the table empty', async () => {
+    await page.goto(`${server.url}/__admin/ui#/customers`);
+    await page.getByLabel('Faker customers').fill('25');
+    await page.getByRole('button', { name: 'Seed' }).click();
+    await page.locator('#status', { hasText: 'Added 25 faker customers.' }).waitFor();
+    await expect(page.locator('#customers-table tbody tr').count()).resolves.toBe(20);
+    await page.getByRole('button', { name: 'Next page' }).click();
+    await page.waitForFunction(() => !(document.querySelector('#page-before') as HTMLButtonElement).disabled);
+    await expect(page.locator('#customers-table tbody tr').count()).resolves.toBe(10);
+    await page.getByRole('button', { name: 'Reset to empty' }).click();
+    await page.locator('#customers-caption', { hasText: `0 customers of ${PARTITION}` }).waitFor();
+    await expect(page.locator('#customers-table tbody tr').count()).resolves.toBe(0);
+    expect((await api('GET', '/customers')).body.items).toEqual([]);
+  });
+
+  it('labels every control, so it can be used by keyboard and screen reader', async () => {
+    for (const view of ['customers', 'requests', 'faults']) {
+      await page.goto(`${server.url}/__admin/ui#/${view}`);
+      await page.locator(`#view-${view}`).waitFor();
+      const unlabelled = await page.evaluate(() =>
+        [...document.querySelectorAll('input, select, button')]
+          .filter((el) => !(el as HTMLElement).closest('[hidden]'))
+          .filter((el) => {
+            const labelled =
+              (el as HTMLInputElement).labels?.length ||
+              el.getAttribute('aria-label') ||
+              (el.tagName === 'BUTTON' && el.textContent?.trim());
+            return !labelled;
+          })
+          .map((el) => el.outerHTML),
+      );
+      expect(unlabelled).toEqual([]);
+    }
+    // Keyboard: from a fresh load, Tab passes the skip link and reaches the partition picker; Enter on a nav link changes the view.
+    await page.goto('about:blank');
+    await page.goto(`${server.url}/__admin/ui#/customers`);
+    await page.locator('#view-customers').waitFor();
+    await page.keyboard.press('Tab');
+    await page.keyboard.press('Tab');
+    await expect(page.evaluate(() => document.activeElement?.id)).resolves.toBe('partition');
+    await page.getByRole('link', { name: 'Requests' }).focus();
+    await page.keyboard.press('Enter');
+    await page.locator('#view-requests:not([hidden])').waitFor();
+  });
+
+  it('offers the same fault codes as Prefer', () => {
+    const source = readFileSync(new URL('../ui/app.js', import.meta.url), 'utf8');
+    expect(JSON.parse(/FAULT_CODES = (\[[^\]]*\])/.exec(source)![1]!)).toEqual([...PREFER_CODES]);
+  });
+});
+
+describe('the dashboard with ADMIN_TOKEN', () => {
+  it('asks for the token, then sends it', async () => {
+    const guarded = await start({ port: 0, logLevel: 'silent', adminToken: 'dash-token' });
+    const tab = await browser.newPage();
+    try {
+      await fetch(`${guarded.url}/api/customers`, { headers: { Authorization: AUTH } });
+      await tab.goto(`${guarded.url}/__admin/ui`);
+      const token = tab.getByLabel('Admin token');
+      await token.waitFor();
+      await expect(tab.locator('#credentials-why').textContent()).resolves.toMatch(/X-Admin-Token/i);
+      await token.fill('dash-token');
+      await tab.getByRole('button', { name: 'Continue' }).click();
+      await tab.locator('#partition option', { hasText: PARTITION }).waitFor({ state: 'attached' });
+      await tab.getByRole('link', { name: 'FinTech Solutions Inc.' }).waitFor();
+    } finally {
+      await tab.close();
+      await guarded.close();
+    }
+  });
+});
