@@ -4,7 +4,8 @@
 #      runs it, probes /__admin/health and runs the image's HEALTHCHECK;
 #   2. then, on that image: the size it adds over its base; a clean stop (SIGTERM to PID 1) under
 #      2 s; and persistence: a customer created with DATA_FILE on a volume is read back by a new
-#      container on the same volume; logs are JSON lines even with a terminal (-t).
+#      container on the same volume; logs are JSON lines even with a terminal (-t); the dashboard's
+#      files are in the image.
 # usage: npm run container:check   (env: PORT=4010, WORK=/tmp/container-check, KEEP=1 keeps images)
 set -euo pipefail
 APP=$(cd "$(dirname "$0")/.." && pwd)
@@ -59,6 +60,9 @@ stop
 start
 got=$(curl -fsS "http://127.0.0.1:$PORT/api/customers/$id" -H "$AUTH") || fail "customer $id not found in a new container on the same volume"
 echo "$got" | grep -q '"legalName":"Persisted Ltd"' || fail "read back something else: $got"
+# The dashboard ships in the image: its page and script are served.
+curl -fsS "http://127.0.0.1:$PORT/__admin/ui" | grep -q '<title>sequence-mock dashboard</title>' || fail "no dashboard page at /__admin/ui"
+curl -fsS "http://127.0.0.1:$PORT/__admin/ui/app.js" | grep -q 'FAULT_CODES' || fail "no dashboard script at /__admin/ui/app.js"
 podman exec "$NAME" sh -c 'test -s /data/sequence.json' || fail "no data file on the volume"
 stop
 echo "container:check: persistence across containers on one volume: ok (customer $id)"
