@@ -2,7 +2,12 @@
 // what the caller gets back is what the upstream sent. Redirects are not followed: the caller's
 // credentials go to the configured upstream and nowhere else.
 import http from 'node:http';
-import https from 'node:https';
+import type https from 'node:https';
+import { createRequire } from 'node:module';
+
+// node:https (and TLS with it) costs ~13 ms to load: only a proxy to an https upstream pays it.
+const require = createRequire(import.meta.url);
+const loadHttps = () => require('node:https') as typeof https;
 
 export interface Answer {
   status: number;
@@ -27,13 +32,15 @@ export const HOP_BY_HOP = new Set([
 
 export class Upstream {
   private readonly agent: http.Agent;
+  private readonly transport: typeof http | typeof https;
 
   constructor(
     readonly base: URL,
     private readonly timeoutMs: number,
   ) {
     // Kept-alive connections: a new TLS handshake per request would cost the caller tens of milliseconds.
-    this.agent = base.protocol === 'https:' ? new https.Agent({ keepAlive: true }) : new http.Agent({ keepAlive: true });
+    this.transport = base.protocol === 'https:' ? loadHttps() : http;
+    this.agent = new this.transport.Agent({ keepAlive: true });
   }
 
   /** @param path the path and query below the base, e.g. /customers?limit=1 */
@@ -48,9 +55,8 @@ export class Upstream {
       headers[name] = had === undefined ? value : [...(Array.isArray(had) ? had : [had]), value];
     }
     headers.host = this.base.host;
-    const transport = this.base.protocol === 'https:' ? https : http;
     return new Promise((resolve, reject) => {
-      const request = transport.request(
+      const request = this.transport.request(
         {
           protocol: this.base.protocol,
           hostname: this.base.hostname.replace(/^\[|\]$/g, ''),
