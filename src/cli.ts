@@ -21,6 +21,7 @@ const HELP = `Usage: sequence-mock [options]
        sequence-mock verify --upstream <url> [--json]   (see sequence-mock verify --help)
 
 A local, spec-strict, stateful fake of Sequence's Customers API.
+Open http://<host>:<port>/ in a browser for the dashboard (/__admin/ui).
 
 Options (each mirrors an environment variable; flags win):
   --port <n>            port to listen on (PORT, default 4010; 0 picks a free one)
@@ -118,7 +119,8 @@ async function main(): Promise<void> {
     }
     throw err;
   }
-  process.stdout.write(`sequence-mock listening on ${server.url} (Sequence base URL: ${server.url}/api)\n`);
+  const serving = config.upstream ? `proxying Sequence's API to ${config.upstream}` : `Sequence base URL: ${server.url}/api`;
+  process.stdout.write(`sequence-mock listening on ${server.url} (${serving}; dashboard: ${server.url}/__admin/ui)\n`);
   let stopping = false;
   const stop = (signal: string) => {
     if (stopping) return;
