@@ -158,9 +158,21 @@ describe('the dashboard', () => {
     expect(
       (await api('POST', '/usage-events', { customerAlias: 'usage-co', eventType: 'api_call', eventProperties: { n: 1 } })).status,
     ).toBe(201);
+    // A faker customer with activity: an ACTIVE billing schedule and usage events under its alias.
+    const seeded = await fetch(`${server.url}/__admin/seed`, {
+      method: 'POST',
+      headers: { Authorization: AUTH, 'Content-Type': 'application/json' },
+      body: JSON.stringify({ count: 1, seed: 7, withActivity: true }),
+    });
+    expect(seeded.status).toBe(201);
+    const schedules = (await api('GET', '/billing-schedules')).body.items.length;
+    const events = (await api('GET', '/usage-events?limit=100')).body.items.length;
+    expect([schedules, events >= 2]).toEqual([1, true]);
     await page.goto(`${server.url}/__admin/ui#/resources`);
-    await page.getByRole('heading', { name: 'Usage events (1)' }).waitFor();
+    await page.getByRole('heading', { name: `Usage events (${events})` }).waitFor();
+    await page.getByRole('heading', { name: 'Billing schedules (1)' }).waitFor();
     await expect(page.locator('#resources').textContent()).resolves.toContain('api_call');
+    await expect(page.locator('#resources').textContent()).resolves.toContain('ACTIVE');
     await shot('resources');
   });
 
@@ -172,7 +184,8 @@ describe('the dashboard', () => {
     await expect(page.locator('#customers-table tbody tr').count()).resolves.toBe(20);
     await page.getByRole('button', { name: 'Next page' }).click();
     await page.waitForFunction(() => !(document.querySelector('#page-before') as HTMLButtonElement).disabled);
-    await expect(page.locator('#customers-table tbody tr').count()).resolves.toBe(10);
+    // 6 customers made by the tests above, then 25: the second page holds the last 11.
+    await expect(page.locator('#customers-table tbody tr').count()).resolves.toBe(11);
     await page.getByRole('button', { name: 'Reset to empty' }).click();
     await page.locator('#customers-caption', { hasText: `0 customers of ${PARTITION}` }).waitFor();
     await expect(page.locator('#customers-table tbody tr').count()).resolves.toBe(0);

@@ -97,7 +97,13 @@ describe('the validating proxy', () => {
     const body = `{ "taxStatus":"TAXED",  "legalName":"Acme Ltd","address":${JSON.stringify(CUSTOMER.address)},"contacts":[ ] }\n`;
     const res = await fetch(`${proxy.url}/api/customers?x=1&y=%20z`, {
       method: 'POST',
-      headers: { Authorization: AUTH, 'Content-Type': 'application/json', 'Sequence-Version': '2024-07-30', 'X-Custom': 'kept' },
+      headers: {
+        Authorization: AUTH,
+        'Content-Type': 'application/json',
+        'Sequence-Version': '2024-07-30',
+        'X-Custom': 'kept',
+        'X-Sequence-Mock-Dashboard': '1',
+      },
       body,
     });
     expect(res.status).toBe(201);
@@ -114,6 +120,8 @@ describe('the validating proxy', () => {
       'content-length': String(Buffer.byteLength(body)),
       host: new URL(stub.url).host,
     });
+    // sequence-mock's own headers stop here.
+    expect(Object.keys(sent!.headers).filter((h) => h.startsWith('x-sequence-mock-'))).toEqual([]);
     expect(res.headers.get('sequence-mock-divergences')).toBeNull();
   });
 

@@ -49,7 +49,8 @@ export class Upstream {
     for (let i = 0; i < rawHeaders.length; i += 2) {
       const name = rawHeaders[i]!;
       const lower = name.toLowerCase();
-      if (HOP_BY_HOP.has(lower) || lower === 'host') continue;
+      // sequence-mock's own headers (the dashboard's marker, the warm-up's) are for this server only.
+      if (HOP_BY_HOP.has(lower) || lower === 'host' || lower.startsWith('x-sequence-mock-')) continue;
       const value = rawHeaders[i + 1]!;
       const had = headers[name];
       headers[name] = had === undefined ? value : [...(Array.isArray(had) ? had : [had]), value];
