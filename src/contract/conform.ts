@@ -20,8 +20,8 @@ const addFormats = (require('ajv-formats') as { default: (ajv: AjvLike) => void 
 
 export const isObject = (value: unknown): value is Json => typeof value === 'object' && value !== null && !Array.isArray(value);
 
-/** A JSON pointer (#/a/b~1c) read from the document. */
-function at(document: unknown, pointer: string): unknown {
+/** A JSON pointer (#/a/b~1c, or /a/b~1c) read from a document or any JSON value. */
+export function at(document: unknown, pointer: string): unknown {
   return pointer
     .replace(/^#\/?/, '')
     .split('/')
@@ -57,6 +57,18 @@ export class Conformer {
   private readonly inline = new WeakMap<Json, ValidateFunction>();
 
   constructor(private readonly document: OpenApiDocument) {}
+
+  /**
+   * The answer an operation documents for a status: the status itself, else its class (4XX), else
+   * `default`; with the pointer to its JSON body's schema when it has one. Undefined when none is.
+   */
+  response(method: string, path: string, status: number): { code: string; schema: string | undefined } | undefined {
+    const responses = `#/paths/${path.replace(/~/g, '~0').replace(/\//g, '~1')}/${method.toLowerCase()}/responses`;
+    const code = [String(status), `${String(status)[0]}XX`, 'default'].find((c) => this.schema(`${responses}/${c}`) !== undefined);
+    if (code === undefined) return undefined;
+    const schema = `${responses}/${code}/content/application~1json/schema`;
+    return { code, schema: this.schema(schema) ? schema : undefined };
+  }
 
   /** The schema at a pointer, with `$ref`s followed. */
   schema(pointer: string): Json | undefined {

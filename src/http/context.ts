@@ -1,6 +1,8 @@
 // What the middleware chain hands on to later stages, typed once.
 import { randomUUID } from 'node:crypto';
 import type { RequestHandler } from 'express';
+import type { components } from '../generated/mock.js';
+import type { Violation } from '../rules/violation.js';
 import { SEQUENCE_VERSION } from './errors.js';
 
 declare global {
@@ -12,9 +14,9 @@ declare global {
       /** The Basic-auth client id: the partition this request reads and writes. */
       clientId: string;
       /** The violations an error answer named (the journal keeps them). */
-      errors?: { path: string; message: string }[];
+      errors?: Violation[];
       /** What the validating proxy (--upstream) found wrong with this exchange, for the journal. */
-      divergences?: { side: 'request' | 'response'; path: string; message: string }[];
+      divergences?: components['schemas']['Violation'][];
     }
   }
 }

@@ -66,7 +66,9 @@ export const ERROR_TYPES = {
     429: 'TooManyRequests',
     431: 'RequestHeadersTooLarge',
     500: 'InternalServerError',
+    502: 'UpstreamUnavailable',
     503: 'ServiceUnavailable',
+    504: 'UpstreamTimeout',
   } as Record<number, string>,
 } as const;
 

@@ -53,8 +53,6 @@ export interface CheckedResponse {
   json: unknown;
 }
 
-const escape = (part: string) => part.replace(/~/g, '~0').replace(/\//g, '~1');
-
 /** The upstream's answer against the document: the version header, a documented status, the body's schema. */
 export function checkResponse(
   conformer: Conformer,
@@ -77,15 +75,13 @@ export function checkResponse(
   }
   if (operation === undefined) return { violations, json };
   const [method, path] = [operation.slice(0, operation.indexOf(' ')), operation.slice(operation.indexOf(' ') + 1)];
-  const responses = `#/paths/${escape(path)}/${method}/responses`;
-  const documented = [String(status), `${String(status)[0]}XX`, 'default'].find((code) => conformer.schema(`${responses}/${code}`));
+  const documented = conformer.response(method, path, status);
   if (documented === undefined) {
     problem('/status', `${status} is not a documented answer of ${method.toUpperCase()} ${path}`);
     return { violations, json };
   }
-  const schema = `${responses}/${documented}/content/application~1json/schema`;
-  if (json !== undefined && conformer.schema(schema)) {
-    for (const e of conformer.errors(schema, json)) {
+  if (json !== undefined && documented.schema !== undefined) {
+    for (const e of conformer.errors(documented.schema, json)) {
       const extra = (e.params as { additionalProperty?: string; missingProperty?: string } | undefined) ?? {};
       const where = `/body${e.instancePath}${extra.missingProperty ? `/${extra.missingProperty}` : ''}`;
       problem(where, e.message ?? 'does not match the schema');

@@ -1,26 +1,12 @@
 // What the validating proxy found wrong, on either side: the caller's request against the published
 // document, or the upstream's answer. Kept as counts per (operation, side, path, message), so a long
 // session sums up in a few rows instead of growing without bound.
-export type Side = 'request' | 'response';
+import type { components } from '../generated/mock.js';
 
-export interface Violation {
-  side: Side;
-  /** /body/..., /query/..., /headers/..., /path or /status. */
-  path: string;
-  message: string;
-}
-
-export interface DivergenceSummary {
-  operation: string;
-  side: Side;
-  path: string;
-  message: string;
-  count: number;
-  firstSeen: string;
-  lastSeen: string;
-  /** The Request-Id the journal knows the last such request by. */
-  lastRequestId: string;
-}
+/** One thing wrong with a request or its answer (spec/mock.yaml's Violation). */
+export type Violation = components['schemas']['Violation'];
+/** A row of GET /__admin/divergences (spec/mock.yaml's Divergence). */
+export type DivergenceSummary = components['schemas']['Divergence'];
 
 /** Past this many distinct rows, new kinds are counted but not kept (a misbehaving client cannot fill memory). */
 export const MAX_DIVERGENCE_ROWS = 1000;

@@ -2,13 +2,12 @@
 // the durable store's file, so `--data <file>` later serves the same customers, contacts, aliases,
 // organizations and collection resources offline. Only what passed through is known: a customer
 // seen only in a list has no contacts (lists do not carry them) until it is read.
+import { isObject } from '../contract/conform.js';
 import type { Collection } from '../contract/operations.js';
 import { fillPath } from '../collections/service.js';
 import { operationKey } from '../http/openapi.js';
 import type { CustomerRecord, Partition, Store, StoredRecord } from '../store/types.js';
 
-type Json = Record<string, unknown>;
-const isObject = (value: unknown): value is Json => typeof value === 'object' && value !== null && !Array.isArray(value);
 const itemsOf = (body: unknown): unknown[] => (isObject(body) && Array.isArray(body.items) ? body.items : []);
 
 /** Operations answering one Customer (by-alias answers a Customer with a few more fields). */

@@ -38,7 +38,7 @@ export function proxyRoutes(deps: ProxyDeps): RequestHandler {
       const code = (err as NodeJS.ErrnoException).code ?? (err as Error).message;
       const status = code === 'ETIMEDOUT' ? 504 : 502;
       const message = `The upstream ${deps.upstream.base.origin} did not answer (${code})`;
-      throw new ApiError(status, message, [{ path: '/', message }], {}, status === 504 ? 'UpstreamTimeout' : 'UpstreamUnavailable');
+      throw new ApiError(status, message, [{ path: '/', message }]);
     }
     const headers: Record<string, string> = {};
     for (let i = 0; i < answer.rawHeaders.length; i += 2) headers[answer.rawHeaders[i]!.toLowerCase()] ??= answer.rawHeaders[i + 1]!;

@@ -1,7 +1,8 @@
 // `sequence-mock verify`: plays the scenario against an upstream (a Sequence sandbox) and against a
 // fake started in this process, compares each pair of answers, then archives what it made upstream.
 import { randomBytes } from 'node:crypto';
-import { Conformer } from '../contract/conform.js';
+import { at, Conformer } from '../contract/conform.js';
+import { ConfigError, parseUpstream } from '../config.js';
 import { SEQUENCE_VERSION } from '../http/errors.js';
 import { loadSpec } from '../spec.js';
 import { start } from '../server.js';
@@ -51,12 +52,11 @@ export function isProduction(url: URL): boolean {
 export function upstreamUrl(value: string, allowProduction: boolean): URL {
   let url: URL;
   try {
-    url = new URL(value);
-  } catch {
-    throw new VerifyError(`--upstream must be an http(s) URL such as https://sandbox.sequencehq.com/api, got "${value}"`);
+    url = new URL(parseUpstream(value, '--upstream'));
+  } catch (err) {
+    if (err instanceof ConfigError) throw new VerifyError(err.message);
+    throw err;
   }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new VerifyError(`--upstream must be http or https, got "${value}"`);
-  if (url.username || url.password) throw new VerifyError('--upstream must not carry credentials; they come from the environment');
   if (isProduction(url) && !allowProduction) {
     throw new VerifyError(
       `${url.origin} is Sequence's production API; verify creates and archives customers there. ` +
@@ -114,14 +114,20 @@ export async function verify(options: VerifyOptions): Promise<VerifyReport> {
       const request = `${step.method} ${step.operation}`;
       report.steps.push({ step: step.name, request, upstream: u.status, fake: f.status });
       report.differences.push(
-        ...compareObserved(u, f, { step: step.name, request, schema: schemaOf(conformer, step, u.status), conformer, references }),
+        ...compareObserved(u, f, {
+          step: step.name,
+          request,
+          schema: conformer.response(step.method, step.operation, u.status)?.schema,
+          conformer,
+          references,
+        }),
       );
       for (const [target, observed] of [
         [targets[0]!, u],
         [targets[1]!, f],
       ] as const) {
         for (const [name, pointer] of Object.entries(step.save ?? {})) {
-          const value = read(observed.body, pointer);
+          const value = at(observed.body, pointer);
           if (typeof value === 'string') target.refs.set(name, value);
         }
       }
@@ -141,22 +147,6 @@ export async function verify(options: VerifyOptions): Promise<VerifyReport> {
     await fake.close();
   }
   return report;
-}
-
-function schemaOf(conformer: Conformer, step: Step, status: number): string | undefined {
-  const escape = (part: string) => part.replace(/~/g, '~0').replace(/\//g, '~1');
-  for (const code of [String(status), 'default']) {
-    const pointer = `#/paths/${escape(step.operation)}/${step.method.toLowerCase()}/responses/${code}/content/application~1json/schema`;
-    if (conformer.schema(pointer)) return pointer;
-  }
-  return undefined;
-}
-
-function read(body: unknown, pointer: string): unknown {
-  return pointer
-    .split('/')
-    .filter(Boolean)
-    .reduce<unknown>((node, key) => (typeof node === 'object' && node !== null ? (node as Record<string, unknown>)[key] : undefined), body);
 }
 
 async function send(target: Target, step: Step, timeoutMs: number): Promise<Observed> {
