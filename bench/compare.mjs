@@ -25,18 +25,15 @@ import { request as httpRequest, Agent } from 'node:http';
 import { execFileSync, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { CORE_SCHEMA, load as loadYaml } from 'js-yaml';
+import { freePort, installPrism, prismBin } from './prism.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const CONNECTIONS = 50;
-const PRISM_VERSION = '5.14.2';
-const prismDir = path.join(root, 'bench', '.prism');
-const prismBin = path.join(prismDir, 'node_modules', '.bin', 'prism');
 
 const spec = loadYaml(readFileSync(path.join(root, 'openapi.yaml'), 'utf8'), { schema: CORE_SCHEMA });
 const example = JSON.stringify(
@@ -58,27 +55,6 @@ const SERVERS = {
     'express only': (port) => [process.execPath, ['bench/stack-floor.mjs', String(port), '--no-validator']],
   }),
 };
-
-function installPrism() {
-  if (existsSync(prismBin)) return;
-  process.stderr.write(`installing @stoplight/prism-cli@${PRISM_VERSION} into bench/.prism ...\n`);
-  mkdirSync(prismDir, { recursive: true });
-  // Its own package.json, or npm would walk up and add Prism to this project's dependencies.
-  writeFileSync(path.join(prismDir, 'package.json'), '{"name":"prism-bench","private":true}\n');
-  execFileSync('npm', ['install', '--no-audit', '--no-fund', '--loglevel=error', `@stoplight/prism-cli@${PRISM_VERSION}`], {
-    cwd: prismDir,
-    stdio: 'inherit',
-  });
-}
-
-async function freePort() {
-  const server = createServer().listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const { port } = server.address();
-  server.close();
-  await once(server, 'close');
-  return port;
-}
 
 const post = (url, auth = CLIENTS[0]) =>
   fetch(`${url}/customers`, { method: 'POST', headers: { authorization: auth, 'content-type': 'application/json' }, body: example });

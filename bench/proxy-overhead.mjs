@@ -3,18 +3,16 @@
 // validating proxy (`prism proxy`) in front of the same upstream. Rounds alternate the three, and the
 // medians of the rounds' p50/p99 are reported, as added milliseconds over going straight.
 // Run by `npm run bench:proxy` (after `npm run build`; Prism is installed on demand as for `npm run bench`).
-import { execFileSync, spawn } from 'node:child_process';
-import { once } from 'node:events';
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
-import { Agent, createServer, request } from 'node:http';
+import { spawn } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { Agent, request } from 'node:http';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { freePort, installPrism, prismBin } from './prism.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const COUNT = Number(process.env.BENCH_COUNT ?? 1000);
-const PRISM_VERSION = '5.14.2';
-const prismBin = path.join(root, 'bench', '.prism', 'node_modules', '.bin', 'prism');
 const auth = `Basic ${Buffer.from('bench:secret').toString('base64')}`;
 const body = JSON.stringify({
   legalName: 'Bench Ltd',
@@ -22,15 +20,6 @@ const body = JSON.stringify({
   taxStatus: 'TAXED',
   contacts: [],
 });
-
-async function freePort() {
-  const server = createServer().listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const { port } = server.address();
-  server.close();
-  await once(server, 'close');
-  return port;
-}
 
 async function spawnServer(command, args, port, probe) {
   const child = spawn(command, args, { cwd: root, stdio: 'ignore' });
@@ -69,14 +58,7 @@ async function sequential(port, method, urlPath) {
 
 const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 
-if (!existsSync(prismBin)) {
-  mkdirSync(path.dirname(path.dirname(path.dirname(prismBin))), { recursive: true });
-  writeFileSync(path.join(root, 'bench', '.prism', 'package.json'), '{"name":"prism-bench","private":true}\n');
-  execFileSync('npm', ['install', '--no-audit', '--no-fund', '--loglevel=error', `@stoplight/prism-cli@${PRISM_VERSION}`], {
-    cwd: path.join(root, 'bench', '.prism'),
-    stdio: 'inherit',
-  });
-}
+installPrism();
 
 const [upPort, proxyPort, prismPort] = [await freePort(), await freePort(), await freePort()];
 const cli = path.join(root, 'dist', 'cli.js');

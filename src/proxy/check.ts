@@ -7,7 +7,6 @@ import { withoutApi } from '../contract/base-paths.js';
 import type { Conformer } from '../contract/conform.js';
 import { toApiError } from '../http/errors.js';
 import { matchedOperation } from '../http/openapi.js';
-import { series } from '../http/series.js';
 import type { Violation } from './divergences.js';
 
 export interface CheckedRequest {
@@ -21,7 +20,7 @@ export interface CheckedRequest {
  * Runs the validator over the request and reports what it would have refused. The validator reads
  * req.body, so the raw bytes are parsed for it; the caller's bytes are what is forwarded.
  */
-export async function checkRequest(req: Request, res: Response, raw: Buffer, validator: RequestHandler[]): Promise<CheckedRequest> {
+export async function checkRequest(req: Request, res: Response, raw: Buffer, validate: RequestHandler): Promise<CheckedRequest> {
   const violations: Violation[] = [];
   req.body = undefined;
   if (raw.length > 0 && /json/i.test(req.headers['content-type'] ?? '')) {
@@ -31,7 +30,6 @@ export async function checkRequest(req: Request, res: Response, raw: Buffer, val
       violations.push({ side: 'request', path: '/body', message: `is not JSON: ${(err as Error).message}` });
     }
   }
-  const validate = series(...validator);
   const failure = await new Promise<unknown>((resolve) => {
     try {
       validate(req, res, resolve);

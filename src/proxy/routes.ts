@@ -16,7 +16,8 @@ import type { Recorder } from './record.js';
 
 export interface ProxyDeps {
   upstream: Upstream;
-  validator: RequestHandler[];
+  /** The document's request validator, as one handler (reporting is checkRequest's). */
+  validator: RequestHandler;
   conformer: Conformer;
   divergences: Divergences;
   logger: Logger;
@@ -40,8 +41,8 @@ export function proxyRoutes(deps: ProxyDeps): RequestHandler {
       const message = `The upstream ${deps.upstream.base.origin} did not answer (${code})`;
       throw new ApiError(status, message, [{ path: '/', message }]);
     }
-    const headers: Record<string, string> = {};
-    for (let i = 0; i < answer.rawHeaders.length; i += 2) headers[answer.rawHeaders[i]!.toLowerCase()] ??= answer.rawHeaders[i + 1]!;
+    const grouped = groupHeaders(answer.rawHeaders);
+    const headers = Object.fromEntries([...grouped].map(([lower, { values }]) => [lower, values[0]!]));
     // The journal and the divergences name the request as the caller saw it: by the upstream's Request-Id.
     if (headers['request-id'] !== undefined) res.locals.requestId = headers['request-id'];
     const response = checkResponse(deps.conformer, checked.operation, answer.status, headers, answer.body);
@@ -71,19 +72,27 @@ export function proxyRoutes(deps: ProxyDeps): RequestHandler {
     }
     // Only the upstream's headers: the ones this server set on its way here (Request-Id, Sequence-Version) go.
     for (const header of res.getHeaderNames()) res.removeHeader(header);
-    const grouped = new Map<string, string[]>();
-    for (let i = 0; i < answer.rawHeaders.length; i += 2) {
-      const header = answer.rawHeaders[i]!;
-      if (HOP_BY_HOP.has(header.toLowerCase())) continue;
-      const same = [...grouped.keys()].find((k) => k.toLowerCase() === header.toLowerCase()) ?? header;
-      grouped.set(same, [...(grouped.get(same) ?? []), answer.rawHeaders[i + 1]!]);
+    for (const [lower, { name, values }] of grouped) {
+      if (!HOP_BY_HOP.has(lower)) res.setHeader(name, values.length === 1 ? values[0]! : values);
     }
-    for (const [header, values] of grouped) res.setHeader(header, values.length === 1 ? values[0]! : values);
     if (violations.length > 0) res.setHeader(DIVERGENCES_HEADER, divergencesHeader(violations));
     res.statusCode = answer.status;
     res.statusMessage = answer.statusMessage;
     res.end(answer.body);
   };
+}
+
+/** Raw headers by lower-case name: the name as first sent, and every value in order (Set-Cookie repeats). */
+function groupHeaders(rawHeaders: readonly string[]): Map<string, { name: string; values: string[] }> {
+  const grouped = new Map<string, { name: string; values: string[] }>();
+  for (let i = 0; i < rawHeaders.length; i += 2) {
+    const name = rawHeaders[i]!;
+    const lower = name.toLowerCase();
+    const group = grouped.get(lower);
+    if (group) group.values.push(rawHeaders[i + 1]!);
+    else grouped.set(lower, { name, values: [rawHeaders[i + 1]!] });
+  }
+  return grouped;
 }
 
 /** The client id, for the journal's partition and the recording: the secret is never read here. */
