@@ -3,6 +3,7 @@
 import { randomBytes } from 'node:crypto';
 import { at, Conformer } from '../contract/conform.js';
 import { ConfigError, parseUpstream } from '../config.js';
+import { describeOperations } from '../contract/operations.js';
 import { SEQUENCE_VERSION } from '../http/errors.js';
 import { loadSpec } from '../spec.js';
 import { start } from '../server.js';
@@ -80,11 +81,11 @@ export async function verify(options: VerifyOptions): Promise<VerifyReport> {
   const upstream = upstreamUrl(options.upstream, options.allowProduction === true);
   const spec = loadSpec();
   const conformer = new Conformer(spec);
-  const vendorExample = (
-    spec.paths['/customers'] as {
-      post: { requestBody: { content: { 'application/json': { examples: Record<string, { value: Record<string, unknown> }> } } } };
-    }
-  ).post.requestBody.content['application/json'].examples.CreateOrUpdateCustomerRequest!.value;
+  // The vendor page's example: the request example the document gives POST /customers.
+  const vendorExample = describeOperations(spec).find((o) => o.method === 'post' && o.path === '/customers')!.requestExample as Record<
+    string,
+    unknown
+  >;
   const run = randomBytes(4).toString('hex');
   const steps = scenario(run, vendorExample);
   // The fake never sees the user's secret: it gets credentials of its own, checked like Sequence's.
