@@ -213,3 +213,50 @@ describe('the hey-api SDK generated from the published document', () => {
     expect([back.data?.id, back.data?.name]).toEqual([rate.data!.id, 'UK VAT']);
   });
 });
+
+describe('the hey-api SDK through the validating proxy (--upstream)', () => {
+  let proxy: RunningServer;
+  let viaProxy: ReturnType<typeof createClient>;
+  beforeAll(async () => {
+    proxy = await start({ port: 0, logLevel: 'silent', upstream: `${fake.url}/api` });
+    viaProxy = createClient(createConfig({ baseUrl: `${proxy.url}/api` }));
+  });
+  afterAll(() => proxy.close());
+
+  it('gets the upstream answers, queries forwarded as the SDK and URLSearchParams encode them, and no divergence', async () => {
+    const h = headers('hey-api-proxy');
+    const legalName = "O'Neil (Proxy) & Sons";
+    const made = await postCustomers({ client: viaProxy, headers: h, body: { legalName, address, taxStatus: 'TAXED', contacts: [] } });
+    expect([made.response.status, made.response.headers.get('sequence-version'), made.data?.legalName]).toEqual([
+      201,
+      '2024-07-30',
+      legalName,
+    ]);
+    const alias = await postCustomerAliases({
+      client: viaProxy,
+      headers: h,
+      body: { customerId: made.data!.id, value: 'proxy alias (1)' },
+    });
+    expect(alias.response.status).toBe(201);
+
+    const listed = await getCustomers({ client: viaProxy, headers: h, query: { legalName } });
+    const direct = await getCustomers({ client, headers: h, query: { legalName } });
+    expect([listed.response.status, listed.data]).toEqual([200, direct.data]);
+    expect(listed.data?.items.map((c) => c.id)).toEqual([made.data!.id]);
+    const form = await fetch(`${proxy.url}/api/customers?${new URLSearchParams({ legalName })}`, { headers: h });
+    expect(((await form.json()) as { items: { id: string }[] }).items.map((c) => c.id)).toEqual([made.data!.id]);
+    const aliases = await getCustomerAliases({ client: viaProxy, headers: h, query: { value: 'proxy alias (1)' } });
+    expect(aliases.data?.items.map((a) => a.customerId)).toEqual([made.data!.id]);
+    const read = await getCustomersById({ client: viaProxy, headers: h, path: { id: made.data!.id } });
+    expect(read.data).toEqual((await getCustomersById({ client, headers: h, path: { id: made.data!.id } })).data);
+
+    // The upstream saw each query exactly as the client sent it to the proxy: the SDK's %20 and the form's +.
+    const filter = { partition: 'hey-api-proxy', method: 'GET', path: '/customers?' };
+    const sent = proxy.requests(filter).map((e) => e.path);
+    expect(sent).toEqual([expect.stringContaining('+'), expect.stringContaining('%20')]); // newest first
+    const received = fake.requests(filter).map((e) => e.path);
+    for (const path of sent) expect(received).toContain(path);
+    const summary = (await (await fetch(`${proxy.url}/__admin/divergences`)).json()) as { requests: number; diverging: number };
+    expect(summary).toEqual(expect.objectContaining({ requests: 6, diverging: 0 }));
+  });
+});
