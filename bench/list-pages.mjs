@@ -3,7 +3,7 @@
 // The store is filled through the service (not HTTP) so filling 100k takes seconds; the pages are
 // then read over real HTTP from the started server, as a client would.
 import { startServer } from '../dist/index.js';
-import { createCustomer } from '../dist/customers/service.js';
+import { createCustomer } from '../dist/resources/customers/service.js';
 import { randomUUID } from 'node:crypto';
 
 const SIZES = [1_000, 10_000, 100_000];

@@ -5,9 +5,9 @@
 // With `--no-validator`, express alone. Run by `npm run bench`. Usage: node bench/stack-floor.mjs PORT
 import express from 'express';
 import { randomUUID } from 'node:crypto';
-import { forValidation } from '../dist/contract/conform.js';
+import { forValidation } from '../dist/engine/contract/conform.js';
 import { specValidator } from '../dist/http/openapi.js';
-import { loadSpec } from '../dist/spec.js';
+import { loadSpec } from '../dist/engine/contract/spec.js';
 
 const app = express();
 // The fake's own settings, so only its work differs.

@@ -5,7 +5,7 @@
 // uses it only while the hash matches the files as they are (or their sizes and modification times
 // are those recorded here, which skips the hashing), and makes the document from them otherwise.
 import { writeFileSync } from 'node:fs';
-import { buildSpec, PARSED_SPEC_PATH, SOURCE_PATHS, specSources, statSignature } from '../dist/spec.js';
+import { buildSpec, PARSED_SPEC_PATH, SOURCE_PATHS, specSources, statSignature } from '../dist/engine/contract/spec.js';
 
 const files = statSignature(SOURCE_PATHS);
 writeFileSync(PARSED_SPEC_PATH, JSON.stringify({ sources: specSources(), files, document: buildSpec() }));

@@ -7,7 +7,7 @@ import { createHash } from 'node:crypto';
 import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { operationsOf, servedDocument, servedYaml } from '../dist/contract/served.js';
+import { operationsOf, servedDocument, servedYaml } from '../dist/engine/contract/served.js';
 
 const root = new URL('../', import.meta.url);
 const sourceUrl = new URL('spec/sequence/source.json', root);

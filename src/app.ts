@@ -7,44 +7,39 @@
 //   5. admin API                           (/__admin, outside Sequence's API)
 //   6. mock controls                       (Prefer: code=..., delay=...; sticky fault rules)
 //   7. idempotency                         (Idempotency-Key where the document declares it)
-//   8. resource routes                     (customers and contacts, customer aliases, organizations,
-//                                           payment settings: domain rules -> store -> presented JSON)
+//   8. the engine                          (src/engine/engine.ts: the operation's plug-in handler, else its
+//                                           collection, else its documented example -> store -> JSON)
 //   9. not found, then the one error handler (every error in Sequence's {"error": {...}} envelope)
 // Response validation (strict mode) wraps res.json from step 4 onwards.
 import express, { type Express, type RequestHandler } from 'express';
 import type { Logger } from 'pino';
-import { recordRequests } from './admin/journal.js';
-import { adminRoutes } from './admin/routes.js';
-import { browserHome, DASHBOARD_HEADER } from './admin/ui.js';
-import type { Admin } from './admin/service.js';
 import type { Config } from './config.js';
-import { collectionRoutes } from './collections/routes.js';
-import { CollectionService, type CollectionRules } from './collections/service.js';
-import { Conformer, forValidation } from './contract/conform.js';
-import { describeCollections, describeOperations } from './contract/operations.js';
-import { customerAliasRoutes } from './customer-aliases/routes.js';
-import { exampleRoutes } from './examples/routes.js';
-import { billingScheduleRules, COLLECTION as BILLING_SCHEDULES } from './billing-schedules/rules.js';
-import { usageEventRules, COLLECTION as USAGE_EVENTS } from './usage-events/rules.js';
-import { customerRoutes, defaultServiceDeps } from './customers/routes.js';
-import type { ServiceDeps } from './customers/service.js';
+import type { Clock } from './engine/clock.js';
+import { systemClock } from './engine/clock.js';
+import { Conformer, forValidation } from './engine/contract/conform.js';
+import { describeCollections, describeOperations } from './engine/contract/operations.js';
+import { BASE_PATHS, loadSpec, type OpenApiDocument } from './engine/contract/spec.js';
+import { Engine } from './engine/engine.js';
+import type { Plugin } from './engine/plugin.js';
+import type { Store } from './engine/store/types.js';
 import { authenticate } from './http/auth.js';
 import { requestId } from './http/context.js';
 import { errorHandler, notFoundHandler } from './http/errors.js';
 import { jsonBody } from './http/json-body.js';
 import { mockControls } from './http/mock-controls.js';
-import { dispatch } from './http/operation-router.js';
-import { operationKey, specValidator } from './http/openapi.js';
+import { specValidator } from './http/openapi.js';
+import { answerOperations } from './http/respond.js';
 import { series } from './http/series.js';
 import { checkVersion } from './http/version.js';
-import { organizationRoutes } from './organizations/routes.js';
-import { paymentSettingsRoutes } from './payment-settings/routes.js';
 import { createLogger, requestLogger, WARM_UP_HEADER } from './logger.js';
-import { BASE_PATHS, loadSpec, type OpenApiDocument } from './spec.js';
-import type { Upstream } from './proxy/forward.js';
-import { Recorder } from './proxy/record.js';
-import { proxyRoutes } from './proxy/routes.js';
-import type { Store } from './store/types.js';
+import { PLUGINS } from './resources/registry.js';
+import { recordRequests } from './tools/admin/journal.js';
+import { adminRoutes } from './tools/admin/routes.js';
+import type { Admin } from './tools/admin/service.js';
+import { browserHome, DASHBOARD_HEADER } from './tools/dashboard/ui.js';
+import type { Upstream } from './tools/proxy/forward.js';
+import { Recorder } from './tools/proxy/record.js';
+import { proxyRoutes } from './tools/proxy/routes.js';
 
 export interface AppDeps {
   config: Pick<Config, 'strict' | 'credentials' | 'adminToken'>;
@@ -54,25 +49,15 @@ export interface AppDeps {
   admin: Admin;
   logger?: Logger;
   spec?: OpenApiDocument;
-  service?: ServiceDeps;
+  /** Where new ids and timestamps come from (the system clock unless a test fixes them). */
+  clock?: Clock;
+  /** The resources served by hand-written rules (all of src/resources/registry.ts unless given). */
+  plugins?: readonly Plugin[];
 }
 
 /** 1 MB: the largest JSON body accepted (413 above). */
 export const BODY_LIMIT = 1024 * 1024;
 
-/** The hand-written rules of resources served as collections, by collection: one module each. */
-function collectionRules(service: ServiceDeps): Map<string, CollectionRules> {
-  return new Map([
-    [
-      USAGE_EVENTS,
-      usageEventRules(
-        () => service.newId(),
-        () => service.now(),
-      ),
-    ],
-    [BILLING_SCHEDULES, billingScheduleRules()],
-  ]);
-}
 export const ADMIN_PATH = '/__admin';
 
 interface Prepared {
@@ -134,13 +119,14 @@ export function createApp({
   admin,
   logger = createLogger('silent'),
   spec = loadSpec(),
-  service = defaultServiceDeps,
+  clock = systemClock,
+  plugins = PLUGINS,
   proxy,
 }: AppDeps): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('etag', false);
-  if (proxy) return proxyApp(app, { config, store, admin, logger, spec, proxy });
+  if (proxy) return proxyApp(app, { config, store, admin, logger, spec, proxy, plugins });
 
   // Everything but the admin API is Sequence's API: credentials first (Sequence's 401 before anything
   // else), then the version.
@@ -155,24 +141,9 @@ export function createApp({
 
   app.use(ADMIN_PATH, adminRoutes(admin, store, config));
 
-  // The hand-written resources, found by the operation the validator matched; then everything else of
-  // the document: collections keep state, the rest answers examples.
-  const handled = dispatch(
-    [
-      customerRoutes(store, service),
-      customerAliasRoutes(store, service),
-      organizationRoutes(store, service),
-      paymentSettingsRoutes(store, service),
-    ],
-    new Set(operations.map((operation) => operationKey(operation.method, operation.path))),
-  );
-  const api = series(
-    mockControls(admin.faults),
-    admin.idempotency.middleware(),
-    handled,
-    collectionRoutes(store, collections, new CollectionService(conformer, collectionRules(service), service)),
-    exampleRoutes(operations, conformer, service),
-  );
+  // Every operation of the document, answered by the engine for the operation the validator matched.
+  const engine = new Engine({ operations, collections, conformer }, plugins);
+  const api = series(mockControls(admin.faults), admin.idempotency.middleware(), answerOperations(engine, store, clock));
   // Mounted once per base path: express 5 does not match '/' inside a path array (measured).
   for (const base of BASE_PATHS) app.use(base, api);
 
@@ -186,12 +157,15 @@ export function createApp({
  * to the upstream through the validating proxy. Request checks use the validator without response
  * validation: the upstream's answers are checked by the proxy and never refused.
  */
-function proxyApp(app: Express, { config, store, admin, logger, spec, proxy }: Required<Omit<AppDeps, 'service'>>): Express {
+function proxyApp(
+  app: Express,
+  { config, store, admin, logger, spec, proxy, plugins }: Required<Omit<AppDeps, 'clock'>>,
+): Express {
   const adminOnly =
     (handler: RequestHandler): RequestHandler =>
     (req, res, next) =>
       req.path.startsWith(ADMIN_PATH) ? handler(req, res, next) : next();
-  const { collections, conformer, validator } = prepared(spec, false);
+  const { operations, collections, conformer, validator } = prepared(spec, false);
   const validate = series(...validator);
   app.use(series(...front(logger, admin), adminOnly(jsonBody(BODY_LIMIT)), adminOnly(validate)));
   app.use(ADMIN_PATH, adminRoutes(admin, store, config));
@@ -202,7 +176,7 @@ function proxyApp(app: Express, { config, store, admin, logger, spec, proxy }: R
       conformer,
       divergences: admin.divergences,
       logger,
-      recorder: proxy.record ? new Recorder(store, collections) : undefined,
+      recorder: proxy.record ? new Recorder(store, collections, plugins, operations) : undefined,
       limit: PROXY_BODY_LIMIT,
     }),
   );

@@ -15,12 +15,12 @@ import {
   type Config,
 } from './config.js';
 import { start } from './server.js';
-import { DataFileError } from './store/data-file-error.js';
+import { DataFileError } from './engine/store/data-file-error.js';
 
 const HELP = `Usage: sequence-mock [options]
        sequence-mock verify --upstream <url> [--json]   (see sequence-mock verify --help)
 
-A local, spec-strict, stateful fake of Sequence's Customers API.
+A local, spec-strict, stateful fake of Sequence's API (every operation of 2024-07-30).
 Open http://<host>:<port>/ in a browser for the dashboard (/__admin/ui).
 
 Options (each mirrors an environment variable; flags win):
@@ -96,7 +96,7 @@ function parseFlags(argv: string[], env: Config): Config {
 async function main(): Promise<void> {
   if (process.argv[2] === 'verify') {
     // Imported only for this command: the server does not load what it does not run.
-    const { verifyCommand } = await import('./verify/command.js');
+    const { verifyCommand } = await import('./tools/verify/command.js');
     process.exit(await verifyCommand(process.argv.slice(3), process.env));
   }
   let config: Config;

@@ -78,11 +78,11 @@ export function requestLogger(logger: Logger): RequestHandler {
       if (!logger.isLevelEnabled(level)) return;
       logger[level](
         {
-          reqId: res.locals.requestId,
+          reqId: res.locals.context.requestId,
           method: req.method,
           url: req.originalUrl,
           statusCode: status,
-          clientId: res.locals.clientId,
+          clientId: res.locals.context.clientId,
           responseTime: Number(process.hrtime.bigint() - started) / 1e6,
         },
         'request completed',

@@ -5,20 +5,20 @@ import type { AddressInfo } from 'node:net';
 import { createServer as createHttpServer, request, type Server } from 'node:http';
 import type { Express } from 'express';
 import type { Logger } from 'pino';
-import { Journal, type JournalEntry, type JournalFilter } from './admin/journal.js';
-import { Admin, type ResetTarget } from './admin/service.js';
+import { Journal, type JournalEntry, type JournalFilter } from './tools/admin/journal.js';
+import { Admin, type ResetTarget } from './tools/admin/service.js';
 import { createApp } from './app.js';
 import { checkCombination, DEFAULTS, type Config } from './config.js';
-import { Upstream } from './proxy/forward.js';
-import { presentCustomer, type Customer } from './customers/present.js';
-import { loadFixtures } from './fixtures/documented.js';
-import { seedCustomers, type SeedOptions } from './fixtures/seed.js';
+import { Upstream } from './tools/proxy/forward.js';
+import { presentCustomer, type Customer } from './resources/customers/present.js';
+import { loadFixtures } from './tools/admin/fixtures.js';
+import { generateCustomers, type SeedOptions } from './tools/admin/generate.js';
 import { FaultRules } from './http/faults.js';
 import { clientErrorResponse } from './http/errors.js';
 import { createLogger, flushLogger, WARM_UP_HEADER } from './logger.js';
-import { loadSpec } from './spec.js';
-import { MemoryPartition, MemoryStore } from './store/memory.js';
-import type { PartitionSnapshot, Store } from './store/types.js';
+import { loadSpec } from './engine/contract/spec.js';
+import { MemoryPartition, MemoryStore } from './engine/store/memory.js';
+import type { PartitionSnapshot, Store } from './engine/store/types.js';
 
 export interface ServerOptions extends Partial<Config> {
   logger?: Logger;
@@ -55,7 +55,7 @@ export async function createServer(options: ServerOptions = {}): Promise<MockSer
   // Durable partitions are never evicted: they hold what the user asked to keep. Imported only
   // when asked for: its file-format checks cost start-up time a memory store does not need.
   const store = dataFile
-    ? await (await import('./store/durable.js')).DurableStore.open(dataFile, { initial })
+    ? await (await import('./engine/store/durable.js')).DurableStore.open(dataFile, { initial })
     : new MemoryStore({ ...(initial && { initial }), maxPartitions: config.maxPartitions });
   const admin = new Admin({ store, journal: new Journal(config.journalSize), faults: new FaultRules(), fixtures: initial });
   const upstream = config.upstream ? new Upstream(new URL(config.upstream), options.upstreamTimeoutMs ?? UPSTREAM_TIMEOUT_MS) : undefined;
@@ -71,15 +71,15 @@ export async function createServer(options: ServerOptions = {}): Promise<MockSer
 }
 
 /**
- * What every new partition starts with: the fixtures, then (--seed) the faker customers. Seeding
- * is deterministic, so making them once and copying them into each partition is the same as
- * seeding each partition, without paying faker per partition.
+ * The starting data of every new partition: the fixtures, then (--seed) the generated customers.
+ * Generation is deterministic, so making them once and copying them into each partition is the same
+ * as generating them in each partition, without paying faker per partition.
  */
 async function initialData(config: Config): Promise<PartitionSnapshot | undefined> {
   const fixtures = config.fixtures ? loadFixtures() : undefined;
   if (!config.seed || config.seed.count === 0) return fixtures;
   const scratch = new MemoryPartition(fixtures);
-  await seedCustomers(scratch, { ...config.seed, withChildren: true });
+  await generateCustomers(scratch, { ...config.seed, withChildren: true });
   return scratch.snapshot();
 }
 
@@ -145,7 +145,7 @@ export async function start(options: ServerOptions = {}): Promise<RunningServer>
     seed: async (partition, seedOptions) => {
       const made = await admin.seed(partition, seedOptions);
       const view = store.partition(partition);
-      return made.map((c) => presentCustomer(view.getCustomer(c.id)!, view));
+      return made.map((c) => presentCustomer(c, view));
     },
   };
 }

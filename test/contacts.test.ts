@@ -1,7 +1,7 @@
 // Contacts under /customers/{customer}/contacts, and aliases.
 import { describe, expect, it } from '@jest/globals';
 import request from 'supertest';
-import { RULES } from '../src/customers/rules.js';
+import { RULES } from '../src/resources/registry.js';
 import { expectCustomer, expectError, freshClient, makeApp, minimalRequest, spec } from './helpers.js';
 import { Ajv } from 'ajv';
 

@@ -10,13 +10,14 @@ import { createHash } from 'node:crypto';
 import express from 'express';
 import * as OpenApiValidator from 'express-openapi-validator';
 import { createRequire } from 'node:module';
-import { normalise } from '../src/contract/normalise.js';
-import { operationsOf, servedDocument, servedYaml, TYPED_TAGS, type ContractSource } from '../src/contract/served.js';
-import type { OpenApiDocument } from '../src/contract/types.js';
+import { normalise } from '../src/engine/contract/normalise.js';
+import { operationsOf, servedDocument, servedYaml, type ContractSource } from '../src/engine/contract/served.js';
+import { TYPED_TAGS } from '../src/resources/registry.js';
+import type { OpenApiDocument } from '../src/engine/contract/types.js';
 import { MESSAGES } from '../src/http/errors.js';
 import { specValidator } from '../src/http/openapi.js';
 import { indexRoutes, onlyComponentRefs } from '../src/http/validator-patches.js';
-import { forValidation } from '../src/contract/conform.js';
+import { forValidation } from '../src/engine/contract/conform.js';
 import {
   buildSpec,
   currentCopy,
@@ -26,9 +27,9 @@ import {
   specSources,
   statSignature,
   VENDOR_SPEC_PATH,
-} from '../src/spec.js';
-import { MemoryStore } from '../src/store/memory.js';
-import type { CustomerRecord } from '../src/store/types.js';
+} from '../src/engine/contract/spec.js';
+import { MemoryStore } from '../src/engine/store/memory.js';
+import { named } from '../src/engine/store/types.js';
 import { basic, expectCustomer, expectError, makeApp, seedSchemaErrors, spec } from './helpers.js';
 
 const root = new URL('../', import.meta.url);
@@ -345,14 +346,7 @@ describe('strict mode (response validation)', () => {
   // A store that hands back a record missing required fields, as a bug in the fake would.
   const broken = new MemoryStore();
   const partition = broken.partition('broken');
-  partition.putCustomer({
-    id: 'bad',
-    createdAt: '2026-01-01T00:00:00Z',
-    legalName: 'No Address',
-    aliases: [],
-    contacts: [],
-    integrationIds: [],
-  } as unknown as CustomerRecord);
+  partition.put(named('/customers'), { id: 'bad', createdAt: '2026-01-01T00:00:00Z', legalName: 'No Address', integrationIds: [] });
 
   it('answers 500 naming the non-conforming field instead of sending it', async () => {
     const { app } = makeApp({ store: broken, strict: true });

@@ -1,7 +1,7 @@
 // PUT /customers/{id} and POST /customers/{id}/archive, with organizations kept consistent.
 import { describe, expect, it } from '@jest/globals';
 import request from 'supertest';
-import { RULES } from '../src/customers/rules.js';
+import { RULES } from '../src/resources/registry.js';
 import { expectCustomer, expectError, freshClient, makeApp, minimalRequest, vendorExample } from './helpers.js';
 
 const { app } = makeApp();

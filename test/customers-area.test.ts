@@ -5,7 +5,7 @@
 // /customer-organizations, /customer-custom-property-keys and /payments/settings/customers.
 import { describe, expect, it } from '@jest/globals';
 import request from 'supertest';
-import { RULES } from '../src/customers/rules.js';
+import { RULES } from '../src/resources/registry.js';
 import { basic, expectCustomer, expectError, freshClient, makeApp, minimalRequest, seedSchemaErrors, spec } from './helpers.js';
 import { Ajv } from 'ajv';
 

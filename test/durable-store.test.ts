@@ -4,16 +4,17 @@
 import { describe, expect, it } from '@jest/globals';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { start, type RunningServer } from '../src/server.js';
-import { DurableStore } from '../src/store/durable.js';
-import { DataFileError } from '../src/store/data-file-error.js';
-import { FORMAT_VERSION } from '../src/store/snapshot.js';
-import type { CustomerRecord } from '../src/store/types.js';
+import { DurableStore } from '../src/engine/store/durable.js';
+import { DataFileError } from '../src/engine/store/data-file-error.js';
+import { FORMAT_VERSION } from '../src/engine/store/snapshot.js';
+import { CUSTOMERS, type CustomerRecord } from '../src/engine/records.js';
+import type { LegacyCustomer } from '../src/engine/store/upgrade.js';
 import request from 'supertest';
-import { loadFixtures } from '../src/fixtures/documented.js';
+import { loadFixtures } from '../src/tools/admin/fixtures.js';
 import { MESSAGES } from '../src/http/errors.js';
-import { DataFileWriteError } from '../src/store/data-file-error.js';
-import { MemoryStore } from '../src/store/memory.js';
-import type { Partition, Store } from '../src/store/types.js';
+import { DataFileWriteError } from '../src/engine/store/data-file-error.js';
+import { MemoryStore } from '../src/engine/store/memory.js';
+import type { Partition, Store } from '../src/engine/store/types.js';
 import { useDataDir } from './data-dir.js';
 import { basic, expectError, makeApp, minimalRequest, vendorExample } from './helpers.js';
 
@@ -48,7 +49,8 @@ async function everything(server: RunningServer, auth: string) {
   return { list: list.body, details };
 }
 
-const record = (id: string, legalName = `Customer ${id}`): CustomerRecord => ({
+/** A customer as data files of format 1 to 3 kept it (with its aliases and contacts inside). */
+const record = (id: string, legalName = `Customer ${id}`): LegacyCustomer => ({
   id,
   createdAt: '2025-01-01T00:00:00.000Z',
   updatedAt: '2025-01-01T00:00:00.000Z',
@@ -60,6 +62,12 @@ const record = (id: string, legalName = `Customer ${id}`): CustomerRecord => ({
   contacts: [],
   integrationIds: [],
 });
+
+/** The same customer as format 4 keeps it. */
+const customer = (id: string, legalName?: string): CustomerRecord => {
+  const { aliases: _aliases, contacts: _contacts, ...own } = record(id, legalName);
+  return own;
+};
 
 describe('the JSON-file store across restarts', () => {
   it('brings back every kind of change: creates, organizations, updates, archives, contacts, aliases, resets, seeds', async () => {
@@ -154,7 +162,7 @@ describe('the JSON-file store across restarts', () => {
     expect(text).toContain('\n  "partitions": {'); // pretty-printed, one field a line
     const data = JSON.parse(text);
     expect(data).toMatchObject({ format: 'sequence-mock', version: FORMAT_VERSION });
-    expect(data.partitions.alice.customers).toEqual([expect.objectContaining({ id: created.body.id, legalName: 'Readable Ltd' })]);
+    expect(data.partitions.alice.collections['/customers']).toEqual([expect.objectContaining({ id: created.body.id, legalName: 'Readable Ltd' })]);
     expect(journals()).toEqual([]);
     expect(existsSync(`${file}.lock`)).toBe(false);
   });
@@ -165,8 +173,8 @@ describe('the JSON-file store across restarts', () => {
     await server.close();
 
     const data = JSON.parse(readFileSync(file, 'utf8'));
-    data.partitions.alice.customers[0].legalName = 'Edited by hand';
-    data.partitions.shipped = { customers: [record('3f1c2d4e-0000-4000-8000-000000000001', 'Shipped as seed data')], organizations: [] };
+    data.partitions.alice.collections['/customers'][0].legalName = 'Edited by hand';
+    data.partitions.shipped = { collections: { '/customers': [customer('3f1c2d4e-0000-4000-8000-000000000001', 'Shipped as seed data')] } };
     writeFileSync(file, JSON.stringify(data, null, 2));
 
     server = await start({ port: 0, logLevel: 'silent', dataFile: file, fixtures: false });
@@ -213,16 +221,17 @@ describe('journal replay', () => {
 
     const store = await DurableStore.open(file);
     const p = store.partition('p');
-    expect([p.getCustomer('a')?.legalName, p.getCustomer('b')?.legalName]).toEqual(['A renamed', 'Customer b']);
-    expect(store.partition('q').getCustomer('c')).toBeDefined();
-    expect(store.partition('q').getCustomer('d')).toBeUndefined();
+    expect([p.get(CUSTOMERS, 'a')?.legalName, p.get(CUSTOMERS, 'b')?.legalName]).toEqual(['A renamed', 'Customer b']);
+    expect(store.partition('q').get(CUSTOMERS, 'c')).toBeDefined();
+    expect(store.partition('q').get(CUSTOMERS, 'd')).toBeUndefined();
     await store.close();
 
-    // The clean stop folded every journal into the snapshot.
+    // The clean stop folded every journal into the snapshot, written in the current format.
     expect(journals()).toEqual([]);
     const data = JSON.parse(readFileSync(file, 'utf8'));
-    expect(data.partitions.p.customers.map((c: CustomerRecord) => c.legalName).sort()).toEqual(['A renamed', 'Customer b']);
-    expect(data.partitions.q.customers.map((c: CustomerRecord) => c.id)).toEqual(['c']);
+    expect(data.version).toBe(FORMAT_VERSION);
+    expect(data.partitions.p.collections['/customers'].map((c: CustomerRecord) => c.legalName).sort()).toEqual(['A renamed', 'Customer b']);
+    expect(data.partitions.q.collections['/customers'].map((c: CustomerRecord) => c.id)).toEqual(['c']);
   });
 
   it('replays a reset of every partition in order', async () => {
@@ -231,7 +240,7 @@ describe('journal replay', () => {
       line({ t: 'put', p: 'p', c: record('a') }) + line({ t: 'reset', p: null, d: null }) + line({ t: 'put', p: 'p', c: record('b') }),
     );
     const store = await DurableStore.open(file);
-    expect([store.partition('p').getCustomer('a'), store.partition('p').getCustomer('b')?.id]).toEqual([undefined, 'b']);
+    expect([store.partition('p').get(CUSTOMERS, 'a'), store.partition('p').get(CUSTOMERS, 'b')?.id]).toEqual([undefined, 'b']);
     await store.close();
   });
 
@@ -256,7 +265,7 @@ describe('background compaction', () => {
     await Promise.all(
       Array.from({ length: 300 }, async (_, i) => {
         const id = `customer-${String(i).padStart(3, '0')}`;
-        store.partition('p').putCustomer(record(id));
+        store.partition('p').put(CUSTOMERS, customer(id));
         await store.commit();
         ids.push(id);
       }),
@@ -267,7 +276,7 @@ describe('background compaction', () => {
     const deadline = Date.now() + 10_000;
     let inSnapshot = 0;
     while (Date.now() < deadline) {
-      inSnapshot = JSON.parse(readFileSync(file, 'utf8')).partitions.p?.customers.length ?? 0;
+      inSnapshot = JSON.parse(readFileSync(file, 'utf8')).partitions.p?.collections['/customers']?.length ?? 0;
       if (inSnapshot > 0 && journals().length <= 2) break;
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
@@ -277,7 +286,7 @@ describe('background compaction', () => {
 
     const reopened = await DurableStore.open(file);
     try {
-      expect(ids.filter((id) => !reopened.partition('p').getCustomer(id))).toEqual([]);
+      expect(ids.filter((id) => !reopened.partition('p').get(CUSTOMERS, id))).toEqual([]);
     } finally {
       await reopened.close();
     }
@@ -294,10 +303,10 @@ describe('a data file that can no longer be written', () => {
       partition: (id) => {
         const inner = memory.partition(id);
         return Object.assign(Object.create(inner) as Partition, {
-          putCustomer: () => {
+          put: () => {
             throw failure;
           },
-          putOrganization: () => {
+          delete: () => {
             throw failure;
           },
         });

@@ -6,7 +6,7 @@ import { once } from 'node:events';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { useDataDir } from './data-dir.js';
-import { FORMAT_VERSION } from '../src/store/snapshot.js';
+import { FORMAT_VERSION } from '../src/engine/store/snapshot.js';
 import { basic, minimalRequest } from './helpers.js';
 import { CLI, exited, runCli, startCli } from './process.js';
 

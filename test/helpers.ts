@@ -6,15 +6,15 @@ import { Ajv } from 'ajv';
 import { readFileSync } from 'node:fs';
 import { CORE_SCHEMA, load } from 'js-yaml';
 import type { Response } from 'supertest';
-import { Journal } from '../src/admin/journal.js';
-import { Admin } from '../src/admin/service.js';
+import { Journal } from '../src/tools/admin/journal.js';
+import { Admin } from '../src/tools/admin/service.js';
 import { createApp } from '../src/app.js';
 import { FaultRules } from '../src/http/faults.js';
 import type { Config } from '../src/config.js';
-import { loadFixtures } from '../src/fixtures/documented.js';
-import { loadSpec } from '../src/spec.js';
-import { MemoryStore } from '../src/store/memory.js';
-import type { Store } from '../src/store/types.js';
+import { loadFixtures } from '../src/tools/admin/fixtures.js';
+import { loadSpec } from '../src/engine/contract/spec.js';
+import { MemoryStore } from '../src/engine/store/memory.js';
+import type { Store } from '../src/engine/store/types.js';
 
 export const spec = loadSpec();
 

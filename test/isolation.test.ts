@@ -1,8 +1,9 @@
 // Partitions as a guarantee parallel test files can build on.
 import { describe, expect, it } from '@jest/globals';
 import request from 'supertest';
-import { MemoryStore } from '../src/store/memory.js';
-import { loadFixtures } from '../src/fixtures/documented.js';
+import { MemoryStore } from '../src/engine/store/memory.js';
+import { CUSTOMERS, type CustomerRecord } from '../src/engine/records.js';
+import { loadFixtures } from '../src/tools/admin/fixtures.js';
 import { basic, makeApp, minimalRequest } from './helpers.js';
 
 describe('per-credential isolation', () => {
@@ -45,14 +46,15 @@ describe('partition bound', () => {
   it('keeps at most maxPartitions; the least recently used goes, and comes back as new', () => {
     const store = new MemoryStore({ initial: loadFixtures(), maxPartitions: 3 });
     const ids = ['a', 'b', 'c'];
-    for (const id of ids) store.partition(id).putCustomer({ ...loadFixtures().customers[0]!, id: `only-${id}` });
+    const fixture = loadFixtures().collections['/customers']![0]!;
+    for (const id of ids) store.partition(id).put(CUSTOMERS, { ...(fixture as CustomerRecord), id: `only-${id}` });
     store.partition('a'); // a is now the most recently used
     store.partition('d'); // evicts b
     expect(store.size).toBe(3);
-    expect(store.partition('a').getCustomer('only-a')).toBeDefined();
-    expect(store.partition('c').getCustomer('only-c')).toBeDefined();
+    expect(store.partition('a').get(CUSTOMERS, 'only-a')).toBeDefined();
+    expect(store.partition('c').get(CUSTOMERS, 'only-c')).toBeDefined();
     const b = store.partition('b'); // back, fresh: fixtures only
-    expect(b.getCustomer('only-b')).toBeUndefined();
-    expect(b.getCustomer('50af5191-05a3-42a5-802a-6b59091157af')).toBeDefined();
+    expect(b.get(CUSTOMERS, 'only-b')).toBeUndefined();
+    expect(b.get(CUSTOMERS, '50af5191-05a3-42a5-802a-6b59091157af')).toBeDefined();
   });
 });

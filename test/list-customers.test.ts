@@ -1,7 +1,7 @@
 // GET /customers: filters, archived, sort, limits, and a cursor walk that stays stable under writes.
 import { describe, expect, it } from '@jest/globals';
 import request from 'supertest';
-import { RULES } from '../src/customers/rules.js';
+import { RULES } from '../src/resources/registry.js';
 import { expectError, freshClient, makeApp, minimalRequest } from './helpers.js';
 
 const { app } = makeApp({ fixtures: false });

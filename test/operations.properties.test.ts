@@ -7,7 +7,7 @@ import { describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
 import request from 'supertest';
 import { ADMIN_PATH } from '../src/app.js';
-import { describeOperations, type OperationInfo } from '../src/contract/operations.js';
+import { describeOperations, type OperationInfo } from '../src/engine/contract/operations.js';
 import { expectError, freshClient, makeApp, spec } from './helpers.js';
 import { arbitraryFor } from './support/arbitraries.js';
 

@@ -8,7 +8,7 @@
 // would: an item path's id by creating that item; a body's customerId by creating a customer.
 import { describe, expect, it } from '@jest/globals';
 import request from 'supertest';
-import { describeCollections, describeOperations, type Collection, type OperationInfo } from '../src/contract/operations.js';
+import { describeCollections, describeOperations, type Collection, type OperationInfo } from '../src/engine/contract/operations.js';
 import { ADMIN_PATH } from '../src/app.js';
 import { basic, makeApp, spec, vendorExample } from './helpers.js';
 

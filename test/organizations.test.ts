@@ -1,8 +1,8 @@
 // Parent/child organizations, as the Customer schema describes them.
 import { describe, expect, it } from '@jest/globals';
 import request from 'supertest';
-import { MemoryStore } from '../src/store/memory.js';
-import type { PartitionSnapshot } from '../src/store/types.js';
+import { MemoryStore } from '../src/engine/store/memory.js';
+import { upgradePartition } from '../src/engine/store/upgrade.js';
 import { basic, expectCustomer, freshClient, makeApp, minimalRequest } from './helpers.js';
 
 const { app } = makeApp({ fixtures: false });
@@ -83,7 +83,8 @@ describe('a data file of format 1 (organizations without memberIds)', () => {
       customers: [customer('p'), customer('b', 'p'), customer('a', 'p'), customer('x')],
       organizations: [{ id: 'org-p', ownerId: 'p' }],
     };
-    const store = new MemoryStore({ initial: v1 as unknown as PartitionSnapshot });
+    // Read as every format-1 file or fixture is: through the upgrade to the current format.
+    const store = new MemoryStore({ initial: upgradePartition(v1) });
     const { app: served } = makeApp({ store });
     const auth = basic('format-1');
     const owner = expectCustomer(await request(served).get('/customers/p').set('Authorization', auth), 200);

@@ -1,9 +1,16 @@
-// The two pieces that stand in for express routing on the hot path (src/http/series.ts and
-// src/http/operation-router.ts), as a client of an app built with them sees them.
+// The two pieces that stand in for express routing on the hot path (src/http/series.ts, and the
+// engine's operation table answered by src/http/respond.ts), as a client of an app built with them
+// sees them.
 import { describe, expect, it } from '@jest/globals';
 import express, { type ErrorRequestHandler } from 'express';
 import request from 'supertest';
-import { dispatch, OperationRouter } from '../src/http/operation-router.js';
+import { systemClock } from '../src/engine/clock.js';
+import { Conformer } from '../src/engine/contract/conform.js';
+import { describeOperations } from '../src/engine/contract/operations.js';
+import { Engine } from '../src/engine/engine.js';
+import type { Plugin } from '../src/engine/plugin.js';
+import { MemoryStore } from '../src/engine/store/memory.js';
+import { answerOperations } from '../src/http/respond.js';
 import { series } from '../src/http/series.js';
 
 const answerErrors: ErrorRequestHandler = (err: Error, _req, res, _next) => void res.status(418).json({ error: err.message });
@@ -51,30 +58,40 @@ describe('series', () => {
   });
 });
 
-describe('dispatch', () => {
-  const operations = new Set(['get /customers/{id}', 'post /customers']);
+describe('the engine, answering through answerOperations', () => {
+  const document = {
+    openapi: '3.0.3',
+    info: { title: 'two operations', version: '1' },
+    paths: {
+      '/customers/{id}': { get: { operationId: 'getCustomersById', responses: { '200': { description: 'the customer' } } } },
+      '/customers': { post: { operationId: 'postCustomers', responses: { '201': { description: 'made' } } } },
+    },
+  };
+  const shape = { operations: describeOperations(document), collections: [], conformer: new Conformer(document) };
+  const plugin = (name: string, handlers: Plugin['handlers']): Plugin => ({ name, tags: [], page: '', handlers });
 
-  it("refuses, at start-up, a handler for an operation the document does not have (a parameter named unlike the document's)", () => {
-    const router = new OperationRouter().get('/customers/:customerId', () => undefined);
-    expect(() => dispatch([router], operations)).toThrow('no operation get /customers/{customerId}');
-    expect(() => new OperationRouter().post('/customers', () => undefined).post('/customers', () => undefined)).toThrow('two handlers');
+  it("refuses, at start-up, a handler for an operation the document does not have, and two handlers for one operation", () => {
+    expect(() => new Engine(shape, [plugin('typo', { getCustomersByCustomerId: () => ({}) })])).toThrow(
+      'typo: no operation getCustomersByCustomerId in the document',
+    );
+    const twice = plugin('twice', { postCustomers: () => ({}) });
+    expect(() => new Engine(shape, [twice, twice])).toThrow('twice: postCustomers has a handler already');
   });
 
   it('answers by the operation the validator matched, with its path parameters, and passes on what it does not handle', async () => {
+    const engine = new Engine(shape, [plugin('one', { getCustomersById: ({ params }) => ({ body: { id: params.id } }) })]);
     const app = express();
-    app.use((req, _res, next) => {
+    app.use((req, res, next) => {
+      res.locals.context = { requestId: 'r', clientId: 'c' };
       // What express-openapi-validator leaves on the request.
       const id = /^\/customers\/([^/]+)$/.exec(req.path)?.[1];
       if (id) Object.assign(req, { openapi: { openApiRoute: '/customers/{id}', pathParams: { id: decodeURIComponent(id) } } });
       next();
     });
-    const router = new OperationRouter().get(
-      '/customers/:id',
-      (req: express.Request, res: express.Response) => void res.json({ id: req.params.id }),
-    );
-    app.use('/', dispatch([router], operations));
+    app.use(answerOperations(engine, new MemoryStore(), systemClock));
     app.use((_req, res) => void res.status(404).json({ passed: true }));
-    expect((await request(app).get('/customers/a%20b')).body).toEqual({ id: 'a b' });
+    const answered = await request(app).get('/customers/a%20b');
+    expect([answered.status, answered.body]).toEqual([200, { id: 'a b' }]);
     expect((await request(app).get('/elsewhere')).body).toEqual({ passed: true });
   });
 });

@@ -6,7 +6,7 @@
 import { describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
 import request from 'supertest';
-import { SUBDIVISIONS_OF } from '../src/customers/rules.js';
+import { SUBDIVISIONS_OF } from '../src/resources/customers/rules.js';
 import { expectCustomer, expectError, freshClient, makeApp } from './helpers.js';
 import { arbitraryFor, schemaNamed } from './support/arbitraries.js';
 

@@ -1,9 +1,11 @@
 // Sequence's prose rules: as domain checks without HTTP, then as 400s through HTTP.
 import { describe, expect, it } from '@jest/globals';
 import request from 'supertest';
-import { checkCustomerRules, RULES, type CustomerRequest } from '../src/customers/rules.js';
-import { archiveCustomer, createCustomer } from '../src/customers/service.js';
-import { MemoryPartition } from '../src/store/memory.js';
+import { checkCustomerRules, type CustomerRequest } from '../src/resources/customers/rules.js';
+import { RULES } from '../src/resources/registry.js';
+import { CUSTOMERS } from '../src/engine/records.js';
+import { archiveCustomer, createCustomer } from '../src/resources/customers/service.js';
+import { MemoryPartition } from '../src/engine/store/memory.js';
 import { expectCustomer, expectError, freshClient, makeApp, minimalRequest } from './helpers.js';
 
 const contact = (billingPreference: 'PRIMARY' | 'STANDARD' | 'NONE', n = 1) => ({
@@ -68,7 +70,7 @@ describe('checkCustomerRules (domain, no HTTP)', () => {
     expect(() => createCustomer(partition, minimalRequest({ address: us() }) as CustomerRequest, counting)).toThrow(
       RULES.stateRequired('US'),
     );
-    expect(partition.getCustomer('never-1')).toBeUndefined();
+    expect(partition.get(CUSTOMERS, 'never-1')).toBeUndefined();
   });
 });
 

@@ -8,7 +8,7 @@ import { cpSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSyn
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createHash } from 'node:crypto';
-import { servedYaml } from '../src/contract/served.js';
+import { servedYaml } from '../src/engine/contract/served.js';
 
 const root = new URL('../', import.meta.url).pathname;
 

@@ -4,10 +4,10 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { start, type RunningServer } from '../src/server.js';
-import { compareObserved, References } from '../src/verify/compare.js';
-import { UNKNOWN_ID } from '../src/verify/scenario.js';
-import { isProduction, verify, type VerifyReport } from '../src/verify/run.js';
-import { Conformer } from '../src/contract/conform.js';
+import { compareObserved, References } from '../src/tools/verify/compare.js';
+import { UNKNOWN_ID } from '../src/tools/verify/scenario.js';
+import { isProduction, verify, type VerifyReport } from '../src/tools/verify/run.js';
+import { Conformer } from '../src/engine/contract/conform.js';
 import { runCli } from './process.js';
 import { spec } from './helpers.js';
 

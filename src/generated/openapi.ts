@@ -292,6 +292,134 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/notifications/policies/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get notification policy
+         * @description Retrieve the details of a Notification Policy.
+         */
+        get: operations["getNotificationsPoliciesById"];
+        put?: never;
+        post?: never;
+        /**
+         * Delete notification policy
+         * @description Delete one of your Notification Policies, to stop sending matching notifications to its recipients.
+         */
+        delete: operations["deleteNotificationsPoliciesById"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/notifications/policies": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List All Notification Policies
+         * @description List All Notification Policies
+         */
+        get: operations["getNotificationsPolicies"];
+        put?: never;
+        /**
+         * Create Notification policy
+         * @description Create a new Notification Policy, which will send matching notifications to the recipients you specify.
+         */
+        post: operations["postNotificationsPolicies"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/notifications/policies/{id}/recipients/{recipient}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Remove a recipient from a policy
+         * @description Delete a recipient from an existing Notification Policy.
+         */
+        delete: operations["deleteNotificationsPoliciesByIdRecipientsByRecipient"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/notifications/policies/{id}/notification-types/{type}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Remove a notification type from a policy
+         * @description Remove a notification type from an existing Notification Policy.
+         */
+        delete: operations["deleteNotificationsPoliciesByIdNotificationTypesByType"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/notifications/policies/{id}/notification-types": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Add notification types to a policy
+         * @description Add new notification types to an existing Notification Policy.
+         */
+        post: operations["postNotificationsPoliciesByIdNotificationTypes"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/notifications/policies/{id}/recipients": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Add recipients to a policy
+         * @description Add new recipients to an existing Notification Policy.
+         */
+        post: operations["postNotificationsPoliciesByIdRecipients"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/customer-aliases": {
         parameters: {
             query?: never;
@@ -3597,6 +3725,230 @@ export interface components {
         };
         /**
          * @example {
+         *       "id": "9c4c54e7-59da-44ae-9cc5-7fd81be7c133",
+         *       "createdAt": "2022-06-28T16:47:00Z",
+         *       "sequenceAccountId": "c4602d51-0fb4-4b48-b689-6ba28f540d1e",
+         *       "name": "Finance team emails",
+         *       "notificationTypes": [
+         *         "CUSTOMER_CREATED"
+         *       ],
+         *       "recipients": [
+         *         "finance@example.com",
+         *         "operations@example.com"
+         *       ],
+         *       "channel": "EMAIL"
+         *     }
+         */
+        NotificationPolicy: {
+            /**
+             * @description Unique ID
+             * @example 9c4c54e7-59da-44ae-9cc5-7fd81be7c133
+             */
+            id: string;
+            /**
+             * @description Created at
+             * @example 2022-06-28T16:47:00Z
+             */
+            createdAt: string;
+            /**
+             * @description Sequence Account which this policy matches
+             * @example c4602d51-0fb4-4b48-b689-6ba28f540d1e
+             */
+            sequenceAccountId: string;
+            /**
+             * @description Human-readable name
+             * @example Finance team emails
+             */
+            name: string;
+            /**
+             * @description Set of notification types that this policy matches. If not present this policy will cover all notification types.
+             * @example [
+             *       "CUSTOMER_CREATED"
+             *     ]
+             */
+            notificationTypes?: components["schemas"]["NotificationType"][];
+            /**
+             * @description The webhook URLs or email addresses which will receive notifications, depending on the channel
+             * @example [
+             *       "finance@example.com",
+             *       "operations@example.com"
+             *     ]
+             */
+            recipients: string[];
+            /** @description Notification channel */
+            channel: components["schemas"]["NotificationChannel"];
+            /**
+             * @description Webhook secret used to generate a signature header that's sent with an outbound webhook.It can be used to verify the authenticity of received Sequence webhooks. Only available for webhook channel policies.
+             * @example whsec_AutoGeneratedSecret01234567890ab
+             */
+            webhookSecret?: string;
+        };
+        /**
+         * @example CUSTOMER_CREATED
+         * @enum {string}
+         */
+        NotificationType: "CUSTOMER_CREATED" | "CUSTOMER_UPDATED" | "CUSTOMER_ARCHIVED" | "INVOICE_CREATED" | "INVOICE_ISSUED" | "INVOICE_UPDATED" | "INTEGRATION_SYNC_COMPLETED" | "INTEGRATION_WEBHOOK_HANDLED" | "MERCHANT_UPDATED" | "BILLING_SCHEDULE_CREATED" | "BILLING_SCHEDULE_UPDATED" | "BILLING_SCHEDULE_ARCHIVED" | "CREDIT_NOTE_CREATED" | "CREDIT_NOTE_UPDATED" | "CREDIT_NOTE_ISSUED" | "QUOTE_PUBLISHED" | "QUOTE_ACCEPTED" | "QUOTE_SIGNED" | "INVOICE_REMINDER_SENT" | "WATCHTOWER_TASK_ASSIGNED";
+        /**
+         * @example EMAIL
+         * @enum {string}
+         */
+        NotificationChannel: "WEBHOOK" | "EMAIL";
+        /**
+         * @example {
+         *       "items": [
+         *         {
+         *           "id": "9c4c54e7-59da-44ae-9cc5-7fd81be7c133",
+         *           "createdAt": "2022-06-28T16:47:00Z",
+         *           "sequenceAccountId": "c4602d51-0fb4-4b48-b689-6ba28f540d1e",
+         *           "name": "Finance team emails",
+         *           "notificationTypes": [
+         *             "CUSTOMER_CREATED"
+         *           ],
+         *           "recipients": [
+         *             "finance@example.com"
+         *           ],
+         *           "channel": "EMAIL"
+         *         }
+         *       ],
+         *       "pagination": {
+         *         "after": "ZTMwOWU5NDgtMDg4ZS00ZDc3LWI2NTQtY2Q4NTQ5OGYxNTU1IzE2NTgyNjA4NTYwMzMwMTMjREVTQw==",
+         *         "before": "NjRlZjJmZjktMmJjYi00M2RiLWI0ZDUtOTAxMDU4MjRiMTdmIzE2NTgyNjA3NTk3NTE2ODEjQVND",
+         *         "totalResultSize": 100
+         *       }
+         *     }
+         */
+        NotificationPolicies: {
+            /**
+             * @description Notification policies
+             * @example [
+             *       {
+             *         "id": "9c4c54e7-59da-44ae-9cc5-7fd81be7c133",
+             *         "createdAt": "2022-06-28T16:47:00Z",
+             *         "sequenceAccountId": "c4602d51-0fb4-4b48-b689-6ba28f540d1e",
+             *         "name": "Finance team emails",
+             *         "notificationTypes": [
+             *           "CUSTOMER_CREATED"
+             *         ],
+             *         "recipients": [
+             *           "finance@example.com"
+             *         ],
+             *         "channel": "EMAIL"
+             *       }
+             *     ]
+             */
+            items: components["schemas"]["NotificationPolicy"][];
+            pagination: components["schemas"]["PaginationResponse1"];
+        };
+        /**
+         * @description Results pagination
+         * @example {
+         *       "after": "ZTMwOWU5NDgtMDg4ZS00ZDc3LWI2NTQtY2Q4NTQ5OGYxNTU1IzE2NTgyNjA4NTYwMzMwMTMjREVTQw==",
+         *       "before": "NjRlZjJmZjktMmJjYi00M2RiLWI0ZDUtOTAxMDU4MjRiMTdmIzE2NTgyNjA3NTk3NTE2ODEjQVND",
+         *       "totalResultSize": 100
+         *     }
+         */
+        PaginationResponse1: {
+            /**
+             * @description Copy this value to the `after` parameter of your next request to retrieve the next page of results
+             * @example ZTMwOWU5NDgtMDg4ZS00ZDc3LWI2NTQtY2Q4NTQ5OGYxNTU1IzE2NTgyNjA4NTYwMzMwMTMjREVTQw==
+             */
+            after?: string;
+            /**
+             * @description Copy this value to the `before` parameter of your next request to retrieve the next page of results
+             * @example NjRlZjJmZjktMmJjYi00M2RiLWI0ZDUtOTAxMDU4MjRiMTdmIzE2NTgyNjA3NTk3NTE2ODEjQVND
+             */
+            before?: string;
+            /**
+             * Format: int64
+             * @description Total number of entries across all pages
+             * @example 100
+             */
+            totalResultSize?: number;
+        };
+        /**
+         * @example {
+         *       "name": "Dev team integration webhooks",
+         *       "notificationTypes": [
+         *         "CUSTOMER_CREATED"
+         *       ],
+         *       "recipients": [
+         *         "https://api.company.com/webhooks"
+         *       ],
+         *       "channel": "WEBHOOK",
+         *       "webhookSecret": "whsec_UserSubmittedSecret1234567890abc"
+         *     }
+         */
+        CreateNotificationPolicyRequest: {
+            /**
+             * @description Human-readable name
+             * @example Dev team integration webhooks
+             */
+            name: string;
+            /**
+             * @description Set of notification types that this policy matches. If not provided, then this policy will apply to all notification types.
+             * @example [
+             *       "CUSTOMER_CREATED"
+             *     ]
+             */
+            notificationTypes?: components["schemas"]["NotificationType"][];
+            /**
+             * @description The webhook URLs or email addresses which will receive notifications, depending on the channel
+             * @example [
+             *       "https://api.company.com/webhooks"
+             *     ]
+             */
+            recipients: string[];
+            /** @description Notification channel */
+            channel: components["schemas"]["NotificationChannel"];
+            /**
+             * @description Webhook secret used to generate a signature header that's sent with an outbound webhook.It can be used to verify the authenticity of received Sequence webhooks. Only available for webhook channel policies.
+             * @example whsec_UserSubmittedSecret1234567890abc
+             */
+            webhookSecret?: string;
+        };
+        /**
+         * @example {
+         *       "errors": []
+         *     }
+         */
+        DatabaseErrors: {
+            /** @example [] */
+            errors: unknown[];
+        };
+        /**
+         * @example {
+         *       "notificationTypes": [
+         *         "CUSTOMER_CREATED"
+         *       ]
+         *     }
+         */
+        AddNotificationTypesToPolicyRequest: {
+            /**
+             * @description The notification types to add to this policy
+             * @example [
+             *       "CUSTOMER_CREATED"
+             *     ]
+             */
+            notificationTypes: components["schemas"]["NotificationType"][];
+        };
+        /**
+         * @example {
+         *       "recipients": [
+         *         "operations@example.com"
+         *       ]
+         *     }
+         */
+        AddRecipientsToPolicyRequest: {
+            /**
+             * @description The webhook URLs or email addresses to add to the policy, depending on its channel
+             * @example [
+             *       "operations@example.com"
+             *     ]
+             */
+            recipients: string[];
+        };
+        /**
+         * @example {
          *       "items": [
          *         {
          *           "id": "01849e70-0a0f-72ca-ba07-5557dd734d43",
@@ -5898,6 +6250,490 @@ export interface operations {
             };
             /** @description Unauthorized */
             401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    getNotificationsPoliciesById: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description Your [API credentials](/reference/authentication). Eg. `Basic {credentials}`. */
+                Authorization: string;
+                /** @description Use this header to select an API version */
+                "sequence-version"?: "2024-07-30";
+            };
+            path: {
+                /** @description Notification policy ID */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NotificationPolicy"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    deleteNotificationsPoliciesById: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description Your [API credentials](/reference/authentication). Eg. `Basic {credentials}`. */
+                Authorization: string;
+                /** @description Use this header to select an API version */
+                "sequence-version"?: "2024-07-30";
+            };
+            path: {
+                /** @description Notification policy ID */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NotificationPolicy"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    getNotificationsPolicies: {
+        parameters: {
+            query?: {
+                /** @description Filter policies by notification type */
+                notificationType?: "CUSTOMER_CREATED" | "CUSTOMER_UPDATED" | "CUSTOMER_ARCHIVED" | "INVOICE_CREATED" | "INVOICE_ISSUED" | "INVOICE_UPDATED" | "INTEGRATION_SYNC_COMPLETED" | "INTEGRATION_WEBHOOK_HANDLED" | "MERCHANT_UPDATED" | "BILLING_SCHEDULE_CREATED" | "BILLING_SCHEDULE_UPDATED" | "BILLING_SCHEDULE_ARCHIVED" | "CREDIT_NOTE_CREATED" | "CREDIT_NOTE_UPDATED" | "CREDIT_NOTE_ISSUED" | "QUOTE_PUBLISHED" | "QUOTE_ACCEPTED" | "QUOTE_SIGNED" | "INVOICE_REMINDER_SENT" | "WATCHTOWER_TASK_ASSIGNED";
+                /** @description Maximum number of objects to return per-page. Must be between 1 and 100 (inclusive). */
+                limit?: number;
+                /** @description Pagination offset. To page through items, omit this parameter to retrieve the first page, and then successively use the value you get from `pagination.after` or `pagination.before` to retrieve each page. */
+                after?: string;
+                /** @description Pagination offset. To page through items, omit this parameter to retrieve the first page, and then successively use the value you get from `pagination.next` or `pagination.previous` to retrieve each page. */
+                before?: string;
+            };
+            header: {
+                /** @description Your [API credentials](/reference/authentication). Eg. `Basic {credentials}`. */
+                Authorization: string;
+                /** @description Use this header to select an API version */
+                "sequence-version"?: "2024-07-30";
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NotificationPolicies"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    postNotificationsPolicies: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description Your [API credentials](/reference/authentication). Eg. `Basic {credentials}`. */
+                Authorization: string;
+                /** @description Use this header to select an API version */
+                "sequence-version"?: "2024-07-30";
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateNotificationPolicyRequest"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NotificationPolicy"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DatabaseErrors"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    deleteNotificationsPoliciesByIdRecipientsByRecipient: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description Your [API credentials](/reference/authentication). Eg. `Basic {credentials}`. */
+                Authorization: string;
+                /** @description Use this header to select an API version */
+                "sequence-version"?: "2024-07-30";
+            };
+            path: {
+                /** @description Notification policy ID */
+                id: string;
+                /** @description The webhook URL or email address to remove from the policy */
+                recipient: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NotificationPolicy"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DatabaseErrors"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    deleteNotificationsPoliciesByIdNotificationTypesByType: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description Your [API credentials](/reference/authentication). Eg. `Basic {credentials}`. */
+                Authorization: string;
+                /** @description Use this header to select an API version */
+                "sequence-version"?: "2024-07-30";
+            };
+            path: {
+                /** @description Notification policy ID */
+                id: string;
+                /** @description The notification type to remove from this policy */
+                type: "CUSTOMER_CREATED" | "CUSTOMER_UPDATED" | "CUSTOMER_ARCHIVED" | "INVOICE_CREATED" | "INVOICE_ISSUED" | "INVOICE_UPDATED" | "INTEGRATION_SYNC_COMPLETED" | "INTEGRATION_WEBHOOK_HANDLED" | "MERCHANT_UPDATED" | "BILLING_SCHEDULE_CREATED" | "BILLING_SCHEDULE_UPDATED" | "BILLING_SCHEDULE_ARCHIVED" | "CREDIT_NOTE_CREATED" | "CREDIT_NOTE_UPDATED" | "CREDIT_NOTE_ISSUED" | "QUOTE_PUBLISHED" | "QUOTE_ACCEPTED" | "QUOTE_SIGNED" | "INVOICE_REMINDER_SENT" | "WATCHTOWER_TASK_ASSIGNED";
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NotificationPolicy"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DatabaseErrors"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    postNotificationsPoliciesByIdNotificationTypes: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description Your [API credentials](/reference/authentication). Eg. `Basic {credentials}`. */
+                Authorization: string;
+                /** @description Use this header to select an API version */
+                "sequence-version"?: "2024-07-30";
+            };
+            path: {
+                /** @description Notification policy ID */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AddNotificationTypesToPolicyRequest"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NotificationPolicy"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DatabaseErrors"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    postNotificationsPoliciesByIdRecipients: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description Your [API credentials](/reference/authentication). Eg. `Basic {credentials}`. */
+                Authorization: string;
+                /** @description Use this header to select an API version */
+                "sequence-version"?: "2024-07-30";
+            };
+            path: {
+                /** @description Notification policy ID */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AddRecipientsToPolicyRequest"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NotificationPolicy"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DatabaseErrors"];
+                };
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Forbidden */
+            403: {
                 headers: {
                     [name: string]: unknown;
                 };

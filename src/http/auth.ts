@@ -48,7 +48,7 @@ export function authenticate(allowed: ReadonlyMap<string, string> | undefined): 
   return (req, res, next) => {
     const { clientId, clientSecret } = parseBasicAuth(req.headers.authorization);
     if (allowed && allowed.get(clientId) !== clientSecret) throw unauthorized(MESSAGES.authRejected);
-    res.locals.clientId = clientId;
+    res.locals.context.clientId = clientId;
     next();
   };
 }

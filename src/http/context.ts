@@ -1,25 +1,39 @@
-// What the middleware chain hands on to later stages, typed once.
+// What one step of the pipeline hands on to later ones, in one typed object per request, made by
+// the first step: the request id (every step), the client id (auth -> the answer, the log, the
+// journal), the example a Prefer header names (mock controls -> the answer), and what an error
+// answer or the proxy found wrong (-> the journal). Nothing else travels on res.locals.
 import { randomUUID } from 'node:crypto';
-import type { RequestHandler } from 'express';
+import type { RequestHandler, Response } from 'express';
+import type { Violation } from '../engine/errors.js';
 import type { components } from '../generated/mock.js';
-import type { Violation } from '../rules/violation.js';
 import { SEQUENCE_VERSION } from './errors.js';
+
+/** What the validating proxy (--upstream) found wrong with an exchange. */
+export type Divergence = components['schemas']['Violation'];
+
+export interface RequestContext {
+  /** Sent back as the Request-Id header and in every error body. */
+  requestId: string;
+  /** The Basic-auth client id: the partition this request reads and writes (set by auth). */
+  clientId?: string;
+  /** Prefer: example=<name> (set by the mock controls). */
+  example?: string;
+  /** The violations an error answer named (set by the error handler; the journal keeps them). */
+  errors?: Violation[];
+  /** What the validating proxy found wrong with this exchange (the journal keeps them). */
+  divergences?: Divergence[];
+}
 
 declare global {
   // eslint-disable-next-line @typescript-eslint/no-namespace
   namespace Express {
     interface Locals {
-      /** Sent back as the Request-Id header and in every error body. */
-      requestId: string;
-      /** The Basic-auth client id: the partition this request reads and writes. */
-      clientId: string;
-      /** The violations an error answer named (the journal keeps them). */
-      errors?: Violation[];
-      /** What the validating proxy (--upstream) found wrong with this exchange, for the journal. */
-      divergences?: components['schemas']['Violation'][];
+      context: RequestContext;
     }
   }
 }
+
+export const contextOf = (res: Response): RequestContext => res.locals.context;
 
 /**
  * Every response carries a Request-Id, as Sequence's and Stripe's do, to match logs to clients, and
@@ -27,8 +41,9 @@ declare global {
  * Sequence-Version header"; the fake serves one version).
  */
 export const requestId: RequestHandler = (_req, res, next) => {
-  res.locals.requestId = randomUUID();
-  res.setHeader('Request-Id', res.locals.requestId);
+  const id = randomUUID();
+  res.locals.context = { requestId: id };
+  res.setHeader('Request-Id', id);
   res.setHeader('Sequence-Version', SEQUENCE_VERSION);
   next();
 };

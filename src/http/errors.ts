@@ -6,8 +6,8 @@ import { STATUS_CODES } from 'node:http';
 import type { ErrorRequestHandler, RequestHandler, Response } from 'express';
 import type { Logger } from 'pino';
 import type { components } from '../generated/mock.js';
-import { RuleViolation, type Violation } from '../rules/violation.js';
-import { DataFileWriteError } from '../store/data-file-error.js';
+import { NotFound, RuleViolation, type Violation } from '../engine/errors.js';
+import { DataFileWriteError } from '../engine/store/data-file-error.js';
 
 export type ErrorEnvelope = components['schemas']['ErrorResponse'];
 /** Sequence's supported version, sent on every response (docs.sequencehq.com/reference/versioning). */
@@ -29,8 +29,7 @@ export const MESSAGES = {
   tooLarge: 'Request body is larger than the 1 MB limit',
   unsupportedMedia: 'Content-Type must be application/json',
   notFound: 'No such resource',
-  noRoute:
-    "No such operation: sequence-mock serves the Customers, Contacts, Customer Aliases and Organizations operations of Sequence's API",
+  noRoute: "No such operation: sequence-mock serves every operation of Sequence's API (2024-07-30) and its own /__admin API",
   methodNotAllowed: 'Method not allowed on this path',
   adminToken: "The admin API needs the X-Admin-Token header with the server's ADMIN_TOKEN.",
   seedNeedsPartition: 'Seeding needs Sequence credentials (Authorization: Basic ...) naming the partition to seed.',
@@ -101,11 +100,11 @@ export function errorBody(err: Pick<ApiError, 'type' | 'message' | 'errors' | 'b
 
 export function sendError(res: Response, err: ApiError): void {
   // For the journal: what a 4xx named, so the dashboard can show why a request failed.
-  res.locals.errors = err.errors;
+  res.locals.context.errors = err.errors;
   res
     .status(err.status)
     .set(err.headers)
-    .json(errorBody(err, String(res.locals.requestId)));
+    .json(errorBody(err, res.locals.context.requestId));
 }
 
 /** express-openapi-validator's HttpError, as far as we read it. */
@@ -166,6 +165,7 @@ export function toApiError(err: unknown, method: string, path: string): ApiError
   if (err instanceof DataFileWriteError)
     return new ApiError(503, MESSAGES.storeUnavailable, [{ path: '/', message: err.message }], {}, ERROR_TYPES.storeUnavailable);
   if (err instanceof RuleViolation) return validationError(err.violations);
+  if (err instanceof NotFound) return new ApiError(404, MESSAGES.notFound, [err.violation]);
   if (isBodyParserError(err)) {
     switch (err.type) {
       case 'entity.parse.failed':
@@ -215,7 +215,7 @@ export const notFoundHandler: RequestHandler = (req, _res, next) => {
 export function errorHandler(logger: Logger): ErrorRequestHandler {
   return (err, req, res, _next) => {
     const apiError = toApiError(err, req.method, req.path);
-    if (apiError.status >= 500) logger.error({ err, requestId: res.locals.requestId }, 'request failed');
+    if (apiError.status >= 500) logger.error({ err, requestId: res.locals.context?.requestId }, 'request failed');
     if (res.headersSent) return void res.end();
     sendError(res, apiError);
   };

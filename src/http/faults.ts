@@ -2,7 +2,7 @@
 // 503", "5% of requests get 500". Random draws come from a PRNG seeded per rule, so a test replays
 // the same failures every run.
 import type { components } from '../generated/mock.js';
-import { withoutApi } from '../contract/base-paths.js';
+import { withoutApi } from '../engine/contract/base-paths.js';
 
 export type FaultRuleRequest = components['schemas']['FaultRuleRequest'];
 export type FaultRule = components['schemas']['FaultRule'];

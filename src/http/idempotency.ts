@@ -37,7 +37,7 @@ export class IdempotencyKeys {
     return (req, res, next) => {
       const key = req.headers[HEADER];
       if (typeof key !== 'string' || !declaresKey(req)) return next();
-      const id = `${res.locals.clientId}\0${key}`;
+      const id = `${res.locals.context.clientId}\0${key}`;
       const fingerprint = `${req.method} ${req.path} ${JSON.stringify(req.body ?? null)}`;
       const now = this.now();
       const previous = this.kept.get(id);

@@ -89,12 +89,12 @@ export function mockControls(faults: FaultRules): RequestHandler {
     const preferred = parsePrefer(Array.isArray(header) ? header.join(', ') : header);
     // A Prefer code or delay wins over every rule: the rules are not even asked.
     const fromPrefer = preferred.code !== undefined || preferred.delay !== undefined;
-    const rule = fromPrefer ? undefined : faults.take({ method: req.method, path: req.originalUrl, partition: res.locals.clientId });
+    const rule = fromPrefer ? undefined : faults.take({ method: req.method, path: req.originalUrl, partition: res.locals.context.clientId });
     const code = fromPrefer ? preferred.code : (rule?.respond.code as Preferences['code']);
     const delay = fromPrefer ? preferred.delay : rule?.respond.delay;
     if (delay) await sleep(delay);
     if (code !== undefined) throw forcedError(code, rule?.id);
-    if (preferred.example !== undefined) res.locals.preferExample = preferred.example;
+    if (preferred.example !== undefined) res.locals.context.example = preferred.example;
     next();
   };
 }

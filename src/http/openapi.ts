@@ -4,8 +4,9 @@
 import './validator-patches.js';
 import * as OpenApiValidator from 'express-openapi-validator';
 import type { Request, RequestHandler } from 'express';
-import { withoutApi } from '../contract/base-paths.js';
-import type { OpenApiDocument } from '../spec.js';
+import { withoutApi } from '../engine/contract/base-paths.js';
+import type { OpenApiDocument } from '../engine/contract/types.js';
+import { operationKey } from '../engine/engine.js';
 
 export interface ValidatorOptions {
   /** Validate our own responses; a non-conforming one becomes a 500 naming the bad field. */
@@ -32,15 +33,11 @@ export function specValidator(spec: OpenApiDocument, options: ValidatorOptions):
     validateResponses: options.validateResponses ? { allErrors: true } : false,
     validateSecurity: false,
     // No operation of the document takes multipart bodies; the multipart middleware would still run
-    // on every request (1.07x of POST throughput without it, ../shared/perf-notes.md).
+    // on every request (1.07x of POST throughput without it, docs/benchmarks.md).
     fileUploader: false,
   }) as unknown as RequestHandler[];
 }
 
-/** An operation as `method path`, the document's path: HEAD is answered as GET. */
-export function operationKey(method: string, path: string): string {
-  return `${method.toLowerCase() === 'head' ? 'get' : method.toLowerCase()} ${path}`;
-}
 
 /** The operation the validator matched a request to (it leaves it on req.openapi), and its path parameters. */
 export function matchedOperation(req: Request): { key: string; params: Record<string, string> } | undefined {

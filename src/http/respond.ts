@@ -1,32 +1,17 @@
-// What every resource's routes answer with, in one place: a 404 naming the id, a value-or-404 for
-// services that answer undefined for "not there", and a commit before any 2xx for a change.
-import type { Response } from 'express';
-import type { Store } from '../store/types.js';
-import { ApiError, MESSAGES } from './errors.js';
-
-export function notFound(what: string, path: string, id: string): ApiError {
-  return new ApiError(404, MESSAGES.notFound, [{ path, message: `no ${what} with id ${id}` }]);
-}
-
-/** The value or a 404: the services answer undefined for "not there". */
-export function found<T>(value: T | undefined, error: () => ApiError): T {
-  if (value === undefined) throw error();
-  return value;
-}
-
-/** A change is acknowledged only once the store has made it durable (a no-op in memory). */
-export function committer(store: Store) {
-  return async (res: Response, status: number, body: unknown): Promise<void> => {
-    await store.commit();
-    sendJson(res, status, body);
-  };
-}
+// Answers leave through here: the engine's answer for an operation, written as res.json would.
+import type { Request, RequestHandler, Response } from 'express';
+import { accountIdOf } from '../engine/account.js';
+import type { Clock } from '../engine/clock.js';
+import type { Engine } from '../engine/engine.js';
+import type { Json } from '../engine/plugin.js';
+import type { Store } from '../engine/store/types.js';
+import { matchedOperation } from './openapi.js';
 
 /**
  * What res.json sends (the same status, headers and bytes), written directly: res.json and res.send
  * cost about 6% of a POST (ETag, freshness and charset handling the fake never needs; measured,
- * ../shared/perf-notes.md). When anything wraps res.json for this response (the response validator
- * in strict mode, the idempotency store), res.json is called, so the wrapper sees the body.
+ * docs/benchmarks.md). When anything wraps res.json for this response (the response validator in
+ * strict mode, the idempotency store), res.json is called, so the wrapper sees the body.
  */
 export function sendJson(res: Response, status: number, body: unknown): void {
   if (Object.hasOwn(res, 'json')) {
@@ -38,4 +23,32 @@ export function sendJson(res: Response, status: number, body: unknown): void {
   res.setHeader('Content-Type', 'application/json; charset=utf-8');
   res.setHeader('Content-Length', Buffer.byteLength(text));
   res.end(res.req.method === 'HEAD' ? undefined : text);
+}
+
+/**
+ * Every operation of the document, answered by the engine for the operation the validator matched
+ * (one Map lookup): the request becomes a Call (no HTTP past this point), a change is made durable
+ * before it is acknowledged, and the answer is written once, here.
+ */
+export function answerOperations(engine: Engine, store: Store, clock: Clock): RequestHandler {
+  return async (req: Request, res: Response, next) => {
+    const matched = matchedOperation(req);
+    const context = res.locals.context;
+    const clientId = context.clientId;
+    if (!matched || clientId === undefined) return next();
+    const answer = engine.answer(matched.key, {
+      partition: store.partition(clientId),
+      clientId,
+      accountId: accountIdOf(clientId),
+      params: matched.params,
+      query: req.query as Json,
+      body: req.body,
+      clock,
+      example: context.example,
+    });
+    if (!answer) return next();
+    if (answer.changed) await store.commit();
+    if (answer.body === undefined) res.status(answer.status).end();
+    else sendJson(res, answer.status, answer.body);
+  };
 }

@@ -1,0 +1,244 @@
+// The resources of the rest of Sequence's API that a client creates and reads back (tax rates,
+// products, prices, invoices, credit notes, ...), kept per partition from the document's shapes alone.
+// A record is the create operation's documented example with the request's fields over it, fitted
+// to the create response's schema; every answer is that record fitted to the answering operation's
+// own example and schema, so it conforms whatever the operation. Resources with behaviour of their
+// own (billing schedules, usage events) add rules through CollectionRules, from their plug-ins.
+import type { Collection, OperationInfo } from './contract/operations.js';
+import { chosenExample, freshFields, primaryExample } from './contract/operations.js';
+import { isObject, type Conformer } from './contract/conform.js';
+import { RuleViolation, type Violation } from './errors.js';
+import { decodeCursor, DEFAULT_LIMIT, encodeCursor, PAGING_MESSAGES } from './paging.js';
+import type { Call, CollectionRules, Json } from './plugin.js';
+import { CUSTOMERS } from './records.js';
+import { named, type Partition, type StoredRecord } from './store/types.js';
+
+/** Query parameters that page or sort a list, never filters on a field. */
+const PAGING = new Set(['limit', 'after', 'before', 'sortBy', 'sortOrder', 'includeArchived']);
+
+/** The body of a call as an object (an operation without one has {}). */
+export const bodyOf = (call: Call): Json => (isObject(call.body) ? call.body : {});
+
+export class CollectionService {
+  /** What each collection's schemas say, read from the document once rather than on every request. */
+  private readonly shapes = new Map<Collection, { readers: { schema: Json; example: unknown }[]; itemFields: Set<string> }>();
+
+  constructor(
+    private readonly conformer: Conformer,
+    private readonly rules: ReadonlyMap<string, CollectionRules>,
+  ) {}
+
+  rulesOf(collection: Collection): CollectionRules | undefined {
+    return this.rules.get(collection.name);
+  }
+
+  /** Where a collection's records are kept: its path with the parent's id in it, so line items stay with their invoice. */
+  key(collection: Collection, call: Call) {
+    return named(fillPath(collection.name, call.params));
+  }
+
+  /** The parent item a nested collection hangs from must exist (404 naming the path parameter otherwise). */
+  parentProblem(collection: Collection, call: Call): Violation | undefined {
+    if (!collection.parent) return undefined;
+    const id = call.params[collection.parent.param] ?? '';
+    return call.partition.get(named(fillPath(collection.parent.collection, call.params)), id)
+      ? undefined
+      : { path: `/path/${collection.parent.param}`, message: `no ${collection.parent.collection.slice(1)} item with id ${id}` };
+  }
+
+  /** The answer of `operation` for a record: its example, the record's fields over it, fitted to its schema. */
+  answer(operation: OperationInfo, record: Json, example: string | undefined, accountId?: string): unknown {
+    if (!operation.responseSchema) return undefined;
+    const schema = operation.responseSchema;
+    const bases = this.bases(operation, example).map((base) => this.conformer.minimal(schema, base));
+    return this.conformer.fitBest(schema, bases, asAccount(record, accountId));
+  }
+
+  /** The examples an answer may be shaped from: the one asked for, else every one the operation documents. */
+  bases(operation: OperationInfo, example: string | undefined): unknown[] {
+    const chosen = this.example(operation, example);
+    return example !== undefined && operation.examples.has(example) ? [chosen] : [...operation.examples.values()];
+  }
+
+  /** The named example, or the operation's primary one; a name the operation does not have is a 400. */
+  example(operation: OperationInfo, name: string | undefined): unknown {
+    return chosenExample(operation, name);
+  }
+
+  create(collection: Collection, call: Call): StoredRecord {
+    const rules = this.rules.get(collection.name);
+    const body = bodyOf(call);
+    const violations = [...references(body, call.partition), ...(rules?.check?.(body, call.partition, undefined) ?? [])];
+    if (violations.length > 0) throw new RuleViolation(violations);
+    const base = this.example(collection.create, call.example);
+    const now = call.clock.now().toISOString();
+    const generated: Json = freshFields(base, now, () => call.clock.newId());
+    if (isObject(base)) {
+      if ('sequenceAccountId' in base) generated.sequenceAccountId = call.accountId;
+      // A nested record names its parent as the document's example does (invoiceId, creditNoteId, ...).
+      if (collection.parent) {
+        const field = Object.keys(base).find((k) => k.toLowerCase() === `${collection.parent!.param.toLowerCase()}id`);
+        if (field) generated[field] = call.params[collection.parent.param];
+      }
+    }
+    const overlay = { ...body, ...generated, ...rules?.generated?.(body, call) };
+    // A new record takes from the example only what the schema requires: the example's optional
+    // fields describe some other resource (archivedAt, a purchase order number, ...), not this one.
+    const schema = collection.create.responseSchema ?? {};
+    const bases = this.bases(collection.create, call.example).map((example) => this.conformer.minimal(schema, example));
+    const record = this.conformer.fitBest(schema, bases, overlay) as StoredRecord;
+    // What the read and list answers require and the create did not make is fixed now, from their
+    // examples, so every later answer of this record says the same.
+    for (const { schema: shape, example } of this.readers(collection)) {
+      const required = this.conformer.minimal(shape, example);
+      if (isObject(required)) for (const [key, value] of Object.entries(required)) if (!(key in record)) record[key] = value;
+    }
+    call.partition.put(this.key(collection, call), record);
+    return record;
+  }
+
+  /** The shapes a collection's records are read back in (the read answer, a list item), each with its documented example. */
+  private readers(collection: Collection): { schema: Json; example: unknown }[] {
+    return this.shapesOf(collection).readers;
+  }
+
+  private itemFields(collection: Collection): Set<string> {
+    return this.shapesOf(collection).itemFields;
+  }
+
+  private shapesOf(collection: Collection) {
+    let shapes = this.shapes.get(collection);
+    if (!shapes)
+      this.shapes.set(collection, (shapes = { readers: this.findReaders(collection), itemFields: this.findItemFields(collection) }));
+    return shapes;
+  }
+
+  private findReaders(collection: Collection): { schema: Json; example: unknown }[] {
+    const found: { schema: Json; example: unknown }[] = [];
+    const read = collection.read?.responseSchema && this.conformer.schema(collection.read.responseSchema);
+    if (read) found.push({ schema: read, example: primaryExample(collection.read!) });
+    const list = collection.list?.responseSchema && this.conformer.schema(collection.list.responseSchema);
+    const item = list ? this.conformer.resolve(this.conformer.itemsOf(this.conformer.child(list, 'items'))) : undefined;
+    const page = collection.list && primaryExample(collection.list);
+    if (isObject(item)) found.push({ schema: item, example: isObject(page) && Array.isArray(page.items) ? page.items[0] : undefined });
+    return found;
+  }
+
+  get(collection: Collection, call: Call, id: string): StoredRecord | undefined {
+    return call.partition.get(this.key(collection, call), id);
+  }
+
+  /** A change to a record (an update, an archive, an action with a body), stored fitted to the create response's shape. */
+  change(collection: Collection, call: Call, existing: StoredRecord, fields: Json): StoredRecord {
+    const rules = this.rules.get(collection.name);
+    const violations = [...references(fields, call.partition), ...(rules?.check?.(fields, call.partition, existing) ?? [])];
+    if (violations.length > 0) throw new RuleViolation(violations);
+    const now = call.clock.now().toISOString();
+    const overlay: Json = { ...existing, ...fields, id: existing.id };
+    if ('updatedAt' in existing) overlay.updatedAt = now;
+    const record = this.conformer.fit(collection.create.responseSchema ?? {}, existing, overlay) as StoredRecord;
+    call.partition.put(this.key(collection, call), record);
+    return record;
+  }
+
+  archive(collection: Collection, call: Call, existing: StoredRecord): StoredRecord {
+    const now = call.clock.now().toISOString();
+    return this.change(collection, call, existing, {
+      archivedAt: now,
+      isArchived: true,
+      ...('status' in existing && { status: 'ARCHIVED' }),
+    });
+  }
+
+  remove(collection: Collection, call: Call, existing: StoredRecord): Json {
+    call.partition.delete(this.key(collection, call), existing.id);
+    return { ...existing, deletedAt: call.clock.now().toISOString() };
+  }
+
+  /** One page, oldest first: fields named by the query filter by equality; cursors name a record. */
+  list(collection: Collection, call: Call): { items: StoredRecord[]; pagination: Json } {
+    const rules = this.rules.get(collection.name);
+    // A query parameter named as a field of the listed items filters on it (customerId, label, ...).
+    const fields = this.itemFields(collection);
+    const filters = Object.entries(call.query).filter(
+      ([name, value]) => !PAGING.has(name) && fields.has(name) && typeof value !== 'object',
+    );
+    const all = [...call.partition.all(this.key(collection, call))]
+      .filter((record) => filters.every(([name, value]) => name in record && String(record[name]) === String(value)))
+      .filter((record) => rules?.matches?.(record, call.query, call.partition) ?? true);
+    if (call.query.sortOrder === 'DESC') all.reverse();
+    const limit = Number(call.query.limit ?? DEFAULT_LIMIT);
+    // The cursor scheme of every list; here a position is found by the record it names, as these
+    // lists keep the order records were made in.
+    const cursor = (name: 'after' | 'before') => {
+      const value = call.query[name];
+      if (typeof value !== 'string') return undefined;
+      const id = decodeCursor(value)?.id;
+      const at = id === undefined ? -1 : all.findIndex((record) => record.id === id);
+      if (at < 0) throw new RuleViolation([{ path: `/query/${name}`, message: PAGING_MESSAGES.cursorMalformed }]);
+      return at;
+    };
+    const after = cursor('after');
+    const before = cursor('before');
+    const start = after !== undefined ? after + 1 : before !== undefined ? Math.max(0, before - limit) : 0;
+    const end = before !== undefined && after === undefined ? before : Math.min(all.length, start + limit);
+    const items = all.slice(start, end);
+    return {
+      items,
+      pagination: {
+        ...(end < all.length && items.length > 0 && { after: encodeCursor({ createdAt: end - 1, id: items.at(-1)!.id }) }),
+        ...(start > 0 && items.length > 0 && { before: encodeCursor({ createdAt: start, id: items[0]!.id }) }),
+        totalResultSize: all.length,
+      },
+    };
+  }
+
+  private findItemFields(collection: Collection): Set<string> {
+    const schema = collection.list?.responseSchema ? this.conformer.schema(collection.list.responseSchema) : undefined;
+    return schema ? this.conformer.properties(this.conformer.itemsOf(this.conformer.child(schema, 'items'))) : new Set();
+  }
+
+  /** A list page as the list operation answers it, each item fitted to the list's item schema. */
+  answerList(collection: Collection, call: Call, page: { items: StoredRecord[]; pagination: Json }): unknown {
+    const list = collection.list!;
+    const base = this.example(list, call.example);
+    const schema = list.responseSchema ? this.conformer.schema(list.responseSchema) : undefined;
+    const itemSchema = schema ? this.conformer.itemsOf(this.conformer.child(schema, 'items')) : undefined;
+    const exampleItems = this.bases(list, call.example).map((b): unknown =>
+      isObject(b) && Array.isArray(b.items) ? (b.items as unknown[])[0] : undefined,
+    );
+    const items = page.items.map((record) => {
+      const view = asAccount(record, call.accountId);
+      return isObject(itemSchema)
+        ? this.conformer.fitBest(
+            itemSchema,
+            exampleItems.map((item) => this.conformer.minimal(itemSchema, item)),
+            view,
+          )
+        : view;
+    });
+    return list.responseSchema
+      ? this.conformer.fit(list.responseSchema, { ...(isObject(base) ? base : {}), items: [] }, { items, pagination: page.pagination })
+      : undefined;
+  }
+}
+
+/** A collection path with the request's path parameters in it: where one item's nested records are kept. */
+export function fillPath(path: string, params: Record<string, string>): string {
+  return path.replace(/\{([^}]+)\}/g, (_, name: string) => params[name] ?? `{${name}}`);
+}
+
+/** Records seeded or loaded without an account id answer as the caller's account. */
+function asAccount(record: Json, accountId: string | undefined): Json {
+  return accountId === undefined || 'sequenceAccountId' in record ? record : { ...record, sequenceAccountId: accountId };
+}
+
+/**
+ * A request naming a customer must name one of this account's customers: Sequence would not bill a
+ * customer that does not exist. Checked for the `customerId` field at the top of a body.
+ */
+function references(body: Json, partition: Partition): Violation[] {
+  const id = body.customerId;
+  if (typeof id !== 'string' || partition.get(CUSTOMERS, id)) return [];
+  return [{ path: '/body/customerId', message: `no customer with id ${id} in this account` }];
+}

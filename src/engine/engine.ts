@@ -1,0 +1,121 @@
+// The engine: every operation of the document answered from one table built at start-up. An
+// operation a plug-in handles is answered by its handler; an operation of a collection the document
+// describes (create, list, read, update, archive, remove, actions) by the generic collection code,
+// with the plug-ins' rules on top; anything else by its documented example. Nothing here is listed
+// by hand: operations and collections come from the document, handlers and rules from the plug-ins.
+import type { Collection, OperationInfo } from './contract/operations.js';
+import { chosenExample } from './contract/operations.js';
+import type { Conformer } from './contract/conform.js';
+import { bodyOf, CollectionService } from './collections.js';
+import { notFound, NotFound } from './errors.js';
+import { exampleAnswer } from './examples.js';
+import type { Answer, Call, CollectionRules, Handler, Plugin } from './plugin.js';
+
+/** An operation as `method path`, the document's path: HEAD is answered as GET. */
+export function operationKey(method: string, path: string): string {
+  return `${method.toLowerCase() === 'head' ? 'get' : method.toLowerCase()} ${path}`;
+}
+
+/** An operation's place in a collection. */
+type Role = 'create' | 'list' | 'read' | 'update' | 'remove' | 'archive' | 'action';
+
+export interface EngineDocument {
+  operations: readonly OperationInfo[];
+  collections: readonly Collection[];
+  conformer: Conformer;
+}
+
+export class Engine {
+  private readonly table = new Map<string, { operation: OperationInfo; answer: (call: Call) => Answer }>();
+  readonly service: CollectionService;
+
+  /** Throws at start-up for a plug-in naming an operation or collection the document does not have. */
+  constructor(document: EngineDocument, plugins: readonly Plugin[]) {
+    const operations = new Map(document.operations.map((o) => [o.operationId, o]));
+    const handlers = new Map<string, Handler>();
+    const rules = new Map<string, CollectionRules>();
+    for (const plugin of plugins) {
+      for (const [operationId, handler] of Object.entries(plugin.handlers ?? {})) {
+        if (!operations.has(operationId)) throw new Error(`${plugin.name}: no operation ${operationId} in the document`);
+        if (handlers.has(operationId)) throw new Error(`${plugin.name}: ${operationId} has a handler already`);
+        handlers.set(operationId, handler);
+      }
+      for (const [name, collectionRules] of Object.entries(plugin.rules ?? {})) {
+        if (!document.collections.some((c) => c.name === name)) throw new Error(`${plugin.name}: no collection ${name} in the document`);
+        rules.set(name, collectionRules);
+      }
+    }
+    this.service = new CollectionService(document.conformer, rules);
+    const roles = new Map<OperationInfo, { collection: Collection; role: Role }>();
+    for (const collection of document.collections) {
+      const add = (role: Role, operation: OperationInfo | undefined) => {
+        if (operation && !roles.has(operation)) roles.set(operation, { collection, role });
+      };
+      add('create', collection.create);
+      add('list', collection.list);
+      add('read', collection.read);
+      add('update', collection.update);
+      add('update', collection.patch);
+      add('remove', collection.remove);
+      add('archive', collection.archive);
+      for (const action of collection.actions) add('action', action);
+    }
+    for (const operation of document.operations) {
+      const handler = handlers.get(operation.operationId);
+      const role = roles.get(operation);
+      const answer: (call: Call) => Answer = handler
+        ? handler
+        : role
+          ? (call) => this.collection(role.collection, role.role, call)
+          : (call) => exampleAnswer(document.conformer, call);
+      this.table.set(operationKey(operation.method, operation.path), { operation, answer });
+    }
+  }
+
+  /** The operation of the document at `key` (`method path`), if any. */
+  operation(key: string): OperationInfo | undefined {
+    return this.table.get(key)?.operation;
+  }
+
+  /** Answers a call to the operation at `key`; undefined when the document has no such operation. */
+  answer(key: string, call: Omit<Call, 'operation' | 'shape'>): (Answer & { status: number }) | undefined {
+    const found = this.table.get(key);
+    if (!found) return undefined;
+    const { operation } = found;
+    const answer = found.answer({ ...call, operation, shape: (record) => this.service.answer(operation, record, call.example, call.accountId) });
+    return { ...answer, status: answer.status ?? operation.status };
+  }
+
+  /** A collection's operation: the record read, changed or listed, answered in the operation's own shape. */
+  private collection(collection: Collection, role: Role, call: Call): Answer {
+    const { service } = this;
+    const { operation } = call;
+    chosenExample(operation, call.example); // an unknown Prefer: example= is a 400 before anything else
+    const parentProblem = service.parentProblem(collection, call);
+    if (parentProblem) throw new NotFound(parentProblem);
+    const answer = call.shape;
+
+    if (role === 'create') return { body: answer(service.create(collection, call)), changed: true };
+    if (role === 'list') return { body: service.answerList(collection, call, service.list(collection, call)) };
+
+    const id = call.params[collection.itemParam ?? ''] ?? '';
+    const existing = service.get(collection, call, id);
+    if (!existing) throw notFound(collection.name.split('/').pop() ?? 'item', `/path/${collection.itemParam}`, id);
+    switch (role) {
+      case 'read':
+        return { body: answer(existing) };
+      case 'update':
+        return { body: answer(service.change(collection, call, existing, bodyOf(call))), changed: true };
+      case 'archive':
+        return { body: answer(service.archive(collection, call, existing)), changed: true };
+      case 'remove':
+        return { body: answer(service.remove(collection, call, existing)), changed: true };
+      case 'action': {
+        const own = service.rulesOf(collection)?.actions?.[operation.path.slice(collection.itemPath!.length)];
+        const fields = own ? own(existing, bodyOf(call), call) : operation.hasBody ? bodyOf(call) : {};
+        const changed = Object.keys(fields).length > 0;
+        return { body: answer(changed ? service.change(collection, call, existing, fields) : existing), changed };
+      }
+    }
+  }
+}
