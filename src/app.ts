@@ -11,7 +11,7 @@
 //                                           collection, else its documented example -> store -> JSON)
 //   9. not found, then the one error handler (every error in Sequence's {"error": {...}} envelope)
 // Response validation (strict mode) wraps res.json from step 4 onwards.
-import express, { type Express, type RequestHandler } from 'express';
+import express, { type Express, type Request, type RequestHandler } from 'express';
 import type { Logger } from 'pino';
 import type { Config } from './config.js';
 import type { Clock } from './engine/clock.js';
@@ -27,7 +27,7 @@ import { requestId } from './http/context.js';
 import { errorHandler, notFoundHandler } from './http/errors.js';
 import { jsonBody } from './http/json-body.js';
 import { mockControls } from './http/mock-controls.js';
-import { specValidator } from './http/openapi.js';
+import { matchedOperation, specValidator } from './http/openapi.js';
 import { answerOperations } from './http/respond.js';
 import { series } from './http/series.js';
 import { checkVersion } from './http/version.js';
@@ -148,8 +148,17 @@ export function createApp({
   for (const base of BASE_PATHS) app.use(base, api);
 
   app.use(notFoundHandler);
-  app.use(errorHandler(logger));
+  app.use(errorHandler(logger, (req, status) => listsErrors(conformer, engine, req, status)));
   return app;
+}
+
+/** Whether the matched operation documents, for this status, a body that requires a top-level `errors` list. */
+function listsErrors(conformer: Conformer, engine: Engine, req: Request, status: number): boolean {
+  const matched = matchedOperation(req);
+  const operation = matched && engine.operation(matched.key);
+  const documented = operation && conformer.response(operation.method, operation.path, status);
+  const schema = documented?.schema === undefined ? undefined : conformer.schema(documented.schema);
+  return schema !== undefined && conformer.required(schema).has('errors');
 }
 
 /**
@@ -157,10 +166,7 @@ export function createApp({
  * to the upstream through the validating proxy. Request checks use the validator without response
  * validation: the upstream's answers are checked by the proxy and never refused.
  */
-function proxyApp(
-  app: Express,
-  { config, store, admin, logger, spec, proxy, plugins }: Required<Omit<AppDeps, 'clock'>>,
-): Express {
+function proxyApp(app: Express, { config, store, admin, logger, spec, proxy, plugins }: Required<Omit<AppDeps, 'clock'>>): Express {
   const adminOnly =
     (handler: RequestHandler): RequestHandler =>
     (req, res, next) =>

@@ -162,7 +162,9 @@ describe('the JSON-file store across restarts', () => {
     expect(text).toContain('\n  "partitions": {'); // pretty-printed, one field a line
     const data = JSON.parse(text);
     expect(data).toMatchObject({ format: 'sequence-mock', version: FORMAT_VERSION });
-    expect(data.partitions.alice.collections['/customers']).toEqual([expect.objectContaining({ id: created.body.id, legalName: 'Readable Ltd' })]);
+    expect(data.partitions.alice.collections['/customers']).toEqual([
+      expect.objectContaining({ id: created.body.id, legalName: 'Readable Ltd' }),
+    ]);
     expect(journals()).toEqual([]);
     expect(existsSync(`${file}.lock`)).toBe(false);
   });

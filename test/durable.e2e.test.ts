@@ -66,7 +66,7 @@ describe('a crash (kill -9)', () => {
     expect({ acknowledged: acknowledged.size >= 300, missing }).toEqual({ acknowledged: true, missing: [] });
     second.child.kill('SIGTERM');
     expect(await exited(second.child)).toBe(0);
-    const customers = JSON.parse(readFileSync(file, 'utf8')).partitions['durable-e2e'].customers as { id: string }[];
+    const customers = JSON.parse(readFileSync(file, 'utf8')).partitions['durable-e2e'].collections['/customers'] as { id: string }[];
     const stored = new Set(customers.map((c) => c.id));
     expect([...acknowledged.keys()].filter((id) => !stored.has(id))).toEqual([]);
   }, 60_000);

@@ -123,6 +123,31 @@ const PREPARE: Record<string, (auth: string, values: Record<string, string>) => 
     values.alias = 'walk-alias';
   },
   'post /customer-organizations/{id}/members': async (auth, values) => organization(auth, values),
+  // Recipients are URLs for a WEBHOOK policy and emails for an EMAIL one; the add example is an email.
+  'post /notifications/policies/{id}/recipients': async (auth, values) => {
+    const res = await call(auth, 'post', '/notifications/policies', {
+      name: 'Finance',
+      recipients: ['finance@example.com'],
+      channel: 'EMAIL',
+    });
+    expect(res.status).toBe(201);
+    values.id = res.body.id;
+  },
+  // A policy keeps at least one recipient and one type: give it a second to remove.
+  'delete /notifications/policies/{id}/recipients/{recipient}': async (auth, values) => {
+    const res = await call(auth, 'post', `/notifications/policies/${values.id}/recipients`, {
+      recipients: ['https://ops.example.com/hook'],
+    });
+    expect(res.status).toBe(200);
+    values.recipient = 'https://ops.example.com/hook';
+  },
+  'delete /notifications/policies/{id}/notification-types/{type}': async (auth, values) => {
+    const res = await call(auth, 'post', `/notifications/policies/${values.id}/notification-types`, {
+      notificationTypes: ['INVOICE_ISSUED'],
+    });
+    expect(res.status).toBe(200);
+    values.type = 'INVOICE_ISSUED';
+  },
   'put /customer-organizations/{id}/members': async (auth, values) => organization(auth, values),
 };
 async function organization(auth: string, values: Record<string, string>) {

@@ -70,7 +70,7 @@ describe('the engine, answering through answerOperations', () => {
   const shape = { operations: describeOperations(document), collections: [], conformer: new Conformer(document) };
   const plugin = (name: string, handlers: Plugin['handlers']): Plugin => ({ name, tags: [], page: '', handlers });
 
-  it("refuses, at start-up, a handler for an operation the document does not have, and two handlers for one operation", () => {
+  it('refuses, at start-up, a handler for an operation the document does not have, and two handlers for one operation', () => {
     expect(() => new Engine(shape, [plugin('typo', { getCustomersByCustomerId: () => ({}) })])).toThrow(
       'typo: no operation getCustomersByCustomerId in the document',
     );

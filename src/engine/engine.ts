@@ -82,7 +82,11 @@ export class Engine {
     const found = this.table.get(key);
     if (!found) return undefined;
     const { operation } = found;
-    const answer = found.answer({ ...call, operation, shape: (record) => this.service.answer(operation, record, call.example, call.accountId) });
+    const answer = found.answer({
+      ...call,
+      operation,
+      shape: (record) => this.service.answer(operation, record, call.example, call.accountId),
+    });
     return { ...answer, status: answer.status ?? operation.status };
   }
 

@@ -71,7 +71,8 @@ export function decodeCursor(cursor: string, withValue = false): SortKey | undef
     if (!Array.isArray(value) || value.length !== (withValue ? 3 : 2) || !Number.isFinite(value[0]) || typeof value[1] !== 'string')
       return undefined;
     if (!withValue) return { createdAt: value[0] as number, id: value[1] };
-    if (value[2] === null || typeof value[2] === 'string') return { value: value[2] as string | null, createdAt: value[0] as number, id: value[1] };
+    if (value[2] === null || typeof value[2] === 'string')
+      return { value: value[2] as string | null, createdAt: value[0] as number, id: value[1] };
   } catch {
     // not JSON: fall through
   }
@@ -85,7 +86,8 @@ export function decodeCursor(cursor: string, withValue = false): SortKey | undef
 export function pageRequest(params: ListParams, defaultOrder: 'ASC' | 'DESC', withValue: boolean, violations: Violation[]): PageRequest {
   if (params.limit !== undefined && !(params.limit >= 1 && params.limit <= 100))
     violations.push({ path: '/query/limit', message: PAGING_MESSAGES.limit });
-  if (params.after !== undefined && params.before !== undefined) violations.push({ path: '/query/before', message: PAGING_MESSAGES.cursorBoth });
+  if (params.after !== undefined && params.before !== undefined)
+    violations.push({ path: '/query/before', message: PAGING_MESSAGES.cursorBoth });
   const after = params.after === undefined ? undefined : decodeCursor(params.after, withValue);
   const before = params.before === undefined ? undefined : decodeCursor(params.before, withValue);
   if (params.after !== undefined && !after) violations.push({ path: '/query/after', message: PAGING_MESSAGES.cursorMalformed });
@@ -107,7 +109,12 @@ export function checkedPageRequest(params: ListParams, defaultOrder: 'ASC' | 'DE
  * One page of `candidates` (ascending by key) in the request's order, counting only `visible`
  * entries. `total` may be given when the caller counts it more cheaply than a scan.
  */
-export function walk<T>(candidates: SortedView<T>, request: PageRequest, visible: (record: T) => boolean = () => true, total?: number): Page<T> {
+export function walk<T>(
+  candidates: SortedView<T>,
+  request: PageRequest,
+  visible: (record: T) => boolean = () => true,
+  total?: number,
+): Page<T> {
   const seen = (i: number) => visible(candidates.recordAt(i));
   // Work in ascending indexes; `step` walks in the list's order, `back` against it.
   const step = request.order === 'ASC' ? 1 : -1;

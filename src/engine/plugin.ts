@@ -28,7 +28,7 @@ export interface Call {
   readonly example: string | undefined;
   readonly operation: OperationInfo;
   /** A record of one of the document's collections as this operation answers it: its documented example with the record's fields over it, fitted to its schema. */
-  shape(record: Json): unknown;
+  readonly shape: (record: Json) => unknown;
 }
 
 /** What a handler answers: the body (none for an empty answer), a status other than the documented success, and whether it changed data. */

@@ -112,4 +112,3 @@ export function recordOrganization(partition: Partition, organization: unknown):
   const memberIds = members.map((m) => (isObject(m) ? m.id : undefined)).filter((id): id is string => typeof id === 'string');
   partition.put(ORGANIZATIONS, { id: organization.id, ownerId, memberIds });
 }
-

@@ -3,7 +3,7 @@
 // with the violations and the request id inside it. Messages and types are named constants so tests
 // assert on them.
 import { STATUS_CODES } from 'node:http';
-import type { ErrorRequestHandler, RequestHandler, Response } from 'express';
+import type { ErrorRequestHandler, Request, RequestHandler, Response } from 'express';
 import type { Logger } from 'pino';
 import type { components } from '../generated/mock.js';
 import { NotFound, RuleViolation, type Violation } from '../engine/errors.js';
@@ -98,13 +98,22 @@ export function errorBody(err: Pick<ApiError, 'type' | 'message' | 'errors' | 'b
   return { error: { type: err.type, message: err.message, errors: err.errors, requestId } };
 }
 
-export function sendError(res: Response, err: ApiError): void {
+/**
+ * Whether the operation a request matched documents an error body of its own for a status that
+ * lists the problems at its top level (`{"errors": [...]}`, the document's DatabaseErrors), instead
+ * of leaving errors to the envelope.
+ */
+export type ListsErrors = (req: Request, status: number) => boolean;
+
+export function sendError(res: Response, err: ApiError, listsErrors?: boolean): void {
   // For the journal: what a 4xx named, so the dashboard can show why a request failed.
   res.locals.context.errors = err.errors;
+  const body = errorBody(err, res.locals.context.requestId);
+  // Such an operation's own documented answer, with the envelope inside it for clients that read that.
   res
     .status(err.status)
     .set(err.headers)
-    .json(errorBody(err, res.locals.context.requestId));
+    .json(listsErrors ? { errors: err.errors, ...body } : body);
 }
 
 /** express-openapi-validator's HttpError, as far as we read it. */
@@ -212,11 +221,11 @@ export const notFoundHandler: RequestHandler = (req, _res, next) => {
   next(new ApiError(404, MESSAGES.noRoute, [{ path: req.path, message: `no operation ${req.method} ${req.path}` }]));
 };
 
-export function errorHandler(logger: Logger): ErrorRequestHandler {
+export function errorHandler(logger: Logger, listsErrors: ListsErrors = () => false): ErrorRequestHandler {
   return (err, req, res, _next) => {
     const apiError = toApiError(err, req.method, req.path);
     if (apiError.status >= 500) logger.error({ err, requestId: res.locals.context?.requestId }, 'request failed');
     if (res.headersSent) return void res.end();
-    sendError(res, apiError);
+    sendError(res, apiError, !apiError.bare && listsErrors(req, apiError.status));
   };
 }

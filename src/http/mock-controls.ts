@@ -89,7 +89,9 @@ export function mockControls(faults: FaultRules): RequestHandler {
     const preferred = parsePrefer(Array.isArray(header) ? header.join(', ') : header);
     // A Prefer code or delay wins over every rule: the rules are not even asked.
     const fromPrefer = preferred.code !== undefined || preferred.delay !== undefined;
-    const rule = fromPrefer ? undefined : faults.take({ method: req.method, path: req.originalUrl, partition: res.locals.context.clientId });
+    const rule = fromPrefer
+      ? undefined
+      : faults.take({ method: req.method, path: req.originalUrl, partition: res.locals.context.clientId });
     const code = fromPrefer ? preferred.code : (rule?.respond.code as Preferences['code']);
     const delay = fromPrefer ? preferred.delay : rule?.respond.delay;
     if (delay) await sleep(delay);

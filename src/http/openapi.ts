@@ -38,7 +38,6 @@ export function specValidator(spec: OpenApiDocument, options: ValidatorOptions):
   }) as unknown as RequestHandler[];
 }
 
-
 /** The operation the validator matched a request to (it leaves it on req.openapi), and its path parameters. */
 export function matchedOperation(req: Request): { key: string; params: Record<string, string> } | undefined {
   const matched = (req as Request & { openapi?: { openApiRoute?: string; pathParams?: Record<string, string> } }).openapi;

@@ -3,7 +3,6 @@ import type { Request, RequestHandler, Response } from 'express';
 import { accountIdOf } from '../engine/account.js';
 import type { Clock } from '../engine/clock.js';
 import type { Engine } from '../engine/engine.js';
-import type { Json } from '../engine/plugin.js';
 import type { Store } from '../engine/store/types.js';
 import { matchedOperation } from './openapi.js';
 
@@ -41,7 +40,7 @@ export function answerOperations(engine: Engine, store: Store, clock: Clock): Re
       clientId,
       accountId: accountIdOf(clientId),
       params: matched.params,
-      query: req.query as Json,
+      query: req.query,
       body: req.body,
       clock,
       example: context.example,

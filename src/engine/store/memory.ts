@@ -159,7 +159,10 @@ export class MemoryPartition implements Partition {
   }
 
   delete<R extends StoredRecord>(spec: CollectionSpec<R>, id: string): void {
-    this.collections.get(spec.name)?.declare(spec as CollectionSpec<StoredRecord>).delete(id);
+    this.collections
+      .get(spec.name)
+      ?.declare(spec as CollectionSpec<StoredRecord>)
+      .delete(id);
   }
 
   all<R extends StoredRecord>(spec: CollectionSpec<R>): readonly R[] {

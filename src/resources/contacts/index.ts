@@ -73,7 +73,8 @@ export const contacts: Plugin = {
     },
   },
   record: {
-    getCustomersByCustomerContacts: (partition, params, body) => recordContacts(partition, params.customer, isObject(body) && Array.isArray(body.items) ? body.items : []),
+    getCustomersByCustomerContacts: (partition, params, body) =>
+      recordContacts(partition, params.customer, isObject(body) && Array.isArray(body.items) ? body.items : []),
     postCustomersByCustomerContacts: (partition, params, body) => recordContacts(partition, params.customer, [body]),
     putCustomersByCustomerContactsById: (partition, params, body) => recordContacts(partition, params.customer, [body]),
     postCustomersByCustomerContactsByIdArchive: (partition, params, body) => recordContacts(partition, params.customer, [body]),

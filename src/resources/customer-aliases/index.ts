@@ -41,10 +41,12 @@ const aliasOf = ({ partition, params }: Call): AliasRecord =>
   found(partition.get(ALIASES, params.id!), () => notFound('customer alias', '/path/id', params.id!));
 
 function create(partition: Partition, request: CreateAliasRequest, call: Call): AliasRecord {
-  if (!partition.get(CUSTOMERS, request.customerId)) throw new RuleViolation([{ path: '/body/customerId', message: MESSAGES.aliasCustomerUnknown }]);
+  if (!partition.get(CUSTOMERS, request.customerId))
+    throw new RuleViolation([{ path: '/body/customerId', message: MESSAGES.aliasCustomerUnknown }]);
   const holder = partition.find(ALIASES, 'value', request.value)[0];
   if (holder) {
-    const message = holder.customerId === request.customerId ? MESSAGES.aliasOwned(request.value) : RELATION_MESSAGES.aliasTaken(request.value);
+    const message =
+      holder.customerId === request.customerId ? MESSAGES.aliasOwned(request.value) : RELATION_MESSAGES.aliasTaken(request.value);
     throw new RuleViolation([{ path: '/body/value', message }]);
   }
   const createdAt = call.clock.now().toISOString();

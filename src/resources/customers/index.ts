@@ -8,7 +8,7 @@ import { ALIASES, CUSTOMERS } from '../../engine/records.js';
 import { presentByAlias, presentCustomer, presentPage } from './present.js';
 import { listCustomers, toCustomerQuery } from './query.js';
 import { recordCustomer, recordCustomerList } from './record.js';
-import { MESSAGES, type CustomerRequest } from './rules.js';
+import type { CustomerRequest } from './rules.js';
 import { archiveCustomer, createCustomer, updateCustomer } from './service.js';
 
 const missing = (id: string) => () => notFound('customer', '/path/id', id);
@@ -18,7 +18,9 @@ export const customers: Plugin = {
   tags: ['Customers'],
   page: 'docs/resources/customers.md',
   handlers: {
-    getCustomers: ({ partition, query }) => ({ body: presentPage(listCustomers(partition, toCustomerQuery(listParams(query))), partition) }),
+    getCustomers: ({ partition, query }) => ({
+      body: presentPage(listCustomers(partition, toCustomerQuery(listParams(query))), partition),
+    }),
     getCustomerCustomPropertyKeys: ({ partition }) => ({ body: { items: partition.keys(CUSTOMERS, 'customPropertyKey').sort() } }),
     postCustomers: ({ partition, body, clock }) => ({
       body: presentCustomer(createCustomer(partition, body as CustomerRequest, clock), partition),

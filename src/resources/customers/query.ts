@@ -39,7 +39,12 @@ export function toCustomerQuery(params: ListParams): CustomerQuery {
   const filters = Object.fromEntries(
     ['legalName', 'email', 'alias', 'label', 'billingStatus'].flatMap((name) => (text(name) === undefined ? [] : [[name, text(name)]])),
   ) as Pick<CustomerQuery, 'legalName' | 'email' | 'alias' | 'label' | 'billingStatus'>;
-  return { ...page, ...filters, ...(property !== undefined && { sortProperty: property }), includeArchived: params.includeArchived ?? false };
+  return {
+    ...page,
+    ...filters,
+    ...(property !== undefined && { sortProperty: property }),
+    includeArchived: params.includeArchived ?? false,
+  };
 }
 
 export function listCustomers(partition: Partition, query: CustomerQuery): Page<CustomerRecord> {

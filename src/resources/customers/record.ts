@@ -11,7 +11,8 @@ function customer(partition: Partition, body: unknown, whole: boolean): void {
   const id = body.id;
   const known = partition.get(CUSTOMERS, id);
   const organizations = Array.isArray(body.organizations) ? body.organizations : [];
-  const memberOf = organizations.find((o) => isObject(o) && isObject(o.owner) && o.owner.id !== id) as { owner: { id: string } } | undefined;
+  const memberOf = organizations.find((o) => isObject(o) && isObject(o.owner) && o.owner.id !== id) as
+    { owner: { id: string } } | undefined;
   const optional = (key: 'url' | 'label' | 'archivedAt') => (typeof body[key] === 'string' ? { [key]: body[key] } : {});
   const parentId = memberOf?.owner.id ?? known?.parentId;
   const record: CustomerRecord = {

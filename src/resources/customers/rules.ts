@@ -57,7 +57,8 @@ export function checkCustomerRules(request: CustomerRequest, partition: Partitio
   (request.customerAliases ?? []).forEach((alias, i) => {
     const owner = partition.find(ALIASES, 'value', alias)[0]?.customerId;
     if (seen.has(alias)) violations.push({ path: `/body/customerAliases/${i}`, message: MESSAGES.aliasRepeated(alias) });
-    else if (owner !== undefined && owner !== self?.id) violations.push({ path: `/body/customerAliases/${i}`, message: RELATION_MESSAGES.aliasTaken(alias) });
+    else if (owner !== undefined && owner !== self?.id)
+      violations.push({ path: `/body/customerAliases/${i}`, message: RELATION_MESSAGES.aliasTaken(alias) });
     seen.add(alias);
   });
 

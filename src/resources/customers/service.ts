@@ -107,7 +107,9 @@ function fromRequest(
   const aliases =
     request.customerAliases === undefined
       ? undefined
-      : [...new Set(request.customerAliases)].map((value) => previousAliases.get(value) ?? { id: clock.newId(), customerId: '', value, createdAt: now });
+      : [...new Set(request.customerAliases)].map(
+          (value) => previousAliases.get(value) ?? { id: clock.newId(), customerId: '', value, createdAt: now },
+        );
   const customProperties = request.customProperties ?? existing?.customProperties ?? {};
   const parentId = request.parentId ?? existing?.parentId;
   const id = existing?.id ?? clock.newId();
@@ -140,12 +142,7 @@ const pickContact = ({ name, email, billingPreference }: ContactRequest) => ({ n
  * matches by email (case-insensitive): an identical one first, otherwise the first unmatched one, so
  * two contacts sharing an email keep their own ids across an identical PUT. The rest are new.
  */
-function matchContacts(
-  requested: ContactRequest[],
-  previous: ContactRecord[],
-  now: string,
-  clock: Clock,
-): ContactRecord[] {
+function matchContacts(requested: ContactRequest[], previous: ContactRecord[], now: string, clock: Clock): ContactRecord[] {
   const unmatched = previous.filter((c) => !c.archivedAt);
   const same = (known: ContactRecord, fields: ContactRequest) =>
     known.name === fields.name && known.email === fields.email && known.billingPreference === fields.billingPreference;

@@ -23,9 +23,9 @@ export const MESSAGES = {
   secretNotWebhook: 'is only available for webhook channel policies (channel WEBHOOK)',
   webhookRecipient: 'must be an http or https URL for a WEBHOOK policy',
   emailRecipient: 'must be an email address for an EMAIL policy',
-  lastRecipient: 'is the policy\'s only recipient; a policy must keep at least one',
+  lastRecipient: "is the policy's only recipient; a policy must keep at least one",
   allTypes: 'cannot be removed: the policy covers every notification type (it lists none)',
-  lastType: 'is the policy\'s only notification type; removing it would make the policy cover every type',
+  lastType: "is the policy's only notification type; removing it would make the policy cover every type",
 } as const;
 
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
@@ -53,7 +53,8 @@ const rules: CollectionRules = {
   check(body, _partition, existing) {
     if (existing) return [];
     const violations = recipientProblems(body.channel, strings(body.recipients), '/body/recipients');
-    if (body.channel !== 'WEBHOOK' && body.webhookSecret !== undefined) violations.push({ path: '/body/webhookSecret', message: MESSAGES.secretNotWebhook });
+    if (body.channel !== 'WEBHOOK' && body.webhookSecret !== undefined)
+      violations.push({ path: '/body/webhookSecret', message: MESSAGES.secretNotWebhook });
     return violations;
   },
   generated(body) {
@@ -86,9 +87,15 @@ const policyOf = ({ partition, params }: Call): StoredRecord =>
 function without(call: Call, field: 'recipients' | 'notificationTypes', path: string, value: string): { body: unknown; changed: true } {
   const policy = policyOf(call);
   const listed = strings(policy[field]);
-  if (field === 'notificationTypes' && !Array.isArray(policy.notificationTypes)) throw new RuleViolation([{ path, message: MESSAGES.allTypes }]);
-  if (!listed.includes(value)) throw new NotFound({ path, message: `${value} is not one of the policy's ${field === 'recipients' ? 'recipients' : 'notification types'}` });
-  if (listed.length === 1) throw new RuleViolation([{ path, message: field === 'recipients' ? MESSAGES.lastRecipient : MESSAGES.lastType }]);
+  if (field === 'notificationTypes' && !Array.isArray(policy.notificationTypes))
+    throw new RuleViolation([{ path, message: MESSAGES.allTypes }]);
+  if (!listed.includes(value))
+    throw new NotFound({
+      path,
+      message: `${value} is not one of the policy's ${field === 'recipients' ? 'recipients' : 'notification types'}`,
+    });
+  if (listed.length === 1)
+    throw new RuleViolation([{ path, message: field === 'recipients' ? MESSAGES.lastRecipient : MESSAGES.lastType }]);
   const changed: StoredRecord = { ...policy, [field]: listed.filter((v) => v !== value) };
   call.partition.put(POLICIES, changed);
   return { body: call.shape(changed), changed: true };

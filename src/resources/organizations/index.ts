@@ -50,7 +50,13 @@ function changeMembers(call: Call, replace: boolean): OrganizationRecord {
   const id = params.id!;
   const organization = found(partition.get(ORGANIZATIONS, id), () => notFound('customer organization', '/path/id', id));
   const violations: Violation[] = [];
-  const requested = checkMembers(partition, organization.ownerId, (call.body as MembersRequest).customerIds, '/body/customerIds', violations);
+  const requested = checkMembers(
+    partition,
+    organization.ownerId,
+    (call.body as MembersRequest).customerIds,
+    '/body/customerIds',
+    violations,
+  );
   if (violations.length > 0) throw new RuleViolation(violations);
   const memberIds = replace ? requested : [...organization.memberIds, ...requested.filter((m) => !organization.memberIds.includes(m))];
   const changed = { ...organization, memberIds };
@@ -76,8 +82,14 @@ export const organizations: Plugin = {
   page: 'docs/resources/organizations.md',
   handlers: {
     postCustomerOrganizations: (call) => ({ body: presentOrganization(create(call), call.partition), changed: true }),
-    postCustomerOrganizationsByIdMembers: (call) => ({ body: presentOrganization(changeMembers(call, false), call.partition), changed: true }),
-    putCustomerOrganizationsByIdMembers: (call) => ({ body: presentOrganization(changeMembers(call, true), call.partition), changed: true }),
+    postCustomerOrganizationsByIdMembers: (call) => ({
+      body: presentOrganization(changeMembers(call, false), call.partition),
+      changed: true,
+    }),
+    putCustomerOrganizationsByIdMembers: (call) => ({
+      body: presentOrganization(changeMembers(call, true), call.partition),
+      changed: true,
+    }),
   },
   record: {
     postCustomerOrganizations: recordAnswer,
