@@ -58,7 +58,7 @@ function prettyMessage(log: Record<string, unknown>, messageKey: string): string
 /** Writes out what the asynchronous destination still holds; call before process.exit. */
 export function flushLogger(logger: Logger): void {
   try {
-    (logger as unknown as Record<symbol, { flushSync?: () => void }>)[pino.symbols.streamSym]?.flushSync?.();
+    (Reflect.get(logger, pino.symbols.streamSym) as { flushSync?: () => void } | undefined)?.flushSync?.();
   } catch {
     // a destination that is already closed has nothing left to write
   }

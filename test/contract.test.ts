@@ -16,7 +16,8 @@ import { TYPED_TAGS } from '../src/resources/registry.js';
 import type { OpenApiDocument } from '../src/engine/contract/types.js';
 import { MESSAGES } from '../src/http/errors.js';
 import { specValidator } from '../src/http/openapi.js';
-import { indexRoutes, onlyComponentRefs } from '../src/http/validator-patches.js';
+import { indexRoutes } from '../src/http/validator/route-table.js';
+import { onlyComponentRefs } from '../src/http/validator/self-contained.js';
 import { forValidation } from '../src/engine/contract/conform.js';
 import {
   buildSpec,
@@ -151,7 +152,7 @@ describe('the published document as a whole (src/contract/normalise.ts)', () => 
   });
 });
 
-describe('express-openapi-validator internals patched by src/http/validator-patches.ts', () => {
+describe('express-openapi-validator internals patched by src/http/validator/', () => {
   const require = createRequire(import.meta.url);
   const validatorRequire = createRequire(require.resolve('express-openapi-validator'));
 

@@ -1,6 +1,6 @@
 // JSON request bodies. body-parser's json() is general (any charset through iconv, gzip and deflate,
 // chunked bodies, type-is matching) and costs about 12% of a POST /customers (measured with perf,
-// ../shared/perf-notes.md). What clients send is nearly always one shape: `application/json` with a
+// docs/benchmarks.md). What clients send is nearly always one shape: `application/json` with a
 // Content-Length within the limit, no Content-Encoding. That shape is read here directly. Every other
 // request goes to express.json() with the same options, so its answers (415 charset, 413, inflated
 // bodies, chunked bodies) are body-parser's. The fast path answers as body-parser would: an empty body

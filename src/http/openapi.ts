@@ -1,7 +1,7 @@
 // The spec, enforced: express-openapi-validator checks every request (body, headers, content
 // type, path and method) against the merged document, and in strict mode every response too.
-// First: some patches must be in place before the validator's modules load (validator-patches.ts).
-import './validator-patches.js';
+// First: some patches must be in place before the validator's modules load (src/http/validator/).
+import './validator/index.js';
 import * as OpenApiValidator from 'express-openapi-validator';
 import type { Request, RequestHandler } from 'express';
 import { withoutApi } from '../engine/contract/base-paths.js';
@@ -35,7 +35,7 @@ export function specValidator(spec: OpenApiDocument, options: ValidatorOptions):
     // No operation of the document takes multipart bodies; the multipart middleware would still run
     // on every request (1.07x of POST throughput without it, docs/benchmarks.md).
     fileUploader: false,
-  }) as unknown as RequestHandler[];
+  }) as RequestHandler[];
 }
 
 /** The operation the validator matched a request to (it leaves it on req.openapi), and its path parameters. */

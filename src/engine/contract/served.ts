@@ -27,7 +27,8 @@ function reachableComponents(document: OpenApiDocument, root: unknown): Map<stri
         }
         const match = /^#\/components\/([^/]+)\/(.+)$/.exec(value);
         if (!match) throw new Error(`unsupported $ref ${value}: only local component references are followed`);
-        const [, kind, name] = match as unknown as [string, string, string];
+        const kind = match[1]!;
+        const name = match[2]!;
         const names = found.get(kind) ?? new Set<string>();
         found.set(kind, names);
         if (names.has(name)) continue;
