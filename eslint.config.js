@@ -10,19 +10,18 @@ import tseslint from 'typescript-eslint';
 // (Express tells error handlers by their arity) or a field left out of a rest spread.
 const unused = { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrorsIgnorePattern: '^_', ignoreRestSiblings: true };
 
-// Data flows one way (HTTP -> validation -> mock controls -> resource rules -> store); a module may
-// import its own layer and those below it, never one above. Bottom to top: contract, rules, store ->
-// spec -> http -> resources, fixtures and the proxy -> admin -> app -> server, cli, index, verify.
-const RESOURCES =
-  '(customers|customer-aliases|organizations|payment-settings|collections|examples|usage-events|billing-schedules|fixtures|proxy)';
-const above = (files, regex, layer) => ({
+// Data flows one way, bottom to top: src/generated and src/engine (the document-driven engine) ->
+// src/resources/<name> (plug-ins: each imports only the engine and its own files; never another
+// resource) -> src/resources/registry.ts (the one list of plug-ins) -> src/http (the pipeline) ->
+// src/tools (admin, dashboard, proxy) -> src/app.ts -> src/server.ts, src/tools/verify, cli.ts, index.ts. A
+// module may import its own layer and those below it. The resource rule is one pattern for every
+// folder under src/resources, so a new plug-in is covered the moment its folder exists.
+// test/architecture.test.ts checks the same rules by reading every import, and that the registry
+// lists exactly the folders there are.
+const TOP = '(app|server|cli|index|client|config|logger)\\.js$';
+const restrict = (files, regex, message) => ({
   files,
-  rules: {
-    'no-restricted-imports': [
-      'error',
-      { patterns: [{ regex, message: `${layer} must not import a layer above it (see eslint.config.js)` }] },
-    ],
-  },
+  rules: { 'no-restricted-imports': ['error', { patterns: [{ regex, message: `${message} (see eslint.config.js)` }] }] },
 });
 
 export default defineConfig(
@@ -54,18 +53,21 @@ export default defineConfig(
   { files: ['**/*.mjs', '**/*.js'], languageOptions: { globals: globals.node }, rules: { 'no-unused-vars': ['error', unused] } },
   // The dashboard runs in the browser, as an ES module served as written.
   { files: ['ui/**/*.js'], languageOptions: { globals: globals.browser, sourceType: 'module' } },
-  above(
-    ['src/contract/**', 'src/rules/**', 'src/store/**'],
-    `^\\.\\./(http|admin|verify|${RESOURCES})/|^\\.\\./(spec|app|server|cli|index)\\.js$`,
-    'contract, rules and store',
+  restrict(
+    ['src/engine/**'],
+    `^(\\.\\./)+(http|resources|tools)/|^(\\.\\./)+${TOP}`,
+    'the engine imports only the engine and the generated types',
   ),
-  above(['src/http/**'], `^\\.\\./(admin|verify|${RESOURCES})/|^\\.\\./(app|server|cli|index)\\.js$`, 'http'),
-  above(
-    [
-      'src/{customers,customer-aliases,organizations,payment-settings,collections,examples,usage-events,billing-schedules,fixtures,proxy}/**',
-    ],
-    `^\\.\\./(admin|verify)/|^\\.\\./(app|server|cli|index)\\.js$`,
-    'resources',
+  restrict(
+    ['src/resources/*/**'],
+    `^\\.\\./(?!\\.\\./)|^\\.\\./\\.\\./(?!engine/|generated/)`,
+    'a resource imports only the engine, the generated types and its own files; what two resources share belongs in the engine',
   ),
-  above(['src/admin/**'], `^\\.\\./verify/|^\\.\\./(app|server|cli|index)\\.js$`, 'admin'),
+  restrict(['src/http/**'], `^\\.\\./(resources|tools)/|^\\.\\./${TOP}`, 'the HTTP pipeline must not import a layer above it'),
+  // verify sits beside the entry points (it starts a fake in-process); the other tools sit below the app.
+  restrict(
+    ['src/tools/admin/**', 'src/tools/dashboard/**', 'src/tools/proxy/**'],
+    `^\\.\\./verify/|^\\.\\./\\.\\./${TOP}`,
+    'admin, dashboard and proxy must not import verify, the app or its entry points',
+  ),
 );

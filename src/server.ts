@@ -153,32 +153,45 @@ export async function start(options: ServerOptions = {}): Promise<RunningServer>
 /** @deprecated the first name of start(); kept for callers of 0.1. */
 export const startServer = start;
 
+/** What one warm-up request got back: test/server.test.ts checks each reached the step it warms. */
+export interface WarmUpAnswer {
+  method: string;
+  path: string;
+  status: number;
+  body: string;
+}
+
 /**
- * express-openapi-validator loads the spec and compiles each operation's validators on its first
- * request. Sending each operation one request that the validator rejects (an unsupported version
- * header) pays that cost before the first real client, and touches no partition.
+ * express-openapi-validator compiles an operation's validators on its first request. The warm-up
+ * pays that cost before the first real client, with requests that get past auth and the version
+ * check into the validator and are stopped there or just after it, so no partition is touched: a
+ * POST /customers whose body the validator refuses (400 naming the body's fields), and a GET
+ * /customers/{id} (valid, so its validators compile too) that `Prefer: code=404` stops at the mock
+ * controls. The warm-up header keeps both out of the log and the journal.
  */
-async function warmUp(port: number, host: string, api: boolean): Promise<void> {
-  const headers = {
-    authorization: 'Basic d2FybS11cDp3YXJtLXVw',
-    'sequence-version': 'warm-up',
-    'content-type': 'application/json',
-    [WARM_UP_HEADER]: '1',
-  };
+export async function warmUp(port: number, host: string, api: boolean): Promise<WarmUpAnswer[]> {
+  const base = { authorization: 'Basic d2FybS11cDp3YXJtLXVw', [WARM_UP_HEADER]: '1' };
   // node:http, not fetch: fetch loads undici on first use (~25 ms of start-up, measured).
-  const send = (method: string, path: string, body?: string) =>
-    new Promise<void>((resolve) => {
-      const req = request({ host, port, method, path, headers: body === undefined ? { [WARM_UP_HEADER]: '1' } : headers }, (res) => {
-        res.resume();
-        res.once('end', resolve);
+  const send = (method: string, path: string, headers: Record<string, string>, body?: string) =>
+    new Promise<WarmUpAnswer | undefined>((resolve) => {
+      const req = request({ host, port, method, path, headers }, (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (chunk: Buffer) => chunks.push(chunk));
+        res.once('end', () => resolve({ method, path, status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }));
       });
-      req.once('error', () => resolve()); // a failed warm-up only leaves the cost to the first client
+      req.once('error', () => resolve(undefined)); // a failed warm-up only leaves the cost to the first client
       req.end(body);
     });
-  await Promise.all([
-    ...(api ? [send('POST', '/customers', '{}'), send('GET', '/customers/warm-up', '')] : []),
-    send('GET', '/__admin/health'),
+  const answers = await Promise.all([
+    ...(api
+      ? [
+          send('POST', '/customers', { ...base, 'content-type': 'application/json' }, '{}'),
+          send('GET', '/customers/warm-up', { ...base, prefer: 'code=404' }),
+        ]
+      : []),
+    send('GET', '/__admin/health', { [WARM_UP_HEADER]: '1' }),
   ]);
+  return answers.filter((answer) => answer !== undefined);
 }
 
 function closeServer(server: Server): Promise<void> {

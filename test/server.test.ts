@@ -1,6 +1,7 @@
 // The programmatic API as the README shows it: start on port 0, use, close.
 import { describe, expect, it } from '@jest/globals';
 import { start } from '../src/index.js';
+import { warmUp } from '../src/server.js';
 import { basic, minimalRequest } from './helpers.js';
 
 describe('start', () => {
@@ -36,6 +37,29 @@ describe('start', () => {
       expect(elsewhere.status).toBe(404);
     } finally {
       await Promise.all([a.close(), b.close()]);
+    }
+  });
+});
+
+describe('the start-up warm-up', () => {
+  it('reaches the validator and stops there or at the mock controls: no partition, no journal entry, no log line', async () => {
+    const server = await start({ port: 0, logLevel: 'silent', fixtures: false });
+    try {
+      const answers = await warmUp(server.port, '127.0.0.1', true);
+      const post = answers.find((a) => a.method === 'POST')!;
+      const get = answers.find((a) => a.path === '/customers/warm-up')!;
+      // The validator answered the POST (it names the body's missing fields), not the version check or auth.
+      expect(post.status).toBe(400);
+      expect(JSON.parse(post.body).error.errors.map((e: { path: string }) => e.path)).toEqual(
+        expect.arrayContaining(['/body/legalName', '/body/address']),
+      );
+      // The GET passed the validator (its validators compiled) and was stopped by the mock controls.
+      expect(get.status).toBe(404);
+      expect(JSON.parse(get.body).error.message).toContain('forced by Prefer: code=404');
+      expect(server.admin.partitions()).toEqual([]);
+      expect(server.requests()).toEqual([]);
+    } finally {
+      await server.close();
     }
   });
 });

@@ -14,8 +14,7 @@ export interface ValidatorOptions {
 }
 
 export function specValidator(spec: OpenApiDocument, options: ValidatorOptions): RequestHandler[] {
-  // The assertion is needed (tsc: OpenApiDocument lacks 3.1's `webhooks`); the rule misreads the union it is passed to.
-  // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-assertion
+  // The assertion is needed (tsc: OpenApiDocument lacks 3.1's `webhooks`).
   return OpenApiValidator.middleware({
     apiSpec: spec as Parameters<typeof OpenApiValidator.middleware>[0]['apiSpec'],
     // The spec was checked when it was written; re-checking it costs start-up time on every run.
