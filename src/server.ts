@@ -49,7 +49,7 @@ export interface MockServer {
 export async function createServer(options: ServerOptions = {}): Promise<MockServer> {
   const config: Config = checkCombination(Object.freeze({ ...DEFAULTS, ...withoutUndefined(options) }));
   const logger = options.logger ?? createLogger(config.logLevel, config.logFormat);
-  // A proxy's store holds only what the upstream answered (--record): no fixtures, no seed.
+  // A proxy's store holds only what the upstream answered (--record): no starting data.
   const initial = config.upstream ? undefined : await initialData(config);
   const dataFile = config.upstream ? config.record : config.dataFile;
   // Durable partitions are never evicted: they hold what the user asked to keep. Imported only

@@ -228,7 +228,7 @@ export function fillPath(path: string, params: Record<string, string>): string {
   return path.replace(/\{([^}]+)\}/g, (_, name: string) => params[name] ?? `{${name}}`);
 }
 
-/** Records seeded or loaded without an account id answer as the caller's account. */
+/** Records generated or loaded without an account id answer as the caller's account. */
 function asAccount(record: Json, accountId: string | undefined): Json {
   return accountId === undefined || 'sequenceAccountId' in record ? record : { ...record, sequenceAccountId: accountId };
 }

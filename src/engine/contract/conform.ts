@@ -6,6 +6,7 @@
 import { createRequire } from 'node:module';
 import type { ErrorObject, ValidateFunction } from 'ajv';
 import type { OpenApiDocument } from './types.js';
+import { pointer, unescapeToken } from './pointer.js';
 
 type Json = Record<string, unknown>;
 // ajv-draft-04 and ajv-formats are CommonJS with a default export; required so that both load as
@@ -26,7 +27,7 @@ export function at(document: unknown, pointer: string): unknown {
     .replace(/^#\/?/, '')
     .split('/')
     .filter(Boolean)
-    .map((part) => part.replace(/~1/g, '/').replace(/~0/g, '~'))
+    .map(unescapeToken)
     .reduce<unknown>((node, key) => (isObject(node) || Array.isArray(node) ? (node as Json)[key] : undefined), document);
 }
 
@@ -63,7 +64,7 @@ export class Conformer {
    * `default`; with the pointer to its JSON body's schema when it has one. Undefined when none is.
    */
   response(method: string, path: string, status: number): { code: string; schema: string | undefined } | undefined {
-    const responses = `#/paths/${path.replace(/~/g, '~0').replace(/\//g, '~1')}/${method.toLowerCase()}/responses`;
+    const responses = pointer('paths', path, method.toLowerCase(), 'responses');
     const code = [String(status), `${String(status)[0]}XX`, 'default'].find((c) => this.schema(`${responses}/${c}`) !== undefined);
     if (code === undefined) return undefined;
     const schema = `${responses}/${code}/content/application~1json/schema`;

@@ -5,6 +5,7 @@
 import { RuleViolation } from '../errors.js';
 import { HTTP_METHODS } from './served.js';
 import type { Operation, OpenApiDocument } from './types.js';
+import { pointer } from './pointer.js';
 
 export interface OperationInfo {
   /** Lower case, as in the document. */
@@ -47,7 +48,6 @@ export interface Collection {
 }
 
 const METHODS = new Set<string>(HTTP_METHODS);
-const pointer = (...parts: string[]) => `#/${parts.map((p) => p.replace(/~/g, '~0').replace(/\//g, '~1')).join('/')}`;
 /** The path's shape, parameters unnamed: /invoices/{invoice} and /invoices/{id} are the same item path. */
 const shape = (path: string) => path.replace(/\{[^}]+\}/g, '{}');
 const lastParam = (path: string) => /\/\{([^}]+)\}$/.exec(path)?.[1];

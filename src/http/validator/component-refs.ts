@@ -1,3 +1,4 @@
+import { unescapeToken } from '../../engine/contract/pointer.js';
 import { validatorRequire } from './require.js';
 
 /**
@@ -21,7 +22,7 @@ export function resolveComponentSchemasByName(): void {
     const ref = (schema as { $ref?: unknown } | null | undefined)?.$ref;
     if (typeof ref === 'string' && !this.resolvedSchemaCache.has(ref)) {
       const match = /^#\/components\/schemas\/([^/]+)$/.exec(ref);
-      const name = match && match[1]!.replace(/~1/g, '/').replace(/~0/g, '~');
+      const name = match && unescapeToken(match[1]!);
       const schemas = this.apiDoc.components?.schemas;
       if (name && schemas && Object.hasOwn(schemas, name)) {
         this.resolvedSchemaCache.set(ref, schemas[name]);

@@ -1,5 +1,6 @@
 // Whether a document is self-contained (every $ref names one of its own components): two patches
 // skip work upstream does for documents that are not.
+import { unescapeToken } from '../../engine/contract/pointer.js';
 
 const selfContained = new WeakMap<object, { paths: unknown; contained: boolean }>();
 /**
@@ -30,7 +31,7 @@ export function onlyComponentRefs(document: object): boolean {
     for (const [key, value] of Object.entries(node)) {
       if (key === '$ref') {
         const match = typeof value === 'string' ? /^#\/components\/([^/]+)\/([^/]+)$/.exec(value) : null;
-        if (!match || components[match[1]!]?.[match[2]!.replace(/~1/g, '/').replace(/~0/g, '~')] === undefined) return false;
+        if (!match || components[match[1]!]?.[unescapeToken(match[2]!)] === undefined) return false;
       } else if (typeof value === 'object' && value !== null) {
         pending.push(value);
       }

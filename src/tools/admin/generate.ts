@@ -18,7 +18,7 @@ export interface SeedOptions {
   withActivity?: boolean;
 }
 
-/** Seeded customers are dated from here on, a minute apart: fixed, so output does not depend on the clock. */
+/** Generated customers are dated from here on, a minute apart: fixed, so output does not depend on the clock. */
 const EPOCH = Date.UTC(2025, 0, 1);
 const COUNTRIES = ['US', 'GB', 'CA', 'DE', 'FR', 'NL', 'IE', 'AU'] as const;
 

@@ -4,6 +4,7 @@
 // are never compared as values: an id is compared by what it stands for in the scenario, so "the
 // child's parent is the parent" holds on both sides although the two ids differ.
 import { isObject, type Conformer } from '../../engine/contract/conform.js';
+import { escapeToken } from '../../engine/contract/pointer.js';
 
 export interface Observed {
   status: number;
@@ -53,7 +54,7 @@ const typeOf = (value: unknown): string =>
         ? 'integer'
         : typeof value;
 const sameType = (a: string, b: string) => a === b || (a === 'integer' && b === 'number') || (a === 'number' && b === 'integer');
-const pointer = (path: string, key: string | number) => `${path}/${String(key).replace(/~/g, '~0').replace(/\//g, '~1')}`;
+const pointer = (path: string, key: string | number) => `${path}/${escapeToken(key)}`;
 const show = (value: unknown): string => (value === undefined ? '(none)' : typeof value === 'string' ? value : JSON.stringify(value));
 const isIdKey = (key: string | number | undefined) => typeof key === 'string' && (key === 'id' || /Id$/.test(key));
 
