@@ -1,7 +1,8 @@
-// Two builds of sequence-mock side by side: does a change cost the Customers API anything? Each
-// round starts one build's CLI, loads it with POST /customers then GET /customers/{id} (50
-// connections, 4 s each after 1 s of warm-up), and reads the server process's CPU time from /proc;
-// rounds alternate the builds. Prints medians: req/s and CPU µs per request, and B over A.
+// Two builds of sequence-mock side by side: does a change cost anything? Each round starts one
+// build's CLI (timing spawn to its first 201: the cold start), loads it with POST /customers then GET
+// /customers/{id} (50 connections, 4 s each after 1 s of warm-up), and reads the server process's CPU
+// time from /proc; rounds alternate the builds. Then each build's memory per stored customer (100k
+// generated). Prints medians: req/s, CPU µs per request, cold start, and B over A.
 // CPU per request is the steadier figure on a noisy machine (req/s swings ±15% between runs).
 // usage: npm run build && node bench/ab.mjs <dir of build A> <dir of build B> [rounds, default 7]
 //        (a dir is a checkout with dist/ built, e.g. a git worktree of the commit before the change)
@@ -31,6 +32,7 @@ function cpuMicros(pid) {
 }
 
 async function measure(dir, port) {
+  const spawned = process.hrtime.bigint();
   const child = spawn(process.execPath, ['--max-semi-space-size=32', 'dist/cli.js', '--port', String(port), '--log-level', 'silent'], {
     cwd: dir,
     stdio: 'ignore',
@@ -52,6 +54,7 @@ async function measure(dir, port) {
       body: example,
     })
   ).json();
+  const coldMs = Number(process.hrtime.bigint() - spawned) / 1e6;
   const post = {
     method: 'POST',
     path: '/api/customers',
@@ -78,7 +81,41 @@ async function measure(dir, port) {
   }
   child.kill();
   await once(child, 'exit');
-  return results;
+  return [...results, { coldMs }];
+}
+
+/** RSS per stored customer: before and after 100k generated customers (POST /__admin/seed, 10 x 10k). */
+async function memoryPerCustomer(dir, port) {
+  const child = spawn(process.execPath, ['--max-semi-space-size=32', 'dist/cli.js', '--port', String(port), '--log-level', 'silent'], {
+    cwd: dir,
+    stdio: 'ignore',
+  });
+  const url = `http://127.0.0.1:${port}`;
+  for (;;) {
+    try {
+      await (await fetch(`${url}/__admin/health`)).arrayBuffer();
+      break;
+    } catch {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+  }
+  const rss = () => Number(readFileSync(`/proc/${child.pid}/status`, 'utf8').match(/VmRSS:\s+(\d+)/)[1]) / 1024;
+  await new Promise((resolve) => setTimeout(resolve, 500));
+  const before = rss();
+  for (let seed = 1; seed <= 10; seed += 1) {
+    const res = await fetch(`${url}/__admin/seed`, {
+      method: 'POST',
+      headers: { authorization: `Basic ${btoa('ab-memory:secret')}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ count: 10_000, seed }),
+    });
+    if (res.status !== 201) throw new Error(`${dir}: seed answered ${res.status}`);
+    await res.arrayBuffer();
+  }
+  await new Promise((resolve) => setTimeout(resolve, 1000));
+  const kb = ((rss() - before) * 1024) / 100_000;
+  child.kill();
+  await once(child, 'exit');
+  return kb;
 }
 
 const runs = { [a]: [], [b]: [] };
@@ -94,6 +131,15 @@ for (const [label, dir] of [
     `${label} ${dir}: POST ${m(dir, 0, 'rps').toFixed(0)} req/s, ${m(dir, 0, 'cpu').toFixed(0)} µs CPU/request; GET ${m(dir, 1, 'rps').toFixed(0)} req/s, ${m(dir, 1, 'cpu').toFixed(0)} µs CPU/request\n`,
   );
 }
+const cold = (dir) => median(runs[dir].map((r) => r[2].coldMs));
+process.stdout.write(
+  `cold start (spawn to first 201): A ${cold(a).toFixed(0)} ms, B ${cold(b).toFixed(0)} ms, B/A ${(cold(b) / cold(a)).toFixed(3)}\n`,
+);
+const memA = await memoryPerCustomer(a, 42_900);
+const memB = await memoryPerCustomer(b, 42_901);
+process.stdout.write(
+  `memory per stored customer at 100k: A ${memA.toFixed(2)} KB, B ${memB.toFixed(2)} KB, B/A ${(memB / memA).toFixed(3)}\n`,
+);
 process.stdout.write(
   `B/A CPU per request: POST ${(m(b, 0, 'cpu') / m(a, 0, 'cpu')).toFixed(3)}, GET ${(m(b, 1, 'cpu') / m(a, 1, 'cpu')).toFixed(3)}; req/s: POST ${(m(b, 0, 'rps') / m(a, 0, 'rps')).toFixed(3)}, GET ${(m(b, 1, 'rps') / m(a, 1, 'rps')).toFixed(3)} (medians of ${rounds} alternating rounds)\n`,
 );
