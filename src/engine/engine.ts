@@ -6,6 +6,7 @@
 import type { Collection, OperationInfo } from './contract/operations.js';
 import { chosenExample } from './contract/operations.js';
 import type { Conformer } from './contract/conform.js';
+import { accountIdOf } from './account.js';
 import { bodyOf, CollectionService } from './collections.js';
 import { notFound, NotFound } from './errors.js';
 import { exampleAnswer } from './examples.js';
@@ -14,6 +15,43 @@ import type { Answer, Call, CollectionRules, Handler, Plugin } from './plugin.js
 /** An operation as `method path`, the document's path: HEAD is answered as GET. */
 export function operationKey(method: string, path: string): string {
   return `${method.toLowerCase() === 'head' ? 'get' : method.toLowerCase()} ${path}`;
+}
+
+/** What the HTTP side knows of a request: a Call without what the engine adds. */
+export type CallRequest = Omit<Call, 'operation' | 'shape' | 'accountId'>;
+
+/** A Call as handlers get it; the account id is derived (a hash) only when a handler reads it. */
+class OperationCall implements Call {
+  readonly partition;
+  readonly clientId;
+  readonly params;
+  readonly query;
+  readonly body;
+  readonly clock;
+  readonly example;
+  private account: string | undefined;
+
+  constructor(
+    request: CallRequest,
+    readonly operation: OperationInfo,
+    private readonly service: CollectionService,
+  ) {
+    ({
+      partition: this.partition,
+      clientId: this.clientId,
+      params: this.params,
+      query: this.query,
+      body: this.body,
+      clock: this.clock,
+      example: this.example,
+    } = request);
+  }
+
+  get accountId(): string {
+    return (this.account ??= accountIdOf(this.clientId));
+  }
+
+  readonly shape = (record: Record<string, unknown>): unknown => this.service.answer(this.operation, record, this.example, this.accountId);
 }
 
 /** An operation's place in a collection. */
@@ -77,17 +115,12 @@ export class Engine {
     return this.table.get(key)?.operation;
   }
 
-  /** Answers a call to the operation at `key`; undefined when the document has no such operation. */
-  answer(key: string, call: Omit<Call, 'operation' | 'shape'>): (Answer & { status: number }) | undefined {
+  /** Answers a request to the operation at `key`; undefined when the document has no such operation. */
+  answer(key: string, request: CallRequest): (Answer & { status: number }) | undefined {
     const found = this.table.get(key);
     if (!found) return undefined;
-    const { operation } = found;
-    const answer = found.answer({
-      ...call,
-      operation,
-      shape: (record) => this.service.answer(operation, record, call.example, call.accountId),
-    });
-    return { ...answer, status: answer.status ?? operation.status };
+    const answer = found.answer(new OperationCall(request, found.operation, this.service));
+    return { ...answer, status: answer.status ?? found.operation.status };
   }
 
   /** A collection's operation: the record read, changed or listed, answered in the operation's own shape. */

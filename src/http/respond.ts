@@ -1,6 +1,5 @@
 // Answers leave through here: the engine's answer for an operation, written as res.json would.
 import type { Request, RequestHandler, Response } from 'express';
-import { accountIdOf } from '../engine/account.js';
 import type { Clock } from '../engine/clock.js';
 import type { Engine } from '../engine/engine.js';
 import type { Store } from '../engine/store/types.js';
@@ -38,7 +37,6 @@ export function answerOperations(engine: Engine, store: Store, clock: Clock): Re
     const answer = engine.answer(matched.key, {
       partition: store.partition(clientId),
       clientId,
-      accountId: accountIdOf(clientId),
       params: matched.params,
       query: req.query,
       body: req.body,

@@ -26,37 +26,50 @@ export function lowerBound(length: number, keyAt: (index: number) => SortKey, ke
 }
 
 /**
- * Key -> ids. Most keys (names, labels, a contact's customer) belong to one record, so a lone id is
- * kept as a string and a Set is made only for a second one (a Set per record cost about 0.3 KB each
- * at 100k customers, measured by npm run bench). A Set keeps the order ids entered it.
+ * Key -> ids. Most keys (names, labels, a contact's customer) hold one record or a few, so a lone id
+ * is kept as a string and a few as an array; a Set is made only past SMALL ids (a Set per customer
+ * cost about 0.3 KB each at 100k customers, measured by npm run bench). Ids stay in the order they
+ * entered the key.
  */
+const SMALL = 16;
 class MultiIndex {
-  private readonly map = new Map<string, string | Set<string>>();
+  private readonly map = new Map<string, string | string[] | Set<string>>();
   add(key: string, id: string): void {
     const ids = this.map.get(key);
     if (ids === undefined || ids === id) this.map.set(key, id);
-    else if (typeof ids === 'string') this.map.set(key, new Set([ids, id]));
-    else ids.add(id);
+    else if (typeof ids === 'string') this.map.set(key, [ids, id]);
+    else if (Array.isArray(ids)) {
+      if (ids.includes(id)) return;
+      if (ids.length < SMALL) ids.push(id);
+      else this.map.set(key, new Set([...ids, id]));
+    } else ids.add(id);
   }
   delete(key: string, id: string): void {
     const ids = this.map.get(key);
+    if (ids === undefined) return;
     if (ids === id) this.map.delete(key);
-    else if (typeof ids !== 'string' && ids?.delete(id) && ids.size === 1) this.map.set(key, ids.values().next().value!);
+    else if (Array.isArray(ids)) {
+      const at = ids.indexOf(id);
+      if (at >= 0) ids.splice(at, 1);
+      if (ids.length === 1) this.map.set(key, ids[0]!);
+    } else if (typeof ids !== 'string' && ids.delete(id) && ids.size === 1) this.map.set(key, ids.values().next().value!);
   }
+  /** The ids under a key; read it, do not keep it (it may be the index's own array). */
   get(key: string): readonly string[] {
     const ids = this.map.get(key);
-    return ids === undefined ? [] : typeof ids === 'string' ? [ids] : [...ids];
+    return ids === undefined ? [] : typeof ids === 'string' ? [ids] : Array.isArray(ids) ? ids : [...ids];
   }
   count(key: string): number {
     const ids = this.map.get(key);
-    return ids === undefined ? 0 : typeof ids === 'string' ? 1 : ids.size;
+    return ids === undefined ? 0 : typeof ids === 'string' ? 1 : Array.isArray(ids) ? ids.length : ids.size;
   }
   keys(): string[] {
     return [...this.map.keys()];
   }
 }
 
-const keysOf = <R>(index: IndexKeys<R>, record: R): readonly string[] => {
+const keysOf = <R>(index: IndexKeys<R>, record: R | undefined): readonly string[] => {
+  if (record === undefined) return [];
   const keys = index(record);
   return keys === undefined ? [] : typeof keys === 'string' ? [keys] : keys;
 };
@@ -64,12 +77,16 @@ const keysOf = <R>(index: IndexKeys<R>, record: R): readonly string[] => {
 /** One collection of a partition: its records and whatever indexes have been declared on it so far. */
 class Records {
   readonly byId = new Map<string, StoredRecord>();
+  /** The declarations already built, so a declaration is read once, not on every use. */
+  private readonly declared = new WeakSet<CollectionSpec<StoredRecord>>();
   readonly indexes = new Map<string, { keys: IndexKeys<StoredRecord>; index: MultiIndex }>();
   ordered: { key: SortKey; record: StoredRecord }[] | undefined;
   order: ((record: StoredRecord) => SortKey) | undefined;
 
   /** Builds what `spec` declares and this collection does not have yet, from the records already here. */
   declare(spec: CollectionSpec<StoredRecord>): this {
+    if (this.declared.has(spec)) return this;
+    this.declared.add(spec);
     for (const [name, keys] of Object.entries(spec.indexes)) {
       if (this.indexes.has(name)) continue;
       const index = new MultiIndex();
@@ -88,11 +105,16 @@ class Records {
     const previous = this.byId.get(record.id);
     this.byId.set(record.id, record);
     for (const { keys, index } of this.indexes.values()) {
-      // Only keys that changed move, so a record keeps its place among the others under a key.
-      const before = previous ? keysOf(keys, previous) : [];
-      const after = keysOf(keys, record);
-      for (const key of before) if (!after.includes(key)) index.delete(key, record.id);
-      for (const key of after) if (!before.includes(key)) index.add(key, record.id);
+      const after = keys(record);
+      const before = previous ? keys(previous) : undefined;
+      // The common cases without allocating: a new record, or one key that stayed or changed.
+      if (before === undefined && typeof after === 'string') index.add(after, record.id);
+      else if (typeof before === 'string' && typeof after === 'string') {
+        if (before !== after) {
+          index.delete(before, record.id);
+          index.add(after, record.id);
+        }
+      } else if (before !== after) this.move(index, record.id, keysOf(keys, previous), keysOf(keys, record));
     }
     if (this.ordered && this.order) {
       const key = this.order(record);
@@ -104,6 +126,16 @@ class Records {
       }
       this.ordered.splice(this.position(key), 0, { key, record });
     }
+  }
+
+  /** Only keys that changed move, so a record keeps its place among the others under a key. */
+  private move(index: MultiIndex, id: string, before: readonly string[], after: readonly string[]): void {
+    // Sets for long key lists (an organization's members), so a change is linear, not quadratic.
+    const had = before.length > SMALL ? new Set(before) : before;
+    const has = after.length > SMALL ? new Set(after) : after;
+    const includes = (list: readonly string[] | Set<string>, key: string) => (list instanceof Set ? list.has(key) : list.includes(key));
+    for (const key of before) if (!includes(has, key)) index.delete(key, id);
+    for (const key of after) if (!includes(had, key)) index.add(key, id);
   }
 
   private position(key: SortKey): number {
