@@ -6,11 +6,9 @@
 // CPU per request is the steadier figure on a noisy machine (req/s swings ±15% between runs).
 // usage: npm run build && node bench/ab.mjs <dir of build A> <dir of build B> [rounds, default 7]
 //        (a dir is a checkout with dist/ built, e.g. a git worktree of the commit before the change)
-import autocannon from 'autocannon';
-import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { readFileSync } from 'node:fs';
-import path from 'node:path';
+import { cpuPerRequest, firstCreated, loads, startCli, vendorExample } from './measure.mjs';
 
 const [a, b, roundsArg] = process.argv.slice(2);
 if (!a || !b) {
@@ -18,67 +16,23 @@ if (!a || !b) {
   process.exit(2);
 }
 const rounds = Number(roundsArg ?? 7);
-const spec = JSON.parse(readFileSync(path.join(b, 'dist', 'openapi.json'), 'utf8')).document;
-const example = JSON.stringify(
-  spec.paths['/customers'].post.requestBody.content['application/json'].examples.CreateOrUpdateCustomerRequest.value,
-);
-const alias = JSON.parse(example).customerAliases[0];
-let n = 0;
-
-/** CPU time (user + system) of a process so far, in µs (clock ticks of 10 ms). */
-function cpuMicros(pid) {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-  return (Number(fields[11]) + Number(fields[12])) * 10_000;
-}
+const vendor = vendorExample(b);
+const auth = `Basic ${btoa('ab:secret')}`;
 
 async function measure(dir, port) {
   const spawned = process.hrtime.bigint();
-  const child = spawn(process.execPath, ['--max-semi-space-size=32', 'dist/cli.js', '--port', String(port), '--log-level', 'silent'], {
-    cwd: dir,
-    stdio: 'ignore',
-  });
+  const child = startCli(dir, port);
   const url = `http://127.0.0.1:${port}`;
-  for (;;) {
-    try {
-      await (await fetch(`${url}/__admin/health`)).arrayBuffer();
-      break;
-    } catch {
-      await new Promise((resolve) => setTimeout(resolve, 20));
-    }
-  }
-  const auth = `Basic ${btoa('ab:secret')}`;
-  const created = await (
-    await fetch(`${url}/api/customers`, {
+  const send = () =>
+    fetch(`${url}/api/customers`, {
       method: 'POST',
       headers: { authorization: auth, 'content-type': 'application/json' },
-      body: example,
-    })
-  ).json();
+      body: vendor.example,
+    });
+  const created = await firstCreated(send);
   const coldMs = Number(process.hrtime.bigint() - spawned) / 1e6;
-  const post = {
-    method: 'POST',
-    path: '/api/customers',
-    headers: { 'content-type': 'application/json', authorization: auth },
-    body: example,
-    // Another partition and alias per request: the vendor example's alias is unique per partition.
-    setupRequest: (req) => {
-      n += 1;
-      return {
-        ...req,
-        headers: { ...req.headers, authorization: `Basic ${btoa(`ab${n % 500}:secret`)}` },
-        body: example.replace(alias, `ab-${n}`),
-      };
-    },
-  };
-  const get = { method: 'GET', path: `/api/customers/${created.id}`, headers: { authorization: auth } };
   const results = [];
-  for (const request of [post, get]) {
-    await autocannon({ url, connections: 50, duration: 1, requests: [request] });
-    const before = cpuMicros(child.pid);
-    const run = await autocannon({ url, connections: 50, duration: 4, requests: [request] });
-    if (run.non2xx > 0) throw new Error(`${dir}: ${run.non2xx} answers were not 2xx`);
-    results.push({ rps: run.requests.average, cpu: (cpuMicros(child.pid) - before) / run.requests.total });
-  }
+  for (const request of loads(vendor, auth, created.id, 'ab')) results.push(await cpuPerRequest(url, child.pid, request, 4, dir));
   child.kill();
   await once(child, 'exit');
   return [...results, { coldMs }];
@@ -86,28 +40,21 @@ async function measure(dir, port) {
 
 /** RSS per stored customer: before and after 100k generated customers (POST /__admin/seed, 10 x 10k). */
 async function memoryPerCustomer(dir, port) {
-  const child = spawn(process.execPath, ['--max-semi-space-size=32', 'dist/cli.js', '--port', String(port), '--log-level', 'silent'], {
-    cwd: dir,
-    stdio: 'ignore',
-  });
+  const child = startCli(dir, port);
   const url = `http://127.0.0.1:${port}`;
-  for (;;) {
-    try {
-      await (await fetch(`${url}/__admin/health`)).arrayBuffer();
-      break;
-    } catch {
-      await new Promise((resolve) => setTimeout(resolve, 20));
-    }
-  }
+  const memoryAuth = `Basic ${btoa('ab-memory:secret')}`;
+  const seed = (n) =>
+    fetch(`${url}/__admin/seed`, {
+      method: 'POST',
+      headers: { authorization: memoryAuth, 'content-type': 'application/json' },
+      body: JSON.stringify({ count: n === 0 ? 1 : 10_000, seed: n + 1 }),
+    });
+  await firstCreated(() => seed(0));
   const rss = () => Number(readFileSync(`/proc/${child.pid}/status`, 'utf8').match(/VmRSS:\s+(\d+)/)[1]) / 1024;
   await new Promise((resolve) => setTimeout(resolve, 500));
   const before = rss();
-  for (let seed = 1; seed <= 10; seed += 1) {
-    const res = await fetch(`${url}/__admin/seed`, {
-      method: 'POST',
-      headers: { authorization: `Basic ${btoa('ab-memory:secret')}`, 'content-type': 'application/json' },
-      body: JSON.stringify({ count: 10_000, seed }),
-    });
+  for (let n = 1; n <= 10; n += 1) {
+    const res = await seed(n);
     if (res.status !== 201) throw new Error(`${dir}: seed answered ${res.status}`);
     await res.arrayBuffer();
   }

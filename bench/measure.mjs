@@ -1,0 +1,73 @@
+// What bench/ab.mjs and bench/patches.mjs share: a sequence-mock CLI started from a build directory,
+// the load both put on it (POST /customers with the vendor example, GET /customers/{id}), and the
+// server's CPU per request read from /proc while autocannon runs.
+import autocannon from 'autocannon';
+import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+
+/** CPU time (user + system) of a process so far, in µs (clock ticks of 10 ms). */
+export function cpuMicros(pid) {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  return (Number(fields[11]) + Number(fields[12])) * 10_000;
+}
+
+/** The vendor's POST /customers request example of a build's document, and its alias (unique per partition). */
+export function vendorExample(dir) {
+  const spec = JSON.parse(readFileSync(`${dir}/dist/openapi.json`, 'utf8')).document;
+  const example = JSON.stringify(
+    spec.paths['/customers'].post.requestBody.content['application/json'].examples.CreateOrUpdateCustomerRequest.value,
+  );
+  return { example, alias: JSON.parse(example).customerAliases[0] };
+}
+
+/** Starts a build's CLI as users run it; `env` adds to the environment. */
+export function startCli(dir, port, env = {}) {
+  return spawn(process.execPath, ['--max-semi-space-size=32', 'dist/cli.js', '--port', String(port), '--log-level', 'silent'], {
+    cwd: dir,
+    env: { ...process.env, ...env },
+    stdio: 'ignore',
+  });
+}
+
+/** Polls `send` until it answers 201 (a server still starting refuses the connection); resolves to its JSON. */
+export async function firstCreated(send) {
+  for (;;) {
+    try {
+      const res = await send();
+      if (res.status === 201) return res.json();
+      await res.arrayBuffer();
+    } catch {
+      // not listening yet
+    }
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+}
+
+/** The two loads: POSTs spread over 500 partitions with an alias each, and GETs of one customer. */
+export function loads({ example, alias }, auth, customerId, tag) {
+  let n = 0;
+  const post = {
+    method: 'POST',
+    path: '/api/customers',
+    headers: { 'content-type': 'application/json', authorization: auth },
+    body: example,
+    setupRequest: (req) => {
+      n += 1;
+      return {
+        ...req,
+        headers: { ...req.headers, authorization: `Basic ${btoa(`${tag}${n % 500}:secret`)}` },
+        body: example.replace(alias, `${tag}-${n}`),
+      };
+    },
+  };
+  return [post, { method: 'GET', path: `/api/customers/${customerId}`, headers: { authorization: auth } }];
+}
+
+/** One load on a running server: 1 s of warm-up, then `seconds` measured; req/s and server CPU µs per request. */
+export async function cpuPerRequest(url, pid, request, seconds, label) {
+  await autocannon({ url, connections: 50, duration: 1, requests: [request] });
+  const before = cpuMicros(pid);
+  const run = await autocannon({ url, connections: 50, duration: seconds, requests: [request] });
+  if (run.non2xx > 0) throw new Error(`${label}: ${run.non2xx} answers were not 2xx`);
+  return { rps: run.requests.average, cpu: (cpuMicros(pid) - before) / run.requests.total };
+}
