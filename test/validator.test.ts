@@ -32,6 +32,20 @@ describe('express-openapi-validator internals patched by src/http/validator/', (
     expect(validatorRequire('./framework/ajv').__sequenceMockLazyAjv).toBe(true);
     expect(validatorRequire('./framework/ajv').__sequenceMockOnDemand).toBe(true);
     expect(validatorRequire('./middlewares/util').__sequenceMockHidden).toBe(true);
+    expect(validatorRequire('lodash.clonedeep').__sequenceMockNative).toBe(true);
+  });
+
+  it('deep-copy the document natively: an equal, separate copy; what structuredClone refuses, as lodash did', () => {
+    const clone = validatorRequire('lodash.clonedeep');
+    const document = forValidation(spec) as any;
+    const copy = clone(document);
+    expect(copy).toEqual(document);
+    expect(copy).not.toBe(document);
+    expect(copy.components.schemas.Customer).not.toBe(document.components.schemas.Customer);
+    const withFunction = { a: { b: [1, 2] }, f: () => 1 };
+    const copied = clone(withFunction);
+    expect(copied.a).toEqual({ b: [1, 2] });
+    expect(copied.a).not.toBe(withFunction.a);
   });
 
   it('index routes so a lookup finds what the scan over every route finds, trying only a few', () => {

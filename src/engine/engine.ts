@@ -10,48 +10,54 @@ import { accountIdOf } from './account.js';
 import { bodyOf, CollectionService } from './collections.js';
 import { notFound, NotFound } from './errors.js';
 import { exampleAnswer } from './examples.js';
-import type { Answer, Call, CollectionRules, Handler, Plugin } from './plugin.js';
+import type { Answer, Call, CollectionRules, Handler, Json, Plugin } from './plugin.js';
 
 /** An operation as `method path`, the document's path: HEAD is answered as GET. */
 export function operationKey(method: string, path: string): string {
   return `${method.toLowerCase() === 'head' ? 'get' : method.toLowerCase()} ${path}`;
 }
 
-/** What the HTTP side knows of a request: a Call without what the engine adds. */
-export type CallRequest = Omit<Call, 'operation' | 'shape' | 'accountId'>;
+/** What the HTTP side knows of a request: a Call without what the engine adds; the query is read only if a handler asks. */
+export type CallRequest = Omit<Call, 'operation' | 'shape' | 'accountId' | 'query'> & { readQuery(): Readonly<Json> };
 
-/** A Call as handlers get it; the account id is derived (a hash) only when a handler reads it. */
+/**
+ * A Call as handlers get it. The query (a getter on express's request), the account id (a hash) and
+ * the presenter are made only when a handler reads them: most operations need none of them.
+ */
 class OperationCall implements Call {
   readonly partition;
   readonly clientId;
   readonly params;
-  readonly query;
   readonly body;
   readonly clock;
   readonly example;
   private account: string | undefined;
+  private read: Readonly<Json> | undefined;
 
   constructor(
-    request: CallRequest,
+    private readonly request: CallRequest,
     readonly operation: OperationInfo,
     private readonly service: CollectionService,
   ) {
-    ({
-      partition: this.partition,
-      clientId: this.clientId,
-      params: this.params,
-      query: this.query,
-      body: this.body,
-      clock: this.clock,
-      example: this.example,
-    } = request);
+    this.partition = request.partition;
+    this.clientId = request.clientId;
+    this.params = request.params;
+    this.body = request.body;
+    this.clock = request.clock;
+    this.example = request.example;
+  }
+
+  get query(): Readonly<Json> {
+    return (this.read ??= this.request.readQuery());
   }
 
   get accountId(): string {
     return (this.account ??= accountIdOf(this.clientId));
   }
 
-  readonly shape = (record: Record<string, unknown>): unknown => this.service.answer(this.operation, record, this.example, this.accountId);
+  get shape(): (record: Json) => unknown {
+    return (record) => this.service.answer(this.operation, record, this.example, this.accountId);
+  }
 }
 
 /** An operation's place in a collection. */
@@ -119,8 +125,9 @@ export class Engine {
   answer(key: string, request: CallRequest): (Answer & { status: number }) | undefined {
     const found = this.table.get(key);
     if (!found) return undefined;
-    const answer = found.answer(new OperationCall(request, found.operation, this.service));
-    return { ...answer, status: answer.status ?? found.operation.status };
+    const answer: Answer = found.answer(new OperationCall(request, found.operation, this.service));
+    answer.status ??= found.operation.status;
+    return answer as Answer & { status: number };
   }
 
   /** A collection's operation: the record read, changed or listed, answered in the operation's own shape. */

@@ -42,7 +42,8 @@ export const contextOf = (res: Response): RequestContext => res.locals.context;
  */
 export const requestId: RequestHandler = (_req, res, next) => {
   const id = randomUUID();
-  res.locals.context = { requestId: id };
+  // Every field present from the start, so later steps fill it in without changing its shape.
+  res.locals.context = { requestId: id, clientId: undefined, example: undefined, errors: undefined, divergences: undefined };
   res.setHeader('Request-Id', id);
   res.setHeader('Sequence-Version', SEQUENCE_VERSION);
   next();

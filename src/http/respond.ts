@@ -38,7 +38,7 @@ export function answerOperations(engine: Engine, store: Store, clock: Clock): Re
       partition: store.partition(clientId),
       clientId,
       params: matched.params,
-      query: req.query,
+      readQuery: () => req.query,
       body: req.body,
       clock,
       example: context.example,
