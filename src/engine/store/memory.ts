@@ -68,11 +68,8 @@ class MultiIndex {
   }
 }
 
-const keysOf = <R>(index: IndexKeys<R>, record: R | undefined): readonly string[] => {
-  if (record === undefined) return [];
-  const keys = index(record);
-  return keys === undefined ? [] : typeof keys === 'string' ? [keys] : keys;
-};
+const listOf = (keys: string | readonly string[] | undefined): readonly string[] =>
+  keys === undefined ? [] : typeof keys === 'string' ? [keys] : keys;
 
 /** One collection of a partition: its records and whatever indexes have been declared on it so far. */
 class Records {
@@ -90,7 +87,7 @@ class Records {
     for (const [name, keys] of Object.entries(spec.indexes)) {
       if (this.indexes.has(name)) continue;
       const index = new MultiIndex();
-      for (const record of this.byId.values()) for (const key of keysOf(keys, record)) index.add(key, record.id);
+      for (const record of this.byId.values()) for (const key of listOf(keys(record))) index.add(key, record.id);
       this.indexes.set(name, { keys, index });
     }
     if (spec.order && !this.ordered) {
@@ -106,15 +103,17 @@ class Records {
     this.byId.set(record.id, record);
     for (const { keys, index } of this.indexes.values()) {
       const after = keys(record);
-      const before = previous ? keys(previous) : undefined;
-      // The common cases without allocating: a new record, or one key that stayed or changed.
-      if (before === undefined && typeof after === 'string') index.add(after, record.id);
-      else if (typeof before === 'string' && typeof after === 'string') {
-        if (before !== after) {
-          index.delete(before, record.id);
-          index.add(after, record.id);
-        }
-      } else if (before !== after) this.move(index, record.id, keysOf(keys, previous), keysOf(keys, record));
+      if (!previous) {
+        if (typeof after === 'string') index.add(after, record.id);
+        else if (after) for (const key of after) index.add(key, record.id);
+        continue;
+      }
+      const before = keys(previous);
+      if (before === after) continue;
+      if (typeof before === 'string' && typeof after === 'string') {
+        index.delete(before, record.id);
+        index.add(after, record.id);
+      } else this.move(index, record.id, listOf(before), listOf(after));
     }
     if (this.ordered && this.order) {
       const key = this.order(record);
@@ -130,6 +129,11 @@ class Records {
 
   /** Only keys that changed move, so a record keeps its place among the others under a key. */
   private move(index: MultiIndex, id: string, before: readonly string[], after: readonly string[]): void {
+    // The usual change of a list of keys: the same keys, or one appended (an organization's new member).
+    if (after.length >= before.length && before.every((key, i) => after[i] === key)) {
+      for (let i = before.length; i < after.length; i += 1) index.add(after[i]!, id);
+      return;
+    }
     // Sets for long key lists (an organization's members), so a change is linear, not quadratic.
     const had = before.length > SMALL ? new Set(before) : before;
     const has = after.length > SMALL ? new Set(after) : after;
@@ -147,7 +151,7 @@ class Records {
     const previous = this.byId.get(id);
     if (!previous) return;
     this.byId.delete(id);
-    for (const { keys, index } of this.indexes.values()) for (const key of keysOf(keys, previous)) index.delete(key, id);
+    for (const { keys, index } of this.indexes.values()) for (const key of listOf(keys(previous))) index.delete(key, id);
     if (this.ordered && this.order) this.ordered.splice(this.position(this.order(previous)), 1);
   }
 
