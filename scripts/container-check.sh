@@ -61,8 +61,11 @@ start
 got=$(curl -fsS "http://127.0.0.1:$PORT/api/customers/$id" -H "$AUTH") || fail "customer $id not found in a new container on the same volume"
 echo "$got" | grep -q '"legalName":"Persisted Ltd"' || fail "read back something else: $got"
 # The dashboard ships in the image: its page and script are served.
-curl -fsS "http://127.0.0.1:$PORT/__admin/ui" | grep -q '<title>sequence-mock dashboard</title>' || fail "no dashboard page at /__admin/ui"
-curl -fsS "http://127.0.0.1:$PORT/__admin/ui/app.js" | grep -q 'FAULT_CODES' || fail "no dashboard script at /__admin/ui/app.js"
+# Read whole before grep: `curl | grep -q` fails under pipefail when grep stops reading early (curl exit 23).
+page=$(curl -fsS "http://127.0.0.1:$PORT/__admin/ui") || fail "no dashboard page at /__admin/ui"
+grep -q '<title>sequence-mock dashboard</title>' <<<"$page" || fail "no dashboard page at /__admin/ui"
+script=$(curl -fsS "http://127.0.0.1:$PORT/__admin/ui/app.js") || fail "no dashboard script at /__admin/ui/app.js"
+grep -q 'FAULT_CODES' <<<"$script" || fail "no dashboard script at /__admin/ui/app.js"
 podman exec "$NAME" sh -c 'test -s /data/sequence.json' || fail "no data file on the volume"
 stop
 echo "container:check: persistence across containers on one volume: ok (customer $id)"
