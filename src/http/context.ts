@@ -3,7 +3,7 @@
 // journal), the example a Prefer header names (mock controls -> the answer), and what an error
 // answer or the proxy found wrong (-> the journal). Nothing else travels on res.locals.
 import { randomUUID } from 'node:crypto';
-import type { RequestHandler, Response } from 'express';
+import type { RequestHandler } from 'express';
 import type { Violation } from '../engine/errors.js';
 import type { components } from '../generated/mock.js';
 import { SEQUENCE_VERSION } from './errors.js';
@@ -32,8 +32,6 @@ declare global {
     }
   }
 }
-
-export const contextOf = (res: Response): RequestContext => res.locals.context;
 
 /**
  * Every response carries a Request-Id, as Sequence's and Stripe's do, to match logs to clients, and
