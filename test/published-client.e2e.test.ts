@@ -13,6 +13,10 @@ import {
   getCustomers,
   getCustomersByAliasByAlias,
   getCustomersById,
+  deleteNotificationsPoliciesByIdRecipientsByRecipient,
+  getNotificationsPoliciesById,
+  postNotificationsPolicies,
+  postNotificationsPoliciesByIdRecipients,
   getTaxRatesById,
   getUsageEvents,
   postBillingSchedules,
@@ -44,6 +48,45 @@ const headers = (clientId: string) => ({
 const address = { line1: '1 High Street', town: 'London', postcode: 'EC1A 1BB', country: 'GB' as const };
 
 describe('the hey-api SDK generated from the published document', () => {
+  it('keeps a notification policy: a generated webhook secret, a recipient URL added and removed through its encoded path', async () => {
+    const h = headers('hey-api-policies');
+    const made = await postNotificationsPolicies({
+      client,
+      headers: h,
+      body: {
+        name: 'Dev hooks',
+        recipients: ['https://api.company.com/webhooks'],
+        channel: 'WEBHOOK',
+        notificationTypes: ['CUSTOMER_CREATED'],
+      },
+    });
+    expect(made.response.status).toBe(201);
+    const id = made.data!.id;
+    expect(made.data!.webhookSecret).toMatch(/^whsec_[A-Za-z0-9]{32}$/);
+    const added = await postNotificationsPoliciesByIdRecipients({
+      client,
+      headers: h,
+      path: { id },
+      body: { recipients: ['https://hooks.example.com/a?x=1&y=2'] },
+    });
+    expect(added.data!.recipients).toEqual(['https://api.company.com/webhooks', 'https://hooks.example.com/a?x=1&y=2']);
+    const removed = await deleteNotificationsPoliciesByIdRecipientsByRecipient({
+      client,
+      headers: h,
+      path: { id, recipient: 'https://hooks.example.com/a?x=1&y=2' },
+    });
+    expect([removed.response.status, removed.data!.recipients]).toEqual([200, ['https://api.company.com/webhooks']]);
+    const read = await getNotificationsPoliciesById({ client, headers: h, path: { id } });
+    expect(read.data).toEqual({ ...made.data, recipients: ['https://api.company.com/webhooks'] });
+    const refused = await postNotificationsPolicies({
+      client,
+      headers: h,
+      body: { name: 'Finance', recipients: ['finance@example.com'], channel: 'EMAIL', webhookSecret: 'whsec_x' },
+    });
+    expect(refused.response.status).toBe(400);
+    expect(refused.error).toMatchObject({ errors: [{ path: '/body/webhookSecret' }], error: { type: 'ValidationError' } });
+  });
+
   it('creates, finds by filters with spaces, apostrophes and brackets, updates without losing what it omits', async () => {
     const h = headers('hey-api-flow');
     const names = ["O'Brien Holdings Ltd", 'Acme (UK) Ltd', 'Yahoo! Inc'];
