@@ -8,7 +8,7 @@
 //        (a dir is a checkout with dist/ built, e.g. a git worktree of the commit before the change)
 import { once } from 'node:events';
 import { readFileSync } from 'node:fs';
-import { cpuPerRequest, firstCreated, loads, startCli, vendorExample } from './measure.mjs';
+import { cpuPerRequest, firstCreated, loads, startCli, startTimed, vendorExample } from './measure.mjs';
 
 const [a, b, roundsArg] = process.argv.slice(2);
 if (!a || !b) {
@@ -20,17 +20,7 @@ const vendor = vendorExample(b);
 const auth = `Basic ${btoa('ab:secret')}`;
 
 async function measure(dir, port) {
-  const spawned = process.hrtime.bigint();
-  const child = startCli(dir, port);
-  const url = `http://127.0.0.1:${port}`;
-  const send = () =>
-    fetch(`${url}/api/customers`, {
-      method: 'POST',
-      headers: { authorization: auth, 'content-type': 'application/json' },
-      body: vendor.example,
-    });
-  const created = await firstCreated(send);
-  const coldMs = Number(process.hrtime.bigint() - spawned) / 1e6;
+  const { child, url, created, coldMs } = await startTimed(dir, port, vendor, auth);
   const results = [];
   for (const request of loads(vendor, auth, created.id, 'ab')) results.push(await cpuPerRequest(url, child.pid, request, 4, dir));
   child.kill();

@@ -71,3 +71,18 @@ export async function cpuPerRequest(url, pid, request, seconds, label) {
   if (run.non2xx > 0) throw new Error(`${label}: ${run.non2xx} answers were not 2xx`);
   return { rps: run.requests.average, cpu: (cpuMicros(pid) - before) / run.requests.total };
 }
+
+/** Starts a build's CLI and times spawn to its first 201 of the vendor's POST /customers (the cold start). */
+export async function startTimed(dir, port, vendor, auth, env = {}) {
+  const spawned = process.hrtime.bigint();
+  const child = startCli(dir, port, env);
+  const url = `http://127.0.0.1:${port}`;
+  const created = await firstCreated(() =>
+    fetch(`${url}/api/customers`, {
+      method: 'POST',
+      headers: { authorization: auth, 'content-type': 'application/json' },
+      body: vendor.example,
+    }),
+  );
+  return { child, url, created, coldMs: Number(process.hrtime.bigint() - spawned) / 1e6 };
+}

@@ -7,7 +7,7 @@
 // usage: npm run build && node bench/patches.mjs [rounds, default 3]
 import { once } from 'node:events';
 import { PATCHES } from '../dist/http/validator/index.js';
-import { cpuPerRequest, firstCreated, loads, startCli, vendorExample } from './measure.mjs';
+import { cpuPerRequest, loads, startTimed, vendorExample } from './measure.mjs';
 
 const rounds = Number(process.argv[2] ?? 3);
 const dir = new URL('..', import.meta.url).pathname;
@@ -16,17 +16,7 @@ const variants = ['', ...PATCHES.map(([name]) => name)];
 const auth = `Basic ${btoa('patches:secret')}`;
 
 async function measure(unpatched, port) {
-  const started = process.hrtime.bigint();
-  const child = startCli(dir, port, { SEQUENCE_MOCK_UNPATCHED: unpatched });
-  const url = `http://127.0.0.1:${port}`;
-  const send = () =>
-    fetch(`${url}/api/customers`, {
-      method: 'POST',
-      headers: { authorization: auth, 'content-type': 'application/json' },
-      body: vendor.example,
-    });
-  const created = await firstCreated(send);
-  const coldMs = Number(process.hrtime.bigint() - started) / 1e6;
+  const { child, url, created, coldMs } = await startTimed(dir, port, vendor, auth, { SEQUENCE_MOCK_UNPATCHED: unpatched });
   // The first request to an operation the warm-up did not reach compiles its validators then.
   const firstAt = process.hrtime.bigint();
   await (await fetch(`${url}/api/invoices?limit=5`, { headers: { authorization: auth } })).arrayBuffer();

@@ -18,9 +18,9 @@ export function presentPage(page: Page<CustomerRecord>, partition: Partition): L
   return { items: page.items.map((customer) => presentListItem(customer, partition)), pagination: pagination(page) };
 }
 
-/** ListCustomerResponseModel: the Customer without contacts and status. */
+/** ListCustomerResponseModel: the Customer without contacts and status (so neither is looked up). */
 export function presentListItem(customer: CustomerRecord, partition: Partition): ListItem {
-  const { contacts: _contacts, status: _status, ...item } = presentCustomer(customer, partition);
+  const { contacts: _contacts, status: _status, ...item } = presentCustomer(customer, partition, false);
   return item;
 }
 
@@ -43,7 +43,7 @@ export function presentByAlias(customer: CustomerRecord, partition: Partition): 
   };
 }
 
-export function presentCustomer(customer: CustomerRecord, partition: Partition): Customer {
+export function presentCustomer(customer: CustomerRecord, partition: Partition, withContacts = true): Customer {
   const domain = domainOf(customer.url);
   return {
     id: customer.id,
@@ -57,7 +57,7 @@ export function presentCustomer(customer: CustomerRecord, partition: Partition):
     integrationIds: customer.integrationIds,
     ...(customer.archivedAt !== undefined && { archivedAt: customer.archivedAt }),
     taxStatus: customer.taxStatus,
-    contacts: contactsOf(partition, customer.id).map(presentContact),
+    contacts: withContacts ? contactsOf(partition, customer.id).map(presentContact) : [],
     status: customer.status,
     customProperties: customer.customProperties ?? {},
   };
