@@ -2,10 +2,12 @@
 // build's CLI (timing spawn to its first 201: the cold start), loads it with POST /customers then GET
 // /customers/{id} (50 connections, 4 s each after 1 s of warm-up), and reads the server process's CPU
 // time from /proc; rounds alternate the builds. Then each build's memory per stored customer (100k
-// generated). Prints medians: req/s, CPU µs per request, cold start, and B over A.
+// generated: RSS, and the JS heap after full collections, the steadier figure). Prints medians:
+// req/s, CPU µs per request, cold start, and B over A.
 // CPU per request is the steadier figure on a noisy machine (req/s swings ±15% between runs).
 // usage: npm run build && node bench/ab.mjs <dir of build A> <dir of build B> [rounds, default 7]
 //        (a dir is a checkout with dist/ built, e.g. a git worktree of the commit before the change)
+import { execFileSync } from 'node:child_process';
 import { once } from 'node:events';
 import { readFileSync } from 'node:fs';
 import { cpuPerRequest, firstCreated, loads, startCli, startTimed, vendorExample } from './measure.mjs';
@@ -75,7 +77,14 @@ process.stdout.write(
 const memA = await memoryPerCustomer(a, 42_900);
 const memB = await memoryPerCustomer(b, 42_901);
 process.stdout.write(
-  `memory per stored customer at 100k: A ${memA.toFixed(2)} KB, B ${memB.toFixed(2)} KB, B/A ${(memB / memA).toFixed(3)}\n`,
+  `memory per stored customer at 100k (RSS, swings ±0.3 KB run to run): A ${memA.toFixed(2)} KB, B ${memB.toFixed(2)} KB, B/A ${(memB / memA).toFixed(3)}\n`,
+);
+const storedHeap = (dir) =>
+  JSON.parse(execFileSync(process.execPath, ['--expose-gc', new URL('stored-heap.mjs', import.meta.url).pathname, dir], { encoding: 'utf8' })).kb;
+const heapA = storedHeap(a);
+const heapB = storedHeap(b);
+process.stdout.write(
+  `JS heap per stored customer at 100k, after full GC: A ${heapA.toFixed(3)} KB, B ${heapB.toFixed(3)} KB, B/A ${(heapB / heapA).toFixed(3)}\n`,
 );
 process.stdout.write(
   `B/A CPU per request: POST ${(m(b, 0, 'cpu') / m(a, 0, 'cpu')).toFixed(3)}, GET ${(m(b, 1, 'cpu') / m(a, 1, 'cpu')).toFixed(3)}; req/s: POST ${(m(b, 0, 'rps') / m(a, 0, 'rps')).toFixed(3)}, GET ${(m(b, 1, 'rps') / m(a, 1, 'rps')).toFixed(3)} (medians of ${rounds} alternating rounds)\n`,

@@ -29,18 +29,24 @@ export function startCli(dir, port, env = {}) {
   });
 }
 
-/** Polls `send` until it answers 201 (a server still starting refuses the connection); resolves to its JSON. */
+/**
+ * Polls `send` until it answers 201 (a server still starting refuses the connection); resolves to its
+ * JSON. Gives up after 60 s, so a server that never starts (a port taken) fails the bench, not hangs it.
+ */
 export async function firstCreated(send) {
-  for (;;) {
+  const deadline = Date.now() + 60_000;
+  let last = 'no answer';
+  while (Date.now() < deadline) {
     try {
       const res = await send();
       if (res.status === 201) return res.json();
-      await res.arrayBuffer();
-    } catch {
-      // not listening yet
+      last = `${res.status} ${await res.text()}`;
+    } catch (err) {
+      last = String(err); // not listening yet
     }
     await new Promise((resolve) => setTimeout(resolve, 5));
   }
+  throw new Error(`no 201 within 60 s; last: ${last.slice(0, 300)}`);
 }
 
 /** The two loads: POSTs spread over 500 partitions with an alias each, and GETs of one customer. */
