@@ -80,7 +80,9 @@ process.stdout.write(
   `memory per stored customer at 100k (RSS, swings ±0.3 KB run to run): A ${memA.toFixed(2)} KB, B ${memB.toFixed(2)} KB, B/A ${(memB / memA).toFixed(3)}\n`,
 );
 const storedHeap = (dir) =>
-  JSON.parse(execFileSync(process.execPath, ['--expose-gc', new URL('stored-heap.mjs', import.meta.url).pathname, dir], { encoding: 'utf8' })).kb;
+  JSON.parse(
+    execFileSync(process.execPath, ['--expose-gc', new URL('stored-heap.mjs', import.meta.url).pathname, dir], { encoding: 'utf8' }),
+  ).kb;
 const heapA = storedHeap(a);
 const heapB = storedHeap(b);
 process.stdout.write(

@@ -31,9 +31,10 @@ import { matchedOperation, specValidator } from './http/openapi.js';
 import { answerOperations } from './http/respond.js';
 import { series } from './http/series.js';
 import { checkVersion } from './http/version.js';
-import { createLogger, requestLogger, WARM_UP_HEADER } from './logger.js';
+import { createLogger, isWarmUp, requestLogger } from './logger.js';
 import { PLUGINS } from './resources/registry.js';
 import { recordRequests } from './tools/admin/journal.js';
+import { adminGuard, isAdmin, type AdminPolicy } from './tools/admin/guard.js';
 import { adminRoutes } from './tools/admin/routes.js';
 import type { Admin } from './tools/admin/service.js';
 import { browserHome, DASHBOARD_HEADER } from './tools/dashboard/ui.js';
@@ -42,7 +43,7 @@ import { Recorder } from './tools/proxy/record.js';
 import { proxyRoutes } from './tools/proxy/routes.js';
 
 export interface AppDeps {
-  config: Pick<Config, 'strict' | 'credentials' | 'adminToken'>;
+  config: Pick<Config, 'strict' | 'credentials' | 'adminToken'> & Partial<Pick<Config, 'allowedHosts'>>;
   /** Forward Sequence's API to this upstream, checking both sides, instead of answering it (--upstream). */
   proxy?: { upstream: Upstream; record: boolean };
   store: Store;
@@ -98,20 +99,32 @@ function prepared(spec: OpenApiDocument, strict: boolean): Prepared {
 
 /**
  * What every request meets first, whether the fake answers it or forwards it: its id, the dashboard
- * for a browser at the root, the log line and the journal (which leaves out the admin API, the
- * warm-up and the dashboard's own reads: none is the user's request).
+ * for a browser at the root, the log line and the journal (which leaves out the admin API, this
+ * process's warm-up and the dashboard's own reads: none is the user's request). A client cannot
+ * hide its requests with the markers: the warm-up's is a per-process secret, and the dashboard's
+ * counts only from the admin.
  */
-function front(logger: Logger, admin: Admin): RequestHandler[] {
+function front(logger: Logger, admin: Admin, policy: AdminPolicy): RequestHandler[] {
+  const guard = adminGuard(policy, ADMIN_PATH);
   return [
     requestId,
     browserHome,
     requestLogger(logger),
     recordRequests(
       admin.journal,
-      (path, headers) => path.startsWith(ADMIN_PATH) || headers[WARM_UP_HEADER] !== undefined || headers[DASHBOARD_HEADER] !== undefined,
+      (path, headers) =>
+        path.startsWith(ADMIN_PATH) || isWarmUp(headers) || (headers[DASHBOARD_HEADER] !== undefined && isAdmin(headers, policy)),
     ),
+    // Who may reach the admin API at all, before its validator reads anything (tools/admin/guard.ts).
+    (req, res, next) => (req.path.startsWith(ADMIN_PATH) ? guard(req, res, next) : next()),
   ];
 }
+
+const policyOf = (config: AppDeps['config']): AdminPolicy => ({
+  adminToken: config.adminToken,
+  credentials: config.credentials,
+  allowedHosts: config.allowedHosts ?? [],
+});
 
 export function createApp({
   config,
@@ -135,7 +148,14 @@ export function createApp({
     (req, res, next) =>
       req.path.startsWith(ADMIN_PATH) ? next() : handler(req, res, next);
   // Each group below is one express layer (series): express 5 costs ~6 µs per layer a request passes.
-  app.use(series(...front(logger, admin), jsonBody(BODY_LIMIT), apiOnly(authenticate(config.credentials)), apiOnly(checkVersion)));
+  app.use(
+    series(
+      ...front(logger, admin, policyOf(config)),
+      jsonBody(BODY_LIMIT),
+      apiOnly(authenticate(config.credentials)),
+      apiOnly(checkVersion),
+    ),
+  );
   const { operations, collections, conformer, validator } = prepared(spec, config.strict);
   app.use(series(...validator));
 
@@ -173,7 +193,7 @@ function proxyApp(app: Express, { config, store, admin, logger, spec, proxy, plu
       req.path.startsWith(ADMIN_PATH) ? handler(req, res, next) : next();
   const { operations, collections, conformer, validator } = prepared(spec, false);
   const validate = series(...validator);
-  app.use(series(...front(logger, admin), adminOnly(jsonBody(BODY_LIMIT)), adminOnly(validate)));
+  app.use(series(...front(logger, admin, policyOf(config)), adminOnly(jsonBody(BODY_LIMIT)), adminOnly(validate)));
   app.use(ADMIN_PATH, adminRoutes(admin, store, config));
   app.use(
     proxyRoutes({

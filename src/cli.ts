@@ -7,6 +7,7 @@ import {
   ConfigError,
   configFromEnv,
   parseCount,
+  parseHosts,
   parseLogFormat,
   parseLogLevel,
   parsePort,
@@ -34,7 +35,10 @@ Options (each mirrors an environment variable; flags win):
   --data <file>         keep state in this JSON file across restarts (DATA_FILE; default: memory)
   --seed <n[:seed]>     add n faker customers to each new partition, from seed (SEED, default 1)
   --journal-size <n>    requests the journal keeps (JOURNAL_SIZE, default 1000)
-  --max-partitions <n>  partitions kept; the least recently used goes (MAX_PARTITIONS, default 1000)
+  --max-partitions <n>  partitions kept, in memory and in --data; the least recently used goes
+                        (MAX_PARTITIONS, default 1000)
+  --allowed-hosts <a,b> Host names the admin API accepts besides localhost, IP addresses and
+                        single-label names; * for any (ALLOWED_HOSTS)
   --upstream <url>      be a validating proxy in front of Sequence at this base URL (UPSTREAM)
   --record <file>       with --upstream: keep what it answers in this data file, for --data (RECORD_FILE)
   -h, --help            show this help
@@ -42,7 +46,9 @@ Options (each mirrors an environment variable; flags win):
 
 Environment only:
   SEQUENCE_MOCK_CREDENTIALS=id:secret,id2:secret2   accept only these credentials (default: any)
-  ADMIN_TOKEN=...                                   require X-Admin-Token on /__admin (health excepted)
+  ADMIN_TOKEN=...                                   require X-Admin-Token on /__admin (health excepted);
+                                                    with credentials and no token, /__admin acts only on
+                                                    the caller's own partition
 `;
 
 function parseFlags(argv: string[], env: Config): Config {
@@ -61,6 +67,7 @@ function parseFlags(argv: string[], env: Config): Config {
       data: { type: 'string' },
       'journal-size': { type: 'string' },
       'max-partitions': { type: 'string' },
+      'allowed-hosts': { type: 'string' },
       upstream: { type: 'string' },
       record: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
@@ -88,6 +95,7 @@ function parseFlags(argv: string[], env: Config): Config {
     ...(values.data !== undefined && { dataFile: values.data }),
     ...(values['journal-size'] !== undefined && { journalSize: parseCount(values['journal-size'], '--journal-size') }),
     ...(values['max-partitions'] !== undefined && { maxPartitions: parseCount(values['max-partitions'], '--max-partitions', 1) }),
+    ...(values['allowed-hosts'] !== undefined && { allowedHosts: parseHosts(values['allowed-hosts']) }),
     ...(values.upstream !== undefined && { upstream: parseUpstream(values.upstream, '--upstream') }),
     ...(values.record !== undefined && { record: values.record }),
   };
@@ -109,22 +117,15 @@ async function main(): Promise<void> {
     process.stderr.write(`sequence-mock: ${message}\nTry 'sequence-mock --help'.\n`);
     process.exit(2);
   }
-  let server;
-  try {
-    server = await start(config);
-  } catch (err) {
-    if (err instanceof DataFileError) {
-      process.stderr.write(`sequence-mock: cannot use data file ${config.dataFile}: ${err.message}\n`);
-      process.exit(1);
-    }
-    throw err;
-  }
-  const serving = config.upstream ? `proxying Sequence's API to ${config.upstream}` : `Sequence base URL: ${server.url}/api`;
-  process.stdout.write(`sequence-mock listening on ${server.url} (${serving}; dashboard: ${server.url}/__admin/ui)\n`);
-  let stopping = false;
+  // Signals are taken from the start: a SIGTERM while the server starts stops it once started (the
+  // data file closed and its lock released), instead of ending the process with the lock left.
+  let server: Awaited<ReturnType<typeof start>> | undefined;
+  let signalled: string | undefined;
+  let closing = false;
   const stop = (signal: string) => {
-    if (stopping) return;
-    stopping = true;
+    signalled ??= signal;
+    if (!server || closing) return; // still starting: stopped as soon as it has started
+    closing = true;
     const timer = setTimeout(() => process.exit(1), 5000);
     timer.unref();
     server.close().then(
@@ -140,6 +141,18 @@ async function main(): Promise<void> {
   process.on('SIGXFSZ', () => undefined);
   process.on('SIGTERM', () => stop('SIGTERM'));
   process.on('SIGINT', () => stop('SIGINT'));
+  try {
+    server = await start(config);
+  } catch (err) {
+    if (err instanceof DataFileError) {
+      process.stderr.write(`sequence-mock: cannot use data file ${config.dataFile}: ${err.message}\n`);
+      process.exit(1);
+    }
+    throw err;
+  }
+  const serving = config.upstream ? `proxying Sequence's API to ${config.upstream}` : `Sequence base URL: ${server.url}/api`;
+  process.stdout.write(`sequence-mock listening on ${server.url} (${serving}; dashboard: ${server.url}/__admin/ui)\n`);
+  if (signalled !== undefined) stop(signalled);
 }
 
 main().catch((err: unknown) => {

@@ -15,6 +15,8 @@ export interface Config {
   readonly credentials: ReadonlyMap<string, string> | undefined;
   /** When set, /__admin (health excepted) needs it in X-Admin-Token. */
   readonly adminToken: string | undefined;
+  /** Host names the admin API accepts besides localhost, IP literals and single-label names; `*` for any. */
+  readonly allowedHosts: readonly string[];
   /** Entries the request journal keeps (a ring buffer). */
   readonly journalSize: number;
   /** Partitions kept in memory; the least recently used goes past this. */
@@ -38,6 +40,7 @@ export const DEFAULTS: Config = Object.freeze({
   strict: false,
   credentials: undefined,
   adminToken: undefined,
+  allowedHosts: [],
   journalSize: 1000,
   maxPartitions: 1000,
   seed: undefined,
@@ -108,6 +111,14 @@ export function parseCredentials(value: string, name: string): Map<string, strin
   return map;
 }
 
+/** "a.example,b.example" -> names (empty entries dropped). */
+export function parseHosts(value: string): string[] {
+  return value
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+}
+
 /** An http(s) base URL without credentials in it (they are the caller's, sent per request). */
 export function parseUpstream(value: string, name: string): string {
   let url: URL;
@@ -147,6 +158,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv, base: Config = DEFAULTS): 
     c.credentials = parseCredentials(env.SEQUENCE_MOCK_CREDENTIALS, 'SEQUENCE_MOCK_CREDENTIALS');
   }
   if (env.ADMIN_TOKEN) c.adminToken = env.ADMIN_TOKEN;
+  if (env.ALLOWED_HOSTS) c.allowedHosts = parseHosts(env.ALLOWED_HOSTS);
   if (env.JOURNAL_SIZE) c.journalSize = parseCount(env.JOURNAL_SIZE, 'JOURNAL_SIZE');
   if (env.MAX_PARTITIONS) c.maxPartitions = parseCount(env.MAX_PARTITIONS, 'MAX_PARTITIONS', 1);
   if (env.SEED) c.seed = parseSeed(env.SEED, 'SEED');

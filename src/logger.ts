@@ -6,6 +6,7 @@
 // per line another ~5%. So the request line is built here from a few fields, only when its level is
 // on, and written through an asynchronous destination that coalesces lines (flushed every 100 ms and
 // at shutdown).
+import { randomUUID } from 'node:crypto';
 import { createRequire } from 'node:module';
 import { pino, type Logger } from 'pino';
 import type PinoPretty from 'pino-pretty';
@@ -66,11 +67,17 @@ export function flushLogger(logger: Logger): void {
 
 /** Marks the start-up warm-up requests, which are not worth a log line. */
 export const WARM_UP_HEADER = 'x-sequence-mock-warm-up';
+/**
+ * The header's value: made per process, so only this process's own warm-up carries it (a client
+ * sending the header with any other value is logged and journaled like any request).
+ */
+export const WARM_UP_MARK = randomUUID();
+export const isWarmUp = (headers: Record<string, unknown>): boolean => headers[WARM_UP_HEADER] === WARM_UP_MARK;
 
 /** One line per request once its response is sent: 5xx at error, 4xx at warn, the rest at info. */
 export function requestLogger(logger: Logger): RequestHandler {
   return (req, res, next) => {
-    if (!logger.isLevelEnabled('error') || req.headers[WARM_UP_HEADER] !== undefined) return next();
+    if (!logger.isLevelEnabled('error') || isWarmUp(req.headers)) return next();
     const started = process.hrtime.bigint();
     res.once('finish', () => {
       const status = res.statusCode;

@@ -15,7 +15,7 @@ import { loadFixtures } from './tools/admin/fixtures.js';
 import { generateCustomers, type SeedOptions } from './tools/admin/generate.js';
 import { FaultRules } from './http/faults.js';
 import { clientErrorResponse } from './http/errors.js';
-import { createLogger, flushLogger, WARM_UP_HEADER } from './logger.js';
+import { createLogger, flushLogger, WARM_UP_HEADER, WARM_UP_MARK } from './logger.js';
 import { loadSpec } from './engine/contract/spec.js';
 import { MemoryPartition, MemoryStore } from './engine/store/memory.js';
 import type { PartitionSnapshot, Store } from './engine/store/types.js';
@@ -28,12 +28,19 @@ export interface ServerOptions extends Partial<Config> {
   requestTimeoutMs?: number;
   /** With upstream: how long an upstream answer may take (default 30 s; then a 504). */
   upstreamTimeoutMs?: number;
+  /**
+   * A connection with nothing sent or received for this long is closed (default 30 s; with an
+   * upstream, twice its timeout and 10 s more): a client that stops reading its answer cannot hold
+   * the socket and the answer's memory for ever.
+   */
+  socketTimeoutMs?: number;
 }
 
 export const UPSTREAM_TIMEOUT_MS = 30_000;
 
 export const HEADERS_TIMEOUT_MS = 10_000;
 export const REQUEST_TIMEOUT_MS = 30_000;
+export const SOCKET_TIMEOUT_MS = 30_000;
 
 export interface MockServer {
   readonly app: Express;
@@ -52,10 +59,11 @@ export async function createServer(options: ServerOptions = {}): Promise<MockSer
   // A proxy's store holds only what the upstream answered (--record): no starting data.
   const initial = config.upstream ? undefined : await initialData(config);
   const dataFile = config.upstream ? config.record : config.dataFile;
-  // Durable partitions are never evicted: they hold what the user asked to keep. Imported only
-  // when asked for: its file-format checks cost start-up time a memory store does not need.
+  // Both stores keep at most maxPartitions, the least recently used dropped first (from the data
+  // file too). The durable one is imported only when asked for: its file-format checks cost
+  // start-up time a memory store does not need.
   const store = dataFile
-    ? await (await import('./engine/store/durable.js')).DurableStore.open(dataFile, { initial })
+    ? await (await import('./engine/store/durable.js')).DurableStore.open(dataFile, { initial, maxPartitions: config.maxPartitions })
     : new MemoryStore({ ...(initial && { initial }), maxPartitions: config.maxPartitions });
   const admin = new Admin({ store, journal: new Journal(config.journalSize), faults: new FaultRules(), fixtures: initial });
   const upstream = config.upstream ? new Upstream(new URL(config.upstream), options.upstreamTimeoutMs ?? UPSTREAM_TIMEOUT_MS) : undefined;
@@ -109,6 +117,12 @@ export async function start(options: ServerOptions = {}): Promise<RunningServer>
     { headersTimeout, requestTimeout, connectionsCheckingInterval: Math.max(50, Math.min(1000, headersTimeout / 4)) },
     app,
   );
+  // Longer than anything the fake itself waits for (a Prefer delay, an upstream's whole answer).
+  server.setTimeout(
+    options.socketTimeoutMs ?? (config.upstream ? 2 * (options.upstreamTimeoutMs ?? UPSTREAM_TIMEOUT_MS) + 10_000 : SOCKET_TIMEOUT_MS),
+  );
+  // CONNECT asks for a tunnel: no fake of an HTTP API offers one, but it gets an answer, not silence.
+  server.on('connect', (_req, socket) => socket.end(clientErrorResponse('CONNECT', randomUUID())));
   // What Node rejects before Express sees it still gets the JSON envelope, not a bare status line.
   server.on('clientError', (err: NodeJS.ErrnoException, socket) => {
     if (socket.writable && !(err.code === 'ECONNRESET' || err.code === 'EPIPE')) socket.end(clientErrorResponse(err.code, randomUUID()));
@@ -170,7 +184,7 @@ export interface WarmUpAnswer {
  * -> first 201). The warm-up header keeps it out of the log and the journal.
  */
 export async function warmUp(port: number, host: string, api: boolean): Promise<WarmUpAnswer[]> {
-  const base = { authorization: 'Basic d2FybS11cDp3YXJtLXVw', [WARM_UP_HEADER]: '1' };
+  const base = { authorization: 'Basic d2FybS11cDp3YXJtLXVw', [WARM_UP_HEADER]: WARM_UP_MARK };
   // node:http, not fetch: fetch loads undici on first use (~25 ms of start-up, measured).
   const send = (method: string, path: string, headers: Record<string, string>, body?: string) =>
     new Promise<WarmUpAnswer | undefined>((resolve) => {
@@ -184,7 +198,7 @@ export async function warmUp(port: number, host: string, api: boolean): Promise<
     });
   const answers = await Promise.all([
     ...(api ? [send('POST', '/customers', { ...base, 'content-type': 'application/json' }, '{}')] : []),
-    send('GET', '/__admin/health', { [WARM_UP_HEADER]: '1' }),
+    send('GET', '/__admin/health', { [WARM_UP_HEADER]: WARM_UP_MARK }),
   ]);
   return answers.filter((answer) => answer !== undefined);
 }

@@ -45,12 +45,14 @@ describe('bodies', () => {
     expect(expectCustomer(await post(freshClient(), body)).legalName).toBe('Last');
   });
 
-  it('answers JSON nested 10,000 levels deep with a 400 naming the field, and stays up', async () => {
+  it('answers JSON nested 10,000 levels deep with a 400 naming the body, and stays up', async () => {
+    // One depth limit for every JSON the fake takes (MAX_JSON_DEPTH), checked before parsing: a
+    // field the document knows or one it does not, the answer is the same.
     const deep = `${'['.repeat(10_000)}${']'.repeat(10_000)}`;
     const body = JSON.stringify(minimalRequest()).replace('"legalName":"Acme Ltd"', `"legalName":${deep}`);
-    expectError(await post(freshClient(), body), 400, '/body/legalName');
+    expect(expectError(await post(freshClient(), body), 400, '/body').errors[0].message).toMatch(/at most 64 levels/);
     const unknownDeep = JSON.stringify(minimalRequest()).replace('{', `{"nested":${deep},`);
-    expectCustomer(await post(freshClient(), unknownDeep), 201);
+    expectError(await post(freshClient(), unknownDeep), 400, '/body');
     await healthy();
   });
 

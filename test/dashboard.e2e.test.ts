@@ -233,7 +233,18 @@ describe('the dashboard with ADMIN_TOKEN', () => {
     const guarded = await start({ port: 0, logLevel: 'silent', adminToken: 'dash-token' });
     const tab = await browser.newPage();
     try {
-      await fetch(`${guarded.url}/api/customers`, { headers: { Authorization: AUTH } });
+      // A write makes the partition (a read with a new client id makes none).
+      const made = await fetch(`${guarded.url}/api/customers`, {
+        method: 'POST',
+        headers: { Authorization: AUTH, 'Content-Type': 'application/json' },
+        body: JSON.stringify({
+          legalName: 'Token Test Ltd',
+          address: { line1: '1 High Street', town: 'London', postcode: 'EC1A 1BB', country: 'GB' },
+          taxStatus: 'TAXED',
+          contacts: [],
+        }),
+      });
+      expect(made.status).toBe(201);
       await tab.goto(`${guarded.url}/__admin/ui`);
       const token = tab.getByLabel('Admin token');
       await token.waitFor();

@@ -43,13 +43,15 @@ describe('per-credential isolation', () => {
 });
 
 describe('partition bound', () => {
-  it('keeps at most maxPartitions; the least recently used goes, and comes back as new', () => {
+  it('keeps at most maxPartitions; the least recently used goes when a new one is written, and comes back as new', () => {
     const store = new MemoryStore({ initial: loadFixtures(), maxPartitions: 3 });
     const ids = ['a', 'b', 'c'];
     const fixture = loadFixtures().collections['/customers']![0]!;
     for (const id of ids) store.partition(id).put(CUSTOMERS, { ...(fixture as CustomerRecord), id: `only-${id}` });
     store.partition('a'); // a is now the most recently used
-    store.partition('d'); // evicts b
+    expect(store.partition('d').get(CUSTOMERS, 'only-a')).toBeUndefined(); // a read makes no partition
+    expect(store.size).toBe(3);
+    store.partition('d').put(CUSTOMERS, { ...(fixture as CustomerRecord), id: 'only-d' }); // a write does: evicts b
     expect(store.size).toBe(3);
     expect(store.partition('a').get(CUSTOMERS, 'only-a')).toBeDefined();
     expect(store.partition('c').get(CUSTOMERS, 'only-c')).toBeDefined();

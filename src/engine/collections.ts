@@ -8,7 +8,7 @@ import type { Collection, OperationInfo } from './contract/operations.js';
 import { chosenExample, freshFields, primaryExample } from './contract/operations.js';
 import { isObject, type Conformer } from './contract/conform.js';
 import { RuleViolation, type Violation } from './errors.js';
-import { decodeCursor, DEFAULT_LIMIT, encodeCursor, PAGING_MESSAGES } from './paging.js';
+import { decodeCursor, DEFAULT_LIMIT, encodeCursor, PAGING_MESSAGES, validLimit } from './paging.js';
 import type { Call, CollectionRules, Json } from './plugin.js';
 import { CUSTOMERS } from './records.js';
 import { named, type Partition, type StoredRecord } from './store/types.js';
@@ -157,6 +157,8 @@ export class CollectionService {
 
   /** One page, oldest first: fields named by the query filter by equality; cursors name a record. */
   list(collection: Collection, call: Call): { items: StoredRecord[]; pagination: Json } {
+    const limit = Number(call.query.limit ?? DEFAULT_LIMIT);
+    if (!validLimit(limit)) throw new RuleViolation([{ path: '/query/limit', message: PAGING_MESSAGES.limit }]);
     const rules = this.rules.get(collection.name);
     // A query parameter named as a field of the listed items filters on it (customerId, label, ...).
     const fields = this.itemFields(collection);
@@ -167,7 +169,6 @@ export class CollectionService {
       .filter((record) => filters.every(([name, value]) => name in record && String(record[name]) === String(value)))
       .filter((record) => rules?.matches?.(record, call.query, call.partition) ?? true);
     if (call.query.sortOrder === 'DESC') all.reverse();
-    const limit = Number(call.query.limit ?? DEFAULT_LIMIT);
     // The cursor scheme of every list; here a position is found by the record it names, as these
     // lists keep the order records were made in.
     const cursor = (name: 'after' | 'before') => {

@@ -79,13 +79,16 @@ export function decodeCursor(cursor: string, withValue = false): SortKey | undef
   return undefined;
 }
 
+/** The documented "between 1 and 100 (inclusive)"; also what keeps one request from serialising a whole collection. */
+export const MAX_LIMIT = 100;
+export const validLimit = (limit: number): boolean => Number.isInteger(limit) && limit >= 1 && limit <= MAX_LIMIT;
+
 /**
  * The page a list asks for, or its problems added to `violations` (so a resource can report them
  * with its own in one 400): the 1..100 limit, one cursor at most, cursors this API made.
  */
 export function pageRequest(params: ListParams, defaultOrder: 'ASC' | 'DESC', withValue: boolean, violations: Violation[]): PageRequest {
-  if (params.limit !== undefined && !(params.limit >= 1 && params.limit <= 100))
-    violations.push({ path: '/query/limit', message: PAGING_MESSAGES.limit });
+  if (params.limit !== undefined && !validLimit(params.limit)) violations.push({ path: '/query/limit', message: PAGING_MESSAGES.limit });
   if (params.after !== undefined && params.before !== undefined)
     violations.push({ path: '/query/before', message: PAGING_MESSAGES.cursorBoth });
   const after = params.after === undefined ? undefined : decodeCursor(params.after, withValue);

@@ -898,6 +898,15 @@ export interface operations {
                     "application/json": components["schemas"]["FaultRule"];
                 };
             };
+            /** @description Already as many rules as are kept at once (1,000); delete some first */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
         };
     };
     deleteAdminFaults: {

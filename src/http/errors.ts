@@ -23,8 +23,12 @@ export const MESSAGES = {
   validation: 'Request validation failed',
   malformedJson: 'Request body is not valid JSON',
   invalidUtf8: 'Request body is not valid UTF-8',
+  tooDeep: 'Request body nests objects and arrays too deeply',
+  tooManyItems: 'Request body has an array with too many items',
+  undecodable: 'Request body cannot be decoded as its Content-Encoding says',
   headersTooLarge: 'Request headers are larger than the server accepts (16 KB in all)',
   badRequest: 'The request is not valid HTTP',
+  connect: 'CONNECT is not supported: sequence-mock is not a forward proxy',
   requestTimeout: 'The request was not received in time',
   tooLarge: 'Request body is larger than the 1 MB limit',
   unsupportedMedia: 'Content-Type must be application/json',
@@ -32,6 +36,12 @@ export const MESSAGES = {
   noRoute: "No such operation: sequence-mock serves every operation of Sequence's API (2024-07-30) and its own /__admin API",
   methodNotAllowed: 'Method not allowed on this path',
   adminToken: "The admin API needs the X-Admin-Token header with the server's ADMIN_TOKEN.",
+  adminAllPartitions:
+    'This server checks credentials and has no ADMIN_TOKEN, so the admin API acts only on the partition of the credentials sent: send Authorization: Basic ... (or start the server with ADMIN_TOKEN)',
+  adminServerWide: 'This admin call is server-wide: send no Authorization header (and X-Admin-Token when the server has one)',
+  adminHost: (host: string) =>
+    `The admin API does not answer for Host "${host}" (a guard against DNS rebinding): use localhost or an IP address, or add the name to ALLOWED_HOSTS`,
+  adminCrossOrigin: 'The admin API refuses changes sent by a web page of another origin',
   seedNeedsPartition: 'Seeding needs Sequence credentials (Authorization: Basic ...) naming the partition to seed.',
   internal: 'Internal server error',
   storeUnavailable:
@@ -89,8 +99,24 @@ export class ApiError extends Error {
 }
 
 /** A 400 listing every violation (the validator's, a business rule's, a header's), as one sentence and as data. */
+/**
+ * The most problems one answer lists: past it, the first ones and a last entry counting the rest
+ * (a body can hold thousands of errors; listing them all made answers and journal entries of MBs).
+ */
+export const MAX_LISTED_ERRORS = 100;
+
 export function validationError(errors: Violation[], type: string = ERROR_TYPES.validation): ApiError {
-  return new ApiError(400, `${MESSAGES.validation}: ${describe(errors)}`, errors, {}, type);
+  const listed =
+    errors.length <= MAX_LISTED_ERRORS
+      ? errors
+      : [
+          ...errors.slice(0, MAX_LISTED_ERRORS),
+          {
+            path: '/body',
+            message: `and ${errors.length - MAX_LISTED_ERRORS} more problems not listed (at most ${MAX_LISTED_ERRORS} are)`,
+          },
+        ];
+  return new ApiError(400, `${MESSAGES.validation}: ${describe(listed)}`, listed, {}, type);
 }
 
 export function errorBody(err: Pick<ApiError, 'type' | 'message' | 'errors' | 'bare'>, requestId: string): ErrorEnvelope {
@@ -139,6 +165,10 @@ function isValidatorError(err: unknown): err is ValidatorError {
     Array.isArray((err as ValidatorError).errors)
   );
 }
+function isZlibError(err: unknown): err is Error & { code: string } {
+  const code: unknown = err instanceof Error ? Reflect.get(err, 'code') : undefined;
+  return typeof code === 'string' && /^(Z_|ERR_BROTLI|ERR__ERROR_FORMAT)/.test(code);
+}
 function isBodyParserError(err: unknown): err is BodyParserError {
   return (
     typeof err === 'object' &&
@@ -159,7 +189,9 @@ export function clientErrorResponse(code: string | undefined, requestId: string)
       ? [431, MESSAGES.headersTooLarge]
       : code === 'ERR_HTTP_REQUEST_TIMEOUT'
         ? [408, MESSAGES.requestTimeout]
-        : [400, MESSAGES.badRequest];
+        : code === 'CONNECT'
+          ? [405, MESSAGES.connect]
+          : [400, MESSAGES.badRequest];
   const body = JSON.stringify(errorBody(new ApiError(status, message, [{ path: status === 431 ? '/headers' : '/', message }]), requestId));
   return (
     `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nContent-Type: application/json; charset=utf-8\r\n` +
@@ -181,6 +213,8 @@ export function toApiError(err: unknown, method: string, path: string): ApiError
         return new ApiError(400, MESSAGES.malformedJson, [{ path: '/body', message: err.message }]);
       case 'entity.verify.failed':
         return new ApiError(400, MESSAGES.invalidUtf8, [{ path: '/body', message: 'must be UTF-8 encoded' }]);
+      case 'entity.too.deep':
+        return new ApiError(400, MESSAGES.tooDeep, [{ path: '/body', message: err.message }]);
       case 'entity.too.large':
         return new ApiError(413, MESSAGES.tooLarge, [{ path: '/body', message: 'must be at most 1048576 bytes' }]);
       case 'encoding.unsupported':
@@ -190,6 +224,9 @@ export function toApiError(err: unknown, method: string, path: string): ApiError
         return new ApiError(400, err.message, [{ path: '/body', message: err.message }]);
     }
   }
+  // A compressed body that does not inflate (garbage, truncated): body-parser passes zlib's error on
+  // with status 400 and no type.
+  if (isZlibError(err)) return new ApiError(400, MESSAGES.undecodable, [{ path: '/headers/content-encoding', message: err.message }]);
   if (isValidatorError(err)) {
     switch (err.status) {
       case 400: {

@@ -9,7 +9,6 @@ export type FaultRule = components['schemas']['FaultRule'];
 
 interface LiveRule extends FaultRule {
   random: () => number;
-  pattern?: RegExp;
 }
 
 /** mulberry32: a tiny, well-known 32-bit PRNG; plenty for deciding which requests fail. */
@@ -24,10 +23,62 @@ function mulberry32(seed: number): () => number {
   };
 }
 
-/** "/customers/*\/contacts" -> a RegExp where * is one path segment. */
-function pathPattern(path: string): RegExp {
-  const escaped = path.split('*').map((part) => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&'));
-  return new RegExp(`^${escaped.join('[^/]+')}$`);
+/**
+ * Whether `path` matches a rule's path, where `*` is one or more characters of one path segment
+ * ("/customers/*\/contacts"). Matched segment by segment with the two-pointer wildcard walk, which
+ * is linear in the segment for a pattern without stars and at worst pattern x path with them: a
+ * RegExp of `[^/]+` per star backtracked exponentially on consecutive stars (10 s for one request).
+ */
+export function pathMatches(pattern: string, path: string): boolean {
+  const wanted = pattern.split('/');
+  const segments = path.split('/');
+  if (wanted.length !== segments.length) return false;
+  return wanted.every((glob, i) => segmentMatches(glob, segments[i]!));
+}
+
+const ONE = 0; // any one character
+const ANY = 1; // any number of characters
+
+function segmentMatches(glob: string, text: string): boolean {
+  // `*` is one character and then any number more: ONE then ANY, in the classic walk.
+  const tokens: (string | typeof ONE | typeof ANY)[] = [];
+  for (const c of glob) {
+    if (c !== '*') tokens.push(c);
+    else if (tokens.at(-1) === ANY)
+      tokens.splice(-1, 0, ONE); // "**": two characters at least, still one ANY
+    else tokens.push(ONE, ANY);
+  }
+  let t = 0;
+  let g = 0;
+  let star = -1;
+  let resume = 0;
+  while (t < text.length) {
+    const token = tokens[g];
+    if (token === ONE || (typeof token === 'string' && token === text[t])) {
+      t += 1;
+      g += 1;
+    } else if (token === ANY) {
+      star = g;
+      resume = t;
+      g += 1;
+    } else if (star >= 0) {
+      g = star + 1;
+      resume += 1;
+      t = resume;
+    } else return false;
+  }
+  while (tokens[g] === ANY) g += 1;
+  return g === tokens.length;
+}
+
+/** The most fault rules kept at once: each request is checked against all of them. */
+export const MAX_FAULT_RULES = 1000;
+
+/** Adding a rule past MAX_FAULT_RULES; the admin API answers it with a 409. */
+export class TooManyRules extends Error {
+  constructor() {
+    super(`at most ${MAX_FAULT_RULES} fault rules are kept at once: delete some (DELETE /__admin/faults) first`);
+  }
 }
 
 export interface FaultRequest {
@@ -40,7 +91,12 @@ export class FaultRules {
   private rules: LiveRule[] = [];
   private lastId = 0;
 
+  get size(): number {
+    return this.rules.length;
+  }
+
   add(request: FaultRuleRequest, partition: string | undefined): FaultRule {
+    if (this.rules.length >= MAX_FAULT_RULES) throw new TooManyRules();
     this.lastId += 1;
     const seed = request.seed ?? this.lastId;
     const match = { ...request.match, ...(partition !== undefined && { partition }) };
@@ -53,7 +109,6 @@ export class FaultRules {
       seed,
       matched: 0,
       random: mulberry32(seed),
-      ...(match.path !== undefined && { pattern: pathPattern(match.path) }),
     };
     this.rules.push(rule);
     return this.view(rule);
@@ -84,7 +139,7 @@ export class FaultRules {
     for (const rule of this.rules) {
       if (rule.match.method !== undefined && rule.match.method !== request.method) continue;
       if (rule.match.partition !== undefined && rule.match.partition !== request.partition) continue;
-      if (rule.pattern && !rule.pattern.test(path)) continue;
+      if (rule.match.path !== undefined && !pathMatches(rule.match.path, path)) continue;
       if (rule.probability < 1 && rule.random() >= rule.probability) continue;
       rule.matched += 1;
       if (rule.times !== undefined) {
@@ -96,7 +151,7 @@ export class FaultRules {
     return undefined;
   }
 
-  private view({ random: _random, pattern: _pattern, ...rule }: LiveRule): FaultRule {
+  private view({ random: _random, ...rule }: LiveRule): FaultRule {
     return structuredClone(rule);
   }
 }

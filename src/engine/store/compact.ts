@@ -23,7 +23,11 @@ export async function loadState(dataFile: string, journals: string[], initial: P
 
 export async function compact({ dataFile, journals, initial }: CompactJob): Promise<void> {
   const state = await loadState(dataFile, journals, initial);
-  const db = new Low<SnapshotFile>(new DurableJSONFile(dataFile), state.toFile());
+  const file = state.toFile();
+  // What is written must be what a start accepts: a state the check refuses is never made the
+  // snapshot (a start would then refuse the file for ever); the journals stay, and so does the error.
+  checkSnapshot(file);
+  const db = new Low<SnapshotFile>(new DurableJSONFile(dataFile), file);
   await db.write();
   // Only now is every journaled entry in the (fsynced) snapshot.
   for (const journal of journals) await removeFile(journal);

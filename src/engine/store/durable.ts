@@ -5,13 +5,13 @@
 //   - compaction of closed journals into the snapshot in a worker thread, and on clean shutdown.
 // Start-up loads the snapshot and replays the journals. A write costs one journal line, whatever
 // the store holds.
-import { existsSync } from 'node:fs';
+import { existsSync, realpathSync } from 'node:fs';
 import { readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { loadState, compact } from './compact.js';
 import { acquireLock, JournalWriter } from './files.js';
-import { MemoryStore } from './memory.js';
+import { DEFAULT_MAX_PARTITIONS, MemoryStore } from './memory.js';
 import { DataFileError } from './data-file-error.js';
 import type { ChangeLine } from './snapshot.js';
 import type { CollectionSpec, Partition, PartitionSnapshot, Store, StoredRecord } from './types.js';
@@ -23,6 +23,8 @@ export interface DurableStoreOptions {
   /** The starting data (fixtures, generated customers): what a partition first seen starts with. */
   initial?: PartitionSnapshot | undefined;
   compactAfterBytes?: number;
+  /** Partitions kept; past it the least recently used is dropped, from the file too (as in memory). */
+  maxPartitions?: number;
 }
 // The compiled worker: from src/ (tests) and dist/ alike this is <package>/dist/engine/store/.
 const WORKER = new URL('../../../dist/engine/store/compact-worker.js', import.meta.url);
@@ -88,9 +90,9 @@ export class DurableStore implements Store {
    */
   static async open(
     dataFile: string,
-    { initial, compactAfterBytes = COMPACT_AFTER_BYTES }: DurableStoreOptions = {},
+    { initial, compactAfterBytes = COMPACT_AFTER_BYTES, maxPartitions = DEFAULT_MAX_PARTITIONS }: DurableStoreOptions = {},
   ): Promise<DurableStore> {
-    const file = path.resolve(dataFile);
+    const file = resolvedDataFile(dataFile);
     if (!existsSync(path.dirname(file))) throw new DataFileError(`its directory ${path.dirname(file)} does not exist`);
     const releaseLock = acquireLock(`${file}.lock`, file);
     try {
@@ -100,8 +102,16 @@ export class DurableStore implements Store {
         journals.map((j) => j.file),
         initial,
       );
-      const memory = new MemoryStore({ ...(initial && { initial }), maxPartitions: Infinity });
-      for (const [id, data] of Object.entries(state.toFile().partitions)) memory.reset(id, data);
+      const partitions = Object.entries(state.toFile().partitions);
+      // Refused rather than trimmed: starting with a lower cap must not drop stored data silently.
+      if (partitions.length > maxPartitions)
+        throw new DataFileError(
+          `it holds ${partitions.length} partitions, more than MAX_PARTITIONS (${maxPartitions}); start with MAX_PARTITIONS=${partitions.length} or more`,
+        );
+      // Evictions are journaled once the store exists (none can happen while loading: checked above).
+      let evicted: (clientId: string) => void = () => undefined;
+      const memory = new MemoryStore({ ...(initial && { initial }), maxPartitions, onEvict: (id) => evicted(id) });
+      for (const [id, data] of partitions) memory.reset(id, data);
       const sequence = (journals.at(-1)?.n ?? 0) + 1;
       const store = new DurableStore(
         file,
@@ -112,6 +122,7 @@ export class DurableStore implements Store {
         releaseLock,
         compactAfterBytes,
       );
+      evicted = (id) => store.append({ t: 'drop', p: id });
       if (journals.length > 0) store.compactInBackground(Promise.resolve(journals.map((j) => j.file)));
       // Write the snapshot at once, so the data file exists (and can be inspected) from the start.
       else if (!existsSync(file)) await compact({ dataFile: file, journals: [], initial: undefined });
@@ -141,7 +152,7 @@ export class DurableStore implements Store {
     return this.closing ? Promise.all([this.closing, this.journal.commit()]).then(() => undefined) : this.journal.commit();
   }
 
-  private append(entry: ChangeLine): void {
+  append(entry: ChangeLine): void {
     if (this.closed) throw new Error('the data file is closed');
     if (this.journal.failure) throw this.journal.failure;
     this.journal.append(entry);
@@ -194,6 +205,19 @@ export class DurableStore implements Store {
 }
 
 const journalName = (file: string, n: number) => `${file}.journal.${n}`;
+
+/**
+ * The data file's real path: a symlink is followed, so the lock and the rewrites are those of the
+ * file it points at (a link to a locked file is refused, and stays a link).
+ */
+function resolvedDataFile(dataFile: string): string {
+  const file = path.resolve(dataFile);
+  try {
+    return realpathSync(file);
+  } catch {
+    return file; // not there yet: made at the first write
+  }
+}
 
 async function listJournals(file: string): Promise<{ n: number; file: string }[]> {
   const prefix = `${path.basename(file)}.journal.`;

@@ -6,7 +6,8 @@ import path from 'node:path';
 import type { Adapter } from 'lowdb';
 import { DataFileWriteError } from './data-file-error.js';
 import { DataFileError } from './data-file-error.js';
-import type { ChangeLine } from './snapshot.js';
+import { jsonDepth, MAX_JSON_DEPTH, tooDeep } from '../json-limits.js';
+import { lineProblem, type ChangeLine } from './snapshot.js';
 import type { LegacyLine } from './upgrade.js';
 
 /** fsync a directory, so a rename or a new file in it survives a crash too. */
@@ -22,7 +23,8 @@ async function syncDir(dir: string): Promise<void> {
 /**
  * lowdb's JSONFile writes temp-then-rename but never fsyncs (measured): after a crash the renamed
  * file can be empty. This adapter keeps lowdb's model and adds the fsyncs: the temp file before the
- * rename, the directory after it. Pretty-printed so the file stays readable and diffable.
+ * rename, the directory after it. Laid out so the file stays readable and diffable: one record per
+ * line (formatSnapshot).
  */
 export class DurableJSONFile<T> implements Adapter<T> {
   constructor(private readonly filename: string) {}
@@ -35,6 +37,10 @@ export class DurableJSONFile<T> implements Adapter<T> {
       if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
       throw err;
     }
+    // Checked before parsing: a file nested deeper than anything the fake writes could not be cloned
+    // into partitions (a stack overflow at every start).
+    const depth = jsonDepth(text, STORED_DEPTH);
+    if (depth > STORED_DEPTH) throw new DataFileError(`it ${tooDeep(depth, STORED_DEPTH)}`);
     try {
       return JSON.parse(text) as T;
     } catch (err) {
@@ -46,7 +52,7 @@ export class DurableJSONFile<T> implements Adapter<T> {
     const temp = path.join(path.dirname(this.filename), `.${path.basename(this.filename)}.tmp`);
     const handle = await open(temp, 'w');
     try {
-      await handle.writeFile(`${JSON.stringify(data, null, 2)}\n`);
+      await handle.writeFile(formatSnapshot(data));
       await handle.sync();
     } finally {
       await handle.close();
@@ -54,6 +60,29 @@ export class DurableJSONFile<T> implements Adapter<T> {
     await rename(temp, this.filename);
     await syncDir(path.dirname(this.filename));
   }
+}
+
+/** Levels of the file around a record: file, partitions, partition, collections, collection. */
+const RECORD_LEVEL = 5;
+/** The deepest a data file or journal line can be: a record as deep as a body may be, in its envelope. */
+export const STORED_DEPTH = MAX_JSON_DEPTH + RECORD_LEVEL + 1;
+
+/**
+ * The data file's text: the envelope indented, each record compact on its own line. Indenting
+ * records too made the file grow with the square of their depth (a 6 KB body 3,000 levels deep was
+ * an 18 MB file).
+ */
+export function formatSnapshot(data: unknown): string {
+  const layout = (value: unknown, level: number, indent: string): string => {
+    if (level === RECORD_LEVEL || value === null || typeof value !== 'object') return JSON.stringify(value);
+    const inner = `${indent}  `;
+    if (Array.isArray(value))
+      return value.length === 0 ? '[]' : `[\n${value.map((v) => inner + layout(v, level + 1, inner)).join(',\n')}\n${indent}]`;
+    const entries = Object.entries(value);
+    if (entries.length === 0) return '{}';
+    return `{\n${entries.map(([k, v]) => `${inner}${JSON.stringify(k)}: ${layout(v, level + 1, inner)}`).join(',\n')}\n${indent}}`;
+  };
+  return `${layout(data, 0, '')}\n`;
 }
 
 /**
@@ -144,13 +173,22 @@ export async function readJournal(filename: string): Promise<(ChangeLine | Legac
   const entries: (ChangeLine | LegacyLine)[] = [];
   for (const [i, line] of lines.entries()) {
     if (line === '') continue;
+    const depth = jsonDepth(line, STORED_DEPTH + RECORD_LEVEL);
+    if (depth > STORED_DEPTH + RECORD_LEVEL)
+      throw new DataFileError(`journal ${filename} line ${i + 1} ${tooDeep(depth, STORED_DEPTH + RECORD_LEVEL)}`);
+    let entry: unknown;
     try {
-      entries.push(JSON.parse(line) as ChangeLine | LegacyLine);
+      entry = JSON.parse(line);
     } catch {
       const last = i === lines.length - 1; // no newline after it: the append never finished
       if (last) break;
       throw new DataFileError(`journal ${filename} line ${i + 1} is not valid JSON`);
     }
+    // Checked before anything replays it: a bad line compacted into the snapshot would make the
+    // data file refused at every later start.
+    const problem = lineProblem(entry);
+    if (problem) throw new DataFileError(`journal ${filename} line ${i + 1} ${problem}`);
+    entries.push(entry as ChangeLine | LegacyLine);
   }
   return entries;
 }

@@ -27,9 +27,16 @@ export interface SnapshotFile {
 export type ChangeLine =
   | { t: 'rec'; p: string; k: string; r: StoredRecord }
   | { t: 'del'; p: string; k: string; id: string }
-  | { t: 'reset'; p: string | null; d: PartitionSnapshot | null };
+  | { t: 'reset'; p: string | null; d: PartitionSnapshot | null }
+  /** A partition dropped for room (MAX_PARTITIONS), least recently used first. */
+  | { t: 'drop'; p: string };
 
-export const emptySnapshot = (): SnapshotFile => ({ format: 'sequence-mock', version: FORMAT_VERSION, partitions: {} });
+// No prototype: a client id is any string, `__proto__` included, and must stay an own key.
+export const emptySnapshot = (): SnapshotFile => ({
+  format: 'sequence-mock',
+  version: FORMAT_VERSION,
+  partitions: Object.create(null) as Record<string, PartitionSnapshot>,
+});
 
 // What the file must look like for the fake to serve it; checked on every load so that a bad hand
 // edit is refused with the path of the bad field instead of failing later.
@@ -78,6 +85,41 @@ export function checkSnapshot(data: unknown): SnapshotFile {
   return data as SnapshotFile;
 }
 
+/** What a change line must look like to be replayed; a line that is not is refused, naming it. */
+export function lineProblem(line: unknown): string | undefined {
+  if (line === null || typeof line !== 'object' || Array.isArray(line)) return 'is not an object';
+  const l = line as Record<string, unknown>;
+  const text = (v: unknown) => typeof v === 'string';
+  const id = (v: unknown) => typeof v === 'string' && v !== '';
+  const record = (v: unknown) => v !== null && typeof v === 'object' && !Array.isArray(v) && id((v as { id?: unknown }).id);
+  switch (l.t) {
+    case 'rec':
+      return text(l.p) && text(l.k) && record(l.r) ? undefined : 'is a "rec" line without p, k, or a record with an id';
+    case 'del':
+      return text(l.p) && text(l.k) && id(l.id) ? undefined : 'is a "del" line without p, k or id';
+    case 'drop':
+      return text(l.p) ? undefined : 'is a "drop" line without p';
+    case 'reset': {
+      if (!(l.p === null || text(l.p))) return 'is a "reset" line without p';
+      if (l.d === null) return undefined;
+      if (typeof l.d !== 'object' || Array.isArray(l.d)) return 'is a "reset" line whose d is not a partition';
+      const data = l.d as PartitionSnapshot;
+      if (isLegacyPartition(data)) return undefined;
+      const collections: unknown = data.collections;
+      const ok =
+        collections !== null &&
+        typeof collections === 'object' &&
+        Object.values(collections).every((records) => Array.isArray(records) && records.every(record));
+      return ok ? undefined : 'is a "reset" line whose d is not a partition of records with ids';
+    }
+    case 'put':
+    case 'org':
+      return text(l.p) ? undefined : `is a "${l.t}" line without p`;
+    default:
+      return `has an unknown type ${JSON.stringify(l.t)}`;
+  }
+}
+
 type Collections = Map<string, Map<string, StoredRecord>>;
 
 /** Snapshot + journal, as maps for cheap upserts while replaying. */
@@ -120,6 +162,9 @@ export class ReplayState {
       }
       case 'del':
         this.partition(line.p).get(line.k)?.delete(line.id);
+        break;
+      case 'drop':
+        this.partitions.delete(line.p);
         break;
       case 'reset': {
         const data = line.d === null ? undefined : isLegacyPartition(line.d) ? upgradePartition(line.d) : line.d;

@@ -1,4 +1,4 @@
-// Nine patches to express-openapi-validator 5.6.2's internals, each for a cost measured with
+// Ten patches to express-openapi-validator 5.6.2's internals, each for a cost measured with
 // --cpu-prof and each behaviour-preserving, one module each (docs/upstream.md gives each one's gain,
 // measured side by side). They must be in place before the validator's modules load, so
 // src/http/openapi.ts imports this module first. SEQUENCE_MOCK_UNPATCHED=<name>,<name> leaves the
@@ -12,6 +12,7 @@ import { skipBundlingSelfContainedDocuments } from './skip-bundling.js';
 import { addComponentSchemasOnDemand } from './components-on-demand.js';
 import { makeAjvOnFirstUse } from './lazy-ajv.js';
 import { compileWithoutWalkingTheDocument } from './hidden-document.js';
+import { gatherErrorsLinearly } from './linear-errors.js';
 
 /** Each patch by the name SEQUENCE_MOCK_UNPATCHED takes, in the order they are applied. */
 export const PATCHES: readonly [string, () => void][] = [
@@ -24,6 +25,7 @@ export const PATCHES: readonly [string, () => void][] = [
   ['components-on-demand', addComponentSchemasOnDemand],
   ['lazy-ajv', makeAjvOnFirstUse],
   ['hidden-document', compileWithoutWalkingTheDocument],
+  ['linear-errors', gatherErrorsLinearly],
 ];
 
 const left = new Set((process.env.SEQUENCE_MOCK_UNPATCHED ?? '').split(',').filter(Boolean));

@@ -92,7 +92,13 @@ export function recordRequests(journal: Journal, skip: (path: string, headers: R
     const time = new Date().toISOString();
     res.once('finish', () => {
       const { context } = res.locals;
-      const body = journalBody(req.body, req.headers['content-length']);
+      let body: unknown;
+      try {
+        body = journalBody(req.body, req.headers['content-length']);
+      } catch (err) {
+        // Past the response, nothing may throw: an uncaught error here would stop the process.
+        body = { note: `body not kept (${(err as Error).message})` };
+      }
       journal.record({
         time,
         requestId: context.requestId,

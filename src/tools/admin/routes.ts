@@ -1,26 +1,18 @@
-// /__admin: sequence-mock's own API for tests (spec/mock.yaml). A call with Sequence credentials
-// acts on that client id's partition only; without them, on every partition. With ADMIN_TOKEN set,
-// every call but health needs X-Admin-Token.
-import { Router, type Request, type RequestHandler, type Response } from 'express';
-import { timingSafeEqual } from 'node:crypto';
+// /__admin: sequence-mock's own API for tests (spec/mock.yaml). Who may call it, and on which
+// partitions, is guard.ts's: by here the Host, the Origin and the admin token have been checked.
+// A call with Sequence credentials acts on that client id's partition only; without them, on every
+// partition (refused when the server checks credentials and has no admin token).
+import { Router, type Request, type Response } from 'express';
 import { presentCustomer } from '../../resources/customers/present.js';
 import { parseBasicAuth } from '../../http/auth.js';
 import { ApiError, MESSAGES } from '../../http/errors.js';
-import type { FaultRuleRequest } from '../../http/faults.js';
+import { TooManyRules, type FaultRuleRequest } from '../../http/faults.js';
 import type { Store } from '../../engine/store/types.js';
 import type { Admin, ResetTarget } from './service.js';
 import { uiFile, uiPage } from '../dashboard/ui.js';
+import { isAdmin, sameSecret, type AdminPolicy } from './guard.js';
 
-export interface AdminRouteOptions {
-  adminToken: string | undefined;
-  credentials: ReadonlyMap<string, string> | undefined;
-}
-
-function sameSecret(a: string, b: string): boolean {
-  const x = Buffer.from(a);
-  const y = Buffer.from(b);
-  return x.length === y.length && timingSafeEqual(x, y);
-}
+export type AdminRouteOptions = Pick<AdminPolicy, 'adminToken' | 'credentials'>;
 
 export function adminRoutes(admin: Admin, store: Store, options: AdminRouteOptions): Router {
   const router = Router();
@@ -33,20 +25,17 @@ export function adminRoutes(admin: Admin, store: Store, options: AdminRouteOptio
   router.get('/ui', uiPage);
   router.get('/ui/:file', uiFile);
 
-  const requireToken: RequestHandler = (req, _res, next) => {
-    const token = req.headers['x-admin-token'];
-    if (options.adminToken !== undefined && (typeof token !== 'string' || !sameSecret(token, options.adminToken))) {
-      throw new ApiError(401, MESSAGES.adminToken, [{ path: '/headers/x-admin-token', message: MESSAGES.adminToken }]);
-    }
-    next();
-  };
-  router.use(requireToken);
-
-  /** The caller's partition when it sent (valid) credentials. */
+  /** The caller's partition when it sent (valid) credentials; undefined (every partition) only for the admin. */
   const partitionOf = (req: Request): string | undefined => {
-    if (req.headers.authorization === undefined) return undefined;
+    if (req.headers.authorization === undefined) {
+      if (!isAdmin(req.headers, options)) {
+        throw new ApiError(403, MESSAGES.adminAllPartitions, [{ path: '/headers/authorization', message: MESSAGES.adminAllPartitions }]);
+      }
+      return undefined;
+    }
     const { clientId, clientSecret } = parseBasicAuth(req.headers.authorization);
-    if (options.credentials && options.credentials.get(clientId) !== clientSecret) {
+    const expected = options.credentials?.get(clientId);
+    if (options.credentials && (expected === undefined || !sameSecret(clientSecret, expected))) {
       throw new ApiError(401, MESSAGES.authRejected, [{ path: '/headers/authorization', message: MESSAGES.authRejected }]);
     }
     return clientId;
@@ -89,11 +78,14 @@ export function adminRoutes(admin: Admin, store: Store, options: AdminRouteOptio
     res.status(204).end();
   });
 
-  router.get('/divergences', (_req: Request, res: Response) => {
+  // Divergences are the server's, not a partition's: only the admin reads or clears them.
+  router.get('/divergences', (req: Request, res: Response) => {
+    adminOnly(req);
     res.json(admin.divergences.summary());
   });
 
-  router.delete('/divergences', (_req: Request, res: Response) => {
+  router.delete('/divergences', (req: Request, res: Response) => {
+    adminOnly(req);
     admin.divergences.clear();
     res.status(204).end();
   });
@@ -103,7 +95,12 @@ export function adminRoutes(admin: Admin, store: Store, options: AdminRouteOptio
   });
 
   router.post('/faults', (req: Request, res: Response) => {
-    res.status(201).json(admin.addFault(req.body as FaultRuleRequest, partitionOf(req)));
+    try {
+      res.status(201).json(admin.addFault(req.body as FaultRuleRequest, partitionOf(req)));
+    } catch (err) {
+      if (!(err instanceof TooManyRules)) throw err;
+      throw new ApiError(409, err.message, [{ path: '/', message: err.message }]);
+    }
   });
 
   router.delete('/faults/:id', (req: Request<{ id: string }>, res: Response) => {
@@ -114,14 +111,22 @@ export function adminRoutes(admin: Admin, store: Store, options: AdminRouteOptio
     res.status(204).end();
   });
 
-  router.get('/partitions', (_req: Request, res: Response) => {
-    res.json({ items: admin.partitions() });
+  router.get('/partitions', (req: Request, res: Response) => {
+    const own = partitionOf(req);
+    res.json({ items: own === undefined ? admin.partitions() : admin.partitions().filter((id) => id === own) });
   });
 
   router.delete('/faults', (req: Request, res: Response) => {
     admin.clearFaults(partitionOf(req));
     res.status(204).end();
   });
+
+  /** Server-wide reads and changes: no credentials naming a partition, and the admin's. */
+  const adminOnly = (req: Request): void => {
+    if (req.headers.authorization !== undefined || partitionOf(req) !== undefined) {
+      throw new ApiError(403, MESSAGES.adminServerWide, [{ path: '/headers/authorization', message: MESSAGES.adminServerWide }]);
+    }
+  };
 
   return router;
 }

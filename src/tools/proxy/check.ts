@@ -8,6 +8,7 @@ import type { Conformer } from '../../engine/contract/conform.js';
 import { toApiError } from '../../http/errors.js';
 import { matchedOperation } from '../../http/openapi.js';
 import type { Divergence } from './divergences.js';
+import { jsonDepth, MAX_JSON_DEPTH, oversizedArray, tooDeep, tooManyItems } from '../../engine/json-limits.js';
 
 export interface CheckedRequest {
   /** `get /customers/{id}`, the document's operation; undefined when the document has none for the request. */
@@ -24,11 +25,28 @@ export async function checkRequest(req: Request, res: Response, raw: Buffer, val
   const violations: Divergence[] = [];
   req.body = undefined;
   if (raw.length > 0 && /json/i.test(req.headers['content-type'] ?? '')) {
-    try {
-      req.body = JSON.parse(raw.toString('utf8').replace(/^\uFEFF/, '')) as unknown;
-    } catch (err) {
-      violations.push({ side: 'request', path: '/body', message: `is not JSON: ${(err as Error).message}` });
-    }
+    const text = raw.toString('utf8').replace(/^\uFEFF/, '');
+    const depth = jsonDepth(text);
+    let overLimit = depth > MAX_JSON_DEPTH;
+    if (overLimit) violations.push({ side: 'request', path: '/body', message: `was not checked: it ${tooDeep(depth)}` });
+    else
+      try {
+        req.body = JSON.parse(text) as unknown;
+        const oversized = oversizedArray(req.body);
+        if (oversized) {
+          violations.push({
+            side: 'request',
+            path: `/body${oversized.path}`,
+            message: `was not checked: it ${tooManyItems(oversized.length)}`,
+          });
+          req.body = undefined;
+          overLimit = true;
+        }
+      } catch (err) {
+        violations.push({ side: 'request', path: '/body', message: `is not JSON: ${(err as Error).message}` });
+      }
+    // Past a limit the validator is not run at all: what it would cost is what the limit prevents.
+    if (overLimit) return { operation: undefined, params: {}, violations };
   }
   const failure = await new Promise<unknown>((resolve) => {
     try {
@@ -66,9 +84,16 @@ export function checkResponse(
   const isJson = /^application\/(.+\+)?json/i.test(headers['content-type'] ?? '');
   if (isJson && body.length > 0) {
     try {
-      json = JSON.parse(decoded(body, headers['content-encoding']).toString('utf8'));
+      const text = decoded(body, headers['content-encoding']).toString('utf8');
+      const depth = jsonDepth(text);
+      if (depth > MAX_JSON_DEPTH) problem('/body', `was not checked: it ${tooDeep(depth)}`);
+      else json = JSON.parse(text);
     } catch (err) {
-      problem('/body', `is not JSON: ${(err as Error).message}`);
+      const tooBig = (err as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE';
+      problem(
+        '/body',
+        tooBig ? `was not checked: it inflates to more than ${MAX_DECODED_BYTES} bytes` : `is not JSON: ${(err as Error).message}`,
+      );
     }
   }
   if (operation === undefined) return { violations, json };
@@ -88,15 +113,19 @@ export function checkResponse(
   return { violations, json };
 }
 
+/** The most bytes an answer is inflated to for checking: a small compressed bomb stays small. */
+export const MAX_DECODED_BYTES = 64 * 1024 * 1024;
+
 function decoded(body: Buffer, encoding: string | undefined): Buffer {
+  const options = { maxOutputLength: MAX_DECODED_BYTES };
   switch (encoding?.trim().toLowerCase()) {
     case 'gzip':
     case 'x-gzip':
-      return gunzipSync(body);
+      return gunzipSync(body, options);
     case 'deflate':
-      return inflateSync(body);
+      return inflateSync(body, options);
     case 'br':
-      return brotliDecompressSync(body);
+      return brotliDecompressSync(body, options);
     default:
       return body;
   }

@@ -11,7 +11,7 @@ import { parseBasicAuth } from '../../http/auth.js';
 import { ApiError } from '../../http/errors.js';
 import { checkRequest, checkResponse } from './check.js';
 import { DIVERGENCES_HEADER, divergencesHeader, type Divergences, type Divergence } from './divergences.js';
-import { HOP_BY_HOP, type Upstream } from './forward.js';
+import { connectionHeaders, MAX_UPSTREAM_BYTES, type Upstream } from './forward.js';
 import type { Recorder } from './record.js';
 
 export interface ProxyDeps {
@@ -28,6 +28,7 @@ export interface ProxyDeps {
 
 export function proxyRoutes(deps: ProxyDeps): RequestHandler {
   return async (req: Request, res: Response) => {
+    checkTarget(req.originalUrl);
     const raw = await readBody(req, deps.limit);
     const clientId = clientIdOf(req.headers.authorization);
     if (clientId !== undefined) res.locals.context.clientId = clientId;
@@ -38,7 +39,10 @@ export function proxyRoutes(deps: ProxyDeps): RequestHandler {
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code ?? (err as Error).message;
       const status = code === 'ETIMEDOUT' ? 504 : 502;
-      const message = `The upstream ${deps.upstream.base.origin} did not answer (${code})`;
+      const message =
+        code === 'ETOOLARGE'
+          ? `The upstream ${deps.upstream.base.origin} answered more than ${MAX_UPSTREAM_BYTES} bytes: not forwarded`
+          : `The upstream ${deps.upstream.base.origin} did not answer (${code})`;
       throw new ApiError(status, message, [{ path: '/', message }]);
     }
     const grouped = groupHeaders(answer.rawHeaders);
@@ -72,14 +76,36 @@ export function proxyRoutes(deps: ProxyDeps): RequestHandler {
     }
     // Only the upstream's headers: the ones this server set on its way here (Request-Id, Sequence-Version) go.
     for (const header of res.getHeaderNames()) res.removeHeader(header);
+    const skipped = connectionHeaders(answer.rawHeaders);
     for (const [lower, { name, values }] of grouped) {
-      if (!HOP_BY_HOP.has(lower)) res.setHeader(name, values.length === 1 ? values[0]! : values);
+      if (!skipped.has(lower)) res.setHeader(name, values.length === 1 ? values[0]! : values);
     }
     if (violations.length > 0) res.setHeader(DIVERGENCES_HEADER, divergencesHeader(violations));
     res.statusCode = answer.status;
     res.statusMessage = answer.statusMessage;
     res.end(answer.body);
   };
+}
+
+/**
+ * Only an origin-form target (`/path?query`) with no dot segments goes upstream: an absolute-form
+ * (`http://elsewhere/...`) or `*` target, or `..` (also percent-encoded), could reach what the base
+ * URL does not name.
+ */
+function checkTarget(target: string): void {
+  const path = target.split('?')[0]!;
+  let decoded = path;
+  try {
+    decoded = decodeURIComponent(path);
+  } catch {
+    // undecodable escapes stay as sent: the upstream judges them
+  }
+  const problem = !path.startsWith('/')
+    ? 'must be a path starting with / (origin-form)'
+    : decoded.split(/[/\\]/).some((segment) => segment === '..' || segment === '.')
+      ? 'must not contain . or .. segments'
+      : undefined;
+  if (problem) throw new ApiError(400, `The request target ${problem}`, [{ path: '/', message: problem }]);
 }
 
 /** Raw headers by lower-case name: the name as first sent, and every value in order (Set-Cookie repeats). */
