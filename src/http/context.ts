@@ -22,6 +22,8 @@ export interface RequestContext {
   errors?: Violation[];
   /** What the validating proxy found wrong with this exchange (the journal keeps them). */
   divergences?: Divergence[];
+  /** The JSON body's text as received (set by the body parser): the journal keeps it, not the parsed value. */
+  bodyText?: string;
 }
 
 declare global {
@@ -41,7 +43,14 @@ declare global {
 export const requestId: RequestHandler = (_req, res, next) => {
   const id = randomUUID();
   // Every field present from the start, so later steps fill it in without changing its shape.
-  res.locals.context = { requestId: id, clientId: undefined, example: undefined, errors: undefined, divergences: undefined };
+  res.locals.context = {
+    requestId: id,
+    clientId: undefined,
+    example: undefined,
+    errors: undefined,
+    divergences: undefined,
+    bodyText: undefined,
+  };
   res.setHeader('Request-Id', id);
   res.setHeader('Sequence-Version', SEQUENCE_VERSION);
   next();

@@ -7,7 +7,7 @@
 // is {}, a leading BOM is dropped, bytes that are not UTF-8 are a 400, malformed JSON is a 400 with
 // JSON.parse's message. Both paths refuse JSON nested deeper than MAX_JSON_DEPTH before parsing it.
 import { isUtf8 } from 'node:buffer';
-import express, { type RequestHandler } from 'express';
+import express, { type RequestHandler, type Response } from 'express';
 import { jsonDepth, MAX_JSON_DEPTH, oversizedArray, tooDeep, tooManyItems } from '../engine/json-limits.js';
 import { ApiError, MESSAGES } from './errors.js';
 
@@ -30,9 +30,11 @@ export function jsonBody(limitBytes: number): RequestHandler {
     // problem ("/body must be object") instead of a parser error.
     strict: false,
     // bytes that are not UTF-8 would be decoded into U+FFFD and stored silently changed.
-    verify: (_req, _res, body) => {
+    verify: (_req, res, body) => {
       if (!isUtf8(body)) throw new Error('body is not valid UTF-8');
-      const depth = jsonDepth(body.toString('utf8'));
+      const text = body.toString('utf8');
+      (res as Response).locals.context.bodyText = text;
+      const depth = jsonDepth(text);
       if (depth > MAX_JSON_DEPTH) throw Object.assign(new Error(tooDeep(depth)), { type: TOO_DEEP });
     },
   });
@@ -61,6 +63,7 @@ export function jsonBody(limitBytes: number): RequestHandler {
       if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
       const depth = jsonDepth(text);
       if (depth > MAX_JSON_DEPTH) return next(tooDeepError(depth));
+      res.locals.context.bodyText = text;
       try {
         req.body = text.length === 0 ? {} : (JSON.parse(text) as unknown);
       } catch (err) {

@@ -1,5 +1,8 @@
 // The request journal: what clients sent and what they got, so a test can assert on its client's
-// calls. A ring buffer: the oldest entry goes when it is full, so memory stays bounded.
+// calls. A ring buffer: the oldest entry goes when it is full, and a body is kept as the JSON text
+// it came as (at most MAX_JOURNAL_BODY bytes), parsed only when read: parsed, 30 KB of `{}` items
+// held 1 MB of objects, and a full journal of them hundreds of MB. So memory stays bounded by
+// capacity x MAX_JOURNAL_BODY.
 import type { RequestHandler } from 'express';
 import { withoutApi } from '../../engine/contract/base-paths.js';
 import type { components } from '../../generated/mock.js';
@@ -17,17 +20,23 @@ export interface JournalFilter {
 /** Bodies larger than this are replaced by a note, so one huge request cannot fill memory. */
 export const MAX_JOURNAL_BODY = 64 * 1024;
 
+/** An entry as kept: the body as text (or a note saying why it was not kept). */
+type Kept = Omit<JournalEntry, 'body'> & { bodyText?: string; bodyNote?: string };
+
+/** What recordRequests hands the journal: an entry with its body as received. */
+export type Recorded = Omit<Kept, 'id'>;
+
 export class Journal {
-  private readonly entries: (JournalEntry | undefined)[];
+  private readonly entries: (Kept | undefined)[];
   private next = 0; // slot the next entry goes into
   private count = 0;
   private lastId = 0;
 
   constructor(readonly capacity: number) {
-    this.entries = new Array<JournalEntry | undefined>(capacity);
+    this.entries = new Array<Kept | undefined>(capacity);
   }
 
-  record(entry: Omit<JournalEntry, 'id'>): void {
+  record(entry: Recorded): void {
     if (this.capacity === 0) return;
     this.lastId += 1;
     this.entries[this.next] = { id: this.lastId, ...entry };
@@ -37,7 +46,7 @@ export class Journal {
 
   /** Newest first. */
   list(filter: JournalFilter = {}): JournalEntry[] {
-    const found: JournalEntry[] = [];
+    const found: Kept[] = [];
     for (let i = 1; i <= this.count && found.length < (filter.limit ?? Infinity); i += 1) {
       const entry = this.entries[(this.next - i + this.capacity) % this.capacity]!;
       if (filter.partition !== undefined && entry.partition !== filter.partition) continue;
@@ -46,7 +55,7 @@ export class Journal {
       if (filter.path !== undefined && !withoutApi(entry.path).startsWith(filter.path)) continue;
       found.push(entry);
     }
-    return found;
+    return found.map(readable);
   }
 
   get size(): number {
@@ -55,12 +64,12 @@ export class Journal {
 
   /** Removes every entry, or only one partition's. */
   clear(partition?: string): void {
-    const kept =
-      partition === undefined
-        ? []
-        : this.list()
-            .filter((e) => e.partition !== partition)
-            .reverse();
+    const kept: Kept[] = [];
+    if (partition !== undefined)
+      for (let i = this.count; i >= 1; i -= 1) {
+        const entry = this.entries[(this.next - i + this.capacity) % this.capacity]!;
+        if (entry.partition !== partition) kept.push(entry);
+      }
     this.entries.fill(undefined);
     this.next = 0;
     this.count = 0;
@@ -72,13 +81,19 @@ export class Journal {
   }
 }
 
-/** The body as the journal keeps it. */
-export function journalBody(body: unknown, contentLength?: string): unknown {
-  if (body === undefined) return undefined;
-  // The parsed body came from contentLength bytes; stringifying it again only to measure costs ~1% a request.
-  const size =
-    contentLength !== undefined && /^\d+$/.test(contentLength) ? Number(contentLength) : Buffer.byteLength(JSON.stringify(body) ?? '');
-  return size > MAX_JOURNAL_BODY ? { note: `body of ${size} bytes not kept (over ${MAX_JOURNAL_BODY})` } : body;
+/** An entry as the admin API shows it: the body parsed back from its text. */
+function readable({ bodyText, bodyNote, ...entry }: Kept): JournalEntry {
+  if (bodyNote !== undefined) return { ...entry, body: { note: bodyNote } };
+  return bodyText === undefined ? entry : { ...entry, body: JSON.parse(bodyText) as unknown };
+}
+
+/** The body as the journal keeps it: its text as received when the parser kept it, else serialised. */
+export function journalBody(body: unknown, text: string | undefined): Pick<Kept, 'bodyText' | 'bodyNote'> {
+  if (body === undefined) return {};
+  // The text as received parsed to `body` (a BOM aside); empty text is the {} an empty body became.
+  const json = (text?.charCodeAt(0) === 0xfeff ? text.slice(1) : text) || (JSON.stringify(body) ?? 'null');
+  const size = Buffer.byteLength(json);
+  return size > MAX_JOURNAL_BODY ? { bodyNote: `body of ${size} bytes not kept (over ${MAX_JOURNAL_BODY})` } : { bodyText: json };
 }
 
 /**
@@ -92,12 +107,12 @@ export function recordRequests(journal: Journal, skip: (path: string, headers: R
     const time = new Date().toISOString();
     res.once('finish', () => {
       const { context } = res.locals;
-      let body: unknown;
+      let body: Pick<Kept, 'bodyText' | 'bodyNote'>;
       try {
-        body = journalBody(req.body, req.headers['content-length']);
+        body = journalBody(req.body, context.bodyText);
       } catch (err) {
         // Past the response, nothing may throw: an uncaught error here would stop the process.
-        body = { note: `body not kept (${(err as Error).message})` };
+        body = { bodyNote: `body not kept (${(err as Error).message})` };
       }
       journal.record({
         time,
@@ -107,7 +122,7 @@ export function recordRequests(journal: Journal, skip: (path: string, headers: R
         ...(context.clientId !== undefined && { partition: context.clientId }),
         status: res.statusCode,
         ms: Number(process.hrtime.bigint() - started) / 1e6,
-        ...(body !== undefined && { body }),
+        ...body,
         ...(context.errors !== undefined && context.errors.length > 0 && { errors: context.errors }),
         ...(context.divergences !== undefined && { divergences: context.divergences }),
       });
