@@ -176,7 +176,7 @@ describe('the data file', () => {
     // The window that left the lock: after the lock is taken, before the server is up.
     while (!existsSync(`${file}.lock`)) await new Promise((resolve) => setTimeout(resolve, 1));
     child.kill('SIGTERM');
-    const [code] = (await new Promise((resolve) => child.once('exit', (...args) => resolve(args))));
+    const [code] = await new Promise((resolve) => child.once('exit', (...args) => resolve(args)));
     expect(code).toBe(0);
     expect(existsSync(`${file}.lock`)).toBe(false);
   });
