@@ -11,6 +11,7 @@ import { forValidation } from '../src/engine/contract/conform.js';
 import { normalise } from '../src/engine/contract/normalise.js';
 import type { OpenApiDocument } from '../src/engine/contract/types.js';
 import '../src/http/openapi.js';
+import { appendErrorsInPlace } from '../src/http/validator/linear-errors.js';
 import { indexRoutes } from '../src/http/validator/route-table.js';
 import { onlyComponentRefs } from '../src/http/validator/self-contained.js';
 import { spec } from './helpers.js';
@@ -33,6 +34,7 @@ describe('express-openapi-validator internals patched by src/http/validator/', (
     expect(validatorRequire('./framework/ajv').__sequenceMockOnDemand).toBe(true);
     expect(validatorRequire('./middlewares/util').__sequenceMockHidden).toBe(true);
     expect(validatorRequire('lodash.clonedeep').__sequenceMockNative).toBe(true);
+    expect(validatorRequire('./framework/ajv').__sequenceMockLinearErrors).toBe(true);
   });
 
   it('deep-copy the document natively: an equal, separate copy; what structuredClone refuses, as lodash did', () => {
@@ -183,5 +185,36 @@ describe('express-openapi-validator internals patched by src/http/validator/', (
     const res = await request(app).get('/x');
     error.mockRestore();
     expect([res.status, res.body.message]).toEqual([500, expect.stringContaining('args.apiDoc was invalid')]);
+  });
+
+  it("gather a referenced schema's errors by appending: the same errors, in the same order, as ajv's concat", async () => {
+    const { Ajv } = await import('ajv');
+    const schema = {
+      type: 'object',
+      properties: { items: { type: 'array', items: { $ref: '#/definitions/Item' } }, other: { $ref: '#/definitions/Item' } },
+      definitions: {
+        Item: { type: 'object', required: ['a', 'b'], properties: { a: { type: 'string' }, b: { $ref: '#/definitions/B' } } },
+        B: { type: 'integer', minimum: 1 },
+      },
+    };
+    const value = { items: [{}, { a: 1, b: 0 }, { a: 'x', b: 2 }, { b: 'no' }], other: { a: 2 } };
+    const plain = new Ajv({ allErrors: true, inlineRefs: false }).compile(schema);
+    let rewritten = 0;
+    const patched = new Ajv({
+      allErrors: true,
+      inlineRefs: false,
+      code: {
+        process: (source: string) => {
+          const after = appendErrorsInPlace(source);
+          if (after !== source) rewritten += 1;
+          return after;
+        },
+      },
+    }).compile(schema);
+    expect(plain(value)).toBe(false);
+    expect(patched(value)).toBe(false);
+    expect(rewritten).toBeGreaterThan(0); // the statement it rewrites is there to rewrite
+    expect(patched.errors).toEqual(plain.errors);
+    expect(patched({ items: [{ a: 'x', b: 1 }], other: { a: 'y', b: 3 } })).toBe(true);
   });
 });
