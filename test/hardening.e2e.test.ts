@@ -304,7 +304,7 @@ describe('the proxy against a hostile upstream', () => {
       });
       expect(seen[0]).not.toHaveProperty('x-client-secret');
       expect(answer.headers).not.toHaveProperty('x-upstream-secret');
-      for (const target of ['http://elsewhere.example/api/customers', '/api/customers/../../admin', '/api/customers/%2e%2e/x']) {
+      for (const target of ['http://elsewhere.example/api/customers', '/api/customers/../../admin', '/api/customers/%2e%2e/x', '*']) {
         const status = await new Promise<number>((resolve, reject) => {
           const req = request({ host: '127.0.0.1', port: proxy.port, path: target, headers: { authorization: auth('p') } }, (res) => {
             res.resume();
@@ -322,4 +322,33 @@ describe('the proxy against a hostile upstream', () => {
       server.close();
     }
   });
+
+  it('closes the connection of a client that stops reading its answer, once it has been idle past the socket timeout', async () => {
+    const size = 30 * 1024 * 1024;
+    const { server, base } = await upstream((_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json', 'sequence-version': '2024-07-30' });
+      res.end(Buffer.alloc(size, ' '));
+    });
+    const proxy = await start({ port: 0, logLevel: 'silent', upstream: base, socketTimeoutMs: 500 });
+    try {
+      const { connect } = await import('node:net');
+      const received = await new Promise<number>((resolve, reject) => {
+        const socket = connect(proxy.port, '127.0.0.1', () => {
+          socket.write(`GET /api/customers HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: ${auth('p')}\r\n\r\n`);
+          socket.pause(); // a client that never reads
+          setTimeout(() => socket.resume(), 2_000);
+        });
+        let bytes = 0;
+        socket.on('data', (chunk: Buffer) => (bytes += chunk.length));
+        socket.on('close', () => resolve(bytes));
+        socket.on('error', reject);
+      });
+      expect(received).toBeLessThan(size);
+      expect((await fetch(`${proxy.url}/__admin/health`)).status).toBe(200);
+    } finally {
+      await proxy.close();
+      server.closeAllConnections();
+      server.close();
+    }
+  }, 30_000);
 });

@@ -6,7 +6,8 @@ import { connect } from 'node:net';
 import { gzipSync } from 'node:zlib';
 import request from 'supertest';
 import { MAX_ARRAY_ITEMS, MAX_JSON_DEPTH, jsonDepth } from '../src/engine/json-limits.js';
-import { MemoryStore } from '../src/engine/store/memory.js';
+import { MAX_PARTITION_RECORDS, MemoryStore } from '../src/engine/store/memory.js';
+import { named } from '../src/engine/store/types.js';
 import { MAX_LISTED_ERRORS } from '../src/http/errors.js';
 import { FaultRules, MAX_FAULT_RULES, pathMatches } from '../src/http/faults.js';
 import { IdempotencyKeys } from '../src/http/idempotency.js';
@@ -62,14 +63,18 @@ describe('JSON nested too deep', () => {
     expect(admin.body.error.errors[0].path).toBe('/body');
   });
 
-  it('with an Idempotency-Key on POST /customer-aliases (4.5k deep) is a 400, not a 500', async () => {
-    const res = await request(app)
-      .post('/customer-aliases')
-      .set('Authorization', freshClient())
-      .set('Idempotency-Key', 'k-deep')
-      .type('json')
-      .send(nested(4_500));
-    expect(res.status).toBe(400);
+  it('with an Idempotency-Key, 4.5k to 400k deep, on usage events, products and aliases is a 400, not a 500', async () => {
+    for (const path of ['/usage-events', '/products', '/customer-aliases'])
+      for (const depth of [4_500, 400_000]) {
+        const res = await request(app)
+          .post(path)
+          .set('Authorization', freshClient())
+          .set('Idempotency-Key', `k-${depth}`)
+          .type('json')
+          .send(nested(depth));
+        expect([path, depth, res.status]).toEqual([path, depth, 400]);
+        expect(res.body.error.errors[0].path).toBe('/body');
+      }
   });
 });
 
@@ -137,6 +142,18 @@ describe('fault rules', () => {
     const ms = Number(process.hrtime.bigint() - started) / 1e6;
     // The regexp took ~10 s for 34 characters (x1.6 per character): 5,000 would never end.
     expect(ms).toBeLessThan(1000);
+  });
+
+  it('with consecutive stars, still answer a request that does not match at once', async () => {
+    const { app } = makeApp();
+    const rule = await request(app)
+      .post('/__admin/faults')
+      .send({ match: { path: '/customers/************x' }, respond: { code: 503 } });
+    expect(rule.status).toBe(201);
+    const res = await request(app)
+      .get(`/customers/${'a'.repeat(34)}`)
+      .set('Authorization', freshClient());
+    expect(res.status).toBe(404); // not faulted: no such customer
   });
 
   it('keep the meaning of * (one or more characters of one segment)', () => {
@@ -239,6 +256,24 @@ describe('partitions', () => {
     const other = await request(app).get('/customers').set('Authorization', basic('fixtures-reader-2'));
     expect(other.body.items.length).toBe(before.body.items.length);
   });
+});
+
+describe('records per partition', () => {
+  it(`past ${MAX_PARTITION_RECORDS} a write is refused whole (507) while reads and deletes go on`, async () => {
+    const store = new MemoryStore();
+    const { app } = makeApp({ store, fixtures: false });
+    const partition = store.partition('full');
+    const products = named('/products');
+    for (let i = 0; i < MAX_PARTITION_RECORDS; i += 1) partition.put(products, { id: `p${i}` });
+    const refused = await request(app).post('/customers').set('Authorization', basic('full')).send(minimalRequest());
+    expect(refused.status).toBe(507);
+    expect(refused.body.error.message).toMatch(/POST \/__admin\/reset/);
+    expect(store.partition('full').size).toBe(MAX_PARTITION_RECORDS);
+    expect((await request(app).get('/products?limit=1').set('Authorization', basic('full'))).status).toBe(200);
+    expect((await request(app).post('/customers').set('Authorization', basic('other')).send(minimalRequest())).status).toBe(201);
+    const seeded = await request(app).post('/__admin/seed').set('Authorization', basic('full')).send({ count: 1 });
+    expect(seeded.status).toBe(507);
+  }, 60_000);
 });
 
 describe('lists', () => {

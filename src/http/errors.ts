@@ -29,6 +29,8 @@ export const MESSAGES = {
   headersTooLarge: 'Request headers are larger than the server accepts (16 KB in all)',
   badRequest: 'The request is not valid HTTP',
   connect: 'CONNECT is not supported: sequence-mock is not a forward proxy',
+  partitionFull: (max: number) =>
+    `This partition holds ${max} records, the most sequence-mock keeps per client id: delete some, reset it (POST /__admin/reset) or use another client id`,
   requestTimeout: 'The request was not received in time',
   tooLarge: 'Request body is larger than the 1 MB limit',
   unsupportedMedia: 'Content-Type must be application/json',
@@ -78,6 +80,7 @@ export const ERROR_TYPES = {
     502: 'UpstreamUnavailable',
     503: 'ServiceUnavailable',
     504: 'UpstreamTimeout',
+    507: 'PartitionFull',
   } as Record<number, string>,
 } as const;
 
@@ -261,7 +264,7 @@ export const notFoundHandler: RequestHandler = (req, _res, next) => {
 export function errorHandler(logger: Logger, listsErrors: ListsErrors = () => false): ErrorRequestHandler {
   return (err, req, res, _next) => {
     const apiError = toApiError(err, req.method, req.path);
-    if (apiError.status >= 500) logger.error({ err, requestId: res.locals.context?.requestId }, 'request failed');
+    if (apiError.status >= 500 && apiError.status !== 507) logger.error({ err, requestId: res.locals.context?.requestId }, 'request failed');
     if (res.headersSent) return void res.end();
     sendError(res, apiError, !apiError.bare && listsErrors(req, apiError.status));
   };

@@ -3,6 +3,8 @@ import type { Request, RequestHandler, Response } from 'express';
 import type { Clock } from '../engine/clock.js';
 import type { Engine } from '../engine/engine.js';
 import type { Store } from '../engine/store/types.js';
+import { MAX_PARTITION_RECORDS } from '../engine/store/memory.js';
+import { ApiError, MESSAGES } from './errors.js';
 import { matchedOperation } from './openapi.js';
 
 /**
@@ -36,8 +38,13 @@ export function answerOperations(engine: Engine, store: Store, clock: Clock): Re
     const context = res.locals.context;
     const clientId = context.clientId;
     if (!matched || clientId === undefined) return next();
+    const partition = store.partition(clientId);
+    // Checked before the change, so a request is refused whole, never half made.
+    if (req.method !== 'GET' && req.method !== 'HEAD' && req.method !== 'DELETE' && partition.size >= MAX_PARTITION_RECORDS) {
+      throw new ApiError(507, MESSAGES.partitionFull(MAX_PARTITION_RECORDS), [{ path: '/', message: MESSAGES.partitionFull(MAX_PARTITION_RECORDS) }]);
+    }
     const answer = engine.answer(matched.key, {
-      partition: store.partition(clientId),
+      partition,
       clientId,
       params: matched.params,
       readQuery: () => req.query,

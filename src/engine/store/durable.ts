@@ -57,6 +57,9 @@ class JournaledPartition implements Partition {
   snapshot() {
     return this.inner.snapshot();
   }
+  get size() {
+    return this.inner.size;
+  }
   // Journal first: a journal that can no longer be written refuses the change before memory has it.
   put<R extends StoredRecord>(spec: CollectionSpec<R>, record: R): void {
     this.log({ t: 'rec', p: this.id, k: spec.name, r: record });

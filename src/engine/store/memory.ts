@@ -35,6 +35,12 @@ export class MemoryPartition implements Partition {
     return this.collections.get(spec.name)?.byId.get(id) as R | undefined;
   }
 
+  get size(): number {
+    let records = 0;
+    for (const collection of this.collections.values()) records += collection.byId.size;
+    return records;
+  }
+
   put<R extends StoredRecord>(spec: CollectionSpec<R>, record: R): void {
     this.of(spec).put(record);
   }
@@ -106,6 +112,13 @@ export interface MemoryStoreOptions {
 }
 
 export const DEFAULT_MAX_PARTITIONS = 1000;
+
+/**
+ * The most records one partition holds before a request that would add more is refused (507): with
+ * MAX_PARTITIONS it bounds what the store can hold. 100k generated customers with their contacts
+ * are about 300k records.
+ */
+export const MAX_PARTITION_RECORDS = 1_000_000;
 
 /** The starting data as one read-only partition, shared by every client id that has not written yet. */
 function frozenPartition(initial: PartitionSnapshot | undefined): MemoryPartition {

@@ -49,6 +49,9 @@ export class PendingPartition implements Partition {
   snapshot() {
     return this.read().snapshot();
   }
+  get size() {
+    return this.read().size;
+  }
   put<R extends StoredRecord>(spec: CollectionSpec<R>, record: R): void {
     this.write().put(spec, record);
   }

@@ -78,6 +78,8 @@ export interface Partition {
   /** The records of an ordered collection with their keys, ascending. */
   ordered<R extends StoredRecord>(spec: CollectionSpec<R>): SortedView<R>;
   snapshot(): PartitionSnapshot;
+  /** Records held, every collection together. */
+  readonly size: number;
 }
 
 export interface Store {

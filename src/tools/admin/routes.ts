@@ -7,6 +7,7 @@ import { presentCustomer } from '../../resources/customers/present.js';
 import { parseBasicAuth } from '../../http/auth.js';
 import { ApiError, MESSAGES } from '../../http/errors.js';
 import { TooManyRules, type FaultRuleRequest } from '../../http/faults.js';
+import { MAX_PARTITION_RECORDS } from '../../engine/store/memory.js';
 import type { Store } from '../../engine/store/types.js';
 import type { Admin, ResetTarget } from './service.js';
 import { uiFile, uiPage } from '../dashboard/ui.js';
@@ -52,6 +53,10 @@ export function adminRoutes(admin: Admin, store: Store, options: AdminRouteOptio
     const partition = partitionOf(req);
     if (partition === undefined) {
       throw new ApiError(401, MESSAGES.seedNeedsPartition, [{ path: '/headers/authorization', message: MESSAGES.seedNeedsPartition }]);
+    }
+    if (store.partition(partition).size >= MAX_PARTITION_RECORDS) {
+      const message = MESSAGES.partitionFull(MAX_PARTITION_RECORDS);
+      throw new ApiError(507, message, [{ path: '/', message }]);
     }
     const made = await admin.seed(partition, req.body as { count?: number; seed?: number; withChildren?: boolean; withActivity?: boolean });
     const view = store.partition(partition);
