@@ -264,7 +264,8 @@ export const notFoundHandler: RequestHandler = (req, _res, next) => {
 export function errorHandler(logger: Logger, listsErrors: ListsErrors = () => false): ErrorRequestHandler {
   return (err, req, res, _next) => {
     const apiError = toApiError(err, req.method, req.path);
-    if (apiError.status >= 500 && apiError.status !== 507) logger.error({ err, requestId: res.locals.context?.requestId }, 'request failed');
+    if (apiError.status >= 500 && apiError.status !== 507)
+      logger.error({ err, requestId: res.locals.context?.requestId }, 'request failed');
     if (res.headersSent) return void res.end();
     sendError(res, apiError, !apiError.bare && listsErrors(req, apiError.status));
   };

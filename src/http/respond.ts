@@ -41,7 +41,9 @@ export function answerOperations(engine: Engine, store: Store, clock: Clock): Re
     const partition = store.partition(clientId);
     // Checked before the change, so a request is refused whole, never half made.
     if (req.method !== 'GET' && req.method !== 'HEAD' && req.method !== 'DELETE' && partition.size >= MAX_PARTITION_RECORDS) {
-      throw new ApiError(507, MESSAGES.partitionFull(MAX_PARTITION_RECORDS), [{ path: '/', message: MESSAGES.partitionFull(MAX_PARTITION_RECORDS) }]);
+      throw new ApiError(507, MESSAGES.partitionFull(MAX_PARTITION_RECORDS), [
+        { path: '/', message: MESSAGES.partitionFull(MAX_PARTITION_RECORDS) },
+      ]);
     }
     const answer = engine.answer(matched.key, {
       partition,
