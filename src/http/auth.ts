@@ -2,6 +2,7 @@
 // (https://docs.sequencehq.com/reference/authentication). The client id also names the partition
 // the request reads and writes, as a Sequence account would. Checked before the spec validator so a
 // missing header is the 401 a client sees from Sequence, not the validator's 400.
+import { createHash, timingSafeEqual } from 'node:crypto';
 import type { RequestHandler } from 'express';
 import { ApiError, MESSAGES } from './errors.js';
 
@@ -43,11 +44,23 @@ export function parseBasicAuth(header: string | undefined): Credentials {
   return { clientId, clientSecret };
 }
 
+/** Constant-time comparison of two secrets of any length (hashed first, so lengths leak nothing either). */
+export function sameSecret(given: string, expected: string): boolean {
+  const digest = (text: string) => createHash('sha256').update(text).digest();
+  return timingSafeEqual(digest(given), digest(expected));
+}
+
+/** Whether a client id and secret are among the allowed ones, in time that does not depend on the secret. */
+export function allowedCredentials(allowed: ReadonlyMap<string, string>, clientId: string, clientSecret: string): boolean {
+  const expected = allowed.get(clientId);
+  return expected !== undefined && sameSecret(clientSecret, expected);
+}
+
 /** @param allowed clientId -> secret; undefined accepts any well-formed credentials. */
 export function authenticate(allowed: ReadonlyMap<string, string> | undefined): RequestHandler {
   return (req, res, next) => {
     const { clientId, clientSecret } = parseBasicAuth(req.headers.authorization);
-    if (allowed && allowed.get(clientId) !== clientSecret) throw unauthorized(MESSAGES.authRejected);
+    if (allowed && !allowedCredentials(allowed, clientId, clientSecret)) throw unauthorized(MESSAGES.authRejected);
     res.locals.context.clientId = clientId;
     next();
   };

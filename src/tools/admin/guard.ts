@@ -10,9 +10,9 @@
 // 4. Scope: with Sequence credentials a call acts on that client id's partition only. Acting on every
 //    partition needs the admin token when one is set, and is refused when the server checks
 //    credentials (SEQUENCE_MOCK_CREDENTIALS) without an admin token: a shared host with no admin.
-import { timingSafeEqual, createHash } from 'node:crypto';
 import { isIP } from 'node:net';
 import type { RequestHandler } from 'express';
+import { sameSecret } from '../../http/auth.js';
 import { ApiError, MESSAGES } from '../../http/errors.js';
 
 export interface AdminPolicy {
@@ -20,12 +20,6 @@ export interface AdminPolicy {
   credentials: ReadonlyMap<string, string> | undefined;
   /** Extra Host names accepted (ALLOWED_HOSTS); `*` accepts any. */
   allowedHosts: readonly string[];
-}
-
-/** Constant-time comparison of two secrets of any length (hashed first, so lengths leak nothing either). */
-export function sameSecret(given: string, expected: string): boolean {
-  const digest = (text: string) => createHash('sha256').update(text).digest();
-  return timingSafeEqual(digest(given), digest(expected));
 }
 
 /** The host name of a Host header, without port or IPv6 brackets, lower-cased. */

@@ -4,14 +4,14 @@
 // partition (refused when the server checks credentials and has no admin token).
 import { Router, type Request, type Response } from 'express';
 import { presentCustomer } from '../../resources/customers/present.js';
-import { parseBasicAuth } from '../../http/auth.js';
+import { allowedCredentials, parseBasicAuth } from '../../http/auth.js';
 import { ApiError, MESSAGES } from '../../http/errors.js';
 import { TooManyRules, type FaultRuleRequest } from '../../http/faults.js';
 import { MAX_PARTITION_RECORDS } from '../../engine/store/memory.js';
 import type { Store } from '../../engine/store/types.js';
 import type { Admin, ResetTarget } from './service.js';
 import { uiFile, uiPage } from '../dashboard/ui.js';
-import { isAdmin, sameSecret, type AdminPolicy } from './guard.js';
+import { isAdmin, type AdminPolicy } from './guard.js';
 
 export type AdminRouteOptions = Pick<AdminPolicy, 'adminToken' | 'credentials'>;
 
@@ -35,8 +35,7 @@ export function adminRoutes(admin: Admin, store: Store, options: AdminRouteOptio
       return undefined;
     }
     const { clientId, clientSecret } = parseBasicAuth(req.headers.authorization);
-    const expected = options.credentials?.get(clientId);
-    if (options.credentials && (expected === undefined || !sameSecret(clientSecret, expected))) {
+    if (options.credentials && !allowedCredentials(options.credentials, clientId, clientSecret)) {
       throw new ApiError(401, MESSAGES.authRejected, [{ path: '/headers/authorization', message: MESSAGES.authRejected }]);
     }
     return clientId;
