@@ -5,6 +5,7 @@ import { existsSync, lstatSync, readFileSync, statSync, symlinkSync, writeFileSy
 import { createServer, request, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
+import { once } from 'node:events';
 import { gzipSync } from 'node:zlib';
 import { MAX_ARRAY_ITEMS } from '../src/engine/json-limits.js';
 import { start } from '../src/server.js';
@@ -176,7 +177,7 @@ describe('the data file', () => {
     // The window that left the lock: after the lock is taken, before the server is up.
     while (!existsSync(`${file}.lock`)) await new Promise((resolve) => setTimeout(resolve, 1));
     child.kill('SIGTERM');
-    const [code] = await new Promise((resolve) => child.once('exit', (...args) => resolve(args)));
+    const [code] = (await once(child, 'exit')) as [number | null, string | null];
     expect(code).toBe(0);
     expect(existsSync(`${file}.lock`)).toBe(false);
   });
