@@ -149,7 +149,13 @@ const PREPARE: Record<string, (auth: string, values: Record<string, string>) => 
     values.type = 'INVOICE_ISSUED';
   },
   'put /customer-organizations/{id}/members': async (auth, values) => organization(auth, values),
+  // Sending needs a FINAL document (DRAFT -> FINAL -> SENT, src/resources/invoices/lifecycle.ts).
+  'post /invoices/{id}/send': async (auth, values) => finalize(auth, `/invoices/${values.id}`),
+  'post /credit-notes/{id}/send': async (auth, values) => finalize(auth, `/credit-notes/${values.id}`),
 };
+async function finalize(auth: string, path: string) {
+  expect((await call(auth, 'post', `${path}/finalize`)).status).toBe(200);
+}
 async function organization(auth: string, values: Record<string, string>) {
   const create = operations.find((o) => o.method === 'post' && o.path === '/customer-organizations')!;
   const res = await call(auth, 'post', '/customer-organizations', await bodyFor(auth, create));

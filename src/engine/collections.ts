@@ -37,6 +37,19 @@ export class CollectionService {
     return named(fillPath(collection.name, call.params));
   }
 
+  /** A write to a nested collection, or an update, refused while its item (or parent item) is not editable. */
+  editProblem(collection: Collection, call: Call, existing: StoredRecord | undefined): Violation | undefined {
+    const own = existing && this.rules.get(collection.name)?.editable?.(existing);
+    if (own || !collection.parent) return own;
+    const parentRules = this.rules.get(collection.parent.collection);
+    if (!parentRules?.editable) return undefined;
+    const parent = call.partition.get(
+      named(fillPath(collection.parent.collection, call.params)),
+      call.params[collection.parent.param] ?? '',
+    );
+    return parent ? parentRules.editable(parent) : undefined;
+  }
+
   /** The parent item a nested collection hangs from must exist (404 naming the path parameter otherwise). */
   parentProblem(collection: Collection, call: Call): Violation | undefined {
     if (!collection.parent) return undefined;
@@ -86,7 +99,8 @@ export class CollectionService {
     // fields describe some other resource (archivedAt, a purchase order number, ...), not this one.
     const schema = collection.create.responseSchema ?? {};
     const bases = this.bases(collection.create, call.example).map((example) => this.conformer.minimal(schema, example));
-    const record = this.conformer.fitBest(schema, bases, overlay) as StoredRecord;
+    const fitted = this.conformer.fitBest(schema, bases, overlay) as StoredRecord;
+    const record = rules?.computed ? { ...fitted, ...rules.computed(fitted, call) } : fitted;
     // What the read and list answers require and the create did not make is fixed now, from their
     // examples, so every later answer of this record says the same.
     for (const { schema: shape, example } of this.readers(collection)) {
@@ -136,7 +150,8 @@ export class CollectionService {
     const now = call.clock.now().toISOString();
     const overlay: Json = { ...existing, ...fields, id: existing.id };
     if ('updatedAt' in existing) overlay.updatedAt = now;
-    const record = this.conformer.fit(collection.create.responseSchema ?? {}, existing, overlay) as StoredRecord;
+    const fitted = this.conformer.fit(collection.create.responseSchema ?? {}, existing, overlay) as StoredRecord;
+    const record = rules?.computed ? { ...fitted, ...rules.computed(fitted, call) } : fitted;
     call.partition.put(this.key(collection, call), record);
     return record;
   }
@@ -208,7 +223,9 @@ export class CollectionService {
     const exampleItems = this.bases(list, call.example).map((b): unknown =>
       isObject(b) && Array.isArray(b.items) ? (b.items as unknown[])[0] : undefined,
     );
-    const items = page.items.map((record) => {
+    const presented = this.rules.get(collection.name)?.presented;
+    const items = page.items.map((stored) => {
+      const record = presented ? { ...stored, ...presented(stored, call) } : stored;
       const view = asAccount(record, call.accountId);
       return isObject(itemSchema)
         ? this.conformer.fitBest(

@@ -8,9 +8,10 @@ import { chosenExample } from './contract/operations.js';
 import type { Conformer } from './contract/conform.js';
 import { accountIdOf } from './account.js';
 import { bodyOf, CollectionService } from './collections.js';
-import { notFound, NotFound } from './errors.js';
+import { notFound, NotFound, RuleViolation } from './errors.js';
 import { exampleAnswer } from './examples.js';
 import type { Answer, Call, CollectionRules, Handler, Json, Plugin } from './plugin.js';
+import type { StoredRecord } from './store/types.js';
 
 /** An operation as `method path`, the document's path: HEAD is answered as GET. */
 export function operationKey(method: string, path: string): string {
@@ -137,9 +138,17 @@ export class Engine {
     chosenExample(operation, call.example); // an unknown Prefer: example= is a 400 before anything else
     const parentProblem = service.parentProblem(collection, call);
     if (parentProblem) throw new NotFound(parentProblem);
-    const answer = call.shape;
+    const presented = service.rulesOf(collection)?.presented;
+    const answer = presented ? (record: Json) => call.shape({ ...record, ...presented(record as StoredRecord, call) }) : call.shape;
+    const refuseEdit = (existing: StoredRecord | undefined) => {
+      const problem = service.editProblem(collection, call, existing);
+      if (problem) throw new RuleViolation([problem]);
+    };
 
-    if (role === 'create') return { body: answer(service.create(collection, call)), changed: true };
+    if (role === 'create') {
+      refuseEdit(undefined);
+      return { body: answer(service.create(collection, call)), changed: true };
+    }
     if (role === 'list') return { body: service.answerList(collection, call, service.list(collection, call)) };
 
     const id = call.params[collection.itemParam ?? ''] ?? '';
@@ -149,10 +158,12 @@ export class Engine {
       case 'read':
         return { body: answer(existing) };
       case 'update':
+        refuseEdit(existing);
         return { body: answer(service.change(collection, call, existing, bodyOf(call))), changed: true };
       case 'archive':
         return { body: answer(service.archive(collection, call, existing)), changed: true };
       case 'remove':
+        refuseEdit(existing);
         return { body: answer(service.remove(collection, call, existing)), changed: true };
       case 'action': {
         const own = service.rulesOf(collection)?.actions?.[operation.path.slice(collection.itemPath!.length)];

@@ -52,6 +52,15 @@ export interface CollectionRules {
   matches?(record: StoredRecord, query: Readonly<Json>, partition: Partition): boolean;
   /** What an action on an item (by its path below the item, e.g. "/activate") changes in the record. */
   actions?: Readonly<Record<string, (record: StoredRecord, body: Json, call: Call) => Json>>;
+  /** Fields a write derives from the record as it will be stored (a line's totals from its quantity and rate). */
+  computed?: (record: Json, call: Call) => Json;
+  /** Fields an answer derives from other records when it is read (an invoice's totals from its lines). */
+  presented?: (record: StoredRecord, call: Call) => Json;
+  /**
+   * Whether a record may still be changed by an update or a write to its nested collections; a
+   * violation refuses the write (a FINAL invoice "prevents further editing").
+   */
+  editable?: (record: StoredRecord) => Violation | undefined;
 }
 
 /** --record: how an upstream's successful answer to an operation is kept as this resource's records. */

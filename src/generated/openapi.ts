@@ -72,6 +72,74 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/payments/settings/invoices": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Create invoice payment settings
+         * @description Create payment settings for invoices. Invoices with payment settings contain payment links. If payment details are on file with Stripe or other payment providers, then payments are automatically collected when you finalise and send an invoice. Invoice payment settings override billing schedule payment settings and customer payment settings.
+         */
+        post: operations["postPaymentsSettingsInvoices"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/payments/settings/invoices/for-invoice/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get invoice payment settings by invoice ID
+         * @description Get payment settings for invoices by invoice ID. Invoices with payment settings contain payment links. If payment details are on file with Stripe or other payment providers, then payments are automatically collected when you finalise and send an invoice. Invoice payment settings override billing schedule payment settings and customer payment settings.
+         */
+        get: operations["getPaymentsSettingsInvoicesForInvoiceById"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/payments/settings/invoices/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get invoice payment settings
+         * @description Get payment settings for invoices. Invoices with payment settings contain payment links. If payment details are on file with Stripe or other payment providers, then payments are automatically collected when you finalise and send an invoice. Invoice payment settings override billing schedule payment settings and customer payment settings.
+         */
+        get: operations["getPaymentsSettingsInvoicesById"];
+        /**
+         * Update invoice payment settings
+         * @description Update payment settings for invoices. Invoices with payment settings contain payment links. If payment details are on file with Stripe or other payment providers, then payments are automatically collected when you finalise and send an invoice. Invoice payment settings override billing schedule payment settings and customer payment settings.
+         */
+        put: operations["putPaymentsSettingsInvoicesById"];
+        post?: never;
+        /**
+         * Delete invoice payment settings
+         * @description Delete payment settings for invoices. Invoices with payment settings contain payment links. If payment details are on file with Stripe or other payment providers, then payments are automatically collected when you finalise and send an invoice. Invoice payment settings override billing schedule payment settings and customer payment settings.
+         */
+        delete: operations["deletePaymentsSettingsInvoicesById"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/payments/settings/customers": {
         parameters: {
             query?: never;
@@ -704,6 +772,768 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/invoices/{invoice}/line-items/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Update a line item
+         * @description Update a line item on an invoice
+         */
+        put: operations["putInvoicesByInvoiceLineItemsById"];
+        post?: never;
+        /**
+         * Deletes a Line Item
+         * @description Deletes a Line Item
+         */
+        delete: operations["deleteInvoicesByInvoiceLineItemsById"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/credit-notes/{creditnote}/line-item-groups/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Update a Credit Note Line Item Group
+         * @description Update a Credit Note Line Item Group
+         */
+        put: operations["putCreditNotesByCreditnoteLineItemGroupsById"];
+        post?: never;
+        /**
+         * Delete a Credit Note Line Item Group
+         * @description Delete a Credit Note Line Item Group
+         */
+        delete: operations["deleteCreditNotesByCreditnoteLineItemGroupsById"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/credit-notes": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List all Credit Notes
+         * @description List all Credit Notes for this Sequence account
+         */
+        get: operations["getCreditNotes"];
+        put?: never;
+        /**
+         * Create a new Credit Note
+         * @description Create a new Credit Note
+         */
+        post: operations["postCreditNotes"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/credit-notes/{creditnote}/line-items/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Update a Credit Note Line Item
+         * @description Update a Credit Note Line Item
+         */
+        put: operations["putCreditNotesByCreditnoteLineItemsById"];
+        post?: never;
+        /**
+         * Delete a Credit Note Line Item
+         * @description Delete a Credit Note Line Item
+         */
+        delete: operations["deleteCreditNotesByCreditnoteLineItemsById"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/invoices/{invoice}/line-item-groups/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Update a Line Item Group
+         * @description Update a Line Item Group
+         */
+        put: operations["putInvoicesByInvoiceLineItemGroupsById"];
+        post?: never;
+        /**
+         * Delete a Line Item Group
+         * @description Delete a Line Item Group
+         */
+        delete: operations["deleteInvoicesByInvoiceLineItemGroupsById"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/invoices/reconcile-with-integration": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Reconcile invoices with external integration
+         * @description Reconcile invoice properties between our system and integration
+         */
+        post: operations["postInvoicesReconcileWithIntegration"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/invoices/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get an Invoice by ID
+         * @description Get an Invoice by ID
+         */
+        get: operations["getInvoicesById"];
+        /**
+         * Update an invoice
+         * @description Update an invoice
+         */
+        put: operations["putInvoicesById"];
+        post?: never;
+        /**
+         * Delete an Invoice
+         * @description Delete an Invoice. NB. You can only delete a draft or in-progress invoice. If you want to correct an invoice you have already finalised, you should void it instead. If you want to correct an invoice you have already sent, you should create a credit note.
+         */
+        delete: operations["deleteInvoicesById"];
+        options?: never;
+        head?: never;
+        /**
+         * Patch an invoice
+         * @description Patch an invoice
+         */
+        patch: operations["patchInvoicesById"];
+        trace?: never;
+    };
+    "/credit-notes/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get a Credit Note by ID
+         * @description Get a Credit Note by ID
+         */
+        get: operations["getCreditNotesById"];
+        /**
+         * Update a Credit Note
+         * @description Update a Credit Note
+         */
+        put: operations["putCreditNotesById"];
+        post?: never;
+        /**
+         * Delete a Credit Note
+         * @description Delete a Credit Note
+         */
+        delete: operations["deleteCreditNotesById"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/credit-notes/{id}/mark-as-sent": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Mark credit note as sent without triggering actions except revenue recognition
+         * @description Finalizes a credit note (if not already finalized) and sets its status to SENT. Emails or notifications are not sent. Integration syncs do not happen. Journal entries are created for the credit note.
+         */
+        post: operations["postCreditNotesByIdMarkAsSent"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/invoices/{id}/mark-as-sent": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Finalize and mark invoice as sent without triggering actions except revenue recognition
+         * @description Finalizes an invoice (if not already finalized) and sets its status to SENT. Emails or notifications are not sent. Integration syncs do not happen. Journal entries are created for the invoice.
+         */
+        post: operations["postInvoicesByIdMarkAsSent"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/invoices/summary": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get an invoice summary
+         * @description Returns aggregate invoice totals (count and gross total) grouped by currency for the invoices matching the supplied filters. Totals cover the whole matching set, so accurate figures can be retrieved in a single request without paginating.
+         */
+        get: operations["getInvoicesSummary"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/invoices/fix-billing-runs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Fix invoices billing runs
+         * @description Fix invoices with missing billing runs
+         */
+        post: operations["postInvoicesFixBillingRuns"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/credit-notes/{id}/void": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Void a Credit Note
+         * @description Void a Credit Note
+         */
+        post: operations["postCreditNotesByIdVoid"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/invoices/merge": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Merge invoices
+         * @description Merge multiple draft invoices into one
+         */
+        post: operations["postInvoicesMerge"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/invoices/{id}/send-payment-reminder": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Send a payment reminder for an invoice
+         * @description Send a payment reminder to the billing contacts for an invoice
+         */
+        post: operations["postInvoicesByIdSendPaymentReminder"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/credit-notes/{id}/finalize-and-send": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Finalize and send credit note
+         * @description Updates to SENT status, generates credit note PDF and sends to end-customer
+         */
+        post: operations["postCreditNotesByIdFinalizeAndSend"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/invoices/{id}/send": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Send invoice
+         * @description Updates to SENT status and sends to end-customer
+         */
+        post: operations["postInvoicesByIdSend"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/invoices/{id}/download": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Download invoice PDF
+         * @description Download invoice PDF
+         */
+        get: operations["getInvoicesByIdDownload"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/credit-note-applications": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Apply a Credit Note to an Invoice
+         * @description Allocates an amount from a Credit Note's balance to an Invoice's balance.
+         */
+        post: operations["postCreditNoteApplications"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/invoices/{id}/finalize": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Finalize invoice
+         * @description Updates to FINAL status, generates invoice PDF and prevents further editing
+         */
+        post: operations["postInvoicesByIdFinalize"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/credit-notes/{id}/download": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Download credit note PDF
+         * @description Download credit note PDF
+         */
+        get: operations["getCreditNotesByIdDownload"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/invoices/{id}/payment-status": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Update payment status for an invoice
+         * @description Update payment status for an invoice
+         */
+        put: operations["putInvoicesByIdPaymentStatus"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/invoices/{id}/finalize-and-send": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Finalize and send invoice
+         * @description Updates to SENT status, generates invoice PDF and sends to end-customer
+         */
+        post: operations["postInvoicesByIdFinalizeAndSend"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/credit-notes/{creditnote}/line-item-groups": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List all Credit Note Line Item Groups
+         * @description List all Credit Note Line Item Groups
+         */
+        get: operations["getCreditNotesByCreditnoteLineItemGroups"];
+        put?: never;
+        /**
+         * Create a new Credit Note Line Item Group
+         * @description Create a new Credit Note Line Item Group
+         */
+        post: operations["postCreditNotesByCreditnoteLineItemGroups"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/invoices/{id}/sent": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Patch a sent invoice
+         * @description Patch fields on a SENT invoice. Supports updating the purchase order number, customer billing address, memo, reference, and due date. Setting a due date records it as manually chosen and clears the invoice's stored payment terms, so it will not be recomputed from them later. The due date can be moved but not cleared: sending an explicit null for it is rejected.
+         */
+        patch: operations["patchInvoicesByIdSent"];
+        trace?: never;
+    };
+    "/credit-notes/{id}/finalize": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Finalize credit note
+         * @description Updates to FINAL status, generates credit note PDF and prevents further editing
+         */
+        post: operations["postCreditNotesByIdFinalize"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/invoices": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List all Invoices
+         * @description List all Invoices
+         */
+        get: operations["getInvoices"];
+        put?: never;
+        /**
+         * Create an invoice
+         * @description Create a new invoice
+         */
+        post: operations["postInvoices"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/invoices/list-summary": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Invoice summaries
+         * @description List invoices with only the fields the summary table renders
+         */
+        get: operations["getInvoicesListSummary"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/invoices/{invoice}/line-items": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List all Line Items
+         * @description List all Line Items
+         */
+        get: operations["getInvoicesByInvoiceLineItems"];
+        put?: never;
+        /**
+         * Create a new Line Item
+         * @description Create a new Line Item
+         */
+        post: operations["postInvoicesByInvoiceLineItems"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/invoices/{invoice}/line-item-groups": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List all Line Item Groups
+         * @description List all Line Item Groups
+         */
+        get: operations["getInvoicesByInvoiceLineItemGroups"];
+        put?: never;
+        /**
+         * Create a new Line Item Group
+         * @description Create a new Line Item Group
+         */
+        post: operations["postInvoicesByInvoiceLineItemGroups"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/credit-notes/{creditnote}/line-items": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List all Credit Note Line Items
+         * @description List all Credit Note Line Items
+         */
+        get: operations["getCreditNotesByCreditnoteLineItems"];
+        put?: never;
+        /**
+         * Create a new Credit Note Line Item
+         * @description Create a new Credit Note Line Item
+         */
+        post: operations["postCreditNotesByCreditnoteLineItems"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/credit-notes/{id}/send": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Send credit note
+         * @description Updates to SENT status and sends to end-customer
+         */
+        post: operations["postCreditNotesByIdSend"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/invoices/{id}/draft": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Convert upcoming invoice to draft
+         * @description Updates to DRAFT status and recalculates invoice
+         */
+        post: operations["postInvoicesByIdDraft"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/invoices/{id}/currency-conversions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Currency Conversions for an Invoice
+         * @description Lists all currency conversions for a specific invoice.
+         *     Currency conversions are automatically created for invoices that require regulatory
+         *     compliance (e.g., UK VAT requiring GBP conversion for foreign currency invoices).
+         */
+        get: operations["getInvoicesByIdCurrencyConversions"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/invoices/{id}/void": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Void an Invoice
+         * @description Void a DRAFT, FINAL, or SENT invoice. SENT invoices can only be voided if they are UNPAID or UNCOLLECTIBLE
+         */
+        post: operations["postInvoicesByIdVoid"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -734,6 +1564,11 @@ export interface components {
              */
             totalResultSize?: number | null;
         };
+        /**
+         * @example CA
+         * @enum {string}
+         */
+        State: "AL" | "AK" | "AZ" | "AR" | "CA" | "CO" | "CT" | "DC" | "DE" | "FL" | "GA" | "HI" | "ID" | "IL" | "IN" | "IA" | "KS" | "KY" | "LA" | "ME" | "MD" | "MA" | "MI" | "MN" | "MS" | "MO" | "MT" | "NE" | "NV" | "NH" | "NJ" | "NM" | "NY" | "NC" | "ND" | "OH" | "OK" | "OR" | "PA" | "RI" | "SC" | "SD" | "TN" | "TX" | "UT" | "VT" | "VA" | "WA" | "WV" | "WI" | "WY" | "AB" | "BC" | "MB" | "NB" | "NL" | "NS" | "NT" | "NU" | "ON" | "PE" | "QC" | "SK" | "YT";
         /**
          * @example {
          *       "billingScheduleId": "bc61d4b8-e9d6-4f4a-9bcf-f5dae874c730",
@@ -807,6 +1642,195 @@ export interface components {
              * @example true
              */
             autoCharge?: boolean | null;
+        };
+        /**
+         * @example {
+         *       "invoiceId": "bc61d4b8-e9d6-4f4a-9bcf-f5dae874c730",
+         *       "customerId": "bc61d4b8-e9d6-4f4a-9bcf-f5dae874c730",
+         *       "paymentProvider": "STRIPE"
+         *     }
+         */
+        CreateInvoiceSettingsEndpointCreateInvoiceSettingsRequestModel: {
+            /**
+             * @description Invoice ID.
+             * @example bc61d4b8-e9d6-4f4a-9bcf-f5dae874c730
+             */
+            invoiceId: string;
+            /**
+             * @description Customer ID.
+             * @example bc61d4b8-e9d6-4f4a-9bcf-f5dae874c730
+             */
+            customerId?: string | null;
+            /** @description Sequence Account ID. */
+            paymentProvider: components["schemas"]["PaymentProvider"];
+        };
+        /**
+         * @example {
+         *       "id": "bc61d4b8-e9d6-4f4a-9bcf-f5dae874c730",
+         *       "sequenceAccountId": "bc61d4b8-e9d6-4f4a-9bcf-f5dae874c730",
+         *       "invoiceId": "bc61d4b8-e9d6-4f4a-9bcf-f5dae874c730",
+         *       "customerId": "bc61d4b8-e9d6-4f4a-9bcf-f5dae874c730",
+         *       "paymentProvider": "STRIPE"
+         *     }
+         */
+        CreateInvoiceSettingsEndpointProductCreateInvoiceSettingsResponseModel: {
+            /**
+             * @description Unique payment provider id.
+             * @example bc61d4b8-e9d6-4f4a-9bcf-f5dae874c730
+             */
+            id: string;
+            /**
+             * @description Sequence Account ID.
+             * @example bc61d4b8-e9d6-4f4a-9bcf-f5dae874c730
+             */
+            sequenceAccountId: string;
+            /**
+             * @description Invoice ID.
+             * @example bc61d4b8-e9d6-4f4a-9bcf-f5dae874c730
+             */
+            invoiceId: string;
+            /**
+             * @description Customer ID.
+             * @example bc61d4b8-e9d6-4f4a-9bcf-f5dae874c730
+             */
+            customerId: string;
+            /** @description Sequence Account ID. */
+            paymentProvider: components["schemas"]["PaymentProvider"];
+        };
+        /**
+         * @example {
+         *       "id": "bc61d4b8-e9d6-4f4a-9bcf-f5dae874c730",
+         *       "sequenceAccountId": "bc61d4b8-e9d6-4f4a-9bcf-f5dae874c730",
+         *       "invoiceId": "bc61d4b8-e9d6-4f4a-9bcf-f5dae874c730",
+         *       "paymentProvider": "STRIPE"
+         *     }
+         */
+        GetByInvoiceIdProductGetInvoiceSettingsResponseModel: {
+            /**
+             * @description Unique payment provider id.
+             * @example bc61d4b8-e9d6-4f4a-9bcf-f5dae874c730
+             */
+            id: string;
+            /**
+             * @description Sequence Account ID.
+             * @example bc61d4b8-e9d6-4f4a-9bcf-f5dae874c730
+             */
+            sequenceAccountId: string;
+            /**
+             * @description Invoice ID.
+             * @example bc61d4b8-e9d6-4f4a-9bcf-f5dae874c730
+             */
+            invoiceId: string;
+            /** @description Sequence Account ID. */
+            paymentProvider: components["schemas"]["PaymentProvider"];
+        };
+        /**
+         * @example {
+         *       "id": "bc61d4b8-e9d6-4f4a-9bcf-f5dae874c730",
+         *       "sequenceAccountId": "bc61d4b8-e9d6-4f4a-9bcf-f5dae874c730",
+         *       "invoiceId": "bc61d4b8-e9d6-4f4a-9bcf-f5dae874c730",
+         *       "customerId": "bc61d4b8-e9d6-4f4a-9bcf-f5dae874c730",
+         *       "paymentProvider": "STRIPE"
+         *     }
+         */
+        GetInvoiceSettingsEndpointProductGetInvoiceSettingsResponseModel: {
+            /**
+             * @description Unique payment provider id.
+             * @example bc61d4b8-e9d6-4f4a-9bcf-f5dae874c730
+             */
+            id: string;
+            /**
+             * @description Sequence Account ID.
+             * @example bc61d4b8-e9d6-4f4a-9bcf-f5dae874c730
+             */
+            sequenceAccountId: string;
+            /**
+             * @description Invoice ID.
+             * @example bc61d4b8-e9d6-4f4a-9bcf-f5dae874c730
+             */
+            invoiceId: string;
+            /**
+             * @description Customer ID.
+             * @example bc61d4b8-e9d6-4f4a-9bcf-f5dae874c730
+             */
+            customerId: string;
+            /** @description Sequence Account ID. */
+            paymentProvider: components["schemas"]["PaymentProvider"];
+        };
+        /**
+         * @example {
+         *       "paymentProvider": "STRIPE"
+         *     }
+         */
+        UpdateInvoiceSettingsEndpointUpdateInvoiceSettingsRequestModel: {
+            /** @description Sequence Account ID. */
+            paymentProvider: components["schemas"]["PaymentProvider"];
+        };
+        /**
+         * @example {
+         *       "id": "bc61d4b8-e9d6-4f4a-9bcf-f5dae874c730",
+         *       "sequenceAccountId": "bc61d4b8-e9d6-4f4a-9bcf-f5dae874c730",
+         *       "invoiceId": "bc61d4b8-e9d6-4f4a-9bcf-f5dae874c730",
+         *       "customerId": "bc61d4b8-e9d6-4f4a-9bcf-f5dae874c730",
+         *       "paymentProvider": "STRIPE"
+         *     }
+         */
+        UpdateInvoiceSettingsEndpointProductUpdateInvoiceSettingsResponseModel: {
+            /**
+             * @description Unique payment provider id.
+             * @example bc61d4b8-e9d6-4f4a-9bcf-f5dae874c730
+             */
+            id: string;
+            /**
+             * @description Sequence Account ID.
+             * @example bc61d4b8-e9d6-4f4a-9bcf-f5dae874c730
+             */
+            sequenceAccountId: string;
+            /**
+             * @description Invoice ID.
+             * @example bc61d4b8-e9d6-4f4a-9bcf-f5dae874c730
+             */
+            invoiceId: string;
+            /**
+             * @description Customer ID.
+             * @example bc61d4b8-e9d6-4f4a-9bcf-f5dae874c730
+             */
+            customerId: string;
+            /** @description Sequence Account ID. */
+            paymentProvider: components["schemas"]["PaymentProvider"];
+        };
+        /**
+         * @example {
+         *       "id": "bc61d4b8-e9d6-4f4a-9bcf-f5dae874c730",
+         *       "sequenceAccountId": "bc61d4b8-e9d6-4f4a-9bcf-f5dae874c730",
+         *       "invoiceId": "bc61d4b8-e9d6-4f4a-9bcf-f5dae874c730",
+         *       "customerId": "bc61d4b8-e9d6-4f4a-9bcf-f5dae874c730",
+         *       "paymentProvider": "STRIPE"
+         *     }
+         */
+        DeleteInvoiceSettingsEndpointProductDeleteInvoiceSettingsResponseModel: {
+            /**
+             * @description Unique payment provider id.
+             * @example bc61d4b8-e9d6-4f4a-9bcf-f5dae874c730
+             */
+            id: string;
+            /**
+             * @description Sequence Account ID.
+             * @example bc61d4b8-e9d6-4f4a-9bcf-f5dae874c730
+             */
+            sequenceAccountId: string;
+            /**
+             * @description Invoice ID.
+             * @example bc61d4b8-e9d6-4f4a-9bcf-f5dae874c730
+             */
+            invoiceId: string;
+            /**
+             * @description Customer ID.
+             * @example bc61d4b8-e9d6-4f4a-9bcf-f5dae874c730
+             */
+            customerId: string;
+            /** @description Sequence Account ID. */
+            paymentProvider: components["schemas"]["PaymentProvider"];
         };
         /**
          * @example {
@@ -3521,6 +4545,11 @@ export interface components {
             pagination: components["schemas"]["PaginationMeta3"];
         };
         /**
+         * @example USAGE
+         * @enum {string}
+         */
+        RevenueRecognitionMethod: "STRAIGHT_LINE" | "USAGE" | "MILESTONE" | "POINT_IN_TIME";
+        /**
          * @example {
          *       "startDate": "2022-01-01",
          *       "endDate": "2022-12-01",
@@ -5207,6 +6236,5583 @@ export interface components {
              */
             label?: string;
         };
+        /**
+         * @example {
+         *       "id": "af60cab3-812d-4250-a051-0fb7133a00c7",
+         *       "invoiceId": "cd11218d-fa00-4faa-8684-a43113d076a8",
+         *       "title": "Ferraris",
+         *       "description": "Red",
+         *       "quantity": "2",
+         *       "rate": "20000.10",
+         *       "taxRate": "0.2",
+         *       "servicePeriodStart": "2022-10-20T00:00:00Z",
+         *       "servicePeriodEnd": "2022-10-24T00:00:00Z",
+         *       "servicePeriod": {
+         *         "startDate": "2022-10-20",
+         *         "endDate": "2022-10-24"
+         *       },
+         *       "index": 2,
+         *       "groupId": "cd11218d-fa00-4faa-8684-a43113d076a8",
+         *       "netTotal": "51.20",
+         *       "totalTax": "2.50",
+         *       "grossTotal": "101.23",
+         *       "priceId": "fe2fcd0b-4c53-45c7-b2ae-b6c1a7d21e95",
+         *       "rateDisplay": "ABSOLUTE",
+         *       "externalIds": [
+         *         {
+         *           "key": "Xero",
+         *           "value": "123"
+         *         }
+         *       ],
+         *       "revenueClassification": "EARNED",
+         *       "creditGrantId": "fe2fcd0b-4c53-45c7-b2ae-b6c1a7d21e95",
+         *       "productId": "dd55bf30-3b97-4644-a9fc-b15e0f59a110",
+         *       "revenueRecognitionMethod": "USAGE"
+         *     }
+         */
+        Stable20240101LineItemResponse: {
+            /**
+             * @description Line Item ID
+             * @example af60cab3-812d-4250-a051-0fb7133a00c7
+             */
+            id: string;
+            /**
+             * @description Invoice ID
+             * @example cd11218d-fa00-4faa-8684-a43113d076a8
+             */
+            invoiceId: string;
+            /**
+             * @description Item Title
+             * @example Ferraris
+             */
+            title: string;
+            /**
+             * @description Item Description
+             * @example Red
+             */
+            description?: string;
+            /**
+             * @description Quantity
+             * @example 2
+             */
+            quantity: string;
+            /**
+             * @description Price per Item
+             * @example 20000.10
+             */
+            rate: string;
+            /**
+             * @description Tax Rate
+             * @example 0.2
+             */
+            taxRate: string;
+            /**
+             * @description Start of the service period (the time period in which the service was provided)
+             * @example 2022-10-20T00:00:00Z
+             */
+            servicePeriodStart?: string;
+            /**
+             * @description End of the service period (the time period in which the service was provided)
+             * @example 2022-10-24T00:00:00Z
+             */
+            servicePeriodEnd?: string;
+            servicePeriod?: components["schemas"]["DateRange"];
+            /**
+             * @description Index (for maintaining order)
+             * @example 2
+             */
+            index: number;
+            /**
+             * @description Line Item Group ID
+             * @example cd11218d-fa00-4faa-8684-a43113d076a8
+             */
+            groupId?: string;
+            /**
+             * @description Net total, in decimal format of the Invoice's currency
+             * @example 51.20
+             */
+            netTotal: string;
+            /**
+             * @description Total tax, in decimal format of the Invoice's currency
+             * @example 2.50
+             */
+            totalTax: string;
+            /**
+             * @description Gross total, in decimal format of the Invoice's currency
+             * @example 101.23
+             */
+            grossTotal: string;
+            /**
+             * @description Price ID
+             * @example fe2fcd0b-4c53-45c7-b2ae-b6c1a7d21e95
+             */
+            priceId?: string;
+            /** @description Determines whether rate is displayed as an absolute value or percentage */
+            rateDisplay: components["schemas"]["RateDisplay"];
+            /**
+             * @description IDs in external integrations
+             * @example [
+             *       {
+             *         "key": "Xero",
+             *         "value": "123"
+             *       }
+             *     ]
+             */
+            externalIds: components["schemas"]["IntegrationExternalIdentifier"][];
+            /** @description Revenue classification */
+            revenueClassification?: components["schemas"]["RevenueClassification"];
+            /**
+             * @description Credit Grant ID
+             * @example fe2fcd0b-4c53-45c7-b2ae-b6c1a7d21e95
+             */
+            creditGrantId?: string;
+            /**
+             * @description Product ID
+             * @example dd55bf30-3b97-4644-a9fc-b15e0f59a110
+             */
+            productId?: string;
+            /** @description Revenue recognition method */
+            revenueRecognitionMethod?: components["schemas"]["RevenueRecognitionMethod"];
+        };
+        /**
+         * @description Service Period
+         * @example {
+         *       "startDate": "2022-10-20",
+         *       "endDate": "2022-10-24"
+         *     }
+         */
+        DateRange: {
+            /** @example 2022-10-20 */
+            startDate: string;
+            /** @example 2022-10-24 */
+            endDate: string;
+        };
+        /**
+         * @example ABSOLUTE
+         * @enum {string}
+         */
+        RateDisplay: "ABSOLUTE" | "PERCENTAGE";
+        /**
+         * @example {
+         *       "key": "Xero",
+         *       "value": "123"
+         *     }
+         */
+        IntegrationExternalIdentifier: {
+            key: components["schemas"]["IntegrationService"];
+            /** @example 123 */
+            value: string;
+        };
+        /**
+         * @example EARNED
+         * @enum {string}
+         */
+        RevenueClassification: "PREPAYMENT" | "EARNED" | "BURNDOWN";
+        /**
+         * @example {
+         *       "title": "Users",
+         *       "description": "Credit note for users"
+         *     }
+         */
+        UpdateCreditNoteLineItemGroupEndpointUpdateCreditNoteLineItemGroupRequestModel: {
+            /**
+             * @description Credit Note Line Item Group Title
+             * @example Users
+             */
+            title: string;
+            /**
+             * @description Credit Note Line Item Group Description
+             * @example Credit note for users
+             */
+            description?: string;
+        };
+        /**
+         * @example {
+         *       "id": "e5bc0f12-4bc1-f821-bc2d-04639a16f9ec",
+         *       "creditNoteId": "af60cab3-812d-4250-a051-0fb7133a00c7",
+         *       "lineItemGroupId": "af60cab3-812d-4250-a051-0fb7133a00c7",
+         *       "title": "Users",
+         *       "description": "Credit note for users",
+         *       "index": 2,
+         *       "netTotal": "51.20",
+         *       "totalTax": "2.50",
+         *       "grossTotal": "101.23"
+         *     }
+         */
+        UpdateCreditNoteLineItemGroupEndpointProductUpdateCreditNoteLineItemGroupResponseModel: {
+            /**
+             * @description Credit Note Line Item Group ID
+             * @example e5bc0f12-4bc1-f821-bc2d-04639a16f9ec
+             */
+            id: string;
+            /**
+             * @description Credit Note ID
+             * @example af60cab3-812d-4250-a051-0fb7133a00c7
+             */
+            creditNoteId: string;
+            /**
+             * @description Line Item Group ID
+             * @example af60cab3-812d-4250-a051-0fb7133a00c7
+             */
+            lineItemGroupId?: string;
+            /**
+             * @description Credit Note Line Item Group Title
+             * @example Users
+             */
+            title: string;
+            /**
+             * @description Credit Note Line Item Group Description
+             * @example Credit note for users
+             */
+            description?: string;
+            /**
+             * @description Index (for maintaining order)
+             * @example 2
+             */
+            index: number;
+            /**
+             * @description Net total
+             * @example 51.20
+             */
+            netTotal: string;
+            /**
+             * @description Total tax
+             * @example 2.50
+             */
+            totalTax: string;
+            /**
+             * @description Gross total
+             * @example 101.23
+             */
+            grossTotal: string;
+        };
+        /**
+         * @example {
+         *       "items": [
+         *         {
+         *           "id": "af60cab3-812d-4250-a051-0fb7133a00c7",
+         *           "sequenceAccountId": "68233908-402a-43b4-8952-1c2ab0ef0b25",
+         *           "status": "SENT",
+         *           "invoiceId": "af60cab3-812d-4250-a051-0fb7133a00c7",
+         *           "invoiceNumber": "INV00001",
+         *           "billingScheduleId": "fe2fcd0b-4c53-45c7-b2ae-b6c1a7d21e95",
+         *           "currency": "GBP",
+         *           "issueDate": "2022-09-15",
+         *           "billingPeriodStart": "2022-10-01T00:00:00Z",
+         *           "billingPeriodEnd": "2022-10-30T00:00:00Z",
+         *           "creditNoteNumber": "CN00001",
+         *           "purchaseOrderNumber": "PO123",
+         *           "customerId": "61b083e0-1faa-47ca-9aeb-6205da8f6c47",
+         *           "customerEmails": [
+         *             "customer@example.com",
+         *             "customer.alias@example.com"
+         *           ],
+         *           "customerLegalCompanyName": "Facebook",
+         *           "customerBillingAddress": {
+         *             "line1": "Flat 1",
+         *             "line2": "15 Yemen Road",
+         *             "town": "Yemen",
+         *             "state": "CA",
+         *             "postcode": "YE1 2YE",
+         *             "country": "YE"
+         *           },
+         *           "customerShippingAddress": {
+         *             "line1": "742 Evergreen Terrace",
+         *             "town": "Springfield",
+         *             "state": "CA",
+         *             "postcode": "12345",
+         *             "country": "US"
+         *           },
+         *           "memo": "Thanks",
+         *           "totalTax": "2.50",
+         *           "netTotal": "51.20",
+         *           "grossTotal": "101.23",
+         *           "metadata": [
+         *             {
+         *               "key": "example-label",
+         *               "value": "label-value"
+         *             }
+         *           ],
+         *           "customerTaxId": "TAX123",
+         *           "linkedServices": [
+         *             {
+         *               "externalId": "123",
+         *               "externalService": "Xero",
+         *               "syncTime": "2022-06-28T16:47:00Z",
+         *               "externalUrl": "https://invoicing.xero.com/view/85e52542-3e54-4f0d-872b-33bba11a0504"
+         *             }
+         *           ],
+         *           "applicationStatus": "PARTIALLY_APPLIED",
+         *           "balance": "51.23",
+         *           "balanceVersion": 3,
+         *           "applications": [
+         *             {
+         *               "invoiceId": "af60cab3-812d-4250-a051-0fb7133a00c7",
+         *               "invoiceNumber": "INV00001",
+         *               "amount": "50.00",
+         *               "appliedAt": "2022-10-14T12:34:56Z"
+         *             }
+         *           ],
+         *           "merchantDetails": {
+         *             "address": {
+         *               "line1": "The White House",
+         *               "line2": "1600 Pennsylvania Avenue",
+         *               "town": "Washington, D.C.",
+         *               "state": "CA",
+         *               "postcode": "20500",
+         *               "country": "US"
+         *             },
+         *             "phoneNumber": "0800001066",
+         *             "email": "donald@example.com",
+         *             "taxId": "TAX60",
+         *             "iban": "GB33BUKB20201555555555",
+         *             "ukAccountDetails": {
+         *               "sortCode": "000000",
+         *               "accountNumber": "12345678"
+         *             },
+         *             "usAchDetails": {
+         *               "accountNumber": "12345678",
+         *               "accountName": "John Doe",
+         *               "bankName": "Chase",
+         *               "bankRoutingNumber": "123456789"
+         *             },
+         *             "usWireDetails": {
+         *               "accountNumber": "12345678",
+         *               "accountName": "John Doe",
+         *               "bankName": "Chase",
+         *               "bankRoutingNumber": "123456789",
+         *               "swiftCode": "CHASUS33",
+         *               "bankAddress": {
+         *                 "line1": "JP Morgan Chase",
+         *                 "town": "New York City",
+         *                 "state": "NY",
+         *                 "postcode": "10017",
+         *                 "country": "US"
+         *               }
+         *             },
+         *             "caBankAccountDetails": {
+         *               "transitNumber": "123",
+         *               "institutionNumber": "12345",
+         *               "accountNumber": "1234567"
+         *             },
+         *             "canadianInternationalDestination": {
+         *               "legalName": "John Doe",
+         *               "accountNumber": "12345678",
+         *               "transitNumber": "12345",
+         *               "bankName": "Chase",
+         *               "bankAddress": {
+         *                 "line1": "JP Morgan Chase",
+         *                 "town": "New York City",
+         *                 "state": "NY",
+         *                 "postcode": "10017",
+         *                 "country": "US"
+         *               },
+         *               "institutionNumber": "123",
+         *               "swiftCode": "CHASUS33",
+         *               "intermediaryBank": {
+         *                 "bankName": "Chase",
+         *                 "bankAddress": {
+         *                   "line1": "JP Morgan Chase",
+         *                   "town": "New York City",
+         *                   "state": "NY",
+         *                   "postcode": "10017",
+         *                   "country": "US"
+         *                 },
+         *                 "swiftCode": "CHASUS33",
+         *                 "routingNumber": "123456789"
+         *               }
+         *             },
+         *             "australianDestination": {
+         *               "legalName": "John Doe",
+         *               "accountNumber": "12345678",
+         *               "swiftCode": "CHASUS33",
+         *               "bsb": "123456"
+         *             },
+         *             "swedishBankgiroDestination": {
+         *               "bankgiroNumber": "123-4567",
+         *               "accountName": "12345678"
+         *             },
+         *             "logoUrl": "logo",
+         *             "legalCompanyName": "The Merchant",
+         *             "primaryColour": "#000000",
+         *             "customFields": [
+         *               {
+         *                 "key": "example-label",
+         *                 "value": "label-value"
+         *               }
+         *             ],
+         *             "includeBeneficiaryAddressInPaymentDetails": true
+         *           },
+         *           "settings": {
+         *             "generateCashCreditGrant": "ENABLED"
+         *           },
+         *           "accountingDate": "2022-09-30"
+         *         }
+         *       ],
+         *       "pagination": {
+         *         "after": "ZTMwOWU5NDgtMDg4ZS00ZDc3LWI2NTQtY2Q4NTQ5OGYxNTU1IzE2NTgyNjA4NTYwMzMwMTMjREVTQw==",
+         *         "before": "NjRlZjJmZjktMmJjYi00M2RiLWI0ZDUtOTAxMDU4MjRiMTdmIzE2NTgyNjA3NTk3NTE2ODEjQVND",
+         *         "totalResultSize": 100
+         *       }
+         *     }
+         */
+        ListCreditNoteEndpointProductListCreditNotePaginatedResponseModel: {
+            /**
+             * @description CreditNotes
+             * @example [
+             *       {
+             *         "id": "af60cab3-812d-4250-a051-0fb7133a00c7",
+             *         "sequenceAccountId": "68233908-402a-43b4-8952-1c2ab0ef0b25",
+             *         "status": "SENT",
+             *         "invoiceId": "af60cab3-812d-4250-a051-0fb7133a00c7",
+             *         "invoiceNumber": "INV00001",
+             *         "billingScheduleId": "fe2fcd0b-4c53-45c7-b2ae-b6c1a7d21e95",
+             *         "currency": "GBP",
+             *         "issueDate": "2022-09-15",
+             *         "billingPeriodStart": "2022-10-01T00:00:00Z",
+             *         "billingPeriodEnd": "2022-10-30T00:00:00Z",
+             *         "creditNoteNumber": "CN00001",
+             *         "purchaseOrderNumber": "PO123",
+             *         "customerId": "61b083e0-1faa-47ca-9aeb-6205da8f6c47",
+             *         "customerEmails": [
+             *           "customer@example.com",
+             *           "customer.alias@example.com"
+             *         ],
+             *         "customerLegalCompanyName": "Facebook",
+             *         "customerBillingAddress": {
+             *           "line1": "Flat 1",
+             *           "line2": "15 Yemen Road",
+             *           "town": "Yemen",
+             *           "state": "CA",
+             *           "postcode": "YE1 2YE",
+             *           "country": "YE"
+             *         },
+             *         "customerShippingAddress": {
+             *           "line1": "742 Evergreen Terrace",
+             *           "town": "Springfield",
+             *           "state": "CA",
+             *           "postcode": "12345",
+             *           "country": "US"
+             *         },
+             *         "memo": "Thanks",
+             *         "totalTax": "2.50",
+             *         "netTotal": "51.20",
+             *         "grossTotal": "101.23",
+             *         "metadata": [
+             *           {
+             *             "key": "example-label",
+             *             "value": "label-value"
+             *           }
+             *         ],
+             *         "customerTaxId": "TAX123",
+             *         "linkedServices": [
+             *           {
+             *             "externalId": "123",
+             *             "externalService": "Xero",
+             *             "syncTime": "2022-06-28T16:47:00Z",
+             *             "externalUrl": "https://invoicing.xero.com/view/85e52542-3e54-4f0d-872b-33bba11a0504"
+             *           }
+             *         ],
+             *         "applicationStatus": "PARTIALLY_APPLIED",
+             *         "balance": "51.23",
+             *         "balanceVersion": 3,
+             *         "applications": [
+             *           {
+             *             "invoiceId": "af60cab3-812d-4250-a051-0fb7133a00c7",
+             *             "invoiceNumber": "INV00001",
+             *             "amount": "50.00",
+             *             "appliedAt": "2022-10-14T12:34:56Z"
+             *           }
+             *         ],
+             *         "merchantDetails": {
+             *           "address": {
+             *             "line1": "The White House",
+             *             "line2": "1600 Pennsylvania Avenue",
+             *             "town": "Washington, D.C.",
+             *             "state": "CA",
+             *             "postcode": "20500",
+             *             "country": "US"
+             *           },
+             *           "phoneNumber": "0800001066",
+             *           "email": "donald@example.com",
+             *           "taxId": "TAX60",
+             *           "iban": "GB33BUKB20201555555555",
+             *           "ukAccountDetails": {
+             *             "sortCode": "000000",
+             *             "accountNumber": "12345678"
+             *           },
+             *           "usAchDetails": {
+             *             "accountNumber": "12345678",
+             *             "accountName": "John Doe",
+             *             "bankName": "Chase",
+             *             "bankRoutingNumber": "123456789"
+             *           },
+             *           "usWireDetails": {
+             *             "accountNumber": "12345678",
+             *             "accountName": "John Doe",
+             *             "bankName": "Chase",
+             *             "bankRoutingNumber": "123456789",
+             *             "swiftCode": "CHASUS33",
+             *             "bankAddress": {
+             *               "line1": "JP Morgan Chase",
+             *               "town": "New York City",
+             *               "state": "NY",
+             *               "postcode": "10017",
+             *               "country": "US"
+             *             }
+             *           },
+             *           "caBankAccountDetails": {
+             *             "transitNumber": "123",
+             *             "institutionNumber": "12345",
+             *             "accountNumber": "1234567"
+             *           },
+             *           "canadianInternationalDestination": {
+             *             "legalName": "John Doe",
+             *             "accountNumber": "12345678",
+             *             "transitNumber": "12345",
+             *             "bankName": "Chase",
+             *             "bankAddress": {
+             *               "line1": "JP Morgan Chase",
+             *               "town": "New York City",
+             *               "state": "NY",
+             *               "postcode": "10017",
+             *               "country": "US"
+             *             },
+             *             "institutionNumber": "123",
+             *             "swiftCode": "CHASUS33",
+             *             "intermediaryBank": {
+             *               "bankName": "Chase",
+             *               "bankAddress": {
+             *                 "line1": "JP Morgan Chase",
+             *                 "town": "New York City",
+             *                 "state": "NY",
+             *                 "postcode": "10017",
+             *                 "country": "US"
+             *               },
+             *               "swiftCode": "CHASUS33",
+             *               "routingNumber": "123456789"
+             *             }
+             *           },
+             *           "australianDestination": {
+             *             "legalName": "John Doe",
+             *             "accountNumber": "12345678",
+             *             "swiftCode": "CHASUS33",
+             *             "bsb": "123456"
+             *           },
+             *           "swedishBankgiroDestination": {
+             *             "bankgiroNumber": "123-4567",
+             *             "accountName": "12345678"
+             *           },
+             *           "logoUrl": "logo",
+             *           "legalCompanyName": "The Merchant",
+             *           "primaryColour": "#000000",
+             *           "customFields": [
+             *             {
+             *               "key": "example-label",
+             *               "value": "label-value"
+             *             }
+             *           ],
+             *           "includeBeneficiaryAddressInPaymentDetails": true
+             *         },
+             *         "settings": {
+             *           "generateCashCreditGrant": "ENABLED"
+             *         },
+             *         "accountingDate": "2022-09-30"
+             *       }
+             *     ]
+             */
+            items: components["schemas"]["CreditNote"][];
+            pagination: components["schemas"]["PaginationResponse3"];
+        };
+        /**
+         * @example {
+         *       "id": "af60cab3-812d-4250-a051-0fb7133a00c7",
+         *       "sequenceAccountId": "68233908-402a-43b4-8952-1c2ab0ef0b25",
+         *       "status": "FINAL",
+         *       "invoiceId": "af60cab3-812d-4250-a051-0fb7133a00c7",
+         *       "invoiceNumber": "INV00001",
+         *       "billingScheduleId": "fe2fcd0b-4c53-45c7-b2ae-b6c1a7d21e95",
+         *       "currency": "GBP",
+         *       "issueDate": "2022-09-15",
+         *       "billingPeriodStart": "2022-10-01T00:00:00Z",
+         *       "billingPeriodEnd": "2022-10-30T00:00:00Z",
+         *       "creditNoteNumber": "CN00001",
+         *       "purchaseOrderNumber": "PO123",
+         *       "customerId": "61b083e0-1faa-47ca-9aeb-6205da8f6c47",
+         *       "customerEmails": [
+         *         "customer@example.com",
+         *         "customer.alias@example.com"
+         *       ],
+         *       "customerLegalCompanyName": "Facebook",
+         *       "customerBillingAddress": {
+         *         "line1": "Flat 1",
+         *         "line2": "15 Yemen Road",
+         *         "town": "Yemen",
+         *         "state": "CA",
+         *         "postcode": "YE1 2YE",
+         *         "country": "YE"
+         *       },
+         *       "customerShippingAddress": {
+         *         "line1": "742 Evergreen Terrace",
+         *         "town": "Springfield",
+         *         "state": "CA",
+         *         "postcode": "12345",
+         *         "country": "US"
+         *       },
+         *       "memo": "Thanks",
+         *       "totalTax": "2.50",
+         *       "netTotal": "51.20",
+         *       "grossTotal": "101.23",
+         *       "metadata": [
+         *         {
+         *           "key": "example-label",
+         *           "value": "label-value"
+         *         }
+         *       ],
+         *       "customerTaxId": "TAX123",
+         *       "linkedServices": [
+         *         {
+         *           "externalId": "123",
+         *           "externalService": "Xero",
+         *           "syncTime": "2022-06-28T16:47:00Z",
+         *           "externalUrl": "https://invoicing.xero.com/view/85e52542-3e54-4f0d-872b-33bba11a0504"
+         *         }
+         *       ],
+         *       "applicationStatus": "PARTIALLY_APPLIED",
+         *       "balance": "51.23",
+         *       "balanceVersion": 3,
+         *       "applications": [
+         *         {
+         *           "invoiceId": "af60cab3-812d-4250-a051-0fb7133a00c7",
+         *           "invoiceNumber": "INV00001",
+         *           "amount": "50.00",
+         *           "appliedAt": "2022-10-14T12:34:56Z"
+         *         }
+         *       ],
+         *       "merchantDetails": {
+         *         "address": {
+         *           "line1": "The White House",
+         *           "line2": "1600 Pennsylvania Avenue",
+         *           "town": "Washington, D.C.",
+         *           "state": "CA",
+         *           "postcode": "20500",
+         *           "country": "US"
+         *         },
+         *         "phoneNumber": "0800001066",
+         *         "email": "donald@example.com",
+         *         "taxId": "TAX60",
+         *         "iban": "GB33BUKB20201555555555",
+         *         "ukAccountDetails": {
+         *           "sortCode": "000000",
+         *           "accountNumber": "12345678"
+         *         },
+         *         "usAchDetails": {
+         *           "accountNumber": "12345678",
+         *           "accountName": "John Doe",
+         *           "bankName": "Chase",
+         *           "bankRoutingNumber": "123456789"
+         *         },
+         *         "usWireDetails": {
+         *           "accountNumber": "12345678",
+         *           "accountName": "John Doe",
+         *           "bankName": "Chase",
+         *           "bankRoutingNumber": "123456789",
+         *           "swiftCode": "CHASUS33",
+         *           "bankAddress": {
+         *             "line1": "JP Morgan Chase",
+         *             "town": "New York City",
+         *             "state": "NY",
+         *             "postcode": "10017",
+         *             "country": "US"
+         *           }
+         *         },
+         *         "caBankAccountDetails": {
+         *           "transitNumber": "123",
+         *           "institutionNumber": "12345",
+         *           "accountNumber": "1234567"
+         *         },
+         *         "canadianInternationalDestination": {
+         *           "legalName": "John Doe",
+         *           "accountNumber": "12345678",
+         *           "transitNumber": "12345",
+         *           "bankName": "Chase",
+         *           "bankAddress": {
+         *             "line1": "JP Morgan Chase",
+         *             "town": "New York City",
+         *             "state": "NY",
+         *             "postcode": "10017",
+         *             "country": "US"
+         *           },
+         *           "institutionNumber": "123",
+         *           "swiftCode": "CHASUS33",
+         *           "intermediaryBank": {
+         *             "bankName": "Chase",
+         *             "bankAddress": {
+         *               "line1": "JP Morgan Chase",
+         *               "town": "New York City",
+         *               "state": "NY",
+         *               "postcode": "10017",
+         *               "country": "US"
+         *             },
+         *             "swiftCode": "CHASUS33",
+         *             "routingNumber": "123456789"
+         *           }
+         *         },
+         *         "australianDestination": {
+         *           "legalName": "John Doe",
+         *           "accountNumber": "12345678",
+         *           "swiftCode": "CHASUS33",
+         *           "bsb": "123456"
+         *         },
+         *         "swedishBankgiroDestination": {
+         *           "bankgiroNumber": "123-4567",
+         *           "accountName": "12345678"
+         *         },
+         *         "logoUrl": "logo",
+         *         "legalCompanyName": "The Merchant",
+         *         "primaryColour": "#000000",
+         *         "customFields": [
+         *           {
+         *             "key": "example-label",
+         *             "value": "label-value"
+         *           }
+         *         ],
+         *         "includeBeneficiaryAddressInPaymentDetails": true
+         *       },
+         *       "settings": {
+         *         "generateCashCreditGrant": "ENABLED"
+         *       },
+         *       "accountingDate": "2022-09-30"
+         *     }
+         */
+        CreditNote: {
+            /**
+             * @description Credit Note ID
+             * @example af60cab3-812d-4250-a051-0fb7133a00c7
+             */
+            id: string;
+            /**
+             * @description Sequence Account ID
+             * @example 68233908-402a-43b4-8952-1c2ab0ef0b25
+             */
+            sequenceAccountId: string;
+            /** @description Credit Note status */
+            status: components["schemas"]["CreditNoteStatus"];
+            /**
+             * @description Invoice ID
+             * @example af60cab3-812d-4250-a051-0fb7133a00c7
+             */
+            invoiceId?: string;
+            /**
+             * @description Invoice Number
+             * @example INV00001
+             */
+            invoiceNumber?: string;
+            /**
+             * @description Subscription ID
+             * @example fe2fcd0b-4c53-45c7-b2ae-b6c1a7d21e95
+             */
+            billingScheduleId?: string;
+            /** @description Credit Note currency */
+            currency: components["schemas"]["Currency"];
+            /**
+             * @description Issue date
+             * @example 2022-09-15
+             */
+            issueDate?: string;
+            /**
+             * @description Billing period start
+             * @example 2022-10-01T00:00:00Z
+             */
+            billingPeriodStart?: string;
+            /**
+             * @description Billing period end
+             * @example 2022-10-30T00:00:00Z
+             */
+            billingPeriodEnd?: string;
+            /**
+             * @description Credit Note number
+             * @example CN00001
+             */
+            creditNoteNumber?: string;
+            /**
+             * @description Purchase order number
+             * @example PO123
+             */
+            purchaseOrderNumber?: string;
+            /**
+             * @description The ID of the Customer this Credit Note is linked to
+             * @example 61b083e0-1faa-47ca-9aeb-6205da8f6c47
+             */
+            customerId: string;
+            /**
+             * @description Customer's email addresses, used for sending the Credit Note if provided
+             * @example [
+             *       "customer@example.com",
+             *       "customer.alias@example.com"
+             *     ]
+             */
+            customerEmails: string[];
+            /**
+             * @description Customer's legal company name
+             * @example Facebook
+             */
+            customerLegalCompanyName: string;
+            customerBillingAddress: components["schemas"]["Address1"];
+            customerShippingAddress: components["schemas"]["Address1"];
+            /**
+             * @description Credit Note memo
+             * @example Thanks
+             */
+            memo?: string;
+            /**
+             * @description Total tax, in decimal format of the Credit Note's currency
+             * @example 2.50
+             */
+            totalTax: string;
+            /**
+             * @description Net total, in decimal format of the Credit Note's currency
+             * @example 51.20
+             */
+            netTotal: string;
+            /**
+             * @description Gross total, in decimal format of the Invoice's currency
+             * @example 101.23
+             */
+            grossTotal: string;
+            /**
+             * @description Mapping of key-value pairs to attach to the Credit Note. These are not interpreted by Sequence; they are present for your use alone.
+             * @example [
+             *       {
+             *         "key": "example-label",
+             *         "value": "label-value"
+             *       }
+             *     ]
+             */
+            metadata: components["schemas"]["KeyValuePair"][];
+            /**
+             * @description Customer's tax ID
+             * @example TAX123
+             */
+            customerTaxId?: string;
+            /**
+             * @description External services which are linked to this credit note
+             * @example [
+             *       {
+             *         "externalId": "123",
+             *         "externalService": "Xero",
+             *         "syncTime": "2022-06-28T16:47:00Z",
+             *         "externalUrl": "https://invoicing.xero.com/view/85e52542-3e54-4f0d-872b-33bba11a0504"
+             *       }
+             *     ]
+             */
+            linkedServices: components["schemas"]["LinkInfo"][];
+            /** @description Application status derived from the ledger account balance. Omitted for credit notes that are not in a terminal status */
+            applicationStatus?: components["schemas"]["CreditNoteApplicationStatus"];
+            /**
+             * @description Credit still available to apply, in decimal format of the Credit Note's currency. Omitted for credit notes with no ledger balance
+             * @example 51.23
+             */
+            balance?: string;
+            /**
+             * Format: int64
+             * @description Ledger version of the balance. Advances each time the balance changes; required when applying this Credit Note to an Invoice. Omitted for credit notes with no ledger balance
+             * @example 3
+             */
+            balanceVersion?: number;
+            /**
+             * @description Invoices this Credit Note has been applied to, each with the amount applied and when. Empty when the Credit Note has not been applied to any invoice
+             * @example [
+             *       {
+             *         "invoiceId": "af60cab3-812d-4250-a051-0fb7133a00c7",
+             *         "invoiceNumber": "INV00001",
+             *         "amount": "50.00",
+             *         "appliedAt": "2022-10-14T12:34:56Z"
+             *       }
+             *     ]
+             */
+            applications: components["schemas"]["CreditNoteApplication"][];
+            merchantDetails?: components["schemas"]["InvoiceMerchantDetails"];
+            settings: components["schemas"]["CreditNoteSettings"];
+            /**
+             * @description Accounting date
+             * @example 2022-09-30
+             */
+            accountingDate?: string;
+        };
+        /**
+         * @example SENT
+         * @enum {string}
+         */
+        CreditNoteStatus: "DRAFT" | "FINAL" | "IN_PROGRESS" | "SENT" | "VOIDED";
+        /**
+         * @description Customer's billing address
+         * @example {
+         *       "line1": "Flat 1",
+         *       "line2": "15 Yemen Road",
+         *       "town": "Yemen",
+         *       "state": "CA",
+         *       "postcode": "YE1 2YE",
+         *       "country": "YE"
+         *     }
+         */
+        Address1: {
+            /**
+             * @description Address line 1
+             * @example Flat 1
+             */
+            line1: string;
+            /**
+             * @description Address line 2
+             * @example 15 Yemen Road
+             */
+            line2?: string;
+            /**
+             * @description Town or city
+             * @example Yemen
+             */
+            town: string;
+            /** @description State or province (required for USA and Canada) */
+            state?: components["schemas"]["State"];
+            /**
+             * @description Postal code
+             * @example YE1 2YE
+             */
+            postcode: string;
+            /** @description Country code ([ISO 3166-1 alpha-2](https://en.wikipedia.org/wiki/List_of_ISO_3166_country_codes)) */
+            country: components["schemas"]["CountryCode2"];
+        };
+        /**
+         * @example YE
+         * @enum {string}
+         */
+        CountryCode2: "AD" | "AE" | "AF" | "AG" | "AI" | "AL" | "AM" | "AO" | "AQ" | "AR" | "AS" | "AT" | "AU" | "AW" | "AX" | "AZ" | "BA" | "BB" | "BD" | "BE" | "BF" | "BG" | "BH" | "BI" | "BJ" | "BL" | "BM" | "BN" | "BO" | "BQ" | "BR" | "BS" | "BT" | "BV" | "BW" | "BY" | "BZ" | "CA" | "CC" | "CD" | "CF" | "CG" | "CH" | "CI" | "CK" | "CL" | "CM" | "CN" | "CO" | "CR" | "CU" | "CV" | "CW" | "CX" | "CY" | "CZ" | "DE" | "DJ" | "DK" | "DM" | "DO" | "DZ" | "EC" | "EE" | "EG" | "EH" | "ER" | "ES" | "ET" | "FI" | "FJ" | "FK" | "FM" | "FO" | "FR" | "GA" | "GB" | "GD" | "GE" | "GF" | "GG" | "GH" | "GI" | "GL" | "GM" | "GN" | "GP" | "GQ" | "GR" | "GS" | "GT" | "GU" | "GW" | "GY" | "HK" | "HM" | "HN" | "HR" | "HT" | "HU" | "ID" | "IE" | "IL" | "IM" | "IN" | "IO" | "IQ" | "IR" | "IS" | "IT" | "JE" | "JM" | "JO" | "JP" | "KE" | "KG" | "KH" | "KI" | "KM" | "KN" | "KP" | "KR" | "KW" | "KY" | "KZ" | "LA" | "LB" | "LC" | "LI" | "LK" | "LR" | "LS" | "LT" | "LU" | "LV" | "LY" | "MA" | "MC" | "MD" | "ME" | "MF" | "MG" | "MH" | "MK" | "ML" | "MM" | "MN" | "MO" | "MP" | "MQ" | "MR" | "MS" | "MT" | "MU" | "MV" | "MW" | "MX" | "MY" | "MZ" | "NA" | "NC" | "NE" | "NF" | "NG" | "NI" | "NL" | "NO" | "NP" | "NR" | "NU" | "NZ" | "OM" | "PA" | "PE" | "PF" | "PG" | "PH" | "PK" | "PL" | "PM" | "PN" | "PR" | "PS" | "PT" | "PW" | "PY" | "QA" | "RE" | "RO" | "RS" | "RU" | "RW" | "SA" | "SB" | "SC" | "SD" | "SE" | "SG" | "SH" | "SI" | "SJ" | "SK" | "SL" | "SM" | "SN" | "SO" | "SR" | "SS" | "ST" | "SV" | "SX" | "SY" | "SZ" | "TC" | "TD" | "TF" | "TG" | "TH" | "TJ" | "TK" | "TL" | "TM" | "TN" | "TO" | "TR" | "TT" | "TV" | "TW" | "TZ" | "UA" | "UG" | "UM" | "US" | "UY" | "UZ" | "VA" | "VC" | "VE" | "VG" | "VI" | "VN" | "VU" | "WF" | "WS" | "XK" | "YE" | "YT" | "ZA" | "ZM" | "ZW";
+        /**
+         * @example {
+         *       "key": "example-label",
+         *       "value": "label-value"
+         *     }
+         */
+        KeyValuePair: {
+            /** @example example-label */
+            key: string;
+            /** @example label-value */
+            value: string;
+        };
+        /**
+         * @example {
+         *       "externalId": "123",
+         *       "externalService": "Xero",
+         *       "syncTime": "2022-06-28T16:47:00Z",
+         *       "externalUrl": "https://invoicing.xero.com/view/85e52542-3e54-4f0d-872b-33bba11a0504"
+         *     }
+         */
+        LinkInfo: {
+            /**
+             * @description The ID of the related entity in external system
+             * @example 123
+             */
+            externalId: string;
+            /** @description The connected service */
+            externalService: components["schemas"]["IntegrationService"];
+            /**
+             * @description The time that this was synced from the connected integration
+             * @example 2022-06-28T16:47:00Z
+             */
+            syncTime: string;
+            /**
+             * @description External URL
+             * @example https://invoicing.xero.com/view/85e52542-3e54-4f0d-872b-33bba11a0504
+             */
+            externalUrl?: string;
+        };
+        /**
+         * @example PARTIALLY_APPLIED
+         * @enum {string}
+         */
+        CreditNoteApplicationStatus: "UNAPPLIED" | "PARTIALLY_APPLIED" | "FULLY_APPLIED" | "UNKNOWN";
+        /**
+         * @example {
+         *       "invoiceId": "af60cab3-812d-4250-a051-0fb7133a00c7",
+         *       "invoiceNumber": "INV00001",
+         *       "amount": "50.00",
+         *       "appliedAt": "2022-10-14T12:34:56Z"
+         *     }
+         */
+        CreditNoteApplication: {
+            /**
+             * @description ID of the invoice the credit was applied to
+             * @example af60cab3-812d-4250-a051-0fb7133a00c7
+             */
+            invoiceId: string;
+            /**
+             * @description Invoice number of the invoice the credit was applied to, when available
+             * @example INV00001
+             */
+            invoiceNumber?: string;
+            /**
+             * @description Amount applied, in decimal format of the Credit Note's currency
+             * @example 50.00
+             */
+            amount: string;
+            /**
+             * @description When the credit was applied
+             * @example 2022-10-14T12:34:56Z
+             */
+            appliedAt: string;
+        };
+        /**
+         * @description Merchant details
+         * @example {
+         *       "address": {
+         *         "line1": "The White House",
+         *         "line2": "1600 Pennsylvania Avenue",
+         *         "town": "Washington, D.C.",
+         *         "state": "CA",
+         *         "postcode": "20500",
+         *         "country": "US"
+         *       },
+         *       "phoneNumber": "0800001066",
+         *       "email": "donald@example.com",
+         *       "taxId": "TAX60",
+         *       "iban": "GB33BUKB20201555555555",
+         *       "ukAccountDetails": {
+         *         "sortCode": "000000",
+         *         "accountNumber": "12345678"
+         *       },
+         *       "usAchDetails": {
+         *         "accountNumber": "12345678",
+         *         "accountName": "John Doe",
+         *         "bankName": "Chase",
+         *         "bankRoutingNumber": "123456789"
+         *       },
+         *       "usWireDetails": {
+         *         "accountNumber": "12345678",
+         *         "accountName": "John Doe",
+         *         "bankName": "Chase",
+         *         "bankRoutingNumber": "123456789",
+         *         "swiftCode": "CHASUS33",
+         *         "bankAddress": {
+         *           "line1": "JP Morgan Chase",
+         *           "town": "New York City",
+         *           "state": "NY",
+         *           "postcode": "10017",
+         *           "country": "US"
+         *         }
+         *       },
+         *       "caBankAccountDetails": {
+         *         "transitNumber": "123",
+         *         "institutionNumber": "12345",
+         *         "accountNumber": "1234567"
+         *       },
+         *       "canadianInternationalDestination": {
+         *         "legalName": "John Doe",
+         *         "accountNumber": "12345678",
+         *         "transitNumber": "12345",
+         *         "bankName": "Chase",
+         *         "bankAddress": {
+         *           "line1": "JP Morgan Chase",
+         *           "town": "New York City",
+         *           "state": "NY",
+         *           "postcode": "10017",
+         *           "country": "US"
+         *         },
+         *         "institutionNumber": "123",
+         *         "swiftCode": "CHASUS33",
+         *         "intermediaryBank": {
+         *           "bankName": "Chase",
+         *           "bankAddress": {
+         *             "line1": "JP Morgan Chase",
+         *             "town": "New York City",
+         *             "state": "NY",
+         *             "postcode": "10017",
+         *             "country": "US"
+         *           },
+         *           "swiftCode": "CHASUS33",
+         *           "routingNumber": "123456789"
+         *         }
+         *       },
+         *       "australianDestination": {
+         *         "legalName": "John Doe",
+         *         "accountNumber": "12345678",
+         *         "swiftCode": "CHASUS33",
+         *         "bsb": "123456"
+         *       },
+         *       "swedishBankgiroDestination": {
+         *         "bankgiroNumber": "123-4567",
+         *         "accountName": "12345678"
+         *       },
+         *       "logoUrl": "logo",
+         *       "legalCompanyName": "The Merchant",
+         *       "primaryColour": "#000000",
+         *       "customFields": [
+         *         {
+         *           "key": "example-label",
+         *           "value": "label-value"
+         *         }
+         *       ],
+         *       "includeBeneficiaryAddressInPaymentDetails": true
+         *     }
+         */
+        InvoiceMerchantDetails: {
+            address: components["schemas"]["Address1"];
+            /**
+             * @description Merchant's phone number
+             * @example 0800001066
+             */
+            phoneNumber?: string;
+            /**
+             * @description Merchant's email
+             * @example donald@example.com
+             */
+            email: string;
+            /**
+             * @description Merchant's tax ID
+             * @example TAX60
+             */
+            taxId?: string;
+            /**
+             * @description Merchant's IBAN, for receiving payment by bank transfer
+             * @example GB33BUKB20201555555555
+             */
+            iban?: string;
+            ukAccountDetails?: components["schemas"]["SortCodeAccountNumber"];
+            usAchDetails?: components["schemas"]["UsAchDestination"];
+            usWireDetails?: components["schemas"]["UsWireDestination"];
+            caBankAccountDetails?: components["schemas"]["CanadianBankAccountDestination"];
+            canadianInternationalDestination?: components["schemas"]["CanadianInternationalDestination"];
+            australianDestination?: components["schemas"]["AustralianBankAccountDestination"];
+            swedishBankgiroDestination?: components["schemas"]["SwedishBankgiroDestination"];
+            /**
+             * @description Merchant's logo image URL
+             * @example logo
+             */
+            logoUrl?: string;
+            /**
+             * @description Merchant's legal company name
+             * @example The Merchant
+             */
+            legalCompanyName: string;
+            /**
+             * @description Merchant's primary colour (for invoice rendering)
+             * @example #000000
+             */
+            primaryColour?: string;
+            /**
+             * @description merchantCustomFields
+             * @example [
+             *       {
+             *         "key": "example-label",
+             *         "value": "label-value"
+             *       }
+             *     ]
+             */
+            customFields: components["schemas"]["KeyValuePair"][];
+            /**
+             * @description Include beneficiary address in payment details on invoice
+             * @example true
+             */
+            includeBeneficiaryAddressInPaymentDetails: boolean;
+        };
+        /**
+         * @description Merchant's UK bank account details, for receiving payment by UK bank transfer
+         * @example {
+         *       "sortCode": "000000",
+         *       "accountNumber": "12345678"
+         *     }
+         */
+        SortCodeAccountNumber: {
+            /**
+             * @description UK sort code. 6 digits.
+             * @example 000000
+             */
+            sortCode: string;
+            /**
+             * @description UK account number. 8 digits.
+             * @example 12345678
+             */
+            accountNumber: string;
+        };
+        /**
+         * @description Merchant's US account details, for receiving payment by ACH
+         * @example {
+         *       "accountNumber": "12345678",
+         *       "accountName": "John Doe",
+         *       "bankName": "Chase",
+         *       "bankRoutingNumber": "123456789"
+         *     }
+         */
+        UsAchDestination: {
+            /** @example 12345678 */
+            accountNumber: string;
+            /** @example John Doe */
+            accountName: string;
+            /** @example Chase */
+            bankName: string;
+            /** @example 123456789 */
+            bankRoutingNumber: string;
+        };
+        /**
+         * @description Merchant's US account details, for receiving payment by wire transfer
+         * @example {
+         *       "accountNumber": "12345678",
+         *       "accountName": "John Doe",
+         *       "bankName": "Chase",
+         *       "bankRoutingNumber": "123456789",
+         *       "swiftCode": "CHASUS33",
+         *       "bankAddress": {
+         *         "line1": "JP Morgan Chase",
+         *         "town": "New York City",
+         *         "state": "NY",
+         *         "postcode": "10017",
+         *         "country": "US"
+         *       }
+         *     }
+         */
+        UsWireDestination: {
+            /** @example 12345678 */
+            accountNumber: string;
+            /** @example John Doe */
+            accountName: string;
+            /** @example Chase */
+            bankName: string;
+            /** @example 123456789 */
+            bankRoutingNumber: string;
+            /** @example CHASUS33 */
+            swiftCode: string;
+            bankAddress: components["schemas"]["Address1"];
+        };
+        /**
+         * @description Merchant's Canadian account details, for receiving payment by Canadian bank transfer
+         * @example {
+         *       "transitNumber": "123",
+         *       "institutionNumber": "12345",
+         *       "accountNumber": "1234567"
+         *     }
+         */
+        CanadianBankAccountDestination: {
+            /** @example 123 */
+            transitNumber: string;
+            /** @example 12345 */
+            institutionNumber: string;
+            /** @example 1234567 */
+            accountNumber: string;
+        };
+        /**
+         * @description Merchant's account details, for receiving payment to a Canadian bank via Wire transfer
+         * @example {
+         *       "legalName": "John Doe",
+         *       "accountNumber": "12345678",
+         *       "transitNumber": "12345",
+         *       "bankName": "Chase",
+         *       "bankAddress": {
+         *         "line1": "JP Morgan Chase",
+         *         "town": "New York City",
+         *         "state": "NY",
+         *         "postcode": "10017",
+         *         "country": "US"
+         *       },
+         *       "institutionNumber": "123",
+         *       "swiftCode": "CHASUS33",
+         *       "intermediaryBank": {
+         *         "bankName": "Chase",
+         *         "bankAddress": {
+         *           "line1": "JP Morgan Chase",
+         *           "town": "New York City",
+         *           "state": "NY",
+         *           "postcode": "10017",
+         *           "country": "US"
+         *         },
+         *         "swiftCode": "CHASUS33",
+         *         "routingNumber": "123456789"
+         *       }
+         *     }
+         */
+        CanadianInternationalDestination: {
+            /** @example John Doe */
+            legalName: string;
+            /** @example 12345678 */
+            accountNumber: string;
+            /** @example 12345 */
+            transitNumber: string;
+            /** @example Chase */
+            bankName: string;
+            bankAddress: components["schemas"]["Address1"];
+            /** @example 123 */
+            institutionNumber: string;
+            /** @example CHASUS33 */
+            swiftCode: string;
+            intermediaryBank?: components["schemas"]["IntermediaryBank"];
+        };
+        /**
+         * @example {
+         *       "bankName": "Chase",
+         *       "bankAddress": {
+         *         "line1": "JP Morgan Chase",
+         *         "town": "New York City",
+         *         "state": "NY",
+         *         "postcode": "10017",
+         *         "country": "US"
+         *       },
+         *       "swiftCode": "CHASUS33",
+         *       "routingNumber": "123456789"
+         *     }
+         */
+        IntermediaryBank: {
+            /** @example Chase */
+            bankName: string;
+            bankAddress: components["schemas"]["Address1"];
+            /** @example CHASUS33 */
+            swiftCode: string;
+            /** @example 123456789 */
+            routingNumber: string;
+        };
+        /**
+         * @description Merchant's account details, for receiving payment to a Canadian bank via Australian bank transfer
+         * @example {
+         *       "legalName": "John Doe",
+         *       "accountNumber": "12345678",
+         *       "swiftCode": "CHASUS33",
+         *       "bsb": "123456"
+         *     }
+         */
+        AustralianBankAccountDestination: {
+            /** @example John Doe */
+            legalName: string;
+            /** @example 12345678 */
+            accountNumber: string;
+            /** @example CHASUS33 */
+            swiftCode: string;
+            /** @example 123456 */
+            bsb: string;
+        };
+        /**
+         * @description Merchant's Swedish Bankgiro account details, for receiving payment by Swedish Bankgiro
+         * @example {
+         *       "bankgiroNumber": "123-4567",
+         *       "accountName": "12345678"
+         *     }
+         */
+        SwedishBankgiroDestination: {
+            /**
+             * @description Swedish Bankgiro number. 7-8 digits, formatted as 123-4567 or 1234-5678.
+             * @example 123-4567
+             */
+            bankgiroNumber: string;
+            /**
+             * @description Account holder name
+             * @example 12345678
+             */
+            accountName: string;
+        };
+        /**
+         * @description Credit note settings
+         * @example {
+         *       "generateCashCreditGrant": "ENABLED"
+         *     }
+         */
+        CreditNoteSettings: {
+            /** @description Whether to generate a cash credit grant when sending this credit note */
+            generateCashCreditGrant: components["schemas"]["SettingPreference"];
+        };
+        /**
+         * @example ENABLED
+         * @enum {string}
+         */
+        SettingPreference: "ENABLED" | "DISABLED";
+        /**
+         * @description Results pagination
+         * @example {
+         *       "after": "ZTMwOWU5NDgtMDg4ZS00ZDc3LWI2NTQtY2Q4NTQ5OGYxNTU1IzE2NTgyNjA4NTYwMzMwMTMjREVTQw==",
+         *       "before": "NjRlZjJmZjktMmJjYi00M2RiLWI0ZDUtOTAxMDU4MjRiMTdmIzE2NTgyNjA3NTk3NTE2ODEjQVND",
+         *       "totalResultSize": 100
+         *     }
+         */
+        PaginationResponse3: {
+            /**
+             * @description Copy this value to the `after` parameter of your next request to retrieve the next page of results
+             * @example ZTMwOWU5NDgtMDg4ZS00ZDc3LWI2NTQtY2Q4NTQ5OGYxNTU1IzE2NTgyNjA4NTYwMzMwMTMjREVTQw==
+             */
+            after?: string;
+            /**
+             * @description Copy this value to the `before` parameter of your next request to retrieve the next page of results
+             * @example NjRlZjJmZjktMmJjYi00M2RiLWI0ZDUtOTAxMDU4MjRiMTdmIzE2NTgyNjA3NTk3NTE2ODEjQVND
+             */
+            before?: string;
+            /**
+             * Format: int64
+             * @description Total number of entries across all pages
+             * @example 100
+             */
+            totalResultSize?: number;
+        };
+        /**
+         * @example {
+         *       "title": "Ferraris",
+         *       "description": "Red",
+         *       "quantity": "2",
+         *       "rate": "20000.10",
+         *       "taxRate": "0.2",
+         *       "servicePeriodStart": "2022-10-20T00:00:00Z",
+         *       "servicePeriodEnd": "2022-10-24T00:00:00Z",
+         *       "servicePeriod": {
+         *         "startDate": "2022-10-20",
+         *         "endDate": "2022-10-24"
+         *       },
+         *       "groupId": "cd11218d-fa00-4faa-8684-a43113d076a8",
+         *       "priceId": "fe2fcd0b-4c53-45c7-b2ae-b6c1a7d21e95",
+         *       "rateDisplay": "ABSOLUTE",
+         *       "externalIds": [
+         *         {
+         *           "key": "Xero",
+         *           "value": "123"
+         *         }
+         *       ],
+         *       "revenueClassification": "EARNED",
+         *       "creditGrantId": "fe2fcd0b-4c53-45c7-b2ae-b6c1a7d21e95",
+         *       "revenueRecognitionMethod": "STRAIGHT_LINE"
+         *     }
+         */
+        Stable20240101CreateOrUpdateLineItem: {
+            /**
+             * @description Item Title
+             * @example Ferraris
+             */
+            title: string;
+            /**
+             * @description Item Description
+             * @example Red
+             */
+            description?: string;
+            /**
+             * @description Quantity
+             * @example 2
+             */
+            quantity: string;
+            /**
+             * @description Price per Item
+             * @example 20000.10
+             */
+            rate: string;
+            /**
+             * @description Tax Rate
+             * @example 0.2
+             */
+            taxRate: string;
+            /**
+             * @description Start of the service period (the time period in which the service was provided)
+             * @example 2022-10-20T00:00:00Z
+             */
+            servicePeriodStart?: string;
+            /**
+             * @description End of the service period (the time period in which the service was provided)
+             * @example 2022-10-24T00:00:00Z
+             */
+            servicePeriodEnd?: string;
+            servicePeriod?: components["schemas"]["DateRange"];
+            /**
+             * @description Line Item Group ID
+             * @example cd11218d-fa00-4faa-8684-a43113d076a8
+             */
+            groupId?: string;
+            /**
+             * @description Price ID
+             * @example fe2fcd0b-4c53-45c7-b2ae-b6c1a7d21e95
+             */
+            priceId?: string;
+            /** @description Determines whether rate is displayed as an absolute value or percentage */
+            rateDisplay?: components["schemas"]["RateDisplay"];
+            /**
+             * @description IDs in external integrations
+             * @example [
+             *       {
+             *         "key": "Xero",
+             *         "value": "123"
+             *       }
+             *     ]
+             */
+            externalIds: components["schemas"]["IntegrationExternalIdentifier"][];
+            /** @description Revenue classification */
+            revenueClassification?: components["schemas"]["RevenueClassification"];
+            /**
+             * @description Credit Grant ID
+             * @example fe2fcd0b-4c53-45c7-b2ae-b6c1a7d21e95
+             */
+            creditGrantId?: string;
+            /** @description Revenue recognition method */
+            revenueRecognitionMethod?: components["schemas"]["RevenueRecognitionMethod"];
+        };
+        /**
+         * @example {
+         *       "title": "Ferraris",
+         *       "description": "Red",
+         *       "quantity": "2",
+         *       "rate": "20000.10",
+         *       "taxRate": "0.2",
+         *       "rateDisplay": "ABSOLUTE",
+         *       "externalIds": [
+         *         {
+         *           "key": "Xero",
+         *           "value": "123"
+         *         }
+         *       ],
+         *       "servicePeriod": {
+         *         "start": "2025-10-01",
+         *         "endInclusive": "2025-10-30"
+         *       },
+         *       "revenueRecognitionMethod": "STRAIGHT_LINE",
+         *       "revenueClassification": "EARNED",
+         *       "productId": "fe2fcd0b-4c53-45c7-b2ae-b6c1a7d21e95"
+         *     }
+         */
+        UpdateCreditNoteLineItemEndpointUpdateCreditNoteLineItemRequestModel: {
+            /**
+             * @description Item Title
+             * @example Ferraris
+             */
+            title: string;
+            /**
+             * @description Item Description
+             * @example Red
+             */
+            description?: string;
+            /**
+             * @description Quantity
+             * @example 2
+             */
+            quantity: string;
+            /**
+             * @description Rate per Item
+             * @example 20000.10
+             */
+            rate: string;
+            /**
+             * @description Tax Rate
+             * @example 0.2
+             */
+            taxRate: string;
+            /** @description Determines whether rate is displayed as an absolute value or percentage */
+            rateDisplay?: components["schemas"]["RateDisplay"];
+            /**
+             * @description IDs in external integrations
+             * @example [
+             *       {
+             *         "key": "Xero",
+             *         "value": "123"
+             *       }
+             *     ]
+             */
+            externalIds: components["schemas"]["IntegrationExternalIdentifier"][];
+            servicePeriod?: components["schemas"]["InclusiveDateRange"];
+            /** @description Revenue recognition method. Valid values are: STRAIGHT_LINE, POINT_IN_TIME */
+            revenueRecognitionMethod?: components["schemas"]["RevenueRecognitionMethod"];
+            /** @description Revenue classification */
+            revenueClassification?: components["schemas"]["RevenueClassification"];
+            /**
+             * @description Product ID
+             * @example fe2fcd0b-4c53-45c7-b2ae-b6c1a7d21e95
+             */
+            productId?: string;
+        };
+        /**
+         * @description Service Period
+         * @example {
+         *       "start": "2025-10-01",
+         *       "endInclusive": "2025-10-30"
+         *     }
+         */
+        InclusiveDateRange: {
+            /**
+             * @description Start date, included in the whole range
+             * @example 2025-10-01
+             */
+            start: string;
+            /**
+             * @description End date, included in the whole range
+             * @example 2025-10-30
+             */
+            endInclusive: string;
+        };
+        /**
+         * @example {
+         *       "id": "af60cab3-812d-4250-a051-0fb7133a00c7",
+         *       "creditNoteId": "af60cab3-812d-4250-a051-0fb7133a00c7",
+         *       "groupId": "cd11218d-fa00-4faa-8684-a43113d076a8",
+         *       "lineItemId": "af60cab3-812d-4250-a051-0fb7133a00c7",
+         *       "title": "Ferraris",
+         *       "description": "Red",
+         *       "quantity": "2",
+         *       "rate": "20000.10",
+         *       "taxRate": "0.2",
+         *       "index": 2,
+         *       "priceId": "fe2fcd0b-4c53-45c7-b2ae-b6c1a7d21e95",
+         *       "netTotal": "20000.00",
+         *       "totalTax": "2000.00",
+         *       "grossTotal": "22000.00",
+         *       "rateDisplay": "ABSOLUTE",
+         *       "externalIds": [
+         *         {
+         *           "key": "Xero",
+         *           "value": "123"
+         *         }
+         *       ],
+         *       "servicePeriod": {
+         *         "start": "2025-10-01",
+         *         "endInclusive": "2025-10-30"
+         *       },
+         *       "revenueRecognitionMethod": "STRAIGHT_LINE",
+         *       "revenueClassification": "EARNED",
+         *       "productId": "fe2fcd0b-4c53-45c7-b2ae-b6c1a7d21e95"
+         *     }
+         */
+        UpdateCreditNoteLineItemEndpointProductUpdateCreditNoteLineItemResponseModel: {
+            /**
+             * @description Credit Note Line Item ID
+             * @example af60cab3-812d-4250-a051-0fb7133a00c7
+             */
+            id: string;
+            /**
+             * @description Credit Note Line Item ID
+             * @example af60cab3-812d-4250-a051-0fb7133a00c7
+             */
+            creditNoteId: string;
+            /**
+             * @description Credit Note Line Item Group ID
+             * @example cd11218d-fa00-4faa-8684-a43113d076a8
+             */
+            groupId?: string;
+            /**
+             * @description Line Item ID
+             * @example af60cab3-812d-4250-a051-0fb7133a00c7
+             */
+            lineItemId?: string;
+            /**
+             * @description Item Title
+             * @example Ferraris
+             */
+            title: string;
+            /**
+             * @description Item Description
+             * @example Red
+             */
+            description?: string;
+            /**
+             * @description Quantity
+             * @example 2
+             */
+            quantity: string;
+            /**
+             * @description Rate per Item
+             * @example 20000.10
+             */
+            rate: string;
+            /**
+             * @description Tax Rate
+             * @example 0.2
+             */
+            taxRate: string;
+            /**
+             * @description Index (for maintaining order)
+             * @example 2
+             */
+            index: number;
+            /**
+             * @description Price ID
+             * @example fe2fcd0b-4c53-45c7-b2ae-b6c1a7d21e95
+             */
+            priceId?: string;
+            /**
+             * @description Net Total
+             * @example 20000.00
+             */
+            netTotal: string;
+            /**
+             * @description Total Tax
+             * @example 2000.00
+             */
+            totalTax: string;
+            /**
+             * @description Gross Total
+             * @example 22000.00
+             */
+            grossTotal: string;
+            /** @description Determines whether rate is displayed as an absolute value or percentage */
+            rateDisplay: components["schemas"]["RateDisplay"];
+            /**
+             * @description IDs in external integrations
+             * @example [
+             *       {
+             *         "key": "Xero",
+             *         "value": "123"
+             *       }
+             *     ]
+             */
+            externalIds: components["schemas"]["IntegrationExternalIdentifier"][];
+            servicePeriod?: components["schemas"]["InclusiveDateRange"];
+            /** @description Revenue recognition method */
+            revenueRecognitionMethod?: components["schemas"]["RevenueRecognitionMethod"];
+            /** @description Revenue classification */
+            revenueClassification?: components["schemas"]["RevenueClassification"];
+            /**
+             * @description Product ID
+             * @example fe2fcd0b-4c53-45c7-b2ae-b6c1a7d21e95
+             */
+            productId?: string;
+        };
+        /**
+         * @example SHOW_PAYMENT_LINK
+         * @enum {string}
+         */
+        PaymentLinkDisplayOption: "SHOW_PAYMENT_LINK" | "HIDE_PAYMENT_LINK";
+        /**
+         * @example {
+         *       "id": "941272d1-f840-4e16-b698-0cd455c81e0e",
+         *       "invoiceId": "cd11218d-fa00-4faa-8684-a43113d076a8",
+         *       "title": "Cars",
+         *       "description": "Charges for cars",
+         *       "index": 1,
+         *       "netTotal": "200000",
+         *       "totalTax": "10",
+         *       "grossTotal": "22000",
+         *       "taxCategory": {
+         *         "id": "28227c88-6dba-455f-9b30-b9c76957e610",
+         *         "name": "VAT"
+         *       }
+         *     }
+         */
+        LineItemGroupResponseModel: {
+            /**
+             * @description Line Item Group ID
+             * @example 941272d1-f840-4e16-b698-0cd455c81e0e
+             */
+            id: string;
+            /**
+             * @description Invoice ID
+             * @example cd11218d-fa00-4faa-8684-a43113d076a8
+             */
+            invoiceId: string;
+            /**
+             * @description Line Item Group Title
+             * @example Cars
+             */
+            title: string;
+            /**
+             * @description Line Item Group Description
+             * @example Charges for cars
+             */
+            description?: string;
+            /**
+             * @description Index (for maintaining order)
+             * @example 1
+             */
+            index: number;
+            /**
+             * @description Net total, in decimal format of the Invoice's currency
+             * @example 200000
+             */
+            netTotal: string;
+            /**
+             * @description Total tax, in decimal format of the Invoice's currency
+             * @example 10
+             */
+            totalTax: string;
+            /**
+             * @description Gross total, in decimal format of the Invoice's currency
+             * @example 22000
+             */
+            grossTotal: string;
+            taxCategory?: components["schemas"]["TaxCategoryResponse"];
+        };
+        /**
+         * @description The tax category for all line items in this line item group
+         * @example {
+         *       "id": "28227c88-6dba-455f-9b30-b9c76957e610",
+         *       "name": "VAT"
+         *     }
+         */
+        TaxCategoryResponse: {
+            /**
+             * @description Tax Category ID
+             * @example 28227c88-6dba-455f-9b30-b9c76957e610
+             */
+            id: string;
+            /**
+             * @description Tax Category name
+             * @example VAT
+             */
+            name: string;
+        };
+        /**
+         * @example {
+         *       "integrationService": "Xero",
+         *       "invoiceIds": [],
+         *       "propertiesToCompare": [
+         *         "INVOICE_NUMBER",
+         *         "STATUS"
+         *       ]
+         *     }
+         */
+        ReconcileInvoicesWithIntegrationEndpointReconcileInvoicesWithIntegrationRequest: {
+            /** @description Integration service */
+            integrationService: components["schemas"]["ReconcileInvoicesWithIntegrationEndpointSupportedIntegrationService"];
+            /**
+             * @description Invoice IDs
+             * @example []
+             */
+            invoiceIds: string[];
+            /**
+             * @description Property to compare
+             * @example [
+             *       "INVOICE_NUMBER",
+             *       "STATUS"
+             *     ]
+             */
+            propertiesToCompare: components["schemas"]["ReconcileInvoicesWithIntegrationEndpointPropertyToCompare"][];
+        };
+        /**
+         * @example Xero
+         * @enum {string}
+         */
+        ReconcileInvoicesWithIntegrationEndpointSupportedIntegrationService: "Xero";
+        /**
+         * @example INVOICE_NUMBER
+         * @enum {string}
+         */
+        ReconcileInvoicesWithIntegrationEndpointPropertyToCompare: "INVOICE_NUMBER" | "STATUS";
+        /**
+         * @example {
+         *       "dueDate": "2022-09-30",
+         *       "purchaseOrderNumber": "PO123",
+         *       "reference": "ref",
+         *       "customerEmails": [
+         *         "customer.user.a@example.com",
+         *         "customer.user.b@example.com"
+         *       ],
+         *       "customerLegalCompanyName": "Facebook",
+         *       "customerBillingAddress": {
+         *         "line1": "Flat 1",
+         *         "line2": "15 Yemen Road",
+         *         "town": "Yemen",
+         *         "state": "CA",
+         *         "postcode": "YE1 2YE",
+         *         "country": "YE"
+         *       },
+         *       "customerShippingAddress": {
+         *         "line1": "742 Evergreen Terrace",
+         *         "town": "Springfield",
+         *         "state": "CA",
+         *         "postcode": "12345",
+         *         "country": "US"
+         *       },
+         *       "memo": "Thanks",
+         *       "paymentOptions": [
+         *         "BANK_TRANSFER"
+         *       ],
+         *       "billingPeriod": {
+         *         "start": "2022-10-01",
+         *         "endInclusive": "2022-10-30"
+         *       },
+         *       "metadata": [
+         *         {
+         *           "key": "example-label",
+         *           "value": "label-value"
+         *         }
+         *       ],
+         *       "creditBalances": "Verification 2 credit balance: 7/7 (expiring on 4 May 2023)",
+         *       "billingRunId": "53ff21c8-4872-46c4-83bf-517d54876945",
+         *       "accountingDate": "2022-09-30",
+         *       "attachmentAssetIds": [
+         *         "99874519-25ce-46ff-8823-093115aa7222"
+         *       ],
+         *       "currency": "GBP"
+         *     }
+         */
+        Stable20240101UpdateInvoiceRequest: {
+            /**
+             * @description Due date
+             * @example 2022-09-30
+             */
+            dueDate?: string;
+            /**
+             * @description Purchase order number
+             * @example PO123
+             */
+            purchaseOrderNumber?: string;
+            /**
+             * @description Reference
+             * @example ref
+             */
+            reference?: string;
+            /**
+             * @description Customer email addresses, used for sending the Invoice if provided
+             * @example [
+             *       "customer.user.a@example.com",
+             *       "customer.user.b@example.com"
+             *     ]
+             */
+            customerEmails?: string[];
+            /**
+             * @description Customer's legal company name
+             * @example Facebook
+             */
+            customerLegalCompanyName?: string;
+            customerBillingAddress?: components["schemas"]["Address1"];
+            customerShippingAddress?: components["schemas"]["Address1"];
+            /**
+             * @description Invoice memo
+             * @example Thanks
+             */
+            memo?: string;
+            /**
+             * @description Invoice payment options
+             * @example [
+             *       "BANK_TRANSFER"
+             *     ]
+             */
+            paymentOptions?: components["schemas"]["InvoicePaymentOption"][];
+            billingPeriod?: components["schemas"]["InclusiveDateRange"];
+            /**
+             * @description Mapping of key-value pairs to attach to the Invoice. These are not interpreted by Sequence; they are present for your use alone.
+             * @example [
+             *       {
+             *         "key": "example-label",
+             *         "value": "label-value"
+             *       }
+             *     ]
+             */
+            metadata?: components["schemas"]["KeyValuePair"][];
+            /**
+             * @description Credit balances
+             * @example Verification 2 credit balance: 7/7 (expiring on 4 May 2023)
+             */
+            creditBalances?: string;
+            /**
+             * @description Billing Run ID
+             * @example 53ff21c8-4872-46c4-83bf-517d54876945
+             */
+            billingRunId?: string;
+            /**
+             * @description Accounting date
+             * @example 2022-09-30
+             */
+            accountingDate?: string;
+            /**
+             * @description Attachment asset IDs
+             * @example [
+             *       "99874519-25ce-46ff-8823-093115aa7222"
+             *     ]
+             */
+            attachmentAssetIds?: string[];
+            /** @description Invoice currency. Can only be updated while invoice status is DRAFT. */
+            currency?: components["schemas"]["Currency"];
+        };
+        /**
+         * @example BANK_TRANSFER
+         * @enum {string}
+         */
+        InvoicePaymentOption: "BANK_TRANSFER" | "LINK";
+        /**
+         * @example {
+         *       "id": "6cedbb5e-4f77-4217-b8d4-020e7e4d33c9",
+         *       "sequenceAccountId": "68233908-402a-43b4-8952-1c2ab0ef0b25",
+         *       "billingScheduleId": "fe2fcd0b-4c53-45c7-b2ae-b6c1a7d21e95",
+         *       "billingRunId": "9c5fdd27-1f7a-41e7-ab67-14f65272a853",
+         *       "status": "DRAFT",
+         *       "currency": "GBP",
+         *       "invoiceNumber": "INV00001",
+         *       "issueDate": "2022-09-15",
+         *       "dueDate": "2022-09-30",
+         *       "purchaseOrderNumber": "PO123",
+         *       "reference": "ref",
+         *       "customerEmails": [
+         *         "customer.user.a@example.com",
+         *         "customer.user.b@example.com"
+         *       ],
+         *       "customerLegalCompanyName": "Facebook",
+         *       "customerBillingAddress": {
+         *         "line1": "Flat 1",
+         *         "line2": "15 Yemen Road",
+         *         "town": "Yemen",
+         *         "state": "CA",
+         *         "postcode": "YE1 2YE",
+         *         "country": "YE"
+         *       },
+         *       "customerShippingAddress": {
+         *         "line1": "742 Evergreen Terrace",
+         *         "town": "Springfield",
+         *         "state": "CA",
+         *         "postcode": "12345",
+         *         "country": "US"
+         *       },
+         *       "memo": "Thanks",
+         *       "paymentOptions": [
+         *         "BANK_TRANSFER"
+         *       ],
+         *       "billingPeriod": {
+         *         "start": "2022-10-01",
+         *         "endInclusive": "2022-10-30"
+         *       },
+         *       "customerId": "61b083e0-1faa-47ca-9aeb-6205da8f6c47",
+         *       "totalTax": "2.50",
+         *       "netTotal": "51.20",
+         *       "grossTotal": "101.23",
+         *       "metadata": [
+         *         {
+         *           "key": "example-label",
+         *           "value": "label-value"
+         *         }
+         *       ],
+         *       "customerTaxId": "TAX123",
+         *       "paymentStatus": "UNPAID",
+         *       "createdAt": "2022-10-30T00:00:00Z",
+         *       "updatedAt": "2022-10-30T00:00:00Z",
+         *       "creditNoteIds": [
+         *         "af60cab3-812d-4250-a051-0fb7133a00c7"
+         *       ],
+         *       "linkedServices": [
+         *         {
+         *           "externalId": "123",
+         *           "externalService": "Xero",
+         *           "syncTime": "2022-06-28T16:47:00Z",
+         *           "externalUrl": "https://invoicing.xero.com/view/85e52542-3e54-4f0d-872b-33bba11a0504"
+         *         }
+         *       ],
+         *       "merchantDetails": {
+         *         "address": {
+         *           "line1": "The White House",
+         *           "line2": "1600 Pennsylvania Avenue",
+         *           "town": "Washington, D.C.",
+         *           "state": "CA",
+         *           "postcode": "20500",
+         *           "country": "US"
+         *         },
+         *         "phoneNumber": "0800001066",
+         *         "email": "finance@example.com",
+         *         "taxId": "TAX60",
+         *         "iban": "GB33BUKB20201555555555",
+         *         "ukAccountDetails": {
+         *           "sortCode": "000000",
+         *           "accountNumber": "12345678"
+         *         },
+         *         "usAchDetails": {
+         *           "accountNumber": "12345678",
+         *           "accountName": "John Doe",
+         *           "bankName": "Chase",
+         *           "bankRoutingNumber": "123456789"
+         *         },
+         *         "usWireDetails": {
+         *           "accountNumber": "12345678",
+         *           "accountName": "John Doe",
+         *           "bankName": "Chase",
+         *           "bankRoutingNumber": "123456789",
+         *           "swiftCode": "CHASUS33",
+         *           "bankAddress": {
+         *             "line1": "JP Morgan Chase",
+         *             "town": "New York City",
+         *             "state": "NY",
+         *             "postcode": "10017",
+         *             "country": "US"
+         *           }
+         *         },
+         *         "caBankAccountDetails": {
+         *           "transitNumber": "123",
+         *           "institutionNumber": "12345",
+         *           "accountNumber": "1234567"
+         *         },
+         *         "canadianInternationalDestination": {
+         *           "legalName": "John Doe",
+         *           "accountNumber": "12345678",
+         *           "transitNumber": "12345",
+         *           "bankName": "Chase",
+         *           "bankAddress": {
+         *             "line1": "JP Morgan Chase",
+         *             "town": "New York City",
+         *             "state": "NY",
+         *             "postcode": "10017",
+         *             "country": "US"
+         *           },
+         *           "institutionNumber": "123",
+         *           "swiftCode": "CHASUS33",
+         *           "intermediaryBank": {
+         *             "bankName": "Chase",
+         *             "bankAddress": {
+         *               "line1": "JP Morgan Chase",
+         *               "town": "New York City",
+         *               "state": "NY",
+         *               "postcode": "10017",
+         *               "country": "US"
+         *             },
+         *             "swiftCode": "CHASUS33",
+         *             "routingNumber": "123456789"
+         *           }
+         *         },
+         *         "australianDestination": {
+         *           "legalName": "John Doe",
+         *           "accountNumber": "12345678",
+         *           "swiftCode": "CHASUS33",
+         *           "bsb": "123456"
+         *         },
+         *         "swedishBankgiroDestination": {
+         *           "bankgiroNumber": "123-4567",
+         *           "accountName": "The Merchant"
+         *         },
+         *         "logoUrl": "logo",
+         *         "legalCompanyName": "The Merchant",
+         *         "primaryColour": "#000000",
+         *         "customFields": [
+         *           {
+         *             "key": "example-label",
+         *             "value": "label-value"
+         *           }
+         *         ],
+         *         "includeBeneficiaryAddressInPaymentDetails": false
+         *       },
+         *       "creditBalances": "Verification 2 credit balance: 7/7 (expiring on 4 May 2023)",
+         *       "dunningStatus": "SCHEDULED",
+         *       "accountingDate": "2022-09-30",
+         *       "calculatedAt": "2022-09-30T00:00:00Z",
+         *       "customerTaxStatus": "TAXED",
+         *       "renderSettings": {
+         *         "paymentLinkDisplay": "HIDE_PAYMENT_LINK"
+         *       },
+         *       "isCustomerArchived": false,
+         *       "attachmentAssets": [
+         *         {
+         *           "id": "4b36a61e-425e-4640-aa26-6224c577b613",
+         *           "createdBy": "94703530-1293-479b-bd37-ccad42fd9c8b",
+         *           "type": "DOCUMENT",
+         *           "format": "PDF",
+         *           "fileName": "my-document.pdf",
+         *           "fileSizeBytes": 12345,
+         *           "url": "https://assets.sequencehq.com/6cedbb5e-4f77-4217-b8d4-020e7e4d33c9/documents/4B36A61E-425E-4640-AA26-6224C577B613.pdf",
+         *           "createdAt": "2022-06-28T16:47:00Z"
+         *         }
+         *       ],
+         *       "balance": "1000.00",
+         *       "balanceVersion": 0,
+         *       "integrationPaymentStatuses": {
+         *         "stripe": "PAID",
+         *         "goCardless": "CANCELLED"
+         *       },
+         *       "appliedCreditNotes": [
+         *         {
+         *           "id": "8f3a5b1e-0c2d-4e6f-8a9b-1c2d3e4f5a6b",
+         *           "creditNoteNumber": "CN00001",
+         *           "netTotal": "41.67",
+         *           "totalTax": "8.33",
+         *           "grossTotal": "50.00",
+         *           "lineItems": [
+         *             {
+         *               "name": "Adjustment",
+         *               "netTotal": "41.67",
+         *               "grossTotal": "50.00",
+         *               "invoiceLineItemIds": [
+         *                 "2d4f6a8b-1c3e-4f5a-9b7d-8e6f5a4b3c2d"
+         *               ]
+         *             }
+         *           ]
+         *         }
+         *       ],
+         *       "appliedCreditGrants": [
+         *         {
+         *           "creditGrantId": "0198b2c9-5f41-7c3d-9a8e-2b4c6d8e0f13",
+         *           "creditGrantName": "Q3 prepaid credit",
+         *           "amount": "820.00",
+         *           "taxAmount": "164.00",
+         *           "status": "APPLIED"
+         *         }
+         *       ],
+         *       "projectedCreditGrants": [
+         *         {
+         *           "creditGrantId": "0198b2c9-5f41-7c3d-9a8e-2b4c6d8e0f13",
+         *           "creditGrantName": "Q3 prepaid credit",
+         *           "amount": "30.00"
+         *         }
+         *       ],
+         *       "paymentAllocations": [
+         *         {
+         *           "paymentId": "3f9c1a7d-6b2e-4c8a-9d5f-0e1a2b3c4d5e",
+         *           "amount": "50.00",
+         *           "allocatedAt": "2022-10-30T00:00:00Z",
+         *           "paidAt": "2022-10-29T00:00:00Z",
+         *           "origin": "MANUAL"
+         *         }
+         *       ],
+         *       "paymentTermDays": 30,
+         *       "dueDateSource": "CALCULATED"
+         *     }
+         */
+        InvoiceResponse: {
+            /**
+             * @description Invoice ID
+             * @example 6cedbb5e-4f77-4217-b8d4-020e7e4d33c9
+             */
+            id: string;
+            /**
+             * @description Sequence Account ID
+             * @example 68233908-402a-43b4-8952-1c2ab0ef0b25
+             */
+            sequenceAccountId: string;
+            /**
+             * @description Billing Schedule ID
+             * @example fe2fcd0b-4c53-45c7-b2ae-b6c1a7d21e95
+             */
+            billingScheduleId?: string;
+            /**
+             * @description Billing Run ID
+             * @example 9c5fdd27-1f7a-41e7-ab67-14f65272a853
+             */
+            billingRunId?: string;
+            /** @description Invoice status */
+            status: components["schemas"]["InvoiceStatus"];
+            /** @description Invoice currency */
+            currency: components["schemas"]["Currency"];
+            /**
+             * @description Invoice number
+             * @example INV00001
+             */
+            invoiceNumber?: string;
+            /**
+             * @description Issue date
+             * @example 2022-09-15
+             */
+            issueDate?: string;
+            /**
+             * @description Due date
+             * @example 2022-09-30
+             */
+            dueDate?: string;
+            /**
+             * @description Purchase order number
+             * @example PO123
+             */
+            purchaseOrderNumber?: string;
+            /**
+             * @description Reference
+             * @example ref
+             */
+            reference?: string;
+            /**
+             * @description Customer email addresses, used for sending the Invoice if provided
+             * @example [
+             *       "customer.user.a@example.com",
+             *       "customer.user.b@example.com"
+             *     ]
+             */
+            customerEmails: string[];
+            /**
+             * @description Customer's legal company name
+             * @example Facebook
+             */
+            customerLegalCompanyName: string;
+            customerBillingAddress: components["schemas"]["Address1"];
+            customerShippingAddress: components["schemas"]["Address1"];
+            /**
+             * @description Invoice memo
+             * @example Thanks
+             */
+            memo?: string;
+            /**
+             * @description Invoice payment options
+             * @example [
+             *       "BANK_TRANSFER"
+             *     ]
+             */
+            paymentOptions?: components["schemas"]["InvoicePaymentOption"][];
+            billingPeriod?: components["schemas"]["InclusiveDateRange"];
+            /**
+             * @description The ID of the Customer this invoice is linked to
+             * @example 61b083e0-1faa-47ca-9aeb-6205da8f6c47
+             */
+            customerId: string;
+            /**
+             * @description Total tax, in decimal format of the Invoice's currency
+             * @example 2.50
+             */
+            totalTax: string;
+            /**
+             * @description Net total, in decimal format of the Invoice's currency
+             * @example 51.20
+             */
+            netTotal: string;
+            /**
+             * @description Gross total, in decimal format of the Invoice's currency
+             * @example 101.23
+             */
+            grossTotal: string;
+            /**
+             * @description Mapping of key-value pairs to attach to the Invoice. These are not interpreted by Sequence; they are present for your use alone.
+             * @example [
+             *       {
+             *         "key": "example-label",
+             *         "value": "label-value"
+             *       }
+             *     ]
+             */
+            metadata: components["schemas"]["KeyValuePair"][];
+            /**
+             * @description Customer's tax ID
+             * @example TAX123
+             */
+            customerTaxId?: string;
+            /** @description Invoice payment status */
+            paymentStatus: components["schemas"]["InvoicePaymentStatus"];
+            /**
+             * @description Creation time
+             * @example 2022-10-30T00:00:00Z
+             */
+            createdAt: string;
+            /**
+             * @description Updated time
+             * @example 2022-10-30T00:00:00Z
+             */
+            updatedAt: string;
+            /**
+             * @description IDs of linked credit notes (if any)
+             * @example [
+             *       "af60cab3-812d-4250-a051-0fb7133a00c7"
+             *     ]
+             */
+            creditNoteIds: string[];
+            /**
+             * @description External services which are linked to this invoice
+             * @example [
+             *       {
+             *         "externalId": "123",
+             *         "externalService": "Xero",
+             *         "syncTime": "2022-06-28T16:47:00Z",
+             *         "externalUrl": "https://invoicing.xero.com/view/85e52542-3e54-4f0d-872b-33bba11a0504"
+             *       }
+             *     ]
+             */
+            linkedServices: components["schemas"]["LinkInfo"][];
+            merchantDetails?: components["schemas"]["InvoiceMerchantDetails"];
+            /**
+             * @description Credit balances
+             * @example Verification 2 credit balance: 7/7 (expiring on 4 May 2023)
+             */
+            creditBalances?: string;
+            /** @description Dunning status */
+            dunningStatus?: components["schemas"]["InvoiceDunningStatus"];
+            /**
+             * @description Accounting date
+             * @example 2022-09-30
+             */
+            accountingDate: string;
+            /**
+             * @description Time this invoice was last calculated (applicable for invoices generated by billing engine only)
+             * @example 2022-09-30T00:00:00Z
+             */
+            calculatedAt?: string;
+            /** @description Customer tax status */
+            customerTaxStatus?: components["schemas"]["TaxStatus"];
+            renderSettings: components["schemas"]["InvoiceRenderSettingsInlineAggregate"];
+            /**
+             * @description isCustomerArchived
+             * @example false
+             */
+            isCustomerArchived: boolean;
+            /**
+             * @description Assets attached to this invoice
+             * @example [
+             *       {
+             *         "id": "4b36a61e-425e-4640-aa26-6224c577b613",
+             *         "createdBy": "94703530-1293-479b-bd37-ccad42fd9c8b",
+             *         "type": "DOCUMENT",
+             *         "format": "PDF",
+             *         "fileName": "my-document.pdf",
+             *         "fileSizeBytes": 12345,
+             *         "url": "https://assets.sequencehq.com/6cedbb5e-4f77-4217-b8d4-020e7e4d33c9/documents/4B36A61E-425E-4640-AA26-6224C577B613.pdf",
+             *         "createdAt": "2022-06-28T16:47:00Z"
+             *       }
+             *     ]
+             */
+            attachmentAssets?: components["schemas"]["AssetResponse1"][];
+            /**
+             * @description Outstanding amount owed on this invoice
+             * @example 1000.00
+             */
+            balance?: string;
+            /**
+             * Format: int64
+             * @description Ledger version of the balance. Advances each time the balance changes; null when the invoice has no ledger balance.
+             * @example 0
+             */
+            balanceVersion?: number;
+            integrationPaymentStatuses: components["schemas"]["IntegrationPaymentStatuses"];
+            /**
+             * @description Credit notes applied to this invoice, with per-credit-note totals and line items
+             * @example [
+             *       {
+             *         "id": "8f3a5b1e-0c2d-4e6f-8a9b-1c2d3e4f5a6b",
+             *         "creditNoteNumber": "CN00001",
+             *         "netTotal": "41.67",
+             *         "totalTax": "8.33",
+             *         "grossTotal": "50.00",
+             *         "lineItems": [
+             *           {
+             *             "name": "Adjustment",
+             *             "netTotal": "41.67",
+             *             "grossTotal": "50.00",
+             *             "invoiceLineItemIds": [
+             *               "2d4f6a8b-1c3e-4f5a-9b7d-8e6f5a4b3c2d"
+             *             ]
+             *           }
+             *         ]
+             *       }
+             *     ]
+             */
+            appliedCreditNotes: components["schemas"]["AppliedCreditNoteResponse"][];
+            /**
+             * @description Credit grants applied to this invoice, with the total credit each grant contributed
+             * @example [
+             *       {
+             *         "creditGrantId": "0198b2c9-5f41-7c3d-9a8e-2b4c6d8e0f13",
+             *         "creditGrantName": "Q3 prepaid credit",
+             *         "amount": "820.00",
+             *         "taxAmount": "164.00",
+             *         "status": "APPLIED"
+             *       }
+             *     ]
+             */
+            appliedCreditGrants: components["schemas"]["AppliedCreditGrantResponse"][];
+            /**
+             * @description Credit grants expected to reduce this invoice when it is finalised, one row per grant. An estimate that is only locked in at finalisation, and empty once the invoice has been finalised.
+             * @example [
+             *       {
+             *         "creditGrantId": "0198b2c9-5f41-7c3d-9a8e-2b4c6d8e0f13",
+             *         "creditGrantName": "Q3 prepaid credit",
+             *         "amount": "30.00"
+             *       }
+             *     ]
+             */
+            projectedCreditGrants: components["schemas"]["ProjectedCreditGrantResponse"][];
+            /**
+             * @description Payments allocated to this invoice, with per-payment amounts and dates
+             * @example [
+             *       {
+             *         "paymentId": "3f9c1a7d-6b2e-4c8a-9d5f-0e1a2b3c4d5e",
+             *         "amount": "50.00",
+             *         "allocatedAt": "2022-10-30T00:00:00Z",
+             *         "paidAt": "2022-10-29T00:00:00Z",
+             *         "origin": "MANUAL"
+             *       }
+             *     ]
+             */
+            paymentAllocations: components["schemas"]["PaymentAllocationResponse"][];
+            /**
+             * @description Payment terms in days. The due date is computed from these terms.
+             * @example 30
+             */
+            paymentTermDays?: number;
+            /** @description How the due date was determined: MANUAL when set to a fixed date, CALCULATED when computed from payment terms. */
+            dueDateSource: components["schemas"]["DueDateSource"];
+        };
+        /**
+         * @example DRAFT
+         * @enum {string}
+         */
+        InvoiceStatus: "IN_PROGRESS" | "DRAFT" | "FINAL" | "SENT" | "VOIDED";
+        /**
+         * @example UNPAID
+         * @enum {string}
+         */
+        InvoicePaymentStatus: "UNPAID" | "PARTIALLY_PAID" | "PAID" | "UNCOLLECTIBLE";
+        /**
+         * @example SCHEDULED
+         * @enum {string}
+         */
+        InvoiceDunningStatus: "SCHEDULED" | "OVERDUE_CHECK_SCHEDULED" | "COMPLETED" | "FAILED" | "NOT_REQUIRED";
+        /**
+         * @description Settings that control how the invoice is rendered.
+         * @example {
+         *       "paymentLinkDisplay": "HIDE_PAYMENT_LINK"
+         *     }
+         */
+        InvoiceRenderSettingsInlineAggregate: {
+            /** @description Payment link display preference. By default, the payment link is shown. */
+            paymentLinkDisplay: components["schemas"]["PaymentLinkDisplayOption"];
+        };
+        /**
+         * @example {
+         *       "id": "4b36a61e-425e-4640-aa26-6224c577b613",
+         *       "createdBy": "94703530-1293-479b-bd37-ccad42fd9c8b",
+         *       "type": "DOCUMENT",
+         *       "format": "PDF",
+         *       "fileName": "my-document.pdf",
+         *       "fileSizeBytes": 12345,
+         *       "url": "https://assets.sequencehq.com/6cedbb5e-4f77-4217-b8d4-020e7e4d33c9/documents/4B36A61E-425E-4640-AA26-6224C577B613.pdf",
+         *       "createdAt": "2022-06-28T16:47:00Z"
+         *     }
+         */
+        AssetResponse1: {
+            /**
+             * @description Unique ID
+             * @example 4b36a61e-425e-4640-aa26-6224c577b613
+             */
+            id: string;
+            /**
+             * @description The Sequence user who created this asset
+             * @example 94703530-1293-479b-bd37-ccad42fd9c8b
+             */
+            createdBy: string;
+            /** @description Either image or document */
+            type: components["schemas"]["AssetType1"];
+            /** @description Identifies the intended data format. Allowed formats are: jpg, jpeg, png, and pdf */
+            format: components["schemas"]["AssetFormat1"];
+            /**
+             * @description Filename of the uploaded file
+             * @example my-document.pdf
+             */
+            fileName: string;
+            /**
+             * Format: int32
+             * @description Size of the uploaded file in bytes
+             * @example 12345
+             */
+            fileSizeBytes: number;
+            /**
+             * @description URL to download the asset
+             * @example https://assets.sequencehq.com/6cedbb5e-4f77-4217-b8d4-020e7e4d33c9/documents/4B36A61E-425E-4640-AA26-6224C577B613.pdf
+             */
+            url: string;
+            /**
+             * @description Creation timestamp. Formatted as an ISO 8601 timestamp.
+             * @example 2022-06-28T16:47:00Z
+             */
+            createdAt: string;
+        };
+        /**
+         * @example DOCUMENT
+         * @enum {string}
+         */
+        AssetType1: "IMAGE" | "DOCUMENT" | "BINARY";
+        /**
+         * @example PDF
+         * @enum {string}
+         */
+        AssetFormat1: "JPEG" | "JPG" | "PNG" | "PDF" | "CSV" | "TXT" | "RTF" | "MD" | "XLS" | "XLSX" | "XLSM" | "DOC" | "DOCX" | "ZIP" | "ODT" | "ODS";
+        /**
+         * @description Payment or sync status per integration service
+         * @example {
+         *       "stripe": "PAID",
+         *       "goCardless": "CANCELLED"
+         *     }
+         */
+        IntegrationPaymentStatuses: {
+            /** @description Payment status for Stripe integration */
+            stripe?: components["schemas"]["IntegrationPaymentStatus"];
+            /** @description Payment status for GoCardless integration */
+            goCardless?: components["schemas"]["IntegrationPaymentStatus"];
+        };
+        /**
+         * @example PAID
+         * @enum {string}
+         */
+        IntegrationPaymentStatus: "PENDING" | "IN_PROGRESS" | "PAID" | "FAILED" | "CANCELLED" | "REFUNDED";
+        /**
+         * @example {
+         *       "id": "8f3a5b1e-0c2d-4e6f-8a9b-1c2d3e4f5a6b",
+         *       "creditNoteNumber": "CN00001",
+         *       "netTotal": "41.67",
+         *       "totalTax": "8.33",
+         *       "grossTotal": "50.00",
+         *       "lineItems": [
+         *         {
+         *           "name": "Adjustment",
+         *           "netTotal": "41.67",
+         *           "grossTotal": "50.00",
+         *           "invoiceLineItemIds": [
+         *             "2d4f6a8b-1c3e-4f5a-9b7d-8e6f5a4b3c2d"
+         *           ]
+         *         }
+         *       ]
+         *     }
+         */
+        AppliedCreditNoteResponse: {
+            /**
+             * @description The applied credit note's ID
+             * @example 8f3a5b1e-0c2d-4e6f-8a9b-1c2d3e4f5a6b
+             */
+            id: string;
+            /**
+             * @description The applied credit note's number
+             * @example CN00001
+             */
+            creditNoteNumber?: string;
+            /**
+             * @description Net total of the credit note, in decimal format of the Invoice's currency
+             * @example 41.67
+             */
+            netTotal: string;
+            /**
+             * @description Total tax of the credit note, in decimal format of the Invoice's currency
+             * @example 8.33
+             */
+            totalTax: string;
+            /**
+             * @description Gross total of the credit note, in decimal format of the Invoice's currency
+             * @example 50.00
+             */
+            grossTotal: string;
+            /**
+             * @description The applied credit note's line items
+             * @example [
+             *       {
+             *         "name": "Adjustment",
+             *         "netTotal": "41.67",
+             *         "grossTotal": "50.00",
+             *         "invoiceLineItemIds": [
+             *           "2d4f6a8b-1c3e-4f5a-9b7d-8e6f5a4b3c2d"
+             *         ]
+             *       }
+             *     ]
+             */
+            lineItems: components["schemas"]["AppliedCreditNoteLineItemResponse"][];
+        };
+        /**
+         * @example {
+         *       "name": "Adjustment",
+         *       "netTotal": "41.67",
+         *       "grossTotal": "50.00",
+         *       "invoiceLineItemIds": [
+         *         "2d4f6a8b-1c3e-4f5a-9b7d-8e6f5a4b3c2d"
+         *       ]
+         *     }
+         */
+        AppliedCreditNoteLineItemResponse: {
+            /**
+             * @description Line item name
+             * @example Adjustment
+             */
+            name: string;
+            /**
+             * @description Net total of the line item, in decimal format of the Invoice's currency
+             * @example 41.67
+             */
+            netTotal: string;
+            /**
+             * @description Gross total of the line item, in decimal format of the Invoice's currency
+             * @example 50.00
+             */
+            grossTotal: string;
+            /**
+             * @description IDs of the invoice line item(s) to which this credit note line item relates
+             * @example [
+             *       "2d4f6a8b-1c3e-4f5a-9b7d-8e6f5a4b3c2d"
+             *     ]
+             */
+            invoiceLineItemIds: string[];
+        };
+        /**
+         * @example {
+         *       "creditGrantId": "0198b2c9-5f41-7c3d-9a8e-2b4c6d8e0f13",
+         *       "creditGrantName": "Q3 prepaid credit",
+         *       "amount": "820.00",
+         *       "taxAmount": "164.00",
+         *       "status": "APPLIED"
+         *     }
+         */
+        AppliedCreditGrantResponse: {
+            /**
+             * @description The applied credit grant's ID. Null when the grant behind the credit could not be identified.
+             * @example 0198b2c9-5f41-7c3d-9a8e-2b4c6d8e0f13
+             */
+            creditGrantId?: string;
+            /**
+             * @description The applied credit grant's name. Null when the grant could not be identified or its name could not be read.
+             * @example Q3 prepaid credit
+             */
+            creditGrantName?: string;
+            /**
+             * @description Credit applied from this grant, in decimal format of the Invoice's currency. Net of tax; tax credited alongside it is reported separately in `taxAmount`.
+             * @example 820.00
+             */
+            amount: string;
+            /**
+             * @description Tax credited alongside this grant's net amount, in decimal format of the Invoice's currency. Absent where no tax was credited; treat absent as zero when reconciling.
+             * @example 164.00
+             */
+            taxAmount?: string;
+            /** @description Whether this credit has been applied to the invoice or is only projected. */
+            status: components["schemas"]["AppliedCreditGrantStatus"];
+        };
+        /**
+         * @example APPLIED
+         * @enum {string}
+         */
+        AppliedCreditGrantStatus: "APPLIED" | "PROJECTED";
+        /**
+         * @example {
+         *       "creditGrantId": "0198b2c9-5f41-7c3d-9a8e-2b4c6d8e0f13",
+         *       "creditGrantName": "Q3 prepaid credit",
+         *       "amount": "30.00"
+         *     }
+         */
+        ProjectedCreditGrantResponse: {
+            /**
+             * @description The credit grant's ID. Null where the expected credit cannot be attributed to one grant.
+             * @example 0198b2c9-5f41-7c3d-9a8e-2b4c6d8e0f13
+             */
+            creditGrantId?: string;
+            /**
+             * @description The credit grant's name. Null where the grant could not be identified or its name could not be read.
+             * @example Q3 prepaid credit
+             */
+            creditGrantName?: string;
+            /**
+             * @description Credit this grant is expected to contribute, in decimal format of the Invoice's currency. Net of tax; tax on projected credit is not reported.
+             * @example 30.00
+             */
+            amount: string;
+        };
+        /**
+         * @example {
+         *       "paymentId": "3f9c1a7d-6b2e-4c8a-9d5f-0e1a2b3c4d5e",
+         *       "amount": "50.00",
+         *       "allocatedAt": "2022-10-30T00:00:00Z",
+         *       "paidAt": "2022-10-29T00:00:00Z",
+         *       "origin": "MANUAL"
+         *     }
+         */
+        PaymentAllocationResponse: {
+            /**
+             * @description The ID of the payment allocated to the invoice
+             * @example 3f9c1a7d-6b2e-4c8a-9d5f-0e1a2b3c4d5e
+             */
+            paymentId: string;
+            /**
+             * @description Amount allocated to the invoice, in decimal format of the Invoice's currency
+             * @example 50.00
+             */
+            amount: string;
+            /**
+             * @description Time the allocation was recorded
+             * @example 2022-10-30T00:00:00Z
+             */
+            allocatedAt: string;
+            /**
+             * @description Time the payment was made
+             * @example 2022-10-29T00:00:00Z
+             */
+            paidAt: string;
+            /** @description Where the payment came from: recorded manually, or reported by a payment provider such as Stripe */
+            origin: components["schemas"]["Origin"];
+        };
+        /**
+         * @example MANUAL
+         * @enum {string}
+         */
+        Origin: "MANUAL" | "STRIPE";
+        /**
+         * @example CALCULATED
+         * @enum {string}
+         */
+        DueDateSource: "MANUAL" | "CALCULATED";
+        /**
+         * @example {
+         *       "id": "ba37a392-7054-4dae-ab37-6fee9e23fe06",
+         *       "sequenceAccountId": "af9b5988-1d7b-45f6-a188-326df5e59b24",
+         *       "status": "DRAFT",
+         *       "currency": "GBP",
+         *       "invoiceNumber": "INV2",
+         *       "dueDate": "2022-11-05",
+         *       "purchaseOrderNumber": "PO123",
+         *       "reference": "ref",
+         *       "customerEmails": [
+         *         "customer@example.com"
+         *       ],
+         *       "customerLegalCompanyName": "Facebook",
+         *       "customerBillingAddress": {
+         *         "line1": "Flat 1",
+         *         "line2": "15 Yemen Road",
+         *         "town": "Yemen",
+         *         "state": "CA",
+         *         "postcode": "YE1 2YE",
+         *         "country": "YE"
+         *       },
+         *       "customerShippingAddress": {
+         *         "line1": "742 Evergreen Terrace",
+         *         "line2": "",
+         *         "town": "Springfield",
+         *         "state": "CA",
+         *         "postcode": "12345",
+         *         "country": "US"
+         *       },
+         *       "memo": "Thanks",
+         *       "paymentOptions": [
+         *         "BANK_TRANSFER"
+         *       ],
+         *       "billingPeriod": {
+         *         "start": "2022-10-01",
+         *         "endInclusive": "2022-10-30"
+         *       },
+         *       "customerId": "b3c0cf23-6717-4cdc-b190-acf8aa6ccd8a",
+         *       "totalTax": "2",
+         *       "netTotal": "12",
+         *       "grossTotal": "10",
+         *       "metadata": [
+         *         {
+         *           "key": "example-label",
+         *           "value": "label-value"
+         *         }
+         *       ],
+         *       "paymentStatus": "UNPAID",
+         *       "createdAt": "2022-10-30T00:00:00Z",
+         *       "creditNoteIds": [
+         *         "941272d1-f840-4e16-b698-0cd455c81e0e"
+         *       ],
+         *       "linkedServices": [
+         *         {
+         *           "externalId": "ID",
+         *           "externalService": "Xero",
+         *           "syncTime": "2022-06-28T16:47:00Z",
+         *           "externalUrl": "https://invoicing.xero.com/view/85e52542-3e54-4f0d-872b-33bba11a0504"
+         *         }
+         *       ],
+         *       "merchantDetails": {
+         *         "address": {
+         *           "line1": "Flat 1",
+         *           "line2": "123 Fake Street",
+         *           "town": "New York",
+         *           "state": "NY",
+         *           "postcode": "AB1 2EF",
+         *           "country": "US"
+         *         },
+         *         "phoneNumber": "0800001066",
+         *         "email": "donald@example.com",
+         *         "taxId": "TAX",
+         *         "iban": "GB33BUKB20201555555555",
+         *         "ukAccountDetails": {
+         *           "sortCode": "123456",
+         *           "accountNumber": "12345678"
+         *         },
+         *         "usAchDetails": {
+         *           "accountNumber": "12345678",
+         *           "accountName": "John Doe",
+         *           "bankName": "Chase",
+         *           "bankRoutingNumber": "123456789"
+         *         },
+         *         "usWireDetails": {
+         *           "accountNumber": "12345678",
+         *           "accountName": "John Doe",
+         *           "bankName": "Chase",
+         *           "bankRoutingNumber": "123456789",
+         *           "swiftCode": "CHASUS33",
+         *           "bankAddress": {
+         *             "line1": "JP Morgan Chase",
+         *             "town": "New York City",
+         *             "state": "NY",
+         *             "postcode": "10017",
+         *             "country": "US"
+         *           }
+         *         },
+         *         "swedishBankgiroDestination": {
+         *           "bankgiroNumber": "123-4567",
+         *           "accountName": "The Merchant"
+         *         },
+         *         "legalCompanyName": "The Merchant",
+         *         "customFields": [],
+         *         "includeBeneficiaryAddressInPaymentDetails": false
+         *       },
+         *       "accountingDate": "2022-10-05",
+         *       "customerTaxStatus": "TAXED",
+         *       "renderSettings": {
+         *         "paymentLinkDisplay": "HIDE_PAYMENT_LINK"
+         *       },
+         *       "isCustomerArchived": false,
+         *       "updatedAt": "2022-10-30T00:00:00Z"
+         *     }
+         */
+        Invoice: {
+            /**
+             * @description Invoice ID
+             * @example ba37a392-7054-4dae-ab37-6fee9e23fe06
+             */
+            id: string;
+            /**
+             * @description Sequence Account ID
+             * @example af9b5988-1d7b-45f6-a188-326df5e59b24
+             */
+            sequenceAccountId: string;
+            /** @description Invoice status */
+            status: components["schemas"]["InvoiceStatus"];
+            /** @description Invoice currency */
+            currency: components["schemas"]["Currency"];
+            /**
+             * @description Invoice number
+             * @example INV2
+             */
+            invoiceNumber?: string;
+            /**
+             * @description Due date
+             * @example 2022-11-05
+             */
+            dueDate?: string;
+            /**
+             * @description Purchase order number
+             * @example PO123
+             */
+            purchaseOrderNumber?: string;
+            /**
+             * @description Reference
+             * @example ref
+             */
+            reference?: string;
+            /**
+             * @description Customer email addresses, used for sending the Invoice if provided
+             * @example [
+             *       "customer@example.com"
+             *     ]
+             */
+            customerEmails: string[];
+            /**
+             * @description Customer's legal company name
+             * @example Facebook
+             */
+            customerLegalCompanyName: string;
+            customerBillingAddress: components["schemas"]["Address1"];
+            customerShippingAddress: components["schemas"]["Address1"];
+            /**
+             * @description Invoice memo
+             * @example Thanks
+             */
+            memo?: string;
+            /**
+             * @description Invoice payment options
+             * @example [
+             *       "BANK_TRANSFER"
+             *     ]
+             */
+            paymentOptions?: components["schemas"]["InvoicePaymentOption"][];
+            billingPeriod?: components["schemas"]["InclusiveDateRange"];
+            /**
+             * @description The ID of the Customer this invoice is linked to
+             * @example b3c0cf23-6717-4cdc-b190-acf8aa6ccd8a
+             */
+            customerId: string;
+            /**
+             * @description Total tax, in decimal format of the Invoice's currency
+             * @example 2
+             */
+            totalTax: string;
+            /**
+             * @description Net total, in decimal format of the Invoice's currency
+             * @example 12
+             */
+            netTotal: string;
+            /**
+             * @description Gross total, in decimal format of the Invoice's currency
+             * @example 10
+             */
+            grossTotal: string;
+            /**
+             * @description Mapping of key-value pairs to attach to the Invoice. These are not interpreted by Sequence; they are present for your use alone.
+             * @example [
+             *       {
+             *         "key": "example-label",
+             *         "value": "label-value"
+             *       }
+             *     ]
+             */
+            metadata: components["schemas"]["KeyValuePair"][];
+            /** @description Invoice payment status */
+            paymentStatus: components["schemas"]["InvoicePaymentStatus"];
+            /**
+             * @description Creation time
+             * @example 2022-10-30T00:00:00Z
+             */
+            createdAt: string;
+            /**
+             * @description IDs of linked credit notes (if any)
+             * @example [
+             *       "941272d1-f840-4e16-b698-0cd455c81e0e"
+             *     ]
+             */
+            creditNoteIds: string[];
+            /**
+             * @description External services which are linked to this invoice
+             * @example [
+             *       {
+             *         "externalId": "ID",
+             *         "externalService": "Xero",
+             *         "syncTime": "2022-06-28T16:47:00Z",
+             *         "externalUrl": "https://invoicing.xero.com/view/85e52542-3e54-4f0d-872b-33bba11a0504"
+             *       }
+             *     ]
+             */
+            linkedServices: components["schemas"]["LinkInfo"][];
+            merchantDetails?: components["schemas"]["InvoiceMerchantDetails"];
+            /**
+             * @description Accounting date
+             * @example 2022-10-05
+             */
+            accountingDate: string;
+            /** @description Customer tax status */
+            customerTaxStatus?: components["schemas"]["TaxStatus"];
+            renderSettings: components["schemas"]["InvoiceRenderSettingsInlineAggregate"];
+            /** @example false */
+            isCustomerArchived: boolean;
+            /**
+             * @description Last updated time
+             * @example 2022-10-30T00:00:00Z
+             */
+            updatedAt: string;
+            /**
+             * @description Billing Schedule ID
+             * @example fe2fcd0b-4c53-45c7-b2ae-b6c1a7d21e95
+             */
+            billingScheduleId?: string;
+            /**
+             * @description Issue date
+             * @example 2022-09-15
+             */
+            issueDate?: string;
+            /**
+             * @description Customer's tax ID
+             * @example TAX123
+             */
+            customerTaxId?: string;
+            /**
+             * @description Credit balances
+             * @example Verification 2 credit balance: 7/7 (expiring on 4 May 2023)
+             */
+            creditBalances?: string;
+            /** @description Dunning status */
+            dunningStatus?: components["schemas"]["InvoiceDunningStatus"];
+            /**
+             * @description Time this invoice was last calculated (applicable for invoices generated by billing engine only)
+             * @example 2022-09-30T00:00:00Z
+             */
+            calculatedAt?: string;
+        };
+        /**
+         * @example {
+         *       "id": "af60cab3-812d-4250-a051-0fb7133a00c7",
+         *       "creditNoteId": "af60cab3-812d-4250-a051-0fb7133a00c7",
+         *       "groupId": "cd11218d-fa00-4faa-8684-a43113d076a8",
+         *       "lineItemId": "af60cab3-812d-4250-a051-0fb7133a00c7",
+         *       "title": "Ferraris",
+         *       "description": "Red",
+         *       "quantity": "2",
+         *       "rate": "20000.10",
+         *       "taxRate": "0.2",
+         *       "index": 2,
+         *       "priceId": "fe2fcd0b-4c53-45c7-b2ae-b6c1a7d21e95",
+         *       "netTotal": "20000.00",
+         *       "totalTax": "2000.00",
+         *       "grossTotal": "22000.00",
+         *       "rateDisplay": "ABSOLUTE",
+         *       "externalIds": [
+         *         {
+         *           "key": "Xero",
+         *           "value": "123"
+         *         }
+         *       ]
+         *     }
+         */
+        DeleteCreditNoteLineItemEndpointProductDeleteCreditNoteLineItemResponseModel: {
+            /**
+             * @description Credit Note Line Item ID
+             * @example af60cab3-812d-4250-a051-0fb7133a00c7
+             */
+            id: string;
+            /**
+             * @description Credit Note Line Item ID
+             * @example af60cab3-812d-4250-a051-0fb7133a00c7
+             */
+            creditNoteId: string;
+            /**
+             * @description Credit Note Line Item Group ID
+             * @example cd11218d-fa00-4faa-8684-a43113d076a8
+             */
+            groupId?: string;
+            /**
+             * @description Line Item ID
+             * @example af60cab3-812d-4250-a051-0fb7133a00c7
+             */
+            lineItemId?: string;
+            /**
+             * @description Item Title
+             * @example Ferraris
+             */
+            title: string;
+            /**
+             * @description Item Description
+             * @example Red
+             */
+            description?: string;
+            /**
+             * @description Quantity
+             * @example 2
+             */
+            quantity: string;
+            /**
+             * @description Rate per Item
+             * @example 20000.10
+             */
+            rate: string;
+            /**
+             * @description Tax Rate
+             * @example 0.2
+             */
+            taxRate: string;
+            /**
+             * @description Index (for maintaining order)
+             * @example 2
+             */
+            index: number;
+            /**
+             * @description Price ID
+             * @example fe2fcd0b-4c53-45c7-b2ae-b6c1a7d21e95
+             */
+            priceId?: string;
+            /**
+             * @description Net Total
+             * @example 20000.00
+             */
+            netTotal: string;
+            /**
+             * @description Total Tax
+             * @example 2000.00
+             */
+            totalTax: string;
+            /**
+             * @description Gross Total
+             * @example 22000.00
+             */
+            grossTotal: string;
+            /** @description Determines whether rate is displayed as an absolute value or percentage */
+            rateDisplay: components["schemas"]["RateDisplay"];
+            /**
+             * @description IDs in external integrations
+             * @example [
+             *       {
+             *         "key": "Xero",
+             *         "value": "123"
+             *       }
+             *     ]
+             */
+            externalIds: components["schemas"]["IntegrationExternalIdentifier"][];
+        };
+        /**
+         * @example {
+         *       "totalsByCurrency": [
+         *         {
+         *           "currency": "GBP",
+         *           "invoiceCount": 12,
+         *           "grossTotal": 15400
+         *         },
+         *         {
+         *           "currency": "USD",
+         *           "invoiceCount": 3,
+         *           "grossTotal": 980.5
+         *         }
+         *       ]
+         *     }
+         */
+        InvoiceSummaryResponse: {
+            /**
+             * @description Aggregate totals for the invoices matching the supplied filters, grouped by currency.
+             * @example [
+             *       {
+             *         "currency": "GBP",
+             *         "invoiceCount": 12,
+             *         "grossTotal": 15400
+             *       },
+             *       {
+             *         "currency": "USD",
+             *         "invoiceCount": 3,
+             *         "grossTotal": 980.5
+             *       }
+             *     ]
+             */
+            totalsByCurrency: components["schemas"]["InvoiceSummaryResponseCurrencyTotals"][];
+        };
+        /**
+         * @example {
+         *       "currency": "GBP",
+         *       "invoiceCount": 12,
+         *       "grossTotal": 15400
+         *     }
+         */
+        InvoiceSummaryResponseCurrencyTotals: {
+            /** @description The currency these totals are denominated in. */
+            currency: components["schemas"]["Currency"];
+            /**
+             * Format: int64
+             * @description The number of invoices matching the filters in this currency.
+             * @example 12
+             */
+            invoiceCount: number;
+            /**
+             * @description The sum of the gross totals of the matching invoices in this currency.
+             * @example 15400
+             */
+            grossTotal: number;
+        };
+        /**
+         * @example {
+         *       "invoiceIds": [
+         *         "bd39e664-a4a2-4515-bd7e-6bc91d484498",
+         *         "6582c475-7e29-4ea4-b8f8-f071032573a0"
+         *       ]
+         *     }
+         */
+        MergeInvoicesEndpointRequestBody: {
+            /**
+             * @example [
+             *       "bd39e664-a4a2-4515-bd7e-6bc91d484498",
+             *       "6582c475-7e29-4ea4-b8f8-f071032573a0"
+             *     ]
+             */
+            invoiceIds: string[];
+        };
+        /**
+         * @example {
+         *       "creditNoteId": "af60cab3-812d-4250-a051-0fb7133a00c7",
+         *       "invoiceId": "61b083e0-1faa-47ca-9aeb-6205da8f6c47",
+         *       "amount": 50,
+         *       "currency": "USD",
+         *       "creditNoteBalanceVersion": 3,
+         *       "invoiceBalanceVersion": 7
+         *     }
+         */
+        CreateCreditNoteApplicationEndpointCreateCreditNoteApplicationRequestModel: {
+            /**
+             * @description The Credit Note to draw from
+             * @example af60cab3-812d-4250-a051-0fb7133a00c7
+             */
+            creditNoteId: string;
+            /**
+             * @description The Invoice to apply credit to
+             * @example 61b083e0-1faa-47ca-9aeb-6205da8f6c47
+             */
+            invoiceId: string;
+            /**
+             * @description Amount to allocate from the Credit Note to the Invoice.
+             * @example 50
+             */
+            amount: number;
+            /** @description Currency of the amount. Must match the Credit Note and Invoice currency. */
+            currency: components["schemas"]["Currency"];
+            /**
+             * Format: int64
+             * @description Expected current balance version of the Credit Note (for OCC)
+             * @example 3
+             */
+            creditNoteBalanceVersion: number;
+            /**
+             * Format: int64
+             * @description Expected current balance version of the Invoice (for OCC)
+             * @example 7
+             */
+            invoiceBalanceVersion: number;
+        };
+        /**
+         * @example {
+         *       "ledgerTransactionId": "0192c1b6-7f3a-7000-8000-000000000001",
+         *       "creditNoteId": "af60cab3-812d-4250-a051-0fb7133a00c7",
+         *       "invoiceId": "61b083e0-1faa-47ca-9aeb-6205da8f6c47",
+         *       "amount": 50,
+         *       "currency": "USD",
+         *       "appliedAt": "2026-05-28T12:34:56Z",
+         *       "invoiceBalance": {
+         *         "value": 150,
+         *         "currency": "USD",
+         *         "version": 8
+         *       },
+         *       "creditNoteBalance": {
+         *         "value": 50,
+         *         "currency": "USD",
+         *         "version": 4
+         *       }
+         *     }
+         */
+        CreditNoteApplicationResponse: {
+            /**
+             * @description Ledger transaction id that recorded the application
+             * @example 0192c1b6-7f3a-7000-8000-000000000001
+             */
+            ledgerTransactionId: string;
+            /** @example af60cab3-812d-4250-a051-0fb7133a00c7 */
+            creditNoteId: string;
+            /** @example 61b083e0-1faa-47ca-9aeb-6205da8f6c47 */
+            invoiceId: string;
+            /**
+             * @description Amount applied
+             * @example 50
+             */
+            amount: number;
+            currency: components["schemas"]["Currency"];
+            /** @example 2026-05-28T12:34:56Z */
+            appliedAt: string;
+            invoiceBalance: components["schemas"]["BalanceResponse"];
+            creditNoteBalance: components["schemas"]["BalanceResponse"];
+        };
+        /**
+         * @example {
+         *       "value": 150,
+         *       "currency": "USD",
+         *       "version": 8
+         *     }
+         */
+        BalanceResponse: {
+            /**
+             * @description Balance value
+             * @example 150
+             */
+            value: number;
+            /** @description Balance currency */
+            currency: components["schemas"]["Currency"];
+            /**
+             * Format: int64
+             * @description Balance version for optimistic concurrency control
+             * @example 8
+             */
+            version: number;
+        };
+        /**
+         * @example {
+         *       "message": "Balance version mismatch. Re-read current versions and retry.",
+         *       "currentInvoiceBalance": {
+         *         "value": 150,
+         *         "currency": "USD",
+         *         "version": 8
+         *       },
+         *       "currentCreditNoteBalance": {
+         *         "value": 50,
+         *         "currency": "USD",
+         *         "version": 4
+         *       }
+         *     }
+         */
+        VersionConflictResponse: {
+            /**
+             * @description Human-readable conflict explanation
+             * @example Balance version mismatch. Re-read current versions and retry.
+             */
+            message: string;
+            currentInvoiceBalance: components["schemas"]["BalanceResponse"];
+            currentCreditNoteBalance: components["schemas"]["BalanceResponse"];
+        };
+        /**
+         * @example {
+         *       "id": "e5bc0f12-4bc1-f821-bc2d-04639a16f9ec",
+         *       "creditNoteId": "af60cab3-812d-4250-a051-0fb7133a00c7",
+         *       "lineItemGroupId": "af60cab3-812d-4250-a051-0fb7133a00c7",
+         *       "title": "Users",
+         *       "description": "Credit note for users",
+         *       "index": 2,
+         *       "netTotal": "51.20",
+         *       "totalTax": "2.50",
+         *       "grossTotal": "101.23"
+         *     }
+         */
+        DeleteCreditNoteLineItemGroupEndpointProductDeleteCreditNoteLineItemGroupResponseModel: {
+            /**
+             * @description Credit Note Line Item Group ID
+             * @example e5bc0f12-4bc1-f821-bc2d-04639a16f9ec
+             */
+            id: string;
+            /**
+             * @description Credit Note ID
+             * @example af60cab3-812d-4250-a051-0fb7133a00c7
+             */
+            creditNoteId: string;
+            /**
+             * @description Line Item Group ID
+             * @example af60cab3-812d-4250-a051-0fb7133a00c7
+             */
+            lineItemGroupId?: string;
+            /**
+             * @description Credit Note Line Item Group Title
+             * @example Users
+             */
+            title: string;
+            /**
+             * @description Credit Note Line Item Group Description
+             * @example Credit note for users
+             */
+            description?: string;
+            /**
+             * @description Index (for maintaining order)
+             * @example 2
+             */
+            index: number;
+            /**
+             * @description Net total
+             * @example 51.20
+             */
+            netTotal: string;
+            /**
+             * @description Total tax
+             * @example 2.50
+             */
+            totalTax: string;
+            /**
+             * @description Gross total
+             * @example 101.23
+             */
+            grossTotal: string;
+        };
+        /**
+         * @example {
+         *       "invoiceId": "af60cab3-812d-4250-a051-0fb7133a00c7",
+         *       "currency": "GBP",
+         *       "billingPeriodStart": "2022-10-01T00:00:00Z",
+         *       "billingPeriodEnd": "2022-10-30T00:00:00Z",
+         *       "purchaseOrderNumber": "PO123",
+         *       "customerId": "61b083e0-1faa-47ca-9aeb-6205da8f6c47",
+         *       "customerEmails": [
+         *         "customer@example.com",
+         *         "customer.alias@example.com"
+         *       ],
+         *       "customerLegalCompanyName": "Facebook",
+         *       "customerBillingAddress": {
+         *         "line1": "Flat 1",
+         *         "line2": "15 Yemen Road",
+         *         "town": "Yemen",
+         *         "state": "CA",
+         *         "postcode": "YE1 2YE",
+         *         "country": "YE"
+         *       },
+         *       "customerShippingAddress": {
+         *         "line1": "742 Evergreen Terrace",
+         *         "town": "Springfield",
+         *         "state": "CA",
+         *         "postcode": "12345",
+         *         "country": "US"
+         *       },
+         *       "memo": "Thanks",
+         *       "metadata": [
+         *         {
+         *           "key": "example-label",
+         *           "value": "label-value"
+         *         }
+         *       ],
+         *       "customerTaxId": "TAX123",
+         *       "accountingDate": "2025-08-29"
+         *     }
+         */
+        CreateCreditNoteEndpointCreateCreditNoteRequestModel: {
+            /**
+             * @description Invoice ID
+             * @example af60cab3-812d-4250-a051-0fb7133a00c7
+             */
+            invoiceId?: string;
+            /** @description Credit Note currency */
+            currency: components["schemas"]["Currency"];
+            /**
+             * @description Billing period start
+             * @example 2022-10-01T00:00:00Z
+             */
+            billingPeriodStart?: string;
+            /**
+             * @description Billing period end
+             * @example 2022-10-30T00:00:00Z
+             */
+            billingPeriodEnd?: string;
+            /**
+             * @description Purchase order number
+             * @example PO123
+             */
+            purchaseOrderNumber?: string;
+            /**
+             * @description The ID of the Customer this Credit Note is linked to
+             * @example 61b083e0-1faa-47ca-9aeb-6205da8f6c47
+             */
+            customerId: string;
+            /**
+             * @description Customer's email addresses, used for sending the Credit Note if provided
+             * @example [
+             *       "customer@example.com",
+             *       "customer.alias@example.com"
+             *     ]
+             */
+            customerEmails?: string[];
+            /**
+             * @description Customer's legal company name
+             * @example Facebook
+             */
+            customerLegalCompanyName?: string;
+            customerBillingAddress?: components["schemas"]["Address1"];
+            customerShippingAddress?: components["schemas"]["Address1"];
+            /**
+             * @description Credit Note memo
+             * @example Thanks
+             */
+            memo?: string;
+            /**
+             * @description Mapping of key-value pairs to attach to the Credit Note. These are not interpreted by Sequence; they are present for your use alone.
+             * @example [
+             *       {
+             *         "key": "example-label",
+             *         "value": "label-value"
+             *       }
+             *     ]
+             */
+            metadata?: components["schemas"]["KeyValuePair"][];
+            /**
+             * @description Customer's tax ID
+             * @example TAX123
+             */
+            customerTaxId?: string;
+            /**
+             * @description Accounting date
+             * @example 2025-08-29
+             */
+            accountingDate?: string;
+        };
+        /**
+         * @example {
+         *       "paymentStatus": "PAID"
+         *     }
+         */
+        UpdateInvoicePaymentStatusEndpointRequestModel: {
+            /** @description Invoice payment status */
+            paymentStatus: components["schemas"]["InvoicePaymentStatus"];
+        };
+        /**
+         * @example {
+         *       "items": [
+         *         {
+         *           "id": "e5bc0f12-4bc1-f821-bc2d-04639a16f9ec",
+         *           "creditNoteId": "af60cab3-812d-4250-a051-0fb7133a00c7",
+         *           "lineItemGroupId": "af60cab3-812d-4250-a051-0fb7133a00c7",
+         *           "title": "Users",
+         *           "description": "Credit note for users",
+         *           "index": 2,
+         *           "netTotal": "51.20",
+         *           "totalTax": "2.50",
+         *           "grossTotal": "101.23"
+         *         }
+         *       ],
+         *       "pagination": {
+         *         "after": "MDE4NDUyNjYtNmQ2NC03N2M4LTlhZGYtNDQ4N2Q5NGQxNDU3",
+         *         "before": "MDE4NDQyMWUtYTljYy03MTFiLWFmOTMtYmYwNTExZDRkODMz",
+         *         "totalResultSize": 10
+         *       }
+         *     }
+         */
+        ListCreditNoteLineItemGroupEndpointProductListCreditNoteLineItemGroupPaginatedResponseModel: {
+            /**
+             * @description CreditNoteLineItemGroups
+             * @example [
+             *       {
+             *         "id": "e5bc0f12-4bc1-f821-bc2d-04639a16f9ec",
+             *         "creditNoteId": "af60cab3-812d-4250-a051-0fb7133a00c7",
+             *         "lineItemGroupId": "af60cab3-812d-4250-a051-0fb7133a00c7",
+             *         "title": "Users",
+             *         "description": "Credit note for users",
+             *         "index": 2,
+             *         "netTotal": "51.20",
+             *         "totalTax": "2.50",
+             *         "grossTotal": "101.23"
+             *       }
+             *     ]
+             */
+            items: components["schemas"]["ListCreditNoteLineItemGroupEndpointProductListCreditNoteLineItemGroupResponseModel"][];
+            pagination: components["schemas"]["PaginationMeta6"];
+        };
+        /**
+         * @example {
+         *       "id": "e5bc0f12-4bc1-f821-bc2d-04639a16f9ec",
+         *       "creditNoteId": "af60cab3-812d-4250-a051-0fb7133a00c7",
+         *       "lineItemGroupId": "af60cab3-812d-4250-a051-0fb7133a00c7",
+         *       "title": "Users",
+         *       "description": "Credit note for users",
+         *       "index": 2,
+         *       "netTotal": "51.20",
+         *       "totalTax": "2.50",
+         *       "grossTotal": "101.23"
+         *     }
+         */
+        ListCreditNoteLineItemGroupEndpointProductListCreditNoteLineItemGroupResponseModel: {
+            /**
+             * @description Credit Note Line Item Group ID
+             * @example e5bc0f12-4bc1-f821-bc2d-04639a16f9ec
+             */
+            id: string;
+            /**
+             * @description Credit Note ID
+             * @example af60cab3-812d-4250-a051-0fb7133a00c7
+             */
+            creditNoteId: string;
+            /**
+             * @description Line Item Group ID
+             * @example af60cab3-812d-4250-a051-0fb7133a00c7
+             */
+            lineItemGroupId?: string;
+            /**
+             * @description Credit Note Line Item Group Title
+             * @example Users
+             */
+            title: string;
+            /**
+             * @description Credit Note Line Item Group Description
+             * @example Credit note for users
+             */
+            description?: string;
+            /**
+             * @description Index (for maintaining order)
+             * @example 2
+             */
+            index: number;
+            /**
+             * @description Net total
+             * @example 51.20
+             */
+            netTotal: string;
+            /**
+             * @description Total tax
+             * @example 2.50
+             */
+            totalTax: string;
+            /**
+             * @description Gross total
+             * @example 101.23
+             */
+            grossTotal: string;
+        };
+        /**
+         * @description Results pagination
+         * @example {
+         *       "after": "MDE4NDUyNjYtNmQ2NC03N2M4LTlhZGYtNDQ4N2Q5NGQxNDU3",
+         *       "before": "MDE4NDQyMWUtYTljYy03MTFiLWFmOTMtYmYwNTExZDRkODMz",
+         *       "totalResultSize": 10
+         *     }
+         */
+        PaginationMeta6: {
+            /**
+             * @description Cursor for the page after this (if it exists)
+             * @example MDE4NDUyNjYtNmQ2NC03N2M4LTlhZGYtNDQ4N2Q5NGQxNDU3
+             */
+            after?: string;
+            /**
+             * @description Cursor for the page before this (if it exists)
+             * @example MDE4NDQyMWUtYTljYy03MTFiLWFmOTMtYmYwNTExZDRkODMz
+             */
+            before?: string;
+            /**
+             * Format: int64
+             * @description Total number of entries across all pages
+             * @example 10
+             */
+            totalResultSize?: number;
+        };
+        /**
+         * @example {
+         *       "purchaseOrderNumber": "PO-12345",
+         *       "dueDate": "2026-09-29"
+         *     }
+         */
+        PatchSentInvoiceEndpointPatchSentInvoiceRequest: {
+            /** @example PO-12345 */
+            purchaseOrderNumber?: string;
+            /** @example 2026-09-29 */
+            dueDate?: string;
+        };
+        /**
+         * @example {
+         *       "dueDate": "2022-09-30",
+         *       "purchaseOrderNumber": "PO123",
+         *       "reference": "ref",
+         *       "customerEmails": [
+         *         "customer.user.a@example.com",
+         *         "customer.user.b@example.com"
+         *       ],
+         *       "customerLegalCompanyName": "Facebook",
+         *       "customerBillingAddress": {
+         *         "line1": "Flat 1",
+         *         "line2": "15 Yemen Road",
+         *         "town": "Yemen",
+         *         "state": "CA",
+         *         "postcode": "YE1 2YE",
+         *         "country": "YE"
+         *       },
+         *       "customerShippingAddress": {
+         *         "line1": "742 Evergreen Terrace",
+         *         "town": "Springfield",
+         *         "state": "CA",
+         *         "postcode": "12345",
+         *         "country": "US"
+         *       },
+         *       "memo": "Thanks",
+         *       "paymentOptions": [
+         *         "BANK_TRANSFER"
+         *       ],
+         *       "billingPeriod": {
+         *         "start": "2022-10-01",
+         *         "endInclusive": "2022-10-30"
+         *       },
+         *       "metadata": [
+         *         {
+         *           "key": "example-label",
+         *           "value": "label-value"
+         *         }
+         *       ],
+         *       "creditBalances": "Verification 2 credit balance: 7/7 (expiring on 4 May 2023)",
+         *       "billingRunId": "53ff21c8-4872-46c4-83bf-517d54876945",
+         *       "accountingDate": "2022-09-30",
+         *       "attachmentAssetIds": [
+         *         "99874519-25ce-46ff-8823-093115aa7222"
+         *       ]
+         *     }
+         */
+        Stable20240101PatchInvoiceRequest: {
+            /**
+             * @description Due date
+             * @example 2022-09-30
+             */
+            dueDate?: string;
+            /**
+             * @description Purchase order number
+             * @example PO123
+             */
+            purchaseOrderNumber?: string;
+            /**
+             * @description Reference
+             * @example ref
+             */
+            reference?: string;
+            /**
+             * @description Customer email addresses, used for sending the Invoice if provided
+             * @example [
+             *       "customer.user.a@example.com",
+             *       "customer.user.b@example.com"
+             *     ]
+             */
+            customerEmails?: string[];
+            /**
+             * @description Customer's legal company name
+             * @example Facebook
+             */
+            customerLegalCompanyName?: string;
+            customerBillingAddress?: components["schemas"]["Address1"];
+            customerShippingAddress?: components["schemas"]["Address1"];
+            /**
+             * @description Invoice memo
+             * @example Thanks
+             */
+            memo?: string;
+            /**
+             * @description Invoice payment options
+             * @example [
+             *       "BANK_TRANSFER"
+             *     ]
+             */
+            paymentOptions?: components["schemas"]["InvoicePaymentOption"][];
+            billingPeriod?: components["schemas"]["InclusiveDateRange"];
+            /**
+             * @description Mapping of key-value pairs to attach to the Invoice. These are not interpreted by Sequence; they are present for your use alone.
+             * @example [
+             *       {
+             *         "key": "example-label",
+             *         "value": "label-value"
+             *       }
+             *     ]
+             */
+            metadata?: components["schemas"]["KeyValuePair"][];
+            /**
+             * @description Credit balances
+             * @example Verification 2 credit balance: 7/7 (expiring on 4 May 2023)
+             */
+            creditBalances?: string;
+            /**
+             * @description Billing Run ID
+             * @example 53ff21c8-4872-46c4-83bf-517d54876945
+             */
+            billingRunId?: string;
+            /**
+             * @description Accounting date
+             * @example 2022-09-30
+             */
+            accountingDate?: string;
+            /**
+             * @description Attachment asset IDs
+             * @example [
+             *       "99874519-25ce-46ff-8823-093115aa7222"
+             *     ]
+             */
+            attachmentAssetIds?: string[];
+        };
+        /**
+         * @example {
+         *       "billingPeriodStart": "2022-10-01T00:00:00Z",
+         *       "billingPeriodEnd": "2022-10-30T00:00:00Z",
+         *       "purchaseOrderNumber": "PO123",
+         *       "customerEmails": [
+         *         "customer@example.com",
+         *         "customer.alias@example.com"
+         *       ],
+         *       "customerLegalCompanyName": "Facebook",
+         *       "customerBillingAddress": {
+         *         "line1": "Flat 1",
+         *         "line2": "15 Yemen Road",
+         *         "town": "Yemen",
+         *         "state": "CA",
+         *         "postcode": "YE1 2YE",
+         *         "country": "YE"
+         *       },
+         *       "customerShippingAddress": {
+         *         "line1": "742 Evergreen Terrace",
+         *         "town": "Springfield",
+         *         "state": "CA",
+         *         "postcode": "12345",
+         *         "country": "US"
+         *       },
+         *       "memo": "Thanks",
+         *       "metadata": [
+         *         {
+         *           "key": "example-label",
+         *           "value": "label-value"
+         *         }
+         *       ],
+         *       "customerTaxId": "TAX123",
+         *       "settings": {
+         *         "generateCashCreditGrant": "ENABLED"
+         *       },
+         *       "accountingDate": "2022-09-30"
+         *     }
+         */
+        UpdateCreditNoteEndpointUpdateCreditNoteRequestModel: {
+            /**
+             * @description Billing period start
+             * @example 2022-10-01T00:00:00Z
+             */
+            billingPeriodStart?: string;
+            /**
+             * @description Billing period end
+             * @example 2022-10-30T00:00:00Z
+             */
+            billingPeriodEnd?: string;
+            /**
+             * @description Purchase order number
+             * @example PO123
+             */
+            purchaseOrderNumber?: string;
+            /**
+             * @description Customer's email addresses, used for sending the Credit Note if provided
+             * @example [
+             *       "customer@example.com",
+             *       "customer.alias@example.com"
+             *     ]
+             */
+            customerEmails?: string[];
+            /**
+             * @description Customer's legal company name
+             * @example Facebook
+             */
+            customerLegalCompanyName?: string;
+            customerBillingAddress?: components["schemas"]["Address1"];
+            customerShippingAddress?: components["schemas"]["Address1"];
+            /**
+             * @description Credit Note memo
+             * @example Thanks
+             */
+            memo?: string;
+            /**
+             * @description Mapping of key-value pairs to attach to the Credit Note. These are not interpreted by Sequence; they are present for your use alone.
+             * @example [
+             *       {
+             *         "key": "example-label",
+             *         "value": "label-value"
+             *       }
+             *     ]
+             */
+            metadata?: components["schemas"]["KeyValuePair"][];
+            /**
+             * @description Customer's tax ID
+             * @example TAX123
+             */
+            customerTaxId?: string;
+            settings?: components["schemas"]["CreditNoteSettings"];
+            /**
+             * @description Accounting date
+             * @example 2022-09-30
+             */
+            accountingDate?: string;
+        };
+        /**
+         * @example {
+         *       "items": [
+         *         {
+         *           "id": "ba37a392-7054-4dae-ab37-6fee9e23fe06",
+         *           "sequenceAccountId": "af9b5988-1d7b-45f6-a188-326df5e59b24",
+         *           "status": "DRAFT",
+         *           "currency": "GBP",
+         *           "invoiceNumber": "INV2",
+         *           "dueDate": "2022-11-05",
+         *           "purchaseOrderNumber": "PO123",
+         *           "reference": "ref",
+         *           "customerEmails": [
+         *             "customer@example.com"
+         *           ],
+         *           "customerLegalCompanyName": "Facebook",
+         *           "customerBillingAddress": {
+         *             "line1": "Flat 1",
+         *             "line2": "15 Yemen Road",
+         *             "town": "Yemen",
+         *             "state": "CA",
+         *             "postcode": "YE1 2YE",
+         *             "country": "YE"
+         *           },
+         *           "customerShippingAddress": {
+         *             "line1": "742 Evergreen Terrace",
+         *             "line2": "",
+         *             "town": "Springfield",
+         *             "state": "CA",
+         *             "postcode": "12345",
+         *             "country": "US"
+         *           },
+         *           "memo": "Thanks",
+         *           "paymentOptions": [
+         *             "BANK_TRANSFER"
+         *           ],
+         *           "billingPeriod": {
+         *             "start": "2022-10-01",
+         *             "endInclusive": "2022-10-30"
+         *           },
+         *           "customerId": "b3c0cf23-6717-4cdc-b190-acf8aa6ccd8a",
+         *           "totalTax": "2",
+         *           "netTotal": "12",
+         *           "grossTotal": "10",
+         *           "metadata": [
+         *             {
+         *               "key": "example-label",
+         *               "value": "label-value"
+         *             }
+         *           ],
+         *           "paymentStatus": "UNPAID",
+         *           "createdAt": "2022-10-30T00:00:00Z",
+         *           "creditNoteIds": [
+         *             "941272d1-f840-4e16-b698-0cd455c81e0e"
+         *           ],
+         *           "linkedServices": [
+         *             {
+         *               "externalId": "ID",
+         *               "externalService": "Xero",
+         *               "syncTime": "2022-06-28T16:47:00Z",
+         *               "externalUrl": "https://invoicing.xero.com/view/85e52542-3e54-4f0d-872b-33bba11a0504"
+         *             }
+         *           ],
+         *           "merchantDetails": {
+         *             "address": {
+         *               "line1": "Flat 1",
+         *               "line2": "123 Fake Street",
+         *               "town": "New York",
+         *               "state": "NY",
+         *               "postcode": "AB1 2EF",
+         *               "country": "US"
+         *             },
+         *             "phoneNumber": "0800001066",
+         *             "email": "donald@example.com",
+         *             "taxId": "TAX",
+         *             "iban": "GB33BUKB20201555555555",
+         *             "ukAccountDetails": {
+         *               "sortCode": "123456",
+         *               "accountNumber": "12345678"
+         *             },
+         *             "usAchDetails": {
+         *               "accountNumber": "12345678",
+         *               "accountName": "John Doe",
+         *               "bankName": "Chase",
+         *               "bankRoutingNumber": "123456789"
+         *             },
+         *             "usWireDetails": {
+         *               "accountNumber": "12345678",
+         *               "accountName": "John Doe",
+         *               "bankName": "Chase",
+         *               "bankRoutingNumber": "123456789",
+         *               "swiftCode": "CHASUS33",
+         *               "bankAddress": {
+         *                 "line1": "JP Morgan Chase",
+         *                 "town": "New York City",
+         *                 "state": "NY",
+         *                 "postcode": "10017",
+         *                 "country": "US"
+         *               }
+         *             },
+         *             "swedishBankgiroDestination": {
+         *               "bankgiroNumber": "123-4567",
+         *               "accountName": "The Merchant"
+         *             },
+         *             "legalCompanyName": "The Merchant",
+         *             "customFields": [],
+         *             "includeBeneficiaryAddressInPaymentDetails": false
+         *           },
+         *           "accountingDate": "2022-10-05",
+         *           "customerTaxStatus": "TAXED",
+         *           "renderSettings": {
+         *             "paymentLinkDisplay": "HIDE_PAYMENT_LINK"
+         *           },
+         *           "isCustomerArchived": false,
+         *           "updatedAt": "2022-10-30T00:00:00Z"
+         *         }
+         *       ],
+         *       "pagination": {
+         *         "after": "MDE4NDUyNjYtNmQ2NC03N2M4LTlhZGYtNDQ4N2Q5NGQxNDU3",
+         *         "before": "MDE4NDQyMWUtYTljYy03MTFiLWFmOTMtYmYwNTExZDRkODMz",
+         *         "totalResultSize": 10
+         *       }
+         *     }
+         */
+        ListInvoiceEndpointListInvoicePaginatedResponseModel: {
+            /**
+             * @description Invoices
+             * @example [
+             *       {
+             *         "id": "ba37a392-7054-4dae-ab37-6fee9e23fe06",
+             *         "sequenceAccountId": "af9b5988-1d7b-45f6-a188-326df5e59b24",
+             *         "status": "DRAFT",
+             *         "currency": "GBP",
+             *         "invoiceNumber": "INV2",
+             *         "dueDate": "2022-11-05",
+             *         "purchaseOrderNumber": "PO123",
+             *         "reference": "ref",
+             *         "customerEmails": [
+             *           "customer@example.com"
+             *         ],
+             *         "customerLegalCompanyName": "Facebook",
+             *         "customerBillingAddress": {
+             *           "line1": "Flat 1",
+             *           "line2": "15 Yemen Road",
+             *           "town": "Yemen",
+             *           "state": "CA",
+             *           "postcode": "YE1 2YE",
+             *           "country": "YE"
+             *         },
+             *         "customerShippingAddress": {
+             *           "line1": "742 Evergreen Terrace",
+             *           "line2": "",
+             *           "town": "Springfield",
+             *           "state": "CA",
+             *           "postcode": "12345",
+             *           "country": "US"
+             *         },
+             *         "memo": "Thanks",
+             *         "paymentOptions": [
+             *           "BANK_TRANSFER"
+             *         ],
+             *         "billingPeriod": {
+             *           "start": "2022-10-01",
+             *           "endInclusive": "2022-10-30"
+             *         },
+             *         "customerId": "b3c0cf23-6717-4cdc-b190-acf8aa6ccd8a",
+             *         "totalTax": "2",
+             *         "netTotal": "12",
+             *         "grossTotal": "10",
+             *         "metadata": [
+             *           {
+             *             "key": "example-label",
+             *             "value": "label-value"
+             *           }
+             *         ],
+             *         "paymentStatus": "UNPAID",
+             *         "createdAt": "2022-10-30T00:00:00Z",
+             *         "creditNoteIds": [
+             *           "941272d1-f840-4e16-b698-0cd455c81e0e"
+             *         ],
+             *         "linkedServices": [
+             *           {
+             *             "externalId": "ID",
+             *             "externalService": "Xero",
+             *             "syncTime": "2022-06-28T16:47:00Z",
+             *             "externalUrl": "https://invoicing.xero.com/view/85e52542-3e54-4f0d-872b-33bba11a0504"
+             *           }
+             *         ],
+             *         "merchantDetails": {
+             *           "address": {
+             *             "line1": "Flat 1",
+             *             "line2": "123 Fake Street",
+             *             "town": "New York",
+             *             "state": "NY",
+             *             "postcode": "AB1 2EF",
+             *             "country": "US"
+             *           },
+             *           "phoneNumber": "0800001066",
+             *           "email": "donald@example.com",
+             *           "taxId": "TAX",
+             *           "iban": "GB33BUKB20201555555555",
+             *           "ukAccountDetails": {
+             *             "sortCode": "123456",
+             *             "accountNumber": "12345678"
+             *           },
+             *           "usAchDetails": {
+             *             "accountNumber": "12345678",
+             *             "accountName": "John Doe",
+             *             "bankName": "Chase",
+             *             "bankRoutingNumber": "123456789"
+             *           },
+             *           "usWireDetails": {
+             *             "accountNumber": "12345678",
+             *             "accountName": "John Doe",
+             *             "bankName": "Chase",
+             *             "bankRoutingNumber": "123456789",
+             *             "swiftCode": "CHASUS33",
+             *             "bankAddress": {
+             *               "line1": "JP Morgan Chase",
+             *               "town": "New York City",
+             *               "state": "NY",
+             *               "postcode": "10017",
+             *               "country": "US"
+             *             }
+             *           },
+             *           "swedishBankgiroDestination": {
+             *             "bankgiroNumber": "123-4567",
+             *             "accountName": "The Merchant"
+             *           },
+             *           "legalCompanyName": "The Merchant",
+             *           "customFields": [],
+             *           "includeBeneficiaryAddressInPaymentDetails": false
+             *         },
+             *         "accountingDate": "2022-10-05",
+             *         "customerTaxStatus": "TAXED",
+             *         "renderSettings": {
+             *           "paymentLinkDisplay": "HIDE_PAYMENT_LINK"
+             *         },
+             *         "isCustomerArchived": false,
+             *         "updatedAt": "2022-10-30T00:00:00Z"
+             *       }
+             *     ]
+             */
+            items: components["schemas"]["Invoice"][];
+            pagination: components["schemas"]["PaginationMeta6"];
+        };
+        /**
+         * @example {
+         *       "items": [
+         *         {
+         *           "id": "ba37a392-7054-4dae-ab37-6fee9e23fe06",
+         *           "invoiceNumber": "INV2",
+         *           "status": "DRAFT",
+         *           "paymentStatus": "UNPAID",
+         *           "currency": "GBP",
+         *           "grossTotal": "10",
+         *           "customerId": "b3c0cf23-6717-4cdc-b190-acf8aa6ccd8a",
+         *           "customerLegalCompanyName": "Facebook",
+         *           "billingScheduleId": "fe2fcd0b-4c53-45c7-b2ae-b6c1a7d21e95",
+         *           "billingPeriod": {
+         *             "start": "2022-10-01",
+         *             "endInclusive": "2022-10-30"
+         *           },
+         *           "dueDate": "2022-11-05",
+         *           "dueDateSource": "CALCULATED",
+         *           "accountingDate": "2022-10-05",
+         *           "links": [
+         *             {
+         *               "externalId": "ID",
+         *               "externalService": "Xero",
+         *               "syncTime": "2022-06-28T16:47:00Z",
+         *               "externalUrl": "https://invoicing.xero.com/view/85e52542-3e54-4f0d-872b-33bba11a0504"
+         *             }
+         *           ]
+         *         }
+         *       ],
+         *       "pagination": {
+         *         "after": "MDE4NDUyNjYtNmQ2NC03N2M4LTlhZGYtNDQ4N2Q5NGQxNDU3",
+         *         "before": "MDE4NDQyMWUtYTljYy03MTFiLWFmOTMtYmYwNTExZDRkODMz",
+         *         "totalResultSize": 10
+         *       }
+         *     }
+         */
+        InvoiceListSummaryResponse: {
+            /**
+             * @description Invoice summaries
+             * @example [
+             *       {
+             *         "id": "ba37a392-7054-4dae-ab37-6fee9e23fe06",
+             *         "invoiceNumber": "INV2",
+             *         "status": "DRAFT",
+             *         "paymentStatus": "UNPAID",
+             *         "currency": "GBP",
+             *         "grossTotal": "10",
+             *         "customerId": "b3c0cf23-6717-4cdc-b190-acf8aa6ccd8a",
+             *         "customerLegalCompanyName": "Facebook",
+             *         "billingScheduleId": "fe2fcd0b-4c53-45c7-b2ae-b6c1a7d21e95",
+             *         "billingPeriod": {
+             *           "start": "2022-10-01",
+             *           "endInclusive": "2022-10-30"
+             *         },
+             *         "dueDate": "2022-11-05",
+             *         "dueDateSource": "CALCULATED",
+             *         "accountingDate": "2022-10-05",
+             *         "links": [
+             *           {
+             *             "externalId": "ID",
+             *             "externalService": "Xero",
+             *             "syncTime": "2022-06-28T16:47:00Z",
+             *             "externalUrl": "https://invoicing.xero.com/view/85e52542-3e54-4f0d-872b-33bba11a0504"
+             *           }
+             *         ]
+             *       }
+             *     ]
+             */
+            items: components["schemas"]["InvoiceListSummaryResponseItem"][];
+            pagination: components["schemas"]["PaginationMeta6"];
+        };
+        /**
+         * @example {
+         *       "id": "ba37a392-7054-4dae-ab37-6fee9e23fe06",
+         *       "invoiceNumber": "INV2",
+         *       "status": "DRAFT",
+         *       "paymentStatus": "UNPAID",
+         *       "currency": "GBP",
+         *       "grossTotal": "10",
+         *       "customerId": "b3c0cf23-6717-4cdc-b190-acf8aa6ccd8a",
+         *       "customerLegalCompanyName": "Facebook",
+         *       "billingScheduleId": "fe2fcd0b-4c53-45c7-b2ae-b6c1a7d21e95",
+         *       "billingPeriod": {
+         *         "start": "2022-10-01",
+         *         "endInclusive": "2022-10-30"
+         *       },
+         *       "dueDate": "2022-11-05",
+         *       "dueDateSource": "CALCULATED",
+         *       "accountingDate": "2022-10-05",
+         *       "links": [
+         *         {
+         *           "externalId": "ID",
+         *           "externalService": "Xero",
+         *           "syncTime": "2022-06-28T16:47:00Z",
+         *           "externalUrl": "https://invoicing.xero.com/view/85e52542-3e54-4f0d-872b-33bba11a0504"
+         *         }
+         *       ]
+         *     }
+         */
+        InvoiceListSummaryResponseItem: {
+            /**
+             * @description Invoice ID
+             * @example ba37a392-7054-4dae-ab37-6fee9e23fe06
+             */
+            id: string;
+            /**
+             * @description Invoice number
+             * @example INV2
+             */
+            invoiceNumber?: string;
+            /** @description Invoice status */
+            status: components["schemas"]["InvoiceStatus"];
+            /** @description Payment status (drives the Status column) */
+            paymentStatus: components["schemas"]["InvoicePaymentStatus"];
+            /** @description Invoice currency */
+            currency: components["schemas"]["Currency"];
+            /**
+             * @description Gross total (the Amount column)
+             * @example 10
+             */
+            grossTotal: string;
+            /**
+             * @description The ID of the Customer this invoice is linked to
+             * @example b3c0cf23-6717-4cdc-b190-acf8aa6ccd8a
+             */
+            customerId: string;
+            /**
+             * @description Customer's legal company name (the Customer column)
+             * @example Facebook
+             */
+            customerLegalCompanyName: string;
+            /**
+             * @description The ID of the billing schedule this invoice was generated from, if any
+             * @example fe2fcd0b-4c53-45c7-b2ae-b6c1a7d21e95
+             */
+            billingScheduleId?: string;
+            billingPeriod?: components["schemas"]["InclusiveDateRange"];
+            /**
+             * @description Due date
+             * @example 2022-11-05
+             */
+            dueDate?: string;
+            /** @description Whether the due date was set manually or calculated from the payment terms */
+            dueDateSource: components["schemas"]["DueDateSource"];
+            /**
+             * @description Accounting date (the Date column)
+             * @example 2022-10-05
+             */
+            accountingDate: string;
+            /**
+             * @description Linked external integration entities (the Links column)
+             * @example [
+             *       {
+             *         "externalId": "ID",
+             *         "externalService": "Xero",
+             *         "syncTime": "2022-06-28T16:47:00Z",
+             *         "externalUrl": "https://invoicing.xero.com/view/85e52542-3e54-4f0d-872b-33bba11a0504"
+             *       }
+             *     ]
+             */
+            links: components["schemas"]["LinkInfo"][];
+        };
+        /**
+         * @example {
+         *       "lineItemGroupId": "af60cab3-812d-4250-a051-0fb7133a00c7",
+         *       "title": "Users",
+         *       "description": "Credit note for users"
+         *     }
+         */
+        CreateCreditNoteLineItemGroupEndpointCreateCreditNoteLineItemGroupRequestModel: {
+            /**
+             * @description Line Item Group ID
+             * @example af60cab3-812d-4250-a051-0fb7133a00c7
+             */
+            lineItemGroupId?: string;
+            /**
+             * @description Credit Note Line Item Group Title
+             * @example Users
+             */
+            title: string;
+            /**
+             * @description Credit Note Line Item Group Description
+             * @example Credit note for users
+             */
+            description?: string;
+        };
+        /**
+         * @example {
+         *       "id": "e5bc0f12-4bc1-f821-bc2d-04639a16f9ec",
+         *       "creditNoteId": "af60cab3-812d-4250-a051-0fb7133a00c7",
+         *       "lineItemGroupId": "af60cab3-812d-4250-a051-0fb7133a00c7",
+         *       "title": "Users",
+         *       "description": "Credit note for users",
+         *       "index": 2,
+         *       "netTotal": "51.20",
+         *       "totalTax": "2.50",
+         *       "grossTotal": "101.23"
+         *     }
+         */
+        CreateCreditNoteLineItemGroupEndpointProductCreateCreditNoteLineItemGroupResponseModel: {
+            /**
+             * @description Credit Note Line Item Group ID
+             * @example e5bc0f12-4bc1-f821-bc2d-04639a16f9ec
+             */
+            id: string;
+            /**
+             * @description Credit Note ID
+             * @example af60cab3-812d-4250-a051-0fb7133a00c7
+             */
+            creditNoteId: string;
+            /**
+             * @description Line Item Group ID
+             * @example af60cab3-812d-4250-a051-0fb7133a00c7
+             */
+            lineItemGroupId?: string;
+            /**
+             * @description Credit Note Line Item Group Title
+             * @example Users
+             */
+            title: string;
+            /**
+             * @description Credit Note Line Item Group Description
+             * @example Credit note for users
+             */
+            description?: string;
+            /**
+             * @description Index (for maintaining order)
+             * @example 2
+             */
+            index: number;
+            /**
+             * @description Net total
+             * @example 51.20
+             */
+            netTotal: string;
+            /**
+             * @description Total tax
+             * @example 2.50
+             */
+            totalTax: string;
+            /**
+             * @description Gross total
+             * @example 101.23
+             */
+            grossTotal: string;
+        };
+        /**
+         * @example {
+         *       "items": [
+         *         {
+         *           "id": "af60cab3-812d-4250-a051-0fb7133a00c7",
+         *           "invoiceId": "cd11218d-fa00-4faa-8684-a43113d076a8",
+         *           "title": "Ferraris",
+         *           "description": "Red",
+         *           "quantity": "2",
+         *           "rate": "20000.10",
+         *           "taxRate": "0.2",
+         *           "servicePeriodStart": "2022-10-20T00:00:00Z",
+         *           "servicePeriodEnd": "2022-10-24T00:00:00Z",
+         *           "servicePeriod": {
+         *             "startDate": "2022-10-20",
+         *             "endDate": "2022-10-24"
+         *           },
+         *           "index": 2,
+         *           "groupId": "cd11218d-fa00-4faa-8684-a43113d076a8",
+         *           "netTotal": "51.20",
+         *           "totalTax": "2.50",
+         *           "grossTotal": "101.23",
+         *           "priceId": "fe2fcd0b-4c53-45c7-b2ae-b6c1a7d21e95",
+         *           "rateDisplay": "ABSOLUTE",
+         *           "externalIds": [
+         *             {
+         *               "key": "Xero",
+         *               "value": "123"
+         *             }
+         *           ],
+         *           "revenueClassification": "EARNED",
+         *           "creditGrantId": "fe2fcd0b-4c53-45c7-b2ae-b6c1a7d21e95",
+         *           "productId": "dd55bf30-3b97-4644-a9fc-b15e0f59a110",
+         *           "revenueRecognitionMethod": "USAGE"
+         *         }
+         *       ],
+         *       "pagination": {
+         *         "after": "MDE4NDUyNjYtNmQ2NC03N2M4LTlhZGYtNDQ4N2Q5NGQxNDU3",
+         *         "before": "MDE4NDQyMWUtYTljYy03MTFiLWFmOTMtYmYwNTExZDRkODMz",
+         *         "totalResultSize": 10
+         *       }
+         *     }
+         */
+        ListLineItemEndpointPaginatedLineItemResponseModel: {
+            /**
+             * @description LineItems
+             * @example [
+             *       {
+             *         "id": "af60cab3-812d-4250-a051-0fb7133a00c7",
+             *         "invoiceId": "cd11218d-fa00-4faa-8684-a43113d076a8",
+             *         "title": "Ferraris",
+             *         "description": "Red",
+             *         "quantity": "2",
+             *         "rate": "20000.10",
+             *         "taxRate": "0.2",
+             *         "servicePeriodStart": "2022-10-20T00:00:00Z",
+             *         "servicePeriodEnd": "2022-10-24T00:00:00Z",
+             *         "servicePeriod": {
+             *           "startDate": "2022-10-20",
+             *           "endDate": "2022-10-24"
+             *         },
+             *         "index": 2,
+             *         "groupId": "cd11218d-fa00-4faa-8684-a43113d076a8",
+             *         "netTotal": "51.20",
+             *         "totalTax": "2.50",
+             *         "grossTotal": "101.23",
+             *         "priceId": "fe2fcd0b-4c53-45c7-b2ae-b6c1a7d21e95",
+             *         "rateDisplay": "ABSOLUTE",
+             *         "externalIds": [
+             *           {
+             *             "key": "Xero",
+             *             "value": "123"
+             *           }
+             *         ],
+             *         "revenueClassification": "EARNED",
+             *         "creditGrantId": "fe2fcd0b-4c53-45c7-b2ae-b6c1a7d21e95",
+             *         "productId": "dd55bf30-3b97-4644-a9fc-b15e0f59a110",
+             *         "revenueRecognitionMethod": "USAGE"
+             *       }
+             *     ]
+             */
+            items: components["schemas"]["Stable20240101LineItemResponse"][];
+            pagination: components["schemas"]["PaginationMeta6"];
+        };
+        /**
+         * @example {
+         *       "title": "Users",
+         *       "description": "Charges for users",
+         *       "taxCategoryId": "28227c88-6dba-455f-9b30-b9c76957e610",
+         *       "revenueRecognitionMethod": "STRAIGHT_LINE",
+         *       "revenueClassification": "EARNED",
+         *       "servicePeriod": {
+         *         "start": "2022-10-20",
+         *         "endInclusive": "2022-10-24"
+         *       },
+         *       "index": 10
+         *     }
+         */
+        UpdateLineItemGroupRequestModel: {
+            /**
+             * @description Line Item Group Title
+             * @example Users
+             */
+            title: string;
+            /**
+             * @description Line Item Group Description
+             * @example Charges for users
+             */
+            description?: string;
+            /**
+             * @description The tax category for all line items in this line item group
+             * @example 28227c88-6dba-455f-9b30-b9c76957e610
+             */
+            taxCategoryId?: string;
+            /** @description The revenue recognition method for all line items in this line item group */
+            revenueRecognitionMethod?: components["schemas"]["RevenueRecognitionMethod"];
+            /** @description The revenue classification for all line items in this line item group */
+            revenueClassification?: components["schemas"]["RevenueClassification"];
+            servicePeriod?: components["schemas"]["InclusiveDateRange"];
+            /**
+             * @description Index (for maintaining order)
+             * @example 10
+             */
+            index?: number;
+        };
+        /**
+         * @example {
+         *       "title": "Users",
+         *       "description": "Charges for users",
+         *       "taxCategoryId": "28227c88-6dba-455f-9b30-b9c76957e610",
+         *       "revenueRecognitionMethod": "STRAIGHT_LINE",
+         *       "revenueClassification": "EARNED",
+         *       "servicePeriod": {
+         *         "start": "2022-10-20",
+         *         "endInclusive": "2022-10-24"
+         *       }
+         *     }
+         */
+        CreateLineItemGroupRequestModel: {
+            /**
+             * @description Line Item Group Title
+             * @example Users
+             */
+            title: string;
+            /**
+             * @description Line Item Group Description
+             * @example Charges for users
+             */
+            description?: string;
+            /**
+             * @description The tax category for all line items in this line item group
+             * @example 28227c88-6dba-455f-9b30-b9c76957e610
+             */
+            taxCategoryId?: string;
+            /** @description The revenue recognition method for all line items in this line item group */
+            revenueRecognitionMethod?: components["schemas"]["RevenueRecognitionMethod"];
+            /** @description The revenue classification for all line items in this line item group */
+            revenueClassification?: components["schemas"]["RevenueClassification"];
+            servicePeriod?: components["schemas"]["InclusiveDateRange"];
+        };
+        /**
+         * @example {
+         *       "billingScheduleId": "fe2fcd0b-4c53-45c7-b2ae-b6c1a7d21e95",
+         *       "currency": "GBP",
+         *       "dueDate": "2022-09-30",
+         *       "purchaseOrderNumber": "PO123",
+         *       "reference": "ref",
+         *       "customerEmails": [
+         *         "customer.user.a@example.com",
+         *         "customer.user.b@example.com"
+         *       ],
+         *       "customerLegalCompanyName": "Facebook",
+         *       "customerBillingAddress": {
+         *         "line1": "Flat 1",
+         *         "line2": "15 Yemen Road",
+         *         "town": "Yemen",
+         *         "state": "CA",
+         *         "postcode": "YE1 2YE",
+         *         "country": "YE"
+         *       },
+         *       "customerShippingAddress": {
+         *         "line1": "742 Evergreen Terrace",
+         *         "town": "Springfield",
+         *         "state": "CA",
+         *         "postcode": "12345",
+         *         "country": "US"
+         *       },
+         *       "memo": "Thanks",
+         *       "paymentOptions": [
+         *         "BANK_TRANSFER"
+         *       ],
+         *       "billingPeriod": {
+         *         "start": "2022-10-01",
+         *         "endInclusive": "2022-10-30"
+         *       },
+         *       "customerId": "61b083e0-1faa-47ca-9aeb-6205da8f6c47",
+         *       "metadata": [
+         *         {
+         *           "key": "example-label",
+         *           "value": "label-value"
+         *         }
+         *       ],
+         *       "creditBalances": "Verification 2 credit balance: 7/7 (expiring on 4 May 2023)",
+         *       "billingRunId": "53ff21c8-4872-46c4-83bf-517d54876945",
+         *       "accountingDate": "2022-09-30",
+         *       "attachmentAssetIds": [
+         *         "99874519-25ce-46ff-8823-093115aa7222"
+         *       ]
+         *     }
+         */
+        Stable20240101CreateInvoiceRequest: {
+            /**
+             * @description Billing Schedule ID
+             * @example fe2fcd0b-4c53-45c7-b2ae-b6c1a7d21e95
+             */
+            billingScheduleId?: string;
+            /** @description Invoice currency */
+            currency: components["schemas"]["Currency"];
+            /**
+             * @description Due date
+             * @example 2022-09-30
+             */
+            dueDate?: string;
+            /**
+             * @description Purchase order number
+             * @example PO123
+             */
+            purchaseOrderNumber?: string;
+            /**
+             * @description Reference
+             * @example ref
+             */
+            reference?: string;
+            /**
+             * @description Customer email addresses, used for sending the Invoice if provided
+             * @example [
+             *       "customer.user.a@example.com",
+             *       "customer.user.b@example.com"
+             *     ]
+             */
+            customerEmails?: string[];
+            /**
+             * @description Customer's legal company name
+             * @example Facebook
+             */
+            customerLegalCompanyName?: string;
+            customerBillingAddress?: components["schemas"]["Address1"];
+            customerShippingAddress?: components["schemas"]["Address1"];
+            /**
+             * @description Invoice memo
+             * @example Thanks
+             */
+            memo?: string;
+            /**
+             * @description Invoice payment options
+             * @example [
+             *       "BANK_TRANSFER"
+             *     ]
+             */
+            paymentOptions?: components["schemas"]["InvoicePaymentOption"][];
+            billingPeriod?: components["schemas"]["InclusiveDateRange"];
+            /**
+             * @description The ID of the Customer this invoice is linked to
+             * @example 61b083e0-1faa-47ca-9aeb-6205da8f6c47
+             */
+            customerId: string;
+            /**
+             * @description Mapping of key-value pairs to attach to the Invoice. These are not interpreted by Sequence; they are present for your use alone.
+             * @example [
+             *       {
+             *         "key": "example-label",
+             *         "value": "label-value"
+             *       }
+             *     ]
+             */
+            metadata?: components["schemas"]["KeyValuePair"][];
+            /**
+             * @description Credit balances
+             * @example Verification 2 credit balance: 7/7 (expiring on 4 May 2023)
+             */
+            creditBalances?: string;
+            /**
+             * @description Billing Run ID
+             * @example 53ff21c8-4872-46c4-83bf-517d54876945
+             */
+            billingRunId?: string;
+            /**
+             * @description Accounting date
+             * @example 2022-09-30
+             */
+            accountingDate?: string;
+            /**
+             * @description Attachment asset IDs
+             * @example [
+             *       "99874519-25ce-46ff-8823-093115aa7222"
+             *     ]
+             */
+            attachmentAssetIds?: string[];
+        };
+        /**
+         * @example {
+         *       "items": [
+         *         {
+         *           "id": "af60cab3-812d-4250-a051-0fb7133a00c7",
+         *           "creditNoteId": "af60cab3-812d-4250-a051-0fb7133a00c7",
+         *           "groupId": "cd11218d-fa00-4faa-8684-a43113d076a8",
+         *           "lineItemId": "af60cab3-812d-4250-a051-0fb7133a00c7",
+         *           "title": "Ferraris",
+         *           "description": "Red",
+         *           "quantity": "2",
+         *           "rate": "20000.10",
+         *           "taxRate": "0.2",
+         *           "index": 2,
+         *           "priceId": "fe2fcd0b-4c53-45c7-b2ae-b6c1a7d21e95",
+         *           "netTotal": "20000.00",
+         *           "totalTax": "2000.00",
+         *           "grossTotal": "22000.00",
+         *           "rateDisplay": "ABSOLUTE",
+         *           "externalIds": [
+         *             {
+         *               "key": "Xero",
+         *               "value": "123"
+         *             }
+         *           ],
+         *           "servicePeriod": {
+         *             "start": "2025-10-01",
+         *             "endInclusive": "2025-10-30"
+         *           },
+         *           "revenueRecognitionMethod": "STRAIGHT_LINE",
+         *           "revenueClassification": "EARNED",
+         *           "productId": "fe2fcd0b-4c53-45c7-b2ae-b6c1a7d21e95"
+         *         }
+         *       ],
+         *       "pagination": {
+         *         "after": "MDE4NDUyNjYtNmQ2NC03N2M4LTlhZGYtNDQ4N2Q5NGQxNDU3",
+         *         "before": "MDE4NDQyMWUtYTljYy03MTFiLWFmOTMtYmYwNTExZDRkODMz",
+         *         "totalResultSize": 10
+         *       }
+         *     }
+         */
+        ListCreditNoteLineItemEndpointProductListCreditNoteLineItemPaginatedResponseModel: {
+            /**
+             * @description CreditNoteLineItems
+             * @example [
+             *       {
+             *         "id": "af60cab3-812d-4250-a051-0fb7133a00c7",
+             *         "creditNoteId": "af60cab3-812d-4250-a051-0fb7133a00c7",
+             *         "groupId": "cd11218d-fa00-4faa-8684-a43113d076a8",
+             *         "lineItemId": "af60cab3-812d-4250-a051-0fb7133a00c7",
+             *         "title": "Ferraris",
+             *         "description": "Red",
+             *         "quantity": "2",
+             *         "rate": "20000.10",
+             *         "taxRate": "0.2",
+             *         "index": 2,
+             *         "priceId": "fe2fcd0b-4c53-45c7-b2ae-b6c1a7d21e95",
+             *         "netTotal": "20000.00",
+             *         "totalTax": "2000.00",
+             *         "grossTotal": "22000.00",
+             *         "rateDisplay": "ABSOLUTE",
+             *         "externalIds": [
+             *           {
+             *             "key": "Xero",
+             *             "value": "123"
+             *           }
+             *         ],
+             *         "servicePeriod": {
+             *           "start": "2025-10-01",
+             *           "endInclusive": "2025-10-30"
+             *         },
+             *         "revenueRecognitionMethod": "STRAIGHT_LINE",
+             *         "revenueClassification": "EARNED",
+             *         "productId": "fe2fcd0b-4c53-45c7-b2ae-b6c1a7d21e95"
+             *       }
+             *     ]
+             */
+            items: components["schemas"]["ListCreditNoteLineItemEndpointProductListCreditNoteLineItemResponseModel"][];
+            pagination: components["schemas"]["PaginationMeta6"];
+        };
+        /**
+         * @example {
+         *       "id": "af60cab3-812d-4250-a051-0fb7133a00c7",
+         *       "creditNoteId": "af60cab3-812d-4250-a051-0fb7133a00c7",
+         *       "groupId": "cd11218d-fa00-4faa-8684-a43113d076a8",
+         *       "lineItemId": "af60cab3-812d-4250-a051-0fb7133a00c7",
+         *       "title": "Ferraris",
+         *       "description": "Red",
+         *       "quantity": "2",
+         *       "rate": "20000.10",
+         *       "taxRate": "0.2",
+         *       "index": 2,
+         *       "priceId": "fe2fcd0b-4c53-45c7-b2ae-b6c1a7d21e95",
+         *       "netTotal": "20000.00",
+         *       "totalTax": "2000.00",
+         *       "grossTotal": "22000.00",
+         *       "rateDisplay": "ABSOLUTE",
+         *       "externalIds": [
+         *         {
+         *           "key": "Xero",
+         *           "value": "123"
+         *         }
+         *       ],
+         *       "servicePeriod": {
+         *         "start": "2025-10-01",
+         *         "endInclusive": "2025-10-30"
+         *       },
+         *       "revenueRecognitionMethod": "STRAIGHT_LINE",
+         *       "revenueClassification": "EARNED",
+         *       "productId": "fe2fcd0b-4c53-45c7-b2ae-b6c1a7d21e95"
+         *     }
+         */
+        ListCreditNoteLineItemEndpointProductListCreditNoteLineItemResponseModel: {
+            /**
+             * @description Credit Note Line Item ID
+             * @example af60cab3-812d-4250-a051-0fb7133a00c7
+             */
+            id: string;
+            /**
+             * @description Credit Note Line Item ID
+             * @example af60cab3-812d-4250-a051-0fb7133a00c7
+             */
+            creditNoteId: string;
+            /**
+             * @description Credit Note Line Item Group ID
+             * @example cd11218d-fa00-4faa-8684-a43113d076a8
+             */
+            groupId?: string;
+            /**
+             * @description Line Item ID
+             * @example af60cab3-812d-4250-a051-0fb7133a00c7
+             */
+            lineItemId?: string;
+            /**
+             * @description Item Title
+             * @example Ferraris
+             */
+            title: string;
+            /**
+             * @description Item Description
+             * @example Red
+             */
+            description?: string;
+            /**
+             * @description Quantity
+             * @example 2
+             */
+            quantity: string;
+            /**
+             * @description Rate per Item
+             * @example 20000.10
+             */
+            rate: string;
+            /**
+             * @description Tax Rate
+             * @example 0.2
+             */
+            taxRate: string;
+            /**
+             * @description Index (for maintaining order)
+             * @example 2
+             */
+            index: number;
+            /**
+             * @description Price ID
+             * @example fe2fcd0b-4c53-45c7-b2ae-b6c1a7d21e95
+             */
+            priceId?: string;
+            /**
+             * @description Net Total
+             * @example 20000.00
+             */
+            netTotal: string;
+            /**
+             * @description Total Tax
+             * @example 2000.00
+             */
+            totalTax: string;
+            /**
+             * @description Gross Total
+             * @example 22000.00
+             */
+            grossTotal: string;
+            /** @description Determines whether rate is displayed as an absolute value or percentage */
+            rateDisplay: components["schemas"]["RateDisplay"];
+            /**
+             * @description IDs in external integrations
+             * @example [
+             *       {
+             *         "key": "Xero",
+             *         "value": "123"
+             *       }
+             *     ]
+             */
+            externalIds: components["schemas"]["IntegrationExternalIdentifier"][];
+            servicePeriod?: components["schemas"]["InclusiveDateRange"];
+            /** @description Revenue recognition method. Valid values are: STRAIGHT_LINE, POINT_IN_TIME */
+            revenueRecognitionMethod?: components["schemas"]["RevenueRecognitionMethod"];
+            /** @description Revenue classification */
+            revenueClassification?: components["schemas"]["RevenueClassification"];
+            /**
+             * @description Product ID
+             * @example fe2fcd0b-4c53-45c7-b2ae-b6c1a7d21e95
+             */
+            productId?: string;
+        };
+        /**
+         * @example {
+         *       "id": "6cedbb5e-4f77-4217-b8d4-020e7e4d33c9",
+         *       "sequenceAccountId": "68233908-402a-43b4-8952-1c2ab0ef0b25",
+         *       "billingScheduleId": "fe2fcd0b-4c53-45c7-b2ae-b6c1a7d21e95",
+         *       "status": "DRAFT",
+         *       "currency": "GBP",
+         *       "invoiceNumber": "INV00001",
+         *       "issueDate": "2022-09-15",
+         *       "dueDate": "2022-09-30",
+         *       "purchaseOrderNumber": "PO123",
+         *       "reference": "ref",
+         *       "customerEmails": [
+         *         "customer.user.a@example.com",
+         *         "customer.user.b@example.com"
+         *       ],
+         *       "customerLegalCompanyName": "Facebook",
+         *       "customerBillingAddress": {
+         *         "line1": "Flat 1",
+         *         "line2": "15 Yemen Road",
+         *         "town": "Yemen",
+         *         "state": "CA",
+         *         "postcode": "YE1 2YE",
+         *         "country": "YE"
+         *       },
+         *       "customerShippingAddress": {
+         *         "line1": "742 Evergreen Terrace",
+         *         "town": "Springfield",
+         *         "state": "CA",
+         *         "postcode": "12345",
+         *         "country": "US"
+         *       },
+         *       "memo": "Thanks",
+         *       "paymentOptions": [
+         *         "BANK_TRANSFER"
+         *       ],
+         *       "billingPeriod": {
+         *         "start": "2022-10-01",
+         *         "endInclusive": "2022-10-30"
+         *       },
+         *       "customerId": "61b083e0-1faa-47ca-9aeb-6205da8f6c47",
+         *       "totalTax": "2.50",
+         *       "netTotal": "51.20",
+         *       "grossTotal": "101.23",
+         *       "metadata": [
+         *         {
+         *           "key": "example-label",
+         *           "value": "label-value"
+         *         }
+         *       ],
+         *       "customerTaxId": "TAX123",
+         *       "paymentStatus": "UNPAID",
+         *       "createdAt": "2022-10-30T00:00:00Z",
+         *       "creditNoteIds": [
+         *         "af60cab3-812d-4250-a051-0fb7133a00c7"
+         *       ],
+         *       "linkedServices": [
+         *         {
+         *           "externalId": "123",
+         *           "externalService": "Xero",
+         *           "syncTime": "2022-06-28T16:47:00Z",
+         *           "externalUrl": "https://invoicing.xero.com/view/85e52542-3e54-4f0d-872b-33bba11a0504"
+         *         }
+         *       ],
+         *       "merchantDetails": {
+         *         "address": {
+         *           "line1": "The White House",
+         *           "line2": "1600 Pennsylvania Avenue",
+         *           "town": "Washington, D.C.",
+         *           "state": "CA",
+         *           "postcode": "20500",
+         *           "country": "US"
+         *         },
+         *         "phoneNumber": "0800001066",
+         *         "email": "finance@example.com",
+         *         "taxId": "TAX60",
+         *         "iban": "GB33BUKB20201555555555",
+         *         "ukAccountDetails": {
+         *           "sortCode": "000000",
+         *           "accountNumber": "12345678"
+         *         },
+         *         "usAchDetails": {
+         *           "accountNumber": "12345678",
+         *           "accountName": "John Doe",
+         *           "bankName": "Chase",
+         *           "bankRoutingNumber": "123456789"
+         *         },
+         *         "usWireDetails": {
+         *           "accountNumber": "12345678",
+         *           "accountName": "John Doe",
+         *           "bankName": "Chase",
+         *           "bankRoutingNumber": "123456789",
+         *           "swiftCode": "CHASUS33",
+         *           "bankAddress": {
+         *             "line1": "JP Morgan Chase",
+         *             "town": "New York City",
+         *             "state": "NY",
+         *             "postcode": "10017",
+         *             "country": "US"
+         *           }
+         *         },
+         *         "caBankAccountDetails": {
+         *           "transitNumber": "123",
+         *           "institutionNumber": "12345",
+         *           "accountNumber": "1234567"
+         *         },
+         *         "canadianInternationalDestination": {
+         *           "legalName": "John Doe",
+         *           "accountNumber": "12345678",
+         *           "transitNumber": "12345",
+         *           "bankName": "Chase",
+         *           "bankAddress": {
+         *             "line1": "JP Morgan Chase",
+         *             "town": "New York City",
+         *             "state": "NY",
+         *             "postcode": "10017",
+         *             "country": "US"
+         *           },
+         *           "institutionNumber": "123",
+         *           "swiftCode": "CHASUS33",
+         *           "intermediaryBank": {
+         *             "bankName": "Chase",
+         *             "bankAddress": {
+         *               "line1": "JP Morgan Chase",
+         *               "town": "New York City",
+         *               "state": "NY",
+         *               "postcode": "10017",
+         *               "country": "US"
+         *             },
+         *             "swiftCode": "CHASUS33",
+         *             "routingNumber": "123456789"
+         *           }
+         *         },
+         *         "australianDestination": {
+         *           "legalName": "John Doe",
+         *           "accountNumber": "12345678",
+         *           "swiftCode": "CHASUS33",
+         *           "bsb": "123456"
+         *         },
+         *         "logoUrl": "logo",
+         *         "legalCompanyName": "The Merchant",
+         *         "primaryColour": "#000000",
+         *         "customFields": [
+         *           {
+         *             "key": "example-label",
+         *             "value": "label-value"
+         *           }
+         *         ],
+         *         "includeBeneficiaryAddressInPaymentDetails": false
+         *       },
+         *       "creditBalances": "Verification 2 credit balance: 7/7 (expiring on 4 May 2023)",
+         *       "dunningStatus": "SCHEDULED",
+         *       "accountingDate": "2022-09-30",
+         *       "calculatedAt": "2022-09-30T00:00:00Z",
+         *       "customerTaxStatus": "TAXED",
+         *       "renderSettings": {
+         *         "paymentLinkDisplay": "HIDE_PAYMENT_LINK"
+         *       },
+         *       "isCustomerArchived": false
+         *     }
+         */
+        DeleteInvoiceEndpointProductDeleteInvoiceResponseModel: {
+            /**
+             * @description Invoice ID
+             * @example 6cedbb5e-4f77-4217-b8d4-020e7e4d33c9
+             */
+            id: string;
+            /**
+             * @description Sequence Account ID
+             * @example 68233908-402a-43b4-8952-1c2ab0ef0b25
+             */
+            sequenceAccountId: string;
+            /**
+             * @description Billing Schedule ID
+             * @example fe2fcd0b-4c53-45c7-b2ae-b6c1a7d21e95
+             */
+            billingScheduleId?: string;
+            /** @description Invoice status */
+            status: components["schemas"]["InvoiceStatus"];
+            /** @description Invoice currency */
+            currency: components["schemas"]["Currency"];
+            /**
+             * @description Invoice number
+             * @example INV00001
+             */
+            invoiceNumber?: string;
+            /**
+             * @description Issue date
+             * @example 2022-09-15
+             */
+            issueDate?: string;
+            /**
+             * @description Due date
+             * @example 2022-09-30
+             */
+            dueDate?: string;
+            /**
+             * @description Purchase order number
+             * @example PO123
+             */
+            purchaseOrderNumber?: string;
+            /**
+             * @description Reference
+             * @example ref
+             */
+            reference?: string;
+            /**
+             * @description Customer email addresses, used for sending the Invoice if provided
+             * @example [
+             *       "customer.user.a@example.com",
+             *       "customer.user.b@example.com"
+             *     ]
+             */
+            customerEmails: string[];
+            /**
+             * @description Customer's legal company name
+             * @example Facebook
+             */
+            customerLegalCompanyName: string;
+            customerBillingAddress: components["schemas"]["Address1"];
+            customerShippingAddress: components["schemas"]["Address1"];
+            /**
+             * @description Invoice memo
+             * @example Thanks
+             */
+            memo?: string;
+            /**
+             * @description Invoice payment options
+             * @example [
+             *       "BANK_TRANSFER"
+             *     ]
+             */
+            paymentOptions?: components["schemas"]["InvoicePaymentOption"][];
+            billingPeriod?: components["schemas"]["InclusiveDateRange"];
+            /**
+             * @description The ID of the Customer this invoice is linked to
+             * @example 61b083e0-1faa-47ca-9aeb-6205da8f6c47
+             */
+            customerId: string;
+            /**
+             * @description Total tax, in decimal format of the Invoice's currency
+             * @example 2.50
+             */
+            totalTax: string;
+            /**
+             * @description Net total, in decimal format of the Invoice's currency
+             * @example 51.20
+             */
+            netTotal: string;
+            /**
+             * @description Gross total, in decimal format of the Invoice's currency
+             * @example 101.23
+             */
+            grossTotal: string;
+            /**
+             * @description Mapping of key-value pairs to attach to the Invoice. These are not interpreted by Sequence; they are present for your use alone.
+             * @example [
+             *       {
+             *         "key": "example-label",
+             *         "value": "label-value"
+             *       }
+             *     ]
+             */
+            metadata: components["schemas"]["KeyValuePair"][];
+            /**
+             * @description Customer's tax ID
+             * @example TAX123
+             */
+            customerTaxId?: string;
+            /** @description Invoice payment status */
+            paymentStatus: components["schemas"]["InvoicePaymentStatus"];
+            /**
+             * @description Creation time
+             * @example 2022-10-30T00:00:00Z
+             */
+            createdAt: string;
+            /**
+             * @description IDs of linked credit notes (if any)
+             * @example [
+             *       "af60cab3-812d-4250-a051-0fb7133a00c7"
+             *     ]
+             */
+            creditNoteIds: string[];
+            /**
+             * @description External services which are linked to this invoice
+             * @example [
+             *       {
+             *         "externalId": "123",
+             *         "externalService": "Xero",
+             *         "syncTime": "2022-06-28T16:47:00Z",
+             *         "externalUrl": "https://invoicing.xero.com/view/85e52542-3e54-4f0d-872b-33bba11a0504"
+             *       }
+             *     ]
+             */
+            linkedServices: components["schemas"]["LinkInfo"][];
+            merchantDetails?: components["schemas"]["InvoiceMerchantDetails"];
+            /**
+             * @description Credit balances
+             * @example Verification 2 credit balance: 7/7 (expiring on 4 May 2023)
+             */
+            creditBalances?: string;
+            /** @description Dunning status */
+            dunningStatus?: components["schemas"]["InvoiceDunningStatus"];
+            /**
+             * @description Accounting date
+             * @example 2022-09-30
+             */
+            accountingDate: string;
+            /**
+             * @description Time this invoice was last calculated (applicable for invoices generated by billing engine only)
+             * @example 2022-09-30T00:00:00Z
+             */
+            calculatedAt?: string;
+            /** @description Customer tax status */
+            customerTaxStatus?: components["schemas"]["TaxStatus"];
+            renderSettings: components["schemas"]["InvoiceRenderSettingsInlineAggregate"];
+            /**
+             * @description isCustomerArchived
+             * @example false
+             */
+            isCustomerArchived: boolean;
+        };
+        /**
+         * @example {
+         *       "items": [
+         *         {
+         *           "id": "a1b2c3d4-e5f6-4a7b-8c9d-0e1f2a3b4c5d",
+         *           "invoiceId": "f1e2d3c4-b5a6-4978-8e9f-0a1b2c3d4e5f",
+         *           "currency": "GBP",
+         *           "totalTax": "20.00",
+         *           "netTotal": "100.00",
+         *           "grossTotal": "120.00",
+         *           "exchangeRate": "0.79",
+         *           "updatedAt": "2024-01-15T10:30:00Z"
+         *         }
+         *       ]
+         *     }
+         */
+        InvoiceCurrencyConversionsListResponse: {
+            /**
+             * @description List of currency conversions for the invoice
+             * @example [
+             *       {
+             *         "id": "a1b2c3d4-e5f6-4a7b-8c9d-0e1f2a3b4c5d",
+             *         "invoiceId": "f1e2d3c4-b5a6-4978-8e9f-0a1b2c3d4e5f",
+             *         "currency": "GBP",
+             *         "totalTax": "20.00",
+             *         "netTotal": "100.00",
+             *         "grossTotal": "120.00",
+             *         "exchangeRate": "0.79",
+             *         "updatedAt": "2024-01-15T10:30:00Z"
+             *       }
+             *     ]
+             */
+            items: components["schemas"]["InvoiceCurrencyConversionResponse"][];
+        };
+        /**
+         * @example {
+         *       "id": "a1b2c3d4-e5f6-4a7b-8c9d-0e1f2a3b4c5d",
+         *       "invoiceId": "f1e2d3c4-b5a6-4978-8e9f-0a1b2c3d4e5f",
+         *       "currency": "GBP",
+         *       "totalTax": "20.00",
+         *       "netTotal": "100.00",
+         *       "grossTotal": "120.00",
+         *       "exchangeRate": "0.79",
+         *       "updatedAt": "2024-01-15T10:30:00Z"
+         *     }
+         */
+        InvoiceCurrencyConversionResponse: {
+            /**
+             * @description The unique identifier for the currency conversion
+             * @example a1b2c3d4-e5f6-4a7b-8c9d-0e1f2a3b4c5d
+             */
+            id: string;
+            /**
+             * @description The invoice this conversion belongs to
+             * @example f1e2d3c4-b5a6-4978-8e9f-0a1b2c3d4e5f
+             */
+            invoiceId: string;
+            /** @description The target currency for the conversion */
+            currency: components["schemas"]["Currency"];
+            /**
+             * @description The total tax amount in the converted currency
+             * @example 20.00
+             */
+            totalTax: string;
+            /**
+             * @description The net total amount in the converted currency
+             * @example 100.00
+             */
+            netTotal: string;
+            /**
+             * @description The gross total amount in the converted currency
+             * @example 120.00
+             */
+            grossTotal: string;
+            /**
+             * @description The exchange rate used for the conversion
+             * @example 0.79
+             */
+            exchangeRate: string;
+            /**
+             * @description The last update timestamp
+             * @example 2024-01-15T10:30:00Z
+             */
+            updatedAt: string;
+        };
+        /**
+         * @example {
+         *       "creditNoteId": "af60cab3-812d-4250-a051-0fb7133a00c7",
+         *       "groupId": "cd11218d-fa00-4faa-8684-a43113d076a8",
+         *       "lineItemId": "af60cab3-812d-4250-a051-0fb7133a00c7",
+         *       "title": "Ferraris",
+         *       "description": "Red",
+         *       "quantity": "2",
+         *       "rate": "20000.10",
+         *       "taxRate": "0.2",
+         *       "rateDisplay": "ABSOLUTE",
+         *       "externalIds": [
+         *         {
+         *           "key": "Xero",
+         *           "value": "123"
+         *         }
+         *       ],
+         *       "servicePeriod": {
+         *         "start": "2025-10-01",
+         *         "endInclusive": "2025-10-30"
+         *       },
+         *       "revenueRecognitionMethod": "POINT_IN_TIME",
+         *       "revenueClassification": "EARNED",
+         *       "productId": "fe2fcd0b-4c53-45c7-b2ae-b6c1a7d21e95",
+         *       "invoiceLineItemIds": [
+         *         "af60cab3-812d-4250-a051-0fb7133a00c7"
+         *       ]
+         *     }
+         */
+        Stable20240101CreateCreditNoteLineItemRequestModel: {
+            /**
+             * @description Credit Note Line Item ID
+             * @example af60cab3-812d-4250-a051-0fb7133a00c7
+             */
+            creditNoteId: string;
+            /**
+             * @description Credit Note Line Item Group ID
+             * @example cd11218d-fa00-4faa-8684-a43113d076a8
+             */
+            groupId?: string;
+            /**
+             * @description Line Item ID
+             * @example af60cab3-812d-4250-a051-0fb7133a00c7
+             */
+            lineItemId?: string;
+            /**
+             * @description Item Title
+             * @example Ferraris
+             */
+            title: string;
+            /**
+             * @description Item Description
+             * @example Red
+             */
+            description?: string;
+            /**
+             * @description Quantity
+             * @example 2
+             */
+            quantity: string;
+            /**
+             * @description Rate per Item
+             * @example 20000.10
+             */
+            rate: string;
+            /**
+             * @description Tax Rate
+             * @example 0.2
+             */
+            taxRate: string;
+            /** @description Determines whether rate is displayed as an absolute value or percentage */
+            rateDisplay?: components["schemas"]["RateDisplay"];
+            /**
+             * @description IDs in external integrations
+             * @example [
+             *       {
+             *         "key": "Xero",
+             *         "value": "123"
+             *       }
+             *     ]
+             */
+            externalIds: components["schemas"]["IntegrationExternalIdentifier"][];
+            servicePeriod?: components["schemas"]["InclusiveDateRange"];
+            /** @description Revenue recognition method. Valid values are: STRAIGHT_LINE, POINT_IN_TIME */
+            revenueRecognitionMethod?: components["schemas"]["RevenueRecognitionMethod"];
+            /** @description Revenue classification */
+            revenueClassification?: components["schemas"]["RevenueClassification"];
+            /**
+             * @description Product ID
+             * @example fe2fcd0b-4c53-45c7-b2ae-b6c1a7d21e95
+             */
+            productId?: string;
+            /**
+             * @description Invoice line items that will be refunded by the created credit note line item. Defaults to list of lineItemId if left empty
+             * @example [
+             *       "af60cab3-812d-4250-a051-0fb7133a00c7"
+             *     ]
+             */
+            invoiceLineItemIds?: string[];
+        };
+        /**
+         * @example {
+         *       "id": "af60cab3-812d-4250-a051-0fb7133a00c7",
+         *       "creditNoteId": "af60cab3-812d-4250-a051-0fb7133a00c7",
+         *       "groupId": "cd11218d-fa00-4faa-8684-a43113d076a8",
+         *       "lineItemId": "af60cab3-812d-4250-a051-0fb7133a00c7",
+         *       "title": "Ferraris",
+         *       "description": "Red",
+         *       "quantity": "2",
+         *       "rate": "20000.10",
+         *       "taxRate": "0.2",
+         *       "index": 2,
+         *       "priceId": "fe2fcd0b-4c53-45c7-b2ae-b6c1a7d21e95",
+         *       "netTotal": "20000.00",
+         *       "totalTax": "2000.00",
+         *       "grossTotal": "22000.00",
+         *       "rateDisplay": "ABSOLUTE",
+         *       "externalIds": [
+         *         {
+         *           "key": "Xero",
+         *           "value": "123"
+         *         }
+         *       ],
+         *       "servicePeriod": {
+         *         "start": "2025-10-01",
+         *         "endInclusive": "2025-10-30"
+         *       },
+         *       "revenueRecognitionMethod": "STRAIGHT_LINE",
+         *       "revenueClassification": "EARNED",
+         *       "productId": "fe2fcd0b-4c53-45c7-b2ae-b6c1a7d21e95"
+         *     }
+         */
+        Stable20240101ProductCreateCreditNoteLineItemResponseModel: {
+            /**
+             * @description Credit Note Line Item ID
+             * @example af60cab3-812d-4250-a051-0fb7133a00c7
+             */
+            id: string;
+            /**
+             * @description Credit Note Line Item ID
+             * @example af60cab3-812d-4250-a051-0fb7133a00c7
+             */
+            creditNoteId: string;
+            /**
+             * @description Credit Note Line Item Group ID
+             * @example cd11218d-fa00-4faa-8684-a43113d076a8
+             */
+            groupId?: string;
+            /**
+             * @description Line Item ID
+             * @example af60cab3-812d-4250-a051-0fb7133a00c7
+             */
+            lineItemId?: string;
+            /**
+             * @description Item Title
+             * @example Ferraris
+             */
+            title: string;
+            /**
+             * @description Item Description
+             * @example Red
+             */
+            description?: string;
+            /**
+             * @description Quantity
+             * @example 2
+             */
+            quantity: string;
+            /**
+             * @description Rate per Item
+             * @example 20000.10
+             */
+            rate: string;
+            /**
+             * @description Tax Rate
+             * @example 0.2
+             */
+            taxRate: string;
+            /**
+             * @description Index (for maintaining order)
+             * @example 2
+             */
+            index: number;
+            /**
+             * @description Price ID
+             * @example fe2fcd0b-4c53-45c7-b2ae-b6c1a7d21e95
+             */
+            priceId?: string;
+            /**
+             * @description Net Total
+             * @example 20000.00
+             */
+            netTotal: string;
+            /**
+             * @description Total Tax
+             * @example 2000.00
+             */
+            totalTax: string;
+            /**
+             * @description Gross Total
+             * @example 22000.00
+             */
+            grossTotal: string;
+            /** @description Determines whether rate is displayed as an absolute value or percentage */
+            rateDisplay: components["schemas"]["RateDisplay"];
+            /**
+             * @description IDs in external integrations
+             * @example [
+             *       {
+             *         "key": "Xero",
+             *         "value": "123"
+             *       }
+             *     ]
+             */
+            externalIds: components["schemas"]["IntegrationExternalIdentifier"][];
+            servicePeriod?: components["schemas"]["InclusiveDateRange"];
+            /** @description Revenue recognition method */
+            revenueRecognitionMethod?: components["schemas"]["RevenueRecognitionMethod"];
+            /** @description Revenue classification */
+            revenueClassification?: components["schemas"]["RevenueClassification"];
+            /**
+             * @description Product ID
+             * @example fe2fcd0b-4c53-45c7-b2ae-b6c1a7d21e95
+             */
+            productId?: string;
+        };
+        /**
+         * @example {
+         *       "items": [
+         *         {
+         *           "id": "941272d1-f840-4e16-b698-0cd455c81e0e",
+         *           "invoiceId": "cd11218d-fa00-4faa-8684-a43113d076a8",
+         *           "title": "Cars",
+         *           "description": "Charges for cars",
+         *           "index": 1,
+         *           "netTotal": "200000",
+         *           "totalTax": "10",
+         *           "grossTotal": "22000",
+         *           "taxCategory": {
+         *             "id": "28227c88-6dba-455f-9b30-b9c76957e610",
+         *             "name": "VAT"
+         *           }
+         *         }
+         *       ],
+         *       "pagination": {
+         *         "after": "MDE4NDUyNjYtNmQ2NC03N2M4LTlhZGYtNDQ4N2Q5NGQxNDU3",
+         *         "before": "MDE4NDQyMWUtYTljYy03MTFiLWFmOTMtYmYwNTExZDRkODMz",
+         *         "totalResultSize": 10
+         *       }
+         *     }
+         */
+        ListLineItemGroupEndpointProductListLineItemGroupPaginatedResponseModel: {
+            /**
+             * @description LineItemGroups
+             * @example [
+             *       {
+             *         "id": "941272d1-f840-4e16-b698-0cd455c81e0e",
+             *         "invoiceId": "cd11218d-fa00-4faa-8684-a43113d076a8",
+             *         "title": "Cars",
+             *         "description": "Charges for cars",
+             *         "index": 1,
+             *         "netTotal": "200000",
+             *         "totalTax": "10",
+             *         "grossTotal": "22000",
+             *         "taxCategory": {
+             *           "id": "28227c88-6dba-455f-9b30-b9c76957e610",
+             *           "name": "VAT"
+             *         }
+             *       }
+             *     ]
+             */
+            items: components["schemas"]["LineItemGroupResponseModel"][];
+            pagination: components["schemas"]["PaginationMeta6"];
+        };
     };
     responses: never;
     parameters: never;
@@ -5441,6 +12047,256 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["BillingScheduleSettings"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    postPaymentsSettingsInvoices: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description Your [API credentials](/reference/authentication). Eg. `Basic {credentials}`. */
+                Authorization: string;
+                /** @description Use this header to select an API version */
+                "Sequence-Version"?: "2024-07-30";
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateInvoiceSettingsEndpointCreateInvoiceSettingsRequestModel"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CreateInvoiceSettingsEndpointProductCreateInvoiceSettingsResponseModel"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    getPaymentsSettingsInvoicesForInvoiceById: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description Your [API credentials](/reference/authentication). Eg. `Basic {credentials}`. */
+                Authorization: string;
+                /** @description Use this header to select an API version */
+                "Sequence-Version"?: "2024-07-30";
+            };
+            path: {
+                /** @description Unique invoice ID */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GetByInvoiceIdProductGetInvoiceSettingsResponseModel"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    getPaymentsSettingsInvoicesById: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description Your [API credentials](/reference/authentication). Eg. `Basic {credentials}`. */
+                Authorization: string;
+                /** @description Use this header to select an API version */
+                "Sequence-Version"?: "2024-07-30";
+            };
+            path: {
+                /** @description Unique settings ID */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GetInvoiceSettingsEndpointProductGetInvoiceSettingsResponseModel"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    putPaymentsSettingsInvoicesById: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description Your [API credentials](/reference/authentication). Eg. `Basic {credentials}`. */
+                Authorization: string;
+                /** @description Use this header to select an API version */
+                "Sequence-Version"?: "2024-07-30";
+            };
+            path: {
+                /** @description Unique settings ID */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateInvoiceSettingsEndpointUpdateInvoiceSettingsRequestModel"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UpdateInvoiceSettingsEndpointProductUpdateInvoiceSettingsResponseModel"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    deletePaymentsSettingsInvoicesById: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description Your [API credentials](/reference/authentication). Eg. `Basic {credentials}`. */
+                Authorization: string;
+                /** @description Use this header to select an API version */
+                "Sequence-Version"?: "2024-07-30";
+            };
+            path: {
+                /** @description Unique settings ID */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeleteInvoiceSettingsEndpointProductDeleteInvoiceSettingsResponseModel"];
                 };
             };
             /** @description Bad Request */
@@ -7727,6 +14583,2752 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Contact"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    putInvoicesByInvoiceLineItemsById: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description Your [API credentials](/reference/authentication). Eg. `Basic {credentials}`. */
+                Authorization: string;
+                /** @description Use this header to select an API version */
+                "sequence-version"?: "2024-07-30";
+            };
+            path: {
+                /** @description The Invoice ID */
+                invoice: string;
+                /** @description Line Item ID */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["Stable20240101CreateOrUpdateLineItem"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Stable20240101LineItemResponse"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    deleteInvoicesByInvoiceLineItemsById: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description Your [API credentials](/reference/authentication). Eg. `Basic {credentials}`. */
+                Authorization: string;
+                /** @description Use this header to select an API version */
+                "sequence-version"?: "2024-07-30";
+            };
+            path: {
+                /** @description The Invoice ID */
+                invoice: string;
+                /** @description Line Item ID */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Stable20240101LineItemResponse"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    putCreditNotesByCreditnoteLineItemGroupsById: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description Your [API credentials](/reference/authentication). Eg. `Basic {credentials}`. */
+                Authorization: string;
+                /** @description Use this header to select an API version */
+                "sequence-version"?: "2024-07-30";
+            };
+            path: {
+                /** @description The CreditNote ID */
+                creditnote: string;
+                /** @description Credit Note Line Item Group ID */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateCreditNoteLineItemGroupEndpointUpdateCreditNoteLineItemGroupRequestModel"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UpdateCreditNoteLineItemGroupEndpointProductUpdateCreditNoteLineItemGroupResponseModel"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    deleteCreditNotesByCreditnoteLineItemGroupsById: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description Your [API credentials](/reference/authentication). Eg. `Basic {credentials}`. */
+                Authorization: string;
+                /** @description Use this header to select an API version */
+                "sequence-version"?: "2024-07-30";
+            };
+            path: {
+                /** @description The CreditNote ID */
+                creditnote: string;
+                /** @description Credit Note Line Item Group ID */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeleteCreditNoteLineItemGroupEndpointProductDeleteCreditNoteLineItemGroupResponseModel"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    getCreditNotes: {
+        parameters: {
+            query?: {
+                /** @description Pagination cursor. To page through items, omit this parameter to retrieve the first page, and then successively use the value you get from `pagination.after` or `pagination.before` to retrieve each page. */
+                before?: string;
+                /** @description Pagination cursor. To page through items, omit this parameter to retrieve the first page, and then successively use the value you get from `pagination.after` or `pagination.before` to retrieve each page. */
+                after?: string;
+                /** @description Maximum number of objects to return per-page. Must be between 1 and 100 (inclusive). */
+                limit?: number;
+                /** @description Sort order. Default: DESC (descending, most often used for reverse chronological sorting). */
+                sortOrder?: "ASC" | "DESC";
+                /** @description Sort column. Default: creation time. Options: GROSS_TOTAL, CREDIT_NOTE_NUMBER, STATUS */
+                sortBy?: string;
+                /** @description Filter by credit note status. Options: DRAFT, FINAL, SENT, VOIDED */
+                creditNoteStatus?: string;
+                /** @description Filter by customer id. */
+                customerId?: string;
+                /** @description Filter by sent date before. Format: yyyy-MM-dd */
+                sentBefore?: string;
+                /** @description Filter by sent date after. Format: yyyy-MM-dd */
+                sentAfter?: string;
+                /** @description Search credit notes by credit note number (partial, case-insensitive match) */
+                searchCreditNoteNumber?: string;
+            };
+            header: {
+                /** @description Your [API credentials](/reference/authentication). Eg. `Basic {credentials}`. */
+                Authorization: string;
+                /** @description Use this header to select an API version */
+                "sequence-version"?: "2024-07-30";
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ListCreditNoteEndpointProductListCreditNotePaginatedResponseModel"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    postCreditNotes: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description Your [API credentials](/reference/authentication). Eg. `Basic {credentials}`. */
+                Authorization: string;
+                /** @description Use this header to select an API version */
+                "sequence-version"?: "2024-07-30";
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateCreditNoteEndpointCreateCreditNoteRequestModel"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CreditNote"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    putCreditNotesByCreditnoteLineItemsById: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description Your [API credentials](/reference/authentication). Eg. `Basic {credentials}`. */
+                Authorization: string;
+                /** @description Use this header to select an API version */
+                "sequence-version"?: "2024-07-30";
+            };
+            path: {
+                /** @description The CreditNote ID */
+                creditnote: string;
+                /** @description Credit Note Line Item ID */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateCreditNoteLineItemEndpointUpdateCreditNoteLineItemRequestModel"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UpdateCreditNoteLineItemEndpointProductUpdateCreditNoteLineItemResponseModel"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    deleteCreditNotesByCreditnoteLineItemsById: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description Your [API credentials](/reference/authentication). Eg. `Basic {credentials}`. */
+                Authorization: string;
+                /** @description Use this header to select an API version */
+                "sequence-version"?: "2024-07-30";
+            };
+            path: {
+                /** @description The CreditNote ID */
+                creditnote: string;
+                /** @description Credit Note Line Item ID */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeleteCreditNoteLineItemEndpointProductDeleteCreditNoteLineItemResponseModel"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    putInvoicesByInvoiceLineItemGroupsById: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description Your [API credentials](/reference/authentication). Eg. `Basic {credentials}`. */
+                Authorization: string;
+                /** @description Use this header to select an API version */
+                "sequence-version"?: "2024-07-30";
+            };
+            path: {
+                /** @description The Invoice ID */
+                invoice: string;
+                /** @description Line Item Group ID */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateLineItemGroupRequestModel"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LineItemGroupResponseModel"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    deleteInvoicesByInvoiceLineItemGroupsById: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description Your [API credentials](/reference/authentication). Eg. `Basic {credentials}`. */
+                Authorization: string;
+                /** @description Use this header to select an API version */
+                "sequence-version"?: "2024-07-30";
+            };
+            path: {
+                /** @description The Invoice ID */
+                invoice: string;
+                /** @description Line Item Group ID */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LineItemGroupResponseModel"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    postInvoicesReconcileWithIntegration: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description Your [API credentials](/reference/authentication). Eg. `Basic {credentials}`. */
+                Authorization: string;
+                /** @description Use this header to select an API version */
+                "sequence-version"?: "2024-07-30";
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ReconcileInvoicesWithIntegrationEndpointReconcileInvoicesWithIntegrationRequest"];
+            };
+        };
+        responses: {
+            /** @description Accepted */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    getInvoicesById: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description Your [API credentials](/reference/authentication). Eg. `Basic {credentials}`. */
+                Authorization: string;
+                /** @description Use this header to select an API version */
+                "sequence-version"?: "2024-07-30";
+            };
+            path: {
+                /** @description Invoice ID */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InvoiceResponse"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    putInvoicesById: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description Your [API credentials](/reference/authentication). Eg. `Basic {credentials}`. */
+                Authorization: string;
+                /** @description Use this header to select an API version */
+                "sequence-version"?: "2024-07-30";
+            };
+            path: {
+                /** @description Invoice ID */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["Stable20240101UpdateInvoiceRequest"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InvoiceResponse"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    deleteInvoicesById: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description Your [API credentials](/reference/authentication). Eg. `Basic {credentials}`. */
+                Authorization: string;
+                /** @description Use this header to select an API version */
+                "sequence-version"?: "2024-07-30";
+            };
+            path: {
+                /** @description Invoice ID */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeleteInvoiceEndpointProductDeleteInvoiceResponseModel"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    patchInvoicesById: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description Your [API credentials](/reference/authentication). Eg. `Basic {credentials}`. */
+                Authorization: string;
+                /** @description Use this header to select an API version */
+                "sequence-version"?: "2024-07-30";
+            };
+            path: {
+                /** @description Invoice ID */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["Stable20240101PatchInvoiceRequest"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Invoice"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    getCreditNotesById: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description Your [API credentials](/reference/authentication). Eg. `Basic {credentials}`. */
+                Authorization: string;
+                /** @description Use this header to select an API version */
+                "sequence-version"?: "2024-07-30";
+            };
+            path: {
+                /** @description Credit Note ID */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CreditNote"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    putCreditNotesById: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description Your [API credentials](/reference/authentication). Eg. `Basic {credentials}`. */
+                Authorization: string;
+                /** @description Use this header to select an API version */
+                "sequence-version"?: "2024-07-30";
+            };
+            path: {
+                /** @description Credit Note ID */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateCreditNoteEndpointUpdateCreditNoteRequestModel"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CreditNote"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    deleteCreditNotesById: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description Your [API credentials](/reference/authentication). Eg. `Basic {credentials}`. */
+                Authorization: string;
+                /** @description Use this header to select an API version */
+                "sequence-version"?: "2024-07-30";
+            };
+            path: {
+                /** @description Credit Note ID */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CreditNote"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    postCreditNotesByIdMarkAsSent: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description Your [API credentials](/reference/authentication). Eg. `Basic {credentials}`. */
+                Authorization: string;
+                /** @description Use this header to select an API version */
+                "sequence-version"?: "2024-07-30";
+            };
+            path: {
+                /** @description Credit Note Id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CreditNote"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    postInvoicesByIdMarkAsSent: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description Your [API credentials](/reference/authentication). Eg. `Basic {credentials}`. */
+                Authorization: string;
+                /** @description Use this header to select an API version */
+                "sequence-version"?: "2024-07-30";
+            };
+            path: {
+                /** @description Invoice ID */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Invoice"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    getInvoicesSummary: {
+        parameters: {
+            query?: {
+                /** @description Filter by invoice status. Options: IN_PROGRESS, DRAFT, FINAL, SENT, VOIDED */
+                invoiceStatus?: string;
+                /** @description Filter by payment status. Options: UNPAID, PARTIALLY_PAID, PAID, UNCOLLECTIBLE */
+                invoicePaymentStatus?: string;
+                /** @description Filter by customer id. */
+                customerId?: string;
+                /** @description Filter by billing schedule id. */
+                billingScheduleId?: string;
+                /** @description Filter by due date before. Format: yyyy-MM-dd */
+                dueBefore?: string;
+                /** @description Filter by due date after. Format: yyyy-MM-dd */
+                dueAfter?: string;
+                /** @description Filter by sent date before. Format: yyyy-MM-dd */
+                sentBefore?: string;
+                /** @description Filter by sent date after. Format: yyyy-MM-dd */
+                sentAfter?: string;
+                /** @description Filter by invoice date before. Format: yyyy-MM-dd */
+                invoiceBefore?: string;
+                /** @description Filter by invoice date after. Format: yyyy-MM-dd */
+                invoiceAfter?: string;
+                /** @description Exclude invoices with zero quantity. */
+                excludeZeroQuantity?: boolean;
+                /** @description Get invoices for a specific currency (provide a comma-separated list) */
+                invoiceCurrency?: string;
+                /** @description Search invoices by invoice number (partial, case-insensitive match) */
+                search?: string;
+                /** @description Filter by invoice number */
+                invoiceNumber?: string;
+                /** @description Filter by net total amount */
+                netTotal?: number;
+            };
+            header: {
+                /** @description Your [API credentials](/reference/authentication). Eg. `Basic {credentials}`. */
+                Authorization: string;
+                /** @description Use this header to select an API version */
+                "sequence-version"?: "2024-07-30";
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InvoiceSummaryResponse"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    postInvoicesFixBillingRuns: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description Your [API credentials](/reference/authentication). Eg. `Basic {credentials}`. */
+                Authorization: string;
+                /** @description Use this header to select an API version */
+                "sequence-version"?: "2024-07-30";
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Accepted */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    postCreditNotesByIdVoid: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description Your [API credentials](/reference/authentication). Eg. `Basic {credentials}`. */
+                Authorization: string;
+                /** @description Use this header to select an API version */
+                "sequence-version"?: "2024-07-30";
+            };
+            path: {
+                /** @description Credit Note ID */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CreditNote"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    postInvoicesMerge: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description Your [API credentials](/reference/authentication). Eg. `Basic {credentials}`. */
+                Authorization: string;
+                /** @description Use this header to select an API version */
+                "sequence-version"?: "2024-07-30";
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["MergeInvoicesEndpointRequestBody"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Invoice"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    postInvoicesByIdSendPaymentReminder: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description Your [API credentials](/reference/authentication). Eg. `Basic {credentials}`. */
+                Authorization: string;
+                /** @description Use this header to select an API version */
+                "sequence-version"?: "2024-07-30";
+            };
+            path: {
+                /** @description Invoice ID */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Invoice"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    postCreditNotesByIdFinalizeAndSend: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description Your [API credentials](/reference/authentication). Eg. `Basic {credentials}`. */
+                Authorization: string;
+                /** @description Use this header to select an API version */
+                "sequence-version"?: "2024-07-30";
+            };
+            path: {
+                /** @description Credit Note Id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CreditNote"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    postInvoicesByIdSend: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description Your [API credentials](/reference/authentication). Eg. `Basic {credentials}`. */
+                Authorization: string;
+                /** @description Use this header to select an API version */
+                "sequence-version"?: "2024-07-30";
+            };
+            path: {
+                /** @description Invoice Id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Invoice"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    getInvoicesByIdDownload: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description Your [API credentials](/reference/authentication). Eg. `Basic {credentials}`. */
+                Authorization: string;
+                /** @description Use this header to select an API version */
+                "sequence-version"?: "2024-07-30";
+            };
+            path: {
+                /** @description Invoice Id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    postCreditNoteApplications: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description Your [API credentials](/reference/authentication). Eg. `Basic {credentials}`. */
+                Authorization: string;
+                /** @description Use this header to select an API version */
+                "sequence-version"?: "2024-07-30";
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateCreditNoteApplicationEndpointCreateCreditNoteApplicationRequestModel"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CreditNoteApplicationResponse"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["VersionConflictResponse"];
+                };
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    postInvoicesByIdFinalize: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description Your [API credentials](/reference/authentication). Eg. `Basic {credentials}`. */
+                Authorization: string;
+                /** @description Use this header to select an API version */
+                "sequence-version"?: "2024-07-30";
+            };
+            path: {
+                /** @description Invoice Id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Invoice"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    getCreditNotesByIdDownload: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description Your [API credentials](/reference/authentication). Eg. `Basic {credentials}`. */
+                Authorization: string;
+                /** @description Use this header to select an API version */
+                "sequence-version"?: "2024-07-30";
+            };
+            path: {
+                /** @description Credit Note Id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    putInvoicesByIdPaymentStatus: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description Your [API credentials](/reference/authentication). Eg. `Basic {credentials}`. */
+                Authorization: string;
+                /** @description Use this header to select an API version */
+                "sequence-version"?: "2024-07-30";
+            };
+            path: {
+                /** @description Invoice ID */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateInvoicePaymentStatusEndpointRequestModel"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Invoice"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    postInvoicesByIdFinalizeAndSend: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description Your [API credentials](/reference/authentication). Eg. `Basic {credentials}`. */
+                Authorization: string;
+                /** @description Use this header to select an API version */
+                "sequence-version"?: "2024-07-30";
+            };
+            path: {
+                /** @description Invoice Id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Invoice"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    getCreditNotesByCreditnoteLineItemGroups: {
+        parameters: {
+            query?: {
+                /** @description Pagination cursor. To page through items, omit this parameter to retrieve the first page, and then successively use the value you get from `pagination.after` or `pagination.before` to retrieve each page. */
+                before?: string;
+                /** @description Pagination cursor. To page through items, omit this parameter to retrieve the first page, and then successively use the value you get from `pagination.after` or `pagination.before` to retrieve each page. */
+                after?: string;
+                /** @description Maximum number of objects to return per-page. Must be between 1 and 100 (inclusive). */
+                limit?: number;
+                /** @description Sort order. Default: DESC (descending, most often used for reverse chronological sorting). */
+                sortOrder?: "ASC" | "DESC";
+            };
+            header: {
+                /** @description Your [API credentials](/reference/authentication). Eg. `Basic {credentials}`. */
+                Authorization: string;
+                /** @description Use this header to select an API version */
+                "sequence-version"?: "2024-07-30";
+            };
+            path: {
+                /** @description The CreditNote ID */
+                creditnote: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ListCreditNoteLineItemGroupEndpointProductListCreditNoteLineItemGroupPaginatedResponseModel"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    postCreditNotesByCreditnoteLineItemGroups: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description Your [API credentials](/reference/authentication). Eg. `Basic {credentials}`. */
+                Authorization: string;
+                /** @description Use this header to select an API version */
+                "sequence-version"?: "2024-07-30";
+            };
+            path: {
+                /** @description The CreditNote ID */
+                creditnote: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateCreditNoteLineItemGroupEndpointCreateCreditNoteLineItemGroupRequestModel"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CreateCreditNoteLineItemGroupEndpointProductCreateCreditNoteLineItemGroupResponseModel"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    patchInvoicesByIdSent: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description Your [API credentials](/reference/authentication). Eg. `Basic {credentials}`. */
+                Authorization: string;
+                /** @description Use this header to select an API version */
+                "sequence-version"?: "2024-07-30";
+            };
+            path: {
+                /** @description Invoice ID */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PatchSentInvoiceEndpointPatchSentInvoiceRequest"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Invoice"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    postCreditNotesByIdFinalize: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description Your [API credentials](/reference/authentication). Eg. `Basic {credentials}`. */
+                Authorization: string;
+                /** @description Use this header to select an API version */
+                "sequence-version"?: "2024-07-30";
+            };
+            path: {
+                /** @description Credit Note Id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CreditNote"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    getInvoices: {
+        parameters: {
+            query?: {
+                /** @description Pagination cursor. To page through items, omit this parameter to retrieve the first page, and then successively use the value you get from `pagination.after` or `pagination.before` to retrieve each page. */
+                before?: string;
+                /** @description Pagination cursor. To page through items, omit this parameter to retrieve the first page, and then successively use the value you get from `pagination.after` or `pagination.before` to retrieve each page. */
+                after?: string;
+                /** @description Maximum number of objects to return per-page. Must be between 1 and 100 (inclusive). */
+                limit?: number;
+                /** @description Sort order. Default: DESC (descending, most often used for reverse chronological sorting). */
+                sortOrder?: "ASC" | "DESC";
+                /** @description Sort column. Default: creation time. Options: CUSTOMER_LEGAL_COMPANY_NAME, GROSS_TOTAL, ACCOUNTING_DATE, DUE_DATE, ISSUE_DATE */
+                sortBy?: string;
+                /** @description Filter by invoice status. Options: IN_PROGRESS, DRAFT, FINAL, SENT, VOIDED */
+                invoiceStatus?: string;
+                /** @description Filter by payment status. Options: UNPAID, PARTIALLY_PAID, PAID, UNCOLLECTIBLE */
+                invoicePaymentStatus?: string;
+                /** @description Filter by customer id. */
+                customerId?: string;
+                /** @description Filter by billing schedule id. */
+                billingScheduleId?: string;
+                /** @description Filter by due date before. Format: yyyy-MM-dd */
+                dueBefore?: string;
+                /** @description Filter by due date after. Format: yyyy-MM-dd */
+                dueAfter?: string;
+                /** @description Filter by sent date before. Format: yyyy-MM-dd */
+                sentBefore?: string;
+                /** @description Filter by sent date after. Format: yyyy-MM-dd */
+                sentAfter?: string;
+                /** @description Filter by invoice date before. Format: yyyy-MM-dd */
+                invoiceBefore?: string;
+                /** @description Filter by invoice date after. Format: yyyy-MM-dd */
+                invoiceAfter?: string;
+                /** @description Exclude invoices with zero quantity. */
+                excludeZeroQuantity?: boolean;
+                /** @description Get invoices for a specific currency (provide a comma-separated list) */
+                invoiceCurrency?: string;
+                /** @description Search invoices by invoice number (partial, case-insensitive match) */
+                search?: string;
+                /** @description Filter by invoice number */
+                invoiceNumber?: string;
+                /** @description Filter by net total amount */
+                netTotal?: number;
+                /** @description Exclude invoices with these statuses. Options: IN_PROGRESS, DRAFT, FINAL, SENT, VOIDED */
+                excludeInvoiceStatus?: string;
+                /** @description Exclude invoices with these payment statuses. Options: UNPAID, PARTIALLY_PAID, PAID, UNCOLLECTIBLE */
+                excludeInvoicePaymentStatus?: string;
+                /** @description Exclude invoices for these customer ids. */
+                excludeCustomerId?: string;
+                /** @description Exclude invoices for these billing schedule ids. */
+                excludeBillingScheduleId?: string;
+                /** @description Exclude invoices for these currencies (provide a comma-separated list) */
+                excludeInvoiceCurrency?: string;
+                /** @description Exclude invoices with these invoice numbers */
+                excludeInvoiceNumber?: string;
+                /** @description Exclude invoices with this exact net total amount */
+                excludeNetTotal?: number;
+                /** @description Exclude invoices whose invoice number contains this (partial, case-insensitive match) */
+                excludeSearch?: string;
+            };
+            header: {
+                /** @description Your [API credentials](/reference/authentication). Eg. `Basic {credentials}`. */
+                Authorization: string;
+                /** @description Use this header to select an API version */
+                "sequence-version"?: "2024-07-30";
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ListInvoiceEndpointListInvoicePaginatedResponseModel"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    postInvoices: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description Your [API credentials](/reference/authentication). Eg. `Basic {credentials}`. */
+                Authorization: string;
+                /** @description Use this header to select an API version */
+                "sequence-version"?: "2024-07-30";
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["Stable20240101CreateInvoiceRequest"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InvoiceResponse"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    getInvoicesListSummary: {
+        parameters: {
+            query?: {
+                /** @description before */
+                before?: string;
+                /** @description after */
+                after?: string;
+                /** @description limit */
+                limit?: number;
+                /** @description sortOrder */
+                sortOrder?: "ASC" | "DESC";
+                /** @description sortBy */
+                sortBy?: string;
+                /** @description invoiceStatus */
+                invoiceStatus?: string;
+                /** @description invoicePaymentStatus */
+                invoicePaymentStatus?: string;
+                /** @description customerId */
+                customerId?: string;
+                /** @description billingScheduleId */
+                billingScheduleId?: string;
+                /** @description dueBefore */
+                dueBefore?: string;
+                /** @description dueAfter */
+                dueAfter?: string;
+                /** @description sentBefore */
+                sentBefore?: string;
+                /** @description sentAfter */
+                sentAfter?: string;
+                /** @description invoiceBefore */
+                invoiceBefore?: string;
+                /** @description invoiceAfter */
+                invoiceAfter?: string;
+                /** @description excludeZeroQuantity */
+                excludeZeroQuantity?: boolean;
+                /** @description invoiceCurrency */
+                invoiceCurrency?: string;
+                /** @description search */
+                search?: string;
+                /** @description invoiceNumber */
+                invoiceNumber?: string;
+                /** @description netTotal */
+                netTotal?: number;
+                /** @description excludeInvoiceStatus */
+                excludeInvoiceStatus?: string;
+                /** @description excludeInvoicePaymentStatus */
+                excludeInvoicePaymentStatus?: string;
+                /** @description excludeCustomerId */
+                excludeCustomerId?: string;
+                /** @description excludeBillingScheduleId */
+                excludeBillingScheduleId?: string;
+                /** @description excludeInvoiceCurrency */
+                excludeInvoiceCurrency?: string;
+                /** @description excludeInvoiceNumber */
+                excludeInvoiceNumber?: string;
+                /** @description excludeNetTotal */
+                excludeNetTotal?: number;
+                /** @description excludeSearch */
+                excludeSearch?: string;
+            };
+            header: {
+                /** @description Your [API credentials](/reference/authentication). Eg. `Basic {credentials}`. */
+                Authorization: string;
+                /** @description Use this header to select an API version */
+                "sequence-version"?: "2024-07-30";
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InvoiceListSummaryResponse"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    getInvoicesByInvoiceLineItems: {
+        parameters: {
+            query?: {
+                /** @description Pagination cursor. To page through items, omit this parameter to retrieve the first page, and then successively use the value you get from `pagination.after` or `pagination.before` to retrieve each page. */
+                before?: string;
+                /** @description Pagination cursor. To page through items, omit this parameter to retrieve the first page, and then successively use the value you get from `pagination.after` or `pagination.before` to retrieve each page. */
+                after?: string;
+                /** @description Maximum number of objects to return per-page. Must be between 1 and 100 (inclusive). */
+                limit?: number;
+                /** @description Sort order. Default: DESC (descending, most often used for reverse chronological sorting). */
+                sortOrder?: "ASC" | "DESC";
+            };
+            header: {
+                /** @description Your [API credentials](/reference/authentication). Eg. `Basic {credentials}`. */
+                Authorization: string;
+                /** @description Use this header to select an API version */
+                "sequence-version"?: "2024-07-30";
+            };
+            path: {
+                /** @description The Invoice ID */
+                invoice: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ListLineItemEndpointPaginatedLineItemResponseModel"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    postInvoicesByInvoiceLineItems: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description Your [API credentials](/reference/authentication). Eg. `Basic {credentials}`. */
+                Authorization: string;
+                /** @description Use this header to select an API version */
+                "sequence-version"?: "2024-07-30";
+            };
+            path: {
+                /** @description The Invoice ID */
+                invoice: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["Stable20240101CreateOrUpdateLineItem"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Stable20240101LineItemResponse"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    getInvoicesByInvoiceLineItemGroups: {
+        parameters: {
+            query?: {
+                /** @description Pagination cursor. To page through items, omit this parameter to retrieve the first page, and then successively use the value you get from `pagination.after` or `pagination.before` to retrieve each page. */
+                before?: string;
+                /** @description Pagination cursor. To page through items, omit this parameter to retrieve the first page, and then successively use the value you get from `pagination.after` or `pagination.before` to retrieve each page. */
+                after?: string;
+                /** @description Maximum number of objects to return per-page. Must be between 1 and 100 (inclusive). */
+                limit?: number;
+                /** @description Sort order. Default: DESC (descending, most often used for reverse chronological sorting). */
+                sortOrder?: "ASC" | "DESC";
+            };
+            header: {
+                /** @description Your [API credentials](/reference/authentication). Eg. `Basic {credentials}`. */
+                Authorization: string;
+                /** @description Use this header to select an API version */
+                "sequence-version"?: "2024-07-30";
+            };
+            path: {
+                /** @description The Invoice ID */
+                invoice: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ListLineItemGroupEndpointProductListLineItemGroupPaginatedResponseModel"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    postInvoicesByInvoiceLineItemGroups: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description Your [API credentials](/reference/authentication). Eg. `Basic {credentials}`. */
+                Authorization: string;
+                /** @description Use this header to select an API version */
+                "sequence-version"?: "2024-07-30";
+            };
+            path: {
+                /** @description The Invoice ID */
+                invoice: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateLineItemGroupRequestModel"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LineItemGroupResponseModel"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    getCreditNotesByCreditnoteLineItems: {
+        parameters: {
+            query?: {
+                /** @description Pagination cursor. To page through items, omit this parameter to retrieve the first page, and then successively use the value you get from `pagination.after` or `pagination.before` to retrieve each page. */
+                before?: string;
+                /** @description Pagination cursor. To page through items, omit this parameter to retrieve the first page, and then successively use the value you get from `pagination.after` or `pagination.before` to retrieve each page. */
+                after?: string;
+                /** @description Maximum number of objects to return per-page. Must be between 1 and 100 (inclusive). */
+                limit?: number;
+                /** @description Sort order. Default: DESC (descending, most often used for reverse chronological sorting). */
+                sortOrder?: "ASC" | "DESC";
+            };
+            header: {
+                /** @description Your [API credentials](/reference/authentication). Eg. `Basic {credentials}`. */
+                Authorization: string;
+                /** @description Use this header to select an API version */
+                "sequence-version"?: "2024-07-30";
+            };
+            path: {
+                /** @description The CreditNote ID */
+                creditnote: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ListCreditNoteLineItemEndpointProductListCreditNoteLineItemPaginatedResponseModel"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    postCreditNotesByCreditnoteLineItems: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description Your [API credentials](/reference/authentication). Eg. `Basic {credentials}`. */
+                Authorization: string;
+                /** @description Use this header to select an API version */
+                "sequence-version"?: "2024-07-30";
+            };
+            path: {
+                /** @description The CreditNote ID */
+                creditnote: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["Stable20240101CreateCreditNoteLineItemRequestModel"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Stable20240101ProductCreateCreditNoteLineItemResponseModel"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    postCreditNotesByIdSend: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description Your [API credentials](/reference/authentication). Eg. `Basic {credentials}`. */
+                Authorization: string;
+                /** @description Use this header to select an API version */
+                "sequence-version"?: "2024-07-30";
+            };
+            path: {
+                /** @description Credit Note Id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CreditNote"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    postInvoicesByIdDraft: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description Your [API credentials](/reference/authentication). Eg. `Basic {credentials}`. */
+                Authorization: string;
+                /** @description Use this header to select an API version */
+                "sequence-version"?: "2024-07-30";
+            };
+            path: {
+                /** @description Invoice Id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Invoice"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    getInvoicesByIdCurrencyConversions: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description Your [API credentials](/reference/authentication). Eg. `Basic {credentials}`. */
+                Authorization: string;
+                /** @description Use this header to select an API version */
+                "sequence-version"?: "2024-07-30";
+            };
+            path: {
+                /** @description Invoice ID */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InvoiceCurrencyConversionsListResponse"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    postInvoicesByIdVoid: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description Your [API credentials](/reference/authentication). Eg. `Basic {credentials}`. */
+                Authorization: string;
+                /** @description Use this header to select an API version */
+                "sequence-version"?: "2024-07-30";
+            };
+            path: {
+                /** @description Invoice ID */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Invoice"];
                 };
             };
             /** @description Bad Request */

@@ -8,6 +8,7 @@ import { billingSchedules } from './billing-schedules/index.js';
 import { contacts } from './contacts/index.js';
 import { customerAliases, MESSAGES as ALIAS_MESSAGES } from './customer-aliases/index.js';
 import { customers } from './customers/index.js';
+import { invoices } from './invoices/index.js';
 import { MESSAGES as CUSTOMER_MESSAGES } from './customers/rules.js';
 import { notificationPolicies, MESSAGES as POLICY_MESSAGES } from './notification-policies/index.js';
 import { MESSAGES as ORGANIZATION_MESSAGES, organizations } from './organizations/index.js';
@@ -23,6 +24,7 @@ export const PLUGINS: readonly Plugin[] = [
   billingSchedules,
   usageEvents,
   notificationPolicies,
+  invoices,
 ];
 
 /** The document's tags whose types src/generated/openapi.ts holds: the plug-ins' own. */

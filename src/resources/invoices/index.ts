@@ -1,0 +1,52 @@
+// Invoices and credit notes (docs/resources/invoices.md), over the generic collections they are
+// stored in: money computed, and the documented lifecycles.
+//   - A line's netTotal, totalTax and grossTotal are computed from its quantity, rate and taxRate in
+//     its document's currency whenever it is written (src/engine/money.ts: decimal, rounded half up
+//     to the currency's minor units).
+//   - An invoice's or credit note's totals are the sums of its lines when it is read (no lines: 0).
+//   - A new one is DRAFT, UNPAID where it has a payment status, and has no credit notes yet.
+//   - Actions move it through its lifecycle (lifecycle.ts); past DRAFT it cannot be edited.
+import type { Call, CollectionRules, Json, Plugin } from '../../engine/plugin.js';
+import { lineTotals, sumTotals } from '../../engine/money.js';
+import { named, type StoredRecord } from '../../engine/store/types.js';
+import { CREDIT_NOTE, editProblem, INVOICE, transition, type Lifecycle } from './lifecycle.js';
+
+const currencyOf = (record: StoredRecord | undefined): string | undefined =>
+  typeof record?.currency === 'string' ? record.currency : undefined;
+
+function documentRules(lifecycle: Lifecycle, lines: string, created: Json): CollectionRules {
+  // Lines are kept per document, under the lines' path with the document's id in it.
+  const linesOf = (record: StoredRecord, call: Call) => call.partition.all(named(lines.replace(/\{[^}]+\}/, record.id)));
+  return {
+    generated: () => created,
+    presented: (record, call) => sumTotals(linesOf(record, call), currencyOf(record)),
+    editable: (record) => editProblem(lifecycle, record),
+    actions: Object.fromEntries(
+      Object.keys(lifecycle.transitions).map((action) => [
+        action,
+        (record: StoredRecord, _body: Json, call: Call) => transition(lifecycle, action, record, call),
+      ]),
+    ),
+  };
+}
+
+function lineRules(parent: string, param: string): CollectionRules {
+  return {
+    computed: (record: Json, call: Call) => {
+      const document = call.partition.get(named(parent), call.params[param] ?? '');
+      return lineTotals(record.quantity, record.rate, record.taxRate, currencyOf(document));
+    },
+  };
+}
+
+export const invoices: Plugin = {
+  name: 'invoices',
+  tags: ['Invoices', 'Invoice Line Items', 'Credit Notes', 'Credit Note Line Items'],
+  page: 'docs/resources/invoices.md',
+  rules: {
+    '/invoices': documentRules(INVOICE, '/invoices/{invoice}/line-items', { status: 'DRAFT', paymentStatus: 'UNPAID', creditNoteIds: [] }),
+    '/invoices/{invoice}/line-items': lineRules('/invoices', 'invoice'),
+    '/credit-notes': documentRules(CREDIT_NOTE, '/credit-notes/{creditnote}/line-items', { status: 'DRAFT' }),
+    '/credit-notes/{creditnote}/line-items': lineRules('/credit-notes', 'creditnote'),
+  },
+};
