@@ -176,3 +176,121 @@ describe('credit notes', () => {
     expect((await request(app).post(`/credit-notes/${id}/send`).set('Authorization', auth)).body.status).toBe('SENT');
   });
 });
+
+describe('credit-note applications', () => {
+  async function finalDocument(kind: 'invoices' | 'credit-notes', quantity: string, rate: string, taxRate: string, currency = 'GBP') {
+    const made = await request(app).post(`/${kind}`).set('Authorization', auth).send({ currency, customerId });
+    const id = made.body.id as string;
+    const lineBody = { title: 'line', quantity, rate, taxRate, externalIds: [], ...(kind === 'credit-notes' && { creditNoteId: id }) };
+    expect((await request(app).post(`/${kind}/${id}/line-items`).set('Authorization', auth).send(lineBody)).status).toBe(201);
+    expect((await request(app).post(`/${kind}/${id}/finalize`).set('Authorization', auth)).status).toBe(200);
+    return id;
+  }
+  const apply = (body: Record<string, unknown>) => request(app).post('/credit-note-applications').set('Authorization', auth).send(body);
+
+  it('applies part of a credit note, moves both balances and versions, and refuses a stale version with the 409', async () => {
+    const invoiceId = await finalDocument('invoices', '1', '100.00', '0.2'); // gross 120.00
+    const creditNoteId = await finalDocument('credit-notes', '1', '25.00', '0.2'); // gross 30.00
+    expect((await read(invoiceId)).body).toMatchObject({ balance: '120.00', balanceVersion: 0 });
+    const first = await apply({
+      creditNoteId,
+      invoiceId,
+      amount: 20,
+      currency: 'GBP',
+      creditNoteBalanceVersion: 0,
+      invoiceBalanceVersion: 0,
+    });
+    expect(first.status).toBe(201);
+    // 120.00 - 20 = 100; 30.00 - 20 = 10
+    expect(first.body).toMatchObject({
+      creditNoteId,
+      invoiceId,
+      amount: 20,
+      currency: 'GBP',
+      invoiceBalance: { value: 100, currency: 'GBP', version: 1 },
+      creditNoteBalance: { value: 10, currency: 'GBP', version: 1 },
+    });
+    expect((await read(invoiceId)).body).toMatchObject({
+      balance: '100.00',
+      balanceVersion: 1,
+      paymentStatus: 'PARTIALLY_PAID',
+      creditNoteIds: [creditNoteId],
+    });
+    const stale = await apply({
+      creditNoteId,
+      invoiceId,
+      amount: 5,
+      currency: 'GBP',
+      creditNoteBalanceVersion: 0,
+      invoiceBalanceVersion: 0,
+    });
+    expect(stale.status).toBe(409);
+    expect(stale.body).toEqual({
+      message: 'Balance version mismatch. Re-read current versions and retry.',
+      currentInvoiceBalance: { value: 100, currency: 'GBP', version: 1 },
+      currentCreditNoteBalance: { value: 10, currency: 'GBP', version: 1 },
+    });
+    const over = await apply({
+      creditNoteId,
+      invoiceId,
+      amount: 15,
+      currency: 'GBP',
+      creditNoteBalanceVersion: 1,
+      invoiceBalanceVersion: 1,
+    });
+    expect(over.status).toBe(400);
+    expect(over.body.error.errors).toEqual([{ path: '/body/amount', message: "is more than the credit note's balance 10.00" }]);
+    const currency = await apply({
+      creditNoteId,
+      invoiceId,
+      amount: 5,
+      currency: 'USD',
+      creditNoteBalanceVersion: 1,
+      invoiceBalanceVersion: 1,
+    });
+    expect(currency.status).toBe(400);
+    expect(currency.body.error.errors[0].path).toBe('/body/currency');
+    // The rest of the credit note pays a second invoice of 8.00 + 25% = 10.00 in full.
+    const second = await finalDocument('invoices', '1', '8.00', '0.25');
+    const full = await apply({
+      creditNoteId,
+      invoiceId: second,
+      amount: 10,
+      currency: 'GBP',
+      creditNoteBalanceVersion: 1,
+      invoiceBalanceVersion: 0,
+    });
+    expect(full.status).toBe(201);
+    expect(full.body.creditNoteBalance).toEqual({ value: 0, currency: 'GBP', version: 2 });
+    expect((await read(second)).body).toMatchObject({ balance: '0.00', paymentStatus: 'PAID' });
+    const credit = await request(app).get(`/credit-notes/${creditNoteId}`).set('Authorization', auth);
+    expect(credit.body).toMatchObject({ balance: '0.00', balanceVersion: 2 });
+  });
+
+  it('applies only a FINAL or SENT credit note to a FINAL or SENT invoice of the account', async () => {
+    const invoiceId = await finalDocument('invoices', '1', '10.00', '0');
+    const draft = await request(app).post('/credit-notes').set('Authorization', auth).send({ currency: 'GBP', customerId });
+    const refused = await apply({
+      creditNoteId: draft.body.id,
+      invoiceId,
+      amount: 1,
+      currency: 'GBP',
+      creditNoteBalanceVersion: 0,
+      invoiceBalanceVersion: 0,
+    });
+    expect(refused.status).toBe(400);
+    expect(refused.body.error.errors).toEqual([
+      { path: '/body/creditNoteId', message: 'is DRAFT: only a FINAL or SENT credit note is applied' },
+    ]);
+    const unknown = await apply({
+      creditNoteId: draft.body.id,
+      invoiceId: crypto.randomUUID(),
+      amount: 1,
+      currency: 'GBP',
+      creditNoteBalanceVersion: 0,
+      invoiceBalanceVersion: 0,
+    });
+    expect(unknown.status).toBe(400);
+    expect(unknown.body.error.errors[0].path).toBe('/body/invoiceId');
+  });
+});

@@ -7,19 +7,22 @@
 //   - A new one is DRAFT, UNPAID where it has a payment status, and has no credit notes yet.
 //   - Actions move it through its lifecycle (lifecycle.ts); past DRAFT it cannot be edited.
 import type { Call, CollectionRules, Json, Plugin } from '../../engine/plugin.js';
-import { lineTotals, sumTotals } from '../../engine/money.js';
+import { amount, lineTotals } from '../../engine/money.js';
+import { applyCreditNote, totalsAndBalance } from './balances.js';
 import { named, type StoredRecord } from '../../engine/store/types.js';
 import { CREDIT_NOTE, editProblem, INVOICE, transition, type Lifecycle } from './lifecycle.js';
 
 const currencyOf = (record: StoredRecord | undefined): string | undefined =>
   typeof record?.currency === 'string' ? record.currency : undefined;
 
-function documentRules(lifecycle: Lifecycle, lines: string, created: Json): CollectionRules {
-  // Lines are kept per document, under the lines' path with the document's id in it.
-  const linesOf = (record: StoredRecord, call: Call) => call.partition.all(named(lines.replace(/\{[^}]+\}/, record.id)));
+function documentRules(lifecycle: Lifecycle, kind: 'invoice' | 'creditNote', created: Json): CollectionRules {
   return {
     generated: () => created,
-    presented: (record, call) => sumTotals(linesOf(record, call), currencyOf(record)),
+    // Totals from the lines; the balance is what is left after credit-note applications (balances.ts).
+    presented: (record, call) => {
+      const { totals, balance, version, currency } = totalsAndBalance(kind, record, call);
+      return { ...totals, balance: amount(balance, currency), balanceVersion: version };
+    },
     editable: (record) => editProblem(lifecycle, record),
     actions: Object.fromEntries(
       Object.keys(lifecycle.transitions).map((action) => [
@@ -43,10 +46,11 @@ export const invoices: Plugin = {
   name: 'invoices',
   tags: ['Invoices', 'Invoice Line Items', 'Credit Notes', 'Credit Note Line Items'],
   page: 'docs/resources/invoices.md',
+  handlers: { postCreditNoteApplications: applyCreditNote },
   rules: {
-    '/invoices': documentRules(INVOICE, '/invoices/{invoice}/line-items', { status: 'DRAFT', paymentStatus: 'UNPAID', creditNoteIds: [] }),
+    '/invoices': documentRules(INVOICE, 'invoice', { status: 'DRAFT', paymentStatus: 'UNPAID', creditNoteIds: [] }),
     '/invoices/{invoice}/line-items': lineRules('/invoices', 'invoice'),
-    '/credit-notes': documentRules(CREDIT_NOTE, '/credit-notes/{creditnote}/line-items', { status: 'DRAFT' }),
+    '/credit-notes': documentRules(CREDIT_NOTE, 'creditNote', { status: 'DRAFT' }),
     '/credit-notes/{creditnote}/line-items': lineRules('/credit-notes', 'creditnote'),
   },
 };
