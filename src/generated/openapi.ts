@@ -188,6 +188,58 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/usage-metrics": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List all Usage Metrics
+         * @description List all Usage Metrics
+         */
+        get: operations["getUsageMetrics"];
+        put?: never;
+        /**
+         * Create a new Usage Metric
+         * @description Create a new Usage Metric
+         */
+        post: operations["postUsageMetrics"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/usage-metrics/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get a Usage Metric by ID
+         * @description Get a Usage Metric by ID
+         */
+        get: operations["getUsageMetricsById"];
+        /**
+         * Update a Usage Metric
+         * @description Update a Usage Metric
+         */
+        put: operations["putUsageMetricsById"];
+        post?: never;
+        /**
+         * Delete a Usage Metric
+         * @description Delete a Usage Metric
+         */
+        delete: operations["deleteUsageMetricsById"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/usage-events": {
         parameters: {
             query?: never;
@@ -206,6 +258,26 @@ export interface paths {
          * @description Create a new Usage Event
          */
         post: operations["postUsageEvents"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/usage-metrics/{usageMetricId}/calculate": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Calculate usage metric for customer and timeframe
+         * @description Calculate usage metric for customer and timeframe
+         */
+        get: operations["getUsageMetricsByUsageMetricIdCalculate"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -2164,6 +2236,686 @@ export interface components {
         SeatBasedPricingType: "SEAT_BASED";
         /**
          * @example {
+         *       "name": "Total length of sent messages.",
+         *       "description": "Total length of sent messages.",
+         *       "metricType": "GROUPED",
+         *       "eventType": "message_sent",
+         *       "aggregationType": "COUNT",
+         *       "aggregationProperty": "message_length",
+         *       "groupingProperty": "channel",
+         *       "unit": "bytes",
+         *       "deletedAt": "2022-06-28T16:47:00Z",
+         *       "propertyFilters": {
+         *         "channels": [
+         *           "text",
+         *           "email"
+         *         ]
+         *       },
+         *       "caseSensitive": true,
+         *       "propertiesToNegate": [
+         *         "channels"
+         *       ]
+         *     }
+         */
+        CreateUsageMetricEndpointCreateUsageMetricRequestModel: {
+            /**
+             * @description Human-readable name for this metric, which should be unique
+             * @example Total length of sent messages.
+             */
+            name: string;
+            /**
+             * @description Description for this metric
+             * @example Total length of sent messages.
+             */
+            description?: string | null;
+            /** @description Type of metric (simple or grouped) */
+            metricType: components["schemas"]["MetricType"];
+            /**
+             * @description The `eventType` of the Usage Event to be aggregated
+             * @example message_sent
+             */
+            eventType: string;
+            /** @description Type of aggregation to perform */
+            aggregationType: components["schemas"]["AggregationType"];
+            /**
+             * @description Property within the event to aggregate
+             * @example message_length
+             */
+            aggregationProperty?: string | null;
+            /**
+             * @description Property within the event to group results by
+             * @example channel
+             */
+            groupingProperty?: string | null;
+            /**
+             * @description Human-readable unit of the aggregated metric, eg. API calls)
+             * @example bytes
+             */
+            unit?: string | null;
+            /**
+             * @description Created at
+             * @example 2022-06-28T16:47:00Z
+             */
+            deletedAt?: string | null;
+            /** @description propertyFilters */
+            propertyFilters?: {
+                [key: string]: Record<string, never>;
+            };
+            /**
+             * @description caseSensitive
+             * @example true
+             */
+            caseSensitive?: boolean | null;
+            /**
+             * @description propertiesToNegate
+             * @example [
+             *       "channels"
+             *     ]
+             */
+            propertiesToNegate?: string[] | null;
+        };
+        /**
+         * @example GROUPED
+         * @enum {string}
+         */
+        MetricType: "SIMPLE" | "GROUPED";
+        /**
+         * @example COUNT
+         * @enum {string}
+         */
+        AggregationType: "COUNT" | "UNIQUE" | "SUM" | "CUSTOM";
+        /**
+         * @example {
+         *       "id": "f092246c-6b90-4106-bcca-304ccf06bf45",
+         *       "sequenceAccountId": "ec1479a2-6ba1-421f-a7de-0853a20d17a1",
+         *       "name": "Total length of sent messages.",
+         *       "description": "Total length of sent messages.",
+         *       "metricType": "GROUPED",
+         *       "eventType": "message_sent",
+         *       "aggregationType": "COUNT",
+         *       "aggregationProperty": "message_length",
+         *       "groupingProperty": "channel",
+         *       "unit": "bytes",
+         *       "createdAt": "2022-06-28T16:47:00Z",
+         *       "deletedAt": "2022-06-28T16:47:00Z",
+         *       "propertyFilters": {
+         *         "channels": [
+         *           "text",
+         *           "email"
+         *         ]
+         *       },
+         *       "caseSensitive": true,
+         *       "propertiesToNegate": [
+         *         "channels"
+         *       ],
+         *       "parameters": [
+         *         {
+         *           "id": "2963e49a-c8e0-4673-89f5-7a805c0faf14",
+         *           "usageMetricId": "f092246c-6b90-4106-bcca-304ccf06bf45",
+         *           "name": "myParam",
+         *           "type": "INTEGER",
+         *           "description": "My parameter",
+         *           "defaultValue": "10"
+         *         }
+         *       ]
+         *     }
+         */
+        CreateUsageMetricEndpointProductCreateUsageMetricResponseModel: {
+            /**
+             * @description Unique ID
+             * @example f092246c-6b90-4106-bcca-304ccf06bf45
+             */
+            id: string;
+            /**
+             * @description Sequence Account ID
+             * @example ec1479a2-6ba1-421f-a7de-0853a20d17a1
+             */
+            sequenceAccountId: string;
+            /**
+             * @description Human-readable name for this metric, which should be unique
+             * @example Total length of sent messages.
+             */
+            name: string;
+            /**
+             * @description Description for this metric
+             * @example Total length of sent messages.
+             */
+            description?: string | null;
+            /** @description Type of metric (simple or grouped) */
+            metricType: components["schemas"]["MetricType"];
+            /**
+             * @description The `eventType` of the Usage Event to be aggregated
+             * @example message_sent
+             */
+            eventType: string;
+            /** @description Type of aggregation to perform */
+            aggregationType: components["schemas"]["AggregationType"];
+            /**
+             * @description Property within the event to aggregate
+             * @example message_length
+             */
+            aggregationProperty?: string | null;
+            /**
+             * @description Property within the event to group results by
+             * @example channel
+             */
+            groupingProperty?: string | null;
+            /**
+             * @description Human-readable unit of the aggregated metric, eg. API calls)
+             * @example bytes
+             */
+            unit?: string | null;
+            /**
+             * @description Created at
+             * @example 2022-06-28T16:47:00Z
+             */
+            createdAt?: string | null;
+            /**
+             * @description Created at
+             * @example 2022-06-28T16:47:00Z
+             */
+            deletedAt?: string | null;
+            /** @description propertyFilters */
+            propertyFilters: {
+                [key: string]: Record<string, never>;
+            };
+            /**
+             * @description caseSensitive
+             * @example true
+             */
+            caseSensitive?: boolean | null;
+            /**
+             * @description propertiesToNegate
+             * @example [
+             *       "channels"
+             *     ]
+             */
+            propertiesToNegate?: string[] | null;
+            /**
+             * @description Required parameters
+             * @example [
+             *       {
+             *         "id": "2963e49a-c8e0-4673-89f5-7a805c0faf14",
+             *         "usageMetricId": "f092246c-6b90-4106-bcca-304ccf06bf45",
+             *         "name": "myParam",
+             *         "type": "INTEGER",
+             *         "description": "My parameter",
+             *         "defaultValue": "10"
+             *       }
+             *     ]
+             */
+            parameters: components["schemas"]["CustomMetricParameter"][];
+        };
+        /**
+         * @example {
+         *       "id": "2963e49a-c8e0-4673-89f5-7a805c0faf14",
+         *       "usageMetricId": "f092246c-6b90-4106-bcca-304ccf06bf45",
+         *       "name": "myParam",
+         *       "type": "INTEGER",
+         *       "description": "My parameter",
+         *       "defaultValue": "10"
+         *     }
+         */
+        CustomMetricParameter: {
+            /** @example 2963e49a-c8e0-4673-89f5-7a805c0faf14 */
+            id: string;
+            /** @example f092246c-6b90-4106-bcca-304ccf06bf45 */
+            usageMetricId: string;
+            /** @example myParam */
+            name: string;
+            type: components["schemas"]["CustomParameterType"];
+            /** @example My parameter */
+            description: string;
+            /** @example 10 */
+            defaultValue: string;
+        };
+        /**
+         * @example INTEGER
+         * @enum {string}
+         */
+        CustomParameterType: "INTEGER" | "POSITIVE_INTEGER" | "NUMBER" | "POSITIVE_NUMBER";
+        /**
+         * @example {
+         *       "id": "f092246c-6b90-4106-bcca-304ccf06bf45",
+         *       "sequenceAccountId": "ec1479a2-6ba1-421f-a7de-0853a20d17a1",
+         *       "name": "Total length of sent messages.",
+         *       "description": "Total length of sent messages.",
+         *       "metricType": "GROUPED",
+         *       "eventType": "message_sent",
+         *       "aggregationType": "COUNT",
+         *       "aggregationProperty": "message_length",
+         *       "groupingProperty": "channel",
+         *       "unit": "bytes",
+         *       "createdAt": "2022-06-28T16:47:00Z",
+         *       "deletedAt": "2022-06-28T16:47:00Z",
+         *       "propertyFilters": {
+         *         "channels": [
+         *           "text",
+         *           "email"
+         *         ]
+         *       },
+         *       "caseSensitive": true,
+         *       "propertiesToNegate": [
+         *         "channels"
+         *       ],
+         *       "parameters": [
+         *         {
+         *           "id": "2963e49a-c8e0-4673-89f5-7a805c0faf14",
+         *           "usageMetricId": "f092246c-6b90-4106-bcca-304ccf06bf45",
+         *           "name": "myParam",
+         *           "type": "INTEGER",
+         *           "description": "My parameter",
+         *           "defaultValue": "10"
+         *         }
+         *       ]
+         *     }
+         */
+        GetUsageMetricEndpointProductGetUsageMetricResponseModel: {
+            /**
+             * @description Unique ID
+             * @example f092246c-6b90-4106-bcca-304ccf06bf45
+             */
+            id: string;
+            /**
+             * @description Sequence Account ID
+             * @example ec1479a2-6ba1-421f-a7de-0853a20d17a1
+             */
+            sequenceAccountId: string;
+            /**
+             * @description Human-readable name for this metric, which should be unique
+             * @example Total length of sent messages.
+             */
+            name: string;
+            /**
+             * @description Description for this metric
+             * @example Total length of sent messages.
+             */
+            description?: string | null;
+            /** @description Type of metric (simple or grouped) */
+            metricType: components["schemas"]["MetricType"];
+            /**
+             * @description The `eventType` of the Usage Event to be aggregated
+             * @example message_sent
+             */
+            eventType: string;
+            /** @description Type of aggregation to perform */
+            aggregationType: components["schemas"]["AggregationType"];
+            /**
+             * @description Property within the event to aggregate
+             * @example message_length
+             */
+            aggregationProperty?: string | null;
+            /**
+             * @description Property within the event to group results by
+             * @example channel
+             */
+            groupingProperty?: string | null;
+            /**
+             * @description Human-readable unit of the aggregated metric, eg. API calls)
+             * @example bytes
+             */
+            unit?: string | null;
+            /**
+             * @description Created at
+             * @example 2022-06-28T16:47:00Z
+             */
+            createdAt?: string | null;
+            /**
+             * @description Created at
+             * @example 2022-06-28T16:47:00Z
+             */
+            deletedAt?: string | null;
+            /** @description propertyFilters */
+            propertyFilters: {
+                [key: string]: Record<string, never>;
+            };
+            /**
+             * @description caseSensitive
+             * @example true
+             */
+            caseSensitive?: boolean | null;
+            /**
+             * @description propertiesToNegate
+             * @example [
+             *       "channels"
+             *     ]
+             */
+            propertiesToNegate?: string[] | null;
+            /**
+             * @description Required parameters
+             * @example [
+             *       {
+             *         "id": "2963e49a-c8e0-4673-89f5-7a805c0faf14",
+             *         "usageMetricId": "f092246c-6b90-4106-bcca-304ccf06bf45",
+             *         "name": "myParam",
+             *         "type": "INTEGER",
+             *         "description": "My parameter",
+             *         "defaultValue": "10"
+             *       }
+             *     ]
+             */
+            parameters: components["schemas"]["CustomMetricParameter"][];
+        };
+        /**
+         * @example {
+         *       "name": "Total length of sent messages.",
+         *       "description": "Total length of sent messages.",
+         *       "metricType": "GROUPED",
+         *       "eventType": "message_sent",
+         *       "aggregationType": "COUNT",
+         *       "aggregationProperty": "message_length",
+         *       "groupingProperty": "channel",
+         *       "unit": "bytes",
+         *       "propertyFilters": {
+         *         "channels": [
+         *           "text",
+         *           "email"
+         *         ]
+         *       },
+         *       "caseSensitive": true,
+         *       "propertiesToNegate": [
+         *         "channels"
+         *       ]
+         *     }
+         */
+        UpdateUsageMetricEndpointUpdateUsageMetricRequestModel: {
+            /**
+             * @description Human-readable name for this metric, which should be unique
+             * @example Total length of sent messages.
+             */
+            name: string;
+            /**
+             * @description Description for this metric
+             * @example Total length of sent messages.
+             */
+            description?: string | null;
+            /** @description Type of metric (simple or grouped) */
+            metricType: components["schemas"]["MetricType"];
+            /**
+             * @description The `eventType` of the Usage Event to be aggregated
+             * @example message_sent
+             */
+            eventType: string;
+            /** @description Type of aggregation to perform */
+            aggregationType: components["schemas"]["AggregationType"];
+            /**
+             * @description Property within the event to aggregate
+             * @example message_length
+             */
+            aggregationProperty?: string | null;
+            /**
+             * @description Property within the event to group results by
+             * @example channel
+             */
+            groupingProperty?: string | null;
+            /**
+             * @description Human-readable unit of the aggregated metric, eg. API calls)
+             * @example bytes
+             */
+            unit?: string | null;
+            /** @description propertyFilters */
+            propertyFilters?: {
+                [key: string]: Record<string, never>;
+            };
+            /**
+             * @description caseSensitive
+             * @example true
+             */
+            caseSensitive?: boolean | null;
+            /**
+             * @description propertiesToNegate
+             * @example [
+             *       "channels"
+             *     ]
+             */
+            propertiesToNegate?: string[] | null;
+        };
+        /**
+         * @example {
+         *       "id": "f092246c-6b90-4106-bcca-304ccf06bf45",
+         *       "sequenceAccountId": "ec1479a2-6ba1-421f-a7de-0853a20d17a1",
+         *       "name": "Total length of sent messages.",
+         *       "description": "Total length of sent messages.",
+         *       "metricType": "GROUPED",
+         *       "eventType": "message_sent",
+         *       "aggregationType": "COUNT",
+         *       "aggregationProperty": "message_length",
+         *       "groupingProperty": "channel",
+         *       "unit": "bytes",
+         *       "createdAt": "2022-06-28T16:47:00Z",
+         *       "deletedAt": "2022-06-28T16:47:00Z",
+         *       "propertyFilters": {
+         *         "channels": [
+         *           "text",
+         *           "email"
+         *         ]
+         *       },
+         *       "caseSensitive": true,
+         *       "propertiesToNegate": [
+         *         "channels"
+         *       ],
+         *       "parameters": [
+         *         {
+         *           "id": "2963e49a-c8e0-4673-89f5-7a805c0faf14",
+         *           "usageMetricId": "f092246c-6b90-4106-bcca-304ccf06bf45",
+         *           "name": "myParam",
+         *           "type": "INTEGER",
+         *           "description": "My parameter",
+         *           "defaultValue": "10"
+         *         }
+         *       ]
+         *     }
+         */
+        UpdateUsageMetricEndpointProductUpdateUsageMetricResponseModel: {
+            /**
+             * @description Unique ID
+             * @example f092246c-6b90-4106-bcca-304ccf06bf45
+             */
+            id: string;
+            /**
+             * @description Sequence Account ID
+             * @example ec1479a2-6ba1-421f-a7de-0853a20d17a1
+             */
+            sequenceAccountId: string;
+            /**
+             * @description Human-readable name for this metric, which should be unique
+             * @example Total length of sent messages.
+             */
+            name: string;
+            /**
+             * @description Description for this metric
+             * @example Total length of sent messages.
+             */
+            description?: string | null;
+            /** @description Type of metric (simple or grouped) */
+            metricType: components["schemas"]["MetricType"];
+            /**
+             * @description The `eventType` of the Usage Event to be aggregated
+             * @example message_sent
+             */
+            eventType: string;
+            /** @description Type of aggregation to perform */
+            aggregationType: components["schemas"]["AggregationType"];
+            /**
+             * @description Property within the event to aggregate
+             * @example message_length
+             */
+            aggregationProperty?: string | null;
+            /**
+             * @description Property within the event to group results by
+             * @example channel
+             */
+            groupingProperty?: string | null;
+            /**
+             * @description Human-readable unit of the aggregated metric, eg. API calls)
+             * @example bytes
+             */
+            unit?: string | null;
+            /**
+             * @description Created at
+             * @example 2022-06-28T16:47:00Z
+             */
+            createdAt?: string | null;
+            /**
+             * @description Created at
+             * @example 2022-06-28T16:47:00Z
+             */
+            deletedAt?: string | null;
+            /** @description propertyFilters */
+            propertyFilters: {
+                [key: string]: Record<string, never>;
+            };
+            /**
+             * @description caseSensitive
+             * @example true
+             */
+            caseSensitive?: boolean | null;
+            /**
+             * @description propertiesToNegate
+             * @example [
+             *       "channels"
+             *     ]
+             */
+            propertiesToNegate?: string[] | null;
+            /**
+             * @description Required parameters
+             * @example [
+             *       {
+             *         "id": "2963e49a-c8e0-4673-89f5-7a805c0faf14",
+             *         "usageMetricId": "f092246c-6b90-4106-bcca-304ccf06bf45",
+             *         "name": "myParam",
+             *         "type": "INTEGER",
+             *         "description": "My parameter",
+             *         "defaultValue": "10"
+             *       }
+             *     ]
+             */
+            parameters: components["schemas"]["CustomMetricParameter"][];
+        };
+        /**
+         * @example {
+         *       "id": "f092246c-6b90-4106-bcca-304ccf06bf45",
+         *       "sequenceAccountId": "ec1479a2-6ba1-421f-a7de-0853a20d17a1",
+         *       "name": "Total length of sent messages.",
+         *       "description": "Total length of sent messages.",
+         *       "metricType": "GROUPED",
+         *       "eventType": "message_sent",
+         *       "aggregationType": "COUNT",
+         *       "aggregationProperty": "message_length",
+         *       "groupingProperty": "channel",
+         *       "unit": "bytes",
+         *       "createdAt": "2022-06-28T16:47:00Z",
+         *       "deletedAt": "2022-06-28T16:47:00Z",
+         *       "propertyFilters": {
+         *         "channels": [
+         *           "text",
+         *           "email"
+         *         ]
+         *       },
+         *       "caseSensitive": true,
+         *       "propertiesToNegate": [
+         *         "channels"
+         *       ],
+         *       "parameters": [
+         *         {
+         *           "id": "2963e49a-c8e0-4673-89f5-7a805c0faf14",
+         *           "usageMetricId": "f092246c-6b90-4106-bcca-304ccf06bf45",
+         *           "name": "myParam",
+         *           "type": "INTEGER",
+         *           "description": "My parameter",
+         *           "defaultValue": "10"
+         *         }
+         *       ]
+         *     }
+         */
+        DeleteUsageMetricEndpointProductDeleteUsageMetricResponseModel: {
+            /**
+             * @description Unique ID
+             * @example f092246c-6b90-4106-bcca-304ccf06bf45
+             */
+            id: string;
+            /**
+             * @description Sequence Account ID
+             * @example ec1479a2-6ba1-421f-a7de-0853a20d17a1
+             */
+            sequenceAccountId: string;
+            /**
+             * @description Human-readable name for this metric, which should be unique
+             * @example Total length of sent messages.
+             */
+            name: string;
+            /**
+             * @description Description for this metric
+             * @example Total length of sent messages.
+             */
+            description?: string | null;
+            /** @description Type of metric (simple or grouped) */
+            metricType: components["schemas"]["MetricType"];
+            /**
+             * @description The `eventType` of the Usage Event to be aggregated
+             * @example message_sent
+             */
+            eventType: string;
+            /** @description Type of aggregation to perform */
+            aggregationType: components["schemas"]["AggregationType"];
+            /**
+             * @description Property within the event to aggregate
+             * @example message_length
+             */
+            aggregationProperty?: string | null;
+            /**
+             * @description Property within the event to group results by
+             * @example channel
+             */
+            groupingProperty?: string | null;
+            /**
+             * @description Human-readable unit of the aggregated metric, eg. API calls)
+             * @example bytes
+             */
+            unit?: string | null;
+            /**
+             * @description Created at
+             * @example 2022-06-28T16:47:00Z
+             */
+            createdAt?: string | null;
+            /**
+             * @description Created at
+             * @example 2022-06-28T16:47:00Z
+             */
+            deletedAt?: string | null;
+            /** @description propertyFilters */
+            propertyFilters: {
+                [key: string]: Record<string, never>;
+            };
+            /**
+             * @description caseSensitive
+             * @example true
+             */
+            caseSensitive?: boolean | null;
+            /**
+             * @description propertiesToNegate
+             * @example [
+             *       "channels"
+             *     ]
+             */
+            propertiesToNegate?: string[] | null;
+            /**
+             * @description Required parameters
+             * @example [
+             *       {
+             *         "id": "2963e49a-c8e0-4673-89f5-7a805c0faf14",
+             *         "usageMetricId": "f092246c-6b90-4106-bcca-304ccf06bf45",
+             *         "name": "myParam",
+             *         "type": "INTEGER",
+             *         "description": "My parameter",
+             *         "defaultValue": "10"
+             *       }
+             *     ]
+             */
+            parameters: components["schemas"]["CustomMetricParameter"][];
+        };
+        /**
+         * @example {
          *       "customerEventId": "event-id-H4twuTWpYx1rkd8OMTki2hTUcZ",
          *       "customerAlias": "customer-id-2H4u5BBwBWsS5V2sroRFqJfTXpW",
          *       "eventType": "message-sent",
@@ -2254,6 +3006,211 @@ export interface components {
          * @example {
          *       "items": [
          *         {
+         *           "id": "f092246c-6b90-4106-bcca-304ccf06bf45",
+         *           "sequenceAccountId": "ec1479a2-6ba1-421f-a7de-0853a20d17a1",
+         *           "name": "Total length of sent messages.",
+         *           "description": "Total length of sent messages.",
+         *           "metricType": "GROUPED",
+         *           "eventType": "message_sent",
+         *           "aggregationType": "COUNT",
+         *           "aggregationProperty": "message_length",
+         *           "groupingProperty": "channel",
+         *           "unit": "bytes",
+         *           "createdAt": "2022-06-28T16:47:00Z",
+         *           "deletedAt": "2022-06-28T16:47:00Z",
+         *           "propertyFilters": {
+         *             "channels": [
+         *               "text",
+         *               "email"
+         *             ]
+         *           },
+         *           "caseSensitive": true,
+         *           "propertiesToNegate": [
+         *             "channels"
+         *           ],
+         *           "parameters": [
+         *             {
+         *               "id": "2963e49a-c8e0-4673-89f5-7a805c0faf14",
+         *               "usageMetricId": "f092246c-6b90-4106-bcca-304ccf06bf45",
+         *               "name": "myParam",
+         *               "type": "INTEGER",
+         *               "description": "My parameter",
+         *               "defaultValue": "10"
+         *             }
+         *           ]
+         *         }
+         *       ],
+         *       "pagination": {
+         *         "after": "MDE4NDUyNjYtNmQ2NC03N2M4LTlhZGYtNDQ4N2Q5NGQxNDU3",
+         *         "before": "MDE4NDQyMWUtYTljYy03MTFiLWFmOTMtYmYwNTExZDRkODMz",
+         *         "totalResultSize": 10
+         *       }
+         *     }
+         */
+        ListUsageMetricEndpointProductResponseModel: {
+            /**
+             * @description Usage metrics
+             * @example [
+             *       {
+             *         "id": "f092246c-6b90-4106-bcca-304ccf06bf45",
+             *         "sequenceAccountId": "ec1479a2-6ba1-421f-a7de-0853a20d17a1",
+             *         "name": "Total length of sent messages.",
+             *         "description": "Total length of sent messages.",
+             *         "metricType": "GROUPED",
+             *         "eventType": "message_sent",
+             *         "aggregationType": "COUNT",
+             *         "aggregationProperty": "message_length",
+             *         "groupingProperty": "channel",
+             *         "unit": "bytes",
+             *         "createdAt": "2022-06-28T16:47:00Z",
+             *         "deletedAt": "2022-06-28T16:47:00Z",
+             *         "propertyFilters": {
+             *           "channels": [
+             *             "text",
+             *             "email"
+             *           ]
+             *         },
+             *         "caseSensitive": true,
+             *         "propertiesToNegate": [
+             *           "channels"
+             *         ],
+             *         "parameters": [
+             *           {
+             *             "id": "2963e49a-c8e0-4673-89f5-7a805c0faf14",
+             *             "usageMetricId": "f092246c-6b90-4106-bcca-304ccf06bf45",
+             *             "name": "myParam",
+             *             "type": "INTEGER",
+             *             "description": "My parameter",
+             *             "defaultValue": "10"
+             *           }
+             *         ]
+             *       }
+             *     ]
+             */
+            items: components["schemas"]["UsageMetric"][];
+            pagination: components["schemas"]["PaginationMeta"];
+        };
+        /**
+         * @example {
+         *       "id": "f092246c-6b90-4106-bcca-304ccf06bf45",
+         *       "sequenceAccountId": "ec1479a2-6ba1-421f-a7de-0853a20d17a1",
+         *       "name": "Total length of sent messages.",
+         *       "description": "Total length of sent messages.",
+         *       "metricType": "GROUPED",
+         *       "eventType": "message_sent",
+         *       "aggregationType": "COUNT",
+         *       "aggregationProperty": "message_length",
+         *       "groupingProperty": "channel",
+         *       "unit": "bytes",
+         *       "createdAt": "2022-06-28T16:47:00Z",
+         *       "deletedAt": "2022-06-28T16:47:00Z",
+         *       "propertyFilters": {
+         *         "channels": [
+         *           "text",
+         *           "email"
+         *         ]
+         *       },
+         *       "caseSensitive": true,
+         *       "propertiesToNegate": [
+         *         "channels"
+         *       ],
+         *       "parameters": [
+         *         {
+         *           "id": "2963e49a-c8e0-4673-89f5-7a805c0faf14",
+         *           "usageMetricId": "f092246c-6b90-4106-bcca-304ccf06bf45",
+         *           "name": "myParam",
+         *           "type": "INTEGER",
+         *           "description": "My parameter",
+         *           "defaultValue": "10"
+         *         }
+         *       ]
+         *     }
+         */
+        UsageMetric: {
+            /**
+             * @description Unique ID
+             * @example f092246c-6b90-4106-bcca-304ccf06bf45
+             */
+            id: string;
+            /**
+             * @description Sequence Account ID
+             * @example ec1479a2-6ba1-421f-a7de-0853a20d17a1
+             */
+            sequenceAccountId: string;
+            /**
+             * @description Human-readable name for this metric, which should be unique
+             * @example Total length of sent messages.
+             */
+            name: string;
+            /**
+             * @description Description for this metric
+             * @example Total length of sent messages.
+             */
+            description?: string | null;
+            /** @description Type of metric (simple or grouped) */
+            metricType: components["schemas"]["MetricType"];
+            /**
+             * @description The `eventType` of the Usage Event to be aggregated
+             * @example message_sent
+             */
+            eventType: string;
+            /** @description Type of aggregation to perform */
+            aggregationType: components["schemas"]["AggregationType"];
+            /**
+             * @description Property within the event to aggregate
+             * @example message_length
+             */
+            aggregationProperty?: string | null;
+            /**
+             * @description Property within the event to group results by
+             * @example channel
+             */
+            groupingProperty?: string | null;
+            /**
+             * @description Human-readable unit of the aggregated metric, eg. API calls)
+             * @example bytes
+             */
+            unit?: string | null;
+            /**
+             * @description Created at
+             * @example 2022-06-28T16:47:00Z
+             */
+            createdAt?: string | null;
+            /**
+             * @description Created at
+             * @example 2022-06-28T16:47:00Z
+             */
+            deletedAt?: string | null;
+            propertyFilters: {
+                [key: string]: unknown;
+            };
+            /** @example true */
+            caseSensitive?: boolean | null;
+            /**
+             * @example [
+             *       "channels"
+             *     ]
+             */
+            propertiesToNegate?: string[] | null;
+            /**
+             * @description Required parameters
+             * @example [
+             *       {
+             *         "id": "2963e49a-c8e0-4673-89f5-7a805c0faf14",
+             *         "usageMetricId": "f092246c-6b90-4106-bcca-304ccf06bf45",
+             *         "name": "myParam",
+             *         "type": "INTEGER",
+             *         "description": "My parameter",
+             *         "defaultValue": "10"
+             *       }
+             *     ]
+             */
+            parameters: components["schemas"]["CustomMetricParameter"][];
+        };
+        /**
+         * @example {
+         *       "items": [
+         *         {
          *           "id": "0184421a-8202-70ea-a729-30308a40bbf7",
          *           "customerEventId": "event-id-H4twuTWpYx1rkd8OMTki2hTUcZ",
          *           "customerAlias": "customer-id-2H4u5BBwBWsS5V2sroRFqJfTXpW",
@@ -2293,6 +3250,37 @@ export interface components {
              */
             items: components["schemas"]["CreateUsageEventEndpointProductCreateUsageEventResponseModel"][];
             pagination: components["schemas"]["PaginationMeta"];
+        };
+        /**
+         * @example {
+         *       "name": "total_messages_sent",
+         *       "metricType": "GROUPED",
+         *       "eventType": "message_sent",
+         *       "aggregationType": "SUM",
+         *       "eventCount": 5,
+         *       "value": 150.035,
+         *       "unit": "bytes",
+         *       "minEventId": "0183d0f1-6b5a-74d4-9129-1f4b90191666",
+         *       "maxEventId": "0183ea03-aca0-7019-b80d-6aacce344e92"
+         *     }
+         */
+        UsageMetricCalculationResponse: {
+            /** @example total_messages_sent */
+            name: string;
+            metricType: components["schemas"]["MetricType"];
+            /** @example message_sent */
+            eventType: string;
+            aggregationType: components["schemas"]["AggregationType"];
+            /** @example 5 */
+            eventCount: number;
+            /** @example 150.035 */
+            value: number;
+            /** @example bytes */
+            unit?: string | null;
+            /** @example 0183d0f1-6b5a-74d4-9129-1f4b90191666 */
+            minEventId?: string | null;
+            /** @example 0183ea03-aca0-7019-b80d-6aacce344e92 */
+            maxEventId?: string | null;
         };
         /**
          * @example {
@@ -12523,6 +13511,270 @@ export interface operations {
             };
         };
     };
+    getUsageMetrics: {
+        parameters: {
+            query?: {
+                /** @description Maximum number of objects to return per-page. Must be between 1 and 100 (inclusive). */
+                limit?: number;
+                /** @description Pagination offset. To page through items, omit this parameter to retrieve the first page, and then successively use the value you get from `pagination.after` or `pagination.before` to retrieve each page. */
+                after?: string;
+                /** @description Pagination offset. To page through items, omit this parameter to retrieve the first page, and then successively use the value you get from `pagination.next` or `pagination.previous` to retrieve each page. */
+                before?: string;
+                /** @description Filter metrics by name (case-insensitive substring) */
+                name?: string;
+                /** @description Filter metrics by ID (case-insensitive substring) */
+                id?: string;
+                /** @description Filter metrics by event type(s). Comma-separated; individual values must be percent-encoded so values containing commas are preserved. */
+                eventType?: string;
+                /** @description Filter metrics by aggregation property name(s). Comma-separated; individual values must be percent-encoded so values containing commas are preserved. */
+                eventProperty?: string;
+                /** @description Filter metrics by aggregation type(s); comma-separated */
+                aggregationType?: string;
+            };
+            header: {
+                /** @description Your [API credentials](/reference/authentication). Eg. `Basic {credentials}`. */
+                Authorization: string;
+                /** @description Use this header to select an API version */
+                "Sequence-Version"?: "2024-07-30";
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ListUsageMetricEndpointProductResponseModel"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    postUsageMetrics: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description Your [API credentials](/reference/authentication). Eg. `Basic {credentials}`. */
+                Authorization: string;
+                /** @description Use this header to select an API version */
+                "Sequence-Version"?: "2024-07-30";
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateUsageMetricEndpointCreateUsageMetricRequestModel"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CreateUsageMetricEndpointProductCreateUsageMetricResponseModel"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    getUsageMetricsById: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description Your [API credentials](/reference/authentication). Eg. `Basic {credentials}`. */
+                Authorization: string;
+                /** @description Use this header to select an API version */
+                "Sequence-Version"?: "2024-07-30";
+            };
+            path: {
+                /** @description Unique ID */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GetUsageMetricEndpointProductGetUsageMetricResponseModel"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    putUsageMetricsById: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description Your [API credentials](/reference/authentication). Eg. `Basic {credentials}`. */
+                Authorization: string;
+                /** @description Use this header to select an API version */
+                "Sequence-Version"?: "2024-07-30";
+            };
+            path: {
+                /** @description Unique ID */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateUsageMetricEndpointUpdateUsageMetricRequestModel"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UpdateUsageMetricEndpointProductUpdateUsageMetricResponseModel"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    deleteUsageMetricsById: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description Your [API credentials](/reference/authentication). Eg. `Basic {credentials}`. */
+                Authorization: string;
+                /** @description Use this header to select an API version */
+                "Sequence-Version"?: "2024-07-30";
+            };
+            path: {
+                /** @description Unique ID */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DeleteUsageMetricEndpointProductDeleteUsageMetricResponseModel"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
     getUsageEvents: {
         parameters: {
             query?: {
@@ -12619,6 +13871,64 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["CreateUsageEventEndpointProductCreateUsageEventResponseModel"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    getUsageMetricsByUsageMetricIdCalculate: {
+        parameters: {
+            query: {
+                /** @description Customer Aliases / internal IDs */
+                customerAliases: string;
+                /** @description Billing period start */
+                periodStart: string;
+                /** @description Billing period end (inclusive) */
+                periodEnd: string;
+                /** @description Custom parameter values */
+                customParameters?: string;
+            };
+            header: {
+                /** @description Your [API credentials](/reference/authentication). Eg. `Basic {credentials}`. */
+                Authorization: string;
+                /** @description Use this header to select an API version */
+                "Sequence-Version"?: "2024-07-30";
+            };
+            path: {
+                /** @description Usage Metric ID */
+                usageMetricId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UsageMetricCalculationResponse"];
                 };
             };
             /** @description Bad Request */

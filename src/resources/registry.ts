@@ -14,6 +14,7 @@ import { notificationPolicies, MESSAGES as POLICY_MESSAGES } from './notificatio
 import { MESSAGES as ORGANIZATION_MESSAGES, organizations } from './organizations/index.js';
 import { MESSAGES as SETTINGS_MESSAGES, paymentSettings } from './payment-settings/index.js';
 import { usageEvents } from './usage-events/index.js';
+import { usageMetrics } from './usage-metrics/index.js';
 
 export const PLUGINS: readonly Plugin[] = [
   customers,
@@ -25,6 +26,7 @@ export const PLUGINS: readonly Plugin[] = [
   usageEvents,
   notificationPolicies,
   invoices,
+  usageMetrics,
 ];
 
 /** The document's tags whose types src/generated/openapi.ts holds: the plug-ins' own. */
