@@ -45,8 +45,11 @@ describe('usage events', () => {
 
     const forAlias = await api(auth).get('/usage-events?customerAlias=acct-1');
     expect(forAlias.body.items.map((e: any) => e.id)).toEqual([first.body.id]);
+    // Newest first by default, as the list's sortOrder documents ("Default: DESC"); ASC on request.
     const all = await api(auth).get('/usage-events');
-    expect(all.body.items.map((e: any) => e.id)).toEqual([first.body.id, second.body.id, byId.body.id]);
+    expect(all.body.items.map((e: any) => e.id)).toEqual([byId.body.id, second.body.id, first.body.id]);
+    const ascending = await api(auth).get('/usage-events?sortOrder=ASC');
+    expect(ascending.body.items.map((e: any) => e.id)).toEqual([first.body.id, second.body.id, byId.body.id]);
     expect(all.body.pagination.totalResultSize).toBe(3);
     expect((await api(auth).get('/usage-events?eventType=login')).body.items.map((e: any) => e.id)).toEqual([byId.body.id]);
     expect((await api(auth).get('/usage-events?eventId=mine-1')).body.items.map((e: any) => e.id)).toEqual([second.body.id]);
@@ -82,12 +85,12 @@ describe('usage events', () => {
     await customerWithAlias(auth, 'pager');
     const ids: string[] = [];
     for (let i = 0; i < 5; i += 1) ids.push((await api(auth).post('/usage-events', { customerAlias: 'pager', eventType: 'tick' })).body.id);
-    const one = await api(auth).get('/usage-events?limit=2');
-    const two = await api(auth).get(`/usage-events?limit=2&after=${one.body.pagination.after}`);
-    const three = await api(auth).get(`/usage-events?limit=2&after=${two.body.pagination.after}`);
+    const one = await api(auth).get('/usage-events?sortOrder=ASC&limit=2');
+    const two = await api(auth).get(`/usage-events?sortOrder=ASC&limit=2&after=${one.body.pagination.after}`);
+    const three = await api(auth).get(`/usage-events?sortOrder=ASC&limit=2&after=${two.body.pagination.after}`);
     expect([...one.body.items, ...two.body.items, ...three.body.items].map((e: any) => e.id)).toEqual(ids);
     expect(three.body.pagination.after).toBeUndefined();
-    const back = await api(auth).get(`/usage-events?limit=2&before=${two.body.pagination.before}`);
+    const back = await api(auth).get(`/usage-events?sortOrder=ASC&limit=2&before=${two.body.pagination.before}`);
     expect(back.body.items.map((e: any) => e.id)).toEqual(ids.slice(0, 2));
     expectError(await api(auth).get('/usage-events?after=bm90LWEtY3Vyc29y'), 400, '/query/after');
   });
@@ -147,9 +150,9 @@ describe('billing schedules', () => {
     expect([res.status, typeof res.body.archivedAt]).toEqual([200, 'string']);
     expect((await api(auth).get('/billing-schedules')).body.items.map((s: any) => s.id)).toEqual([kept]);
     expect((await api(auth).get('/billing-schedules?includeArchivedSchedules=true')).body.items.map((s: any) => s.id)).toEqual([
-      kept,
       archived,
-    ]);
+      kept,
+    ]); // newest first
   });
 });
 
@@ -266,7 +269,7 @@ describe('seeding with activity', () => {
       const auth = basic('seeded-activity');
       const res = await request(own).post('/__admin/seed').set('Authorization', auth).send({ count: 3, seed: 9, withActivity: true });
       expect(res.status).toBe(201);
-      const schedules = await request(own).get('/api/billing-schedules').set('Authorization', auth);
+      const schedules = await request(own).get('/api/billing-schedules?sortOrder=ASC').set('Authorization', auth);
       const events = await request(own).get('/api/usage-events?limit=100').set('Authorization', auth);
       return { customers: res.body.items, schedules: schedules.body.items, events: events.body.items };
     };

@@ -170,7 +170,7 @@ export class CollectionService {
     return { ...existing, deletedAt: call.clock.now().toISOString() };
   }
 
-  /** One page, oldest first: fields named by the query filter by equality; cursors name a record. */
+  /** One page, in the order asked or the list's documented default: fields named by the query filter by equality; cursors name a record. */
   list(collection: Collection, call: Call): { items: StoredRecord[]; pagination: Json } {
     const limit = Number(call.query.limit ?? DEFAULT_LIMIT);
     if (!validLimit(limit)) throw new RuleViolation([{ path: '/query/limit', message: PAGING_MESSAGES.limit }]);
@@ -183,7 +183,8 @@ export class CollectionService {
     const all = [...call.partition.all(this.key(collection, call))]
       .filter((record) => filters.every(([name, value]) => name in record && String(record[name]) === String(value)))
       .filter((record) => rules?.matches?.(record, call.query, call.partition) ?? true);
-    if (call.query.sortOrder === 'DESC') all.reverse();
+    const order = call.query.sortOrder === 'ASC' || call.query.sortOrder === 'DESC' ? call.query.sortOrder : collection.list!.defaultOrder;
+    if (order === 'DESC') all.reverse();
     // The cursor scheme of every list; here a position is found by the record it names, as these
     // lists keep the order records were made in.
     const cursor = (name: 'after' | 'before') => {

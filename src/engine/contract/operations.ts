@@ -23,6 +23,8 @@ export interface OperationInfo {
   /** The request body's documented example, if it takes one. */
   requestExample: unknown;
   hasBody: boolean;
+  /** The order a list answers in when the request names none: its sortOrder parameter's documented default ("Default: DESC"), else oldest first. */
+  defaultOrder: 'ASC' | 'DESC';
 }
 
 /** A resource the document lets a client create and read back; the fake keeps its records. */
@@ -48,6 +50,15 @@ export interface Collection {
 }
 
 const METHODS = new Set<string>(HTTP_METHODS);
+/** "Sort order. Default: DESC (...)", "Defaults to `DESC`": the default a list's sortOrder parameter documents. */
+function documentedOrder(parameters: readonly unknown[] | undefined): 'ASC' | 'DESC' {
+  const sortOrder = (parameters ?? []).find(
+    (p): p is { name: string; description?: unknown } => (p as { name?: unknown }).name === 'sortOrder',
+  );
+  const text = typeof sortOrder?.description === 'string' ? sortOrder.description : '';
+  return /default(?:s to)?:?\s*`?DESC/i.test(text) ? 'DESC' : 'ASC';
+}
+
 /** The path's shape, parameters unnamed: /invoices/{invoice} and /invoices/{id} are the same item path. */
 const shape = (path: string) => path.replace(/\{[^}]+\}/g, '{}');
 const lastParam = (path: string) => /\/\{([^}]+)\}$/.exec(path)?.[1];
@@ -111,6 +122,7 @@ export function describeOperations(document: OpenApiDocument): OperationInfo[] {
         examples: examplesOf(media),
         requestExample: examplesOf(body).values().next().value,
         hasBody: body !== undefined,
+        defaultOrder: documentedOrder(operation.parameters),
       });
     }
   }
