@@ -83,6 +83,27 @@ describe('money', () => {
   });
 });
 
+describe('line item groups', () => {
+  it('total the lines that name them: 2 x 10.00 @ 20% and 1 x 5.00 @ 0% -> 25.00 / 4.00 / 29.00; a line elsewhere does not count', async () => {
+    const id = await invoice('GBP');
+    const group = await request(app).post(`/invoices/${id}/line-item-groups`).set('Authorization', auth).send({ title: 'Seats' });
+    expect(group.status).toBe(201);
+    expect(group.body).toMatchObject({ netTotal: '0.00', totalTax: '0.00', grossTotal: '0.00' });
+    const inGroup = (quantity: string, rate: string, taxRate: string) =>
+      request(app)
+        .post(`/invoices/${id}/line-items`)
+        .set('Authorization', auth)
+        .send({ title: 'seat', quantity, rate, taxRate, externalIds: [], groupId: group.body.id });
+    expect((await inGroup('2', '10.00', '0.2')).status).toBe(201);
+    expect((await inGroup('1', '5.00', '0')).status).toBe(201);
+    await line(id, '1', '100.00', '0'); // no group
+    const listed = await request(app).get(`/invoices/${id}/line-item-groups`).set('Authorization', auth);
+    expect(listed.body.items[0]).toMatchObject({ netTotal: '25.00', totalTax: '4.00', grossTotal: '29.00' });
+    // The invoice totals every line: 25.00 + 100.00 net, 4.00 tax, 129.00 gross.
+    expect((await read(id)).body).toMatchObject({ netTotal: '125.00', totalTax: '4.00', grossTotal: '129.00' });
+  });
+});
+
 describe('the invoice lifecycle', () => {
   it('DRAFT -> FINAL (numbered, no more editing) -> SENT -> VOIDED while UNPAID', async () => {
     const id = await invoice('GBP');

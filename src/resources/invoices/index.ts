@@ -3,11 +3,12 @@
 //   - A line's netTotal, totalTax and grossTotal are computed from its quantity, rate and taxRate in
 //     its document's currency whenever it is written (src/engine/money.ts: decimal, rounded half up
 //     to the currency's minor units).
-//   - An invoice's or credit note's totals are the sums of its lines when it is read (no lines: 0).
+//   - An invoice's or credit note's totals are the sums of its lines when it is read (no lines: 0);
+//     a line item group's, the sums of the lines that name it (groupId).
 //   - A new one is DRAFT, UNPAID where it has a payment status, and has no credit notes yet.
 //   - Actions move it through its lifecycle (lifecycle.ts); past DRAFT it cannot be edited.
 import type { Call, CollectionRules, Json, Plugin } from '../../engine/plugin.js';
-import { amount, lineTotals } from '../../engine/money.js';
+import { amount, lineTotals, sumTotals } from '../../engine/money.js';
 import { applyCreditNote, totalsAndBalance } from './balances.js';
 import { named, type StoredRecord } from '../../engine/store/types.js';
 import { CREDIT_NOTE, editProblem, INVOICE, transition, type Lifecycle } from './lifecycle.js';
@@ -42,6 +43,18 @@ function lineRules(parent: string, param: string): CollectionRules {
   };
 }
 
+/** A line item group totals the lines that name it (groupId), in its document's currency, when it is read. */
+function groupRules(parent: string, param: string, lines: (id: string) => string): CollectionRules {
+  return {
+    presented: (group, call) => {
+      const documentId = call.params[param] ?? '';
+      const document = call.partition.get(named(parent), documentId);
+      const members = call.partition.all(named(lines(documentId))).filter((line) => line.groupId === group.id);
+      return sumTotals(members, currencyOf(document));
+    },
+  };
+}
+
 export const invoices: Plugin = {
   name: 'invoices',
   tags: ['Invoices', 'Invoice Line Items', 'Credit Notes', 'Credit Note Line Items'],
@@ -50,7 +63,9 @@ export const invoices: Plugin = {
   rules: {
     '/invoices': documentRules(INVOICE, 'invoice', { status: 'DRAFT', paymentStatus: 'UNPAID', creditNoteIds: [] }),
     '/invoices/{invoice}/line-items': lineRules('/invoices', 'invoice'),
+    '/invoices/{invoice}/line-item-groups': groupRules('/invoices', 'invoice', (id) => `/invoices/${id}/line-items`),
     '/credit-notes': documentRules(CREDIT_NOTE, 'creditNote', { status: 'DRAFT' }),
     '/credit-notes/{creditnote}/line-items': lineRules('/credit-notes', 'creditnote'),
+    '/credit-notes/{creditnote}/line-item-groups': groupRules('/credit-notes', 'creditnote', (id) => `/credit-notes/${id}/line-items`),
   },
 };
