@@ -7,6 +7,7 @@ import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { PREFER_CODES } from '../src/http/mock-controls.js';
 import { start, type RunningServer } from '../src/server.js';
+import { minimalRequest } from './helpers.js';
 
 const SHOTS = new URL('../docs/screenshots/', import.meta.url);
 const CANDIDATES = [process.env.CHROMIUM_PATH, '/usr/bin/chromium', '/usr/bin/chromium-browser'].filter((p): p is string => Boolean(p));
@@ -237,12 +238,7 @@ describe('the dashboard with ADMIN_TOKEN', () => {
       const made = await fetch(`${guarded.url}/api/customers`, {
         method: 'POST',
         headers: { Authorization: AUTH, 'Content-Type': 'application/json' },
-        body: JSON.stringify({
-          legalName: 'Token Test Ltd',
-          address: { line1: '1 High Street', town: 'London', postcode: 'EC1A 1BB', country: 'GB' },
-          taxStatus: 'TAXED',
-          contacts: [],
-        }),
+        body: JSON.stringify(minimalRequest({ legalName: 'Token Test Ltd' })),
       });
       expect(made.status).toBe(201);
       await tab.goto(`${guarded.url}/__admin/ui`);

@@ -10,6 +10,7 @@ import { gzipSync } from 'node:zlib';
 import { MAX_ARRAY_ITEMS } from '../src/engine/json-limits.js';
 import { start } from '../src/server.js';
 import { useDataDir } from './data-dir.js';
+import { minimalRequest } from './helpers.js';
 import { exited, runCli, startCli } from './process.js';
 
 const auth = (id: string) => `Basic ${Buffer.from(`${id}:secret`).toString('base64')}`;
@@ -107,12 +108,7 @@ describe('the data file', () => {
     const made = await fetch(`${first.url}/api/customers`, {
       method: 'POST',
       headers: { authorization: auth('__proto__'), 'content-type': 'application/json' },
-      body: JSON.stringify({
-        legalName: 'Proto Ltd',
-        address: { line1: '1 High Street', town: 'London', postcode: 'EC1A 1BB', country: 'GB' },
-        taxStatus: 'TAXED',
-        contacts: [],
-      }),
+      body: JSON.stringify(minimalRequest({ legalName: 'Proto Ltd' })),
     });
     expect(made.status).toBe(201);
     const { id } = (await made.json()) as { id: string };

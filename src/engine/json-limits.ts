@@ -38,23 +38,6 @@ export function jsonDepth(text: string, limit = MAX_JSON_DEPTH): number {
   return deepest;
 }
 
-/** The depth of a value already built (a data file's records, a fixture), without recursion. */
-export function valueDepth(value: unknown, limit = MAX_JSON_DEPTH): number {
-  let deepest = 0;
-  const stack: [unknown, number][] = [[value, 1]];
-  while (stack.length > 0) {
-    const [item, depth] = stack.pop()!;
-    if (item === null || typeof item !== 'object') continue;
-    if (depth > deepest) {
-      deepest = depth;
-      if (deepest > limit) return deepest;
-    }
-    for (const child of Array.isArray(item) ? item : Object.values(item))
-      if (child !== null && typeof child === 'object') stack.push([child, depth + 1]);
-  }
-  return deepest;
-}
-
 /** The message every refusal of a too-deep JSON carries. */
 export const tooDeep = (depth: number, limit = MAX_JSON_DEPTH): string =>
   `nests ${depth > limit ? `more than ${limit}` : depth} levels deep; at most ${limit} levels of objects and arrays are accepted`;

@@ -41,6 +41,12 @@ export const rounded = (value: Decimal, currency: string | undefined): Decimal =
 /** An amount as the document writes it: the currency's minor units, always ("20.00", "2000"). */
 export const amount = (value: Decimal, currency: string | undefined): string => rounded(value, currency).toFixed(minorUnitsOf(currency));
 
+/**
+ * An amount where the document's schema types it as a JSON number (a balance's `value`): rounded in
+ * decimal, converted only here, at the edge of the answer.
+ */
+export const amountNumber = (value: Decimal, currency: string | undefined): number => rounded(value, currency).toNumber();
+
 /** A line's totals: net = quantity x rate, tax = net x taxRate, gross = net + tax, each rounded. */
 export function lineTotals(quantity: unknown, rate: unknown, taxRate: unknown, currency: string | undefined) {
   const net = rounded(decimal(quantity).times(decimal(rate)), currency);

@@ -9,6 +9,8 @@ export type FaultRule = components['schemas']['FaultRule'];
 
 interface LiveRule extends FaultRule {
   random: () => number;
+  /** match.path, compiled when the rule is added. */
+  path?: (segments: readonly string[]) => boolean;
 }
 
 /** mulberry32: a tiny, well-known 32-bit PRNG; plenty for deciding which requests fail. */
@@ -30,24 +32,32 @@ function mulberry32(seed: number): () => number {
  * RegExp of `[^/]+` per star backtracked exponentially on consecutive stars (10 s for one request).
  */
 export function pathMatches(pattern: string, path: string): boolean {
-  const wanted = pattern.split('/');
-  const segments = path.split('/');
-  if (wanted.length !== segments.length) return false;
-  return wanted.every((glob, i) => segmentMatches(glob, segments[i]!));
+  return compilePath(pattern)(path.split('/'));
 }
 
 const ONE = 0; // any one character
 const ANY = 1; // any number of characters
+type Token = string | typeof ONE | typeof ANY;
 
-function segmentMatches(glob: string, text: string): boolean {
+/** A rule's path made into per-segment tokens once, when the rule is added; the result takes a request's segments. */
+export function compilePath(pattern: string): (segments: readonly string[]) => boolean {
+  const globs = pattern.split('/').map(tokensOf);
+  return (segments) => globs.length === segments.length && globs.every((tokens, i) => segmentMatches(tokens, segments[i]!));
+}
+
+function tokensOf(glob: string): Token[] {
   // `*` is one character and then any number more: ONE then ANY, in the classic walk.
-  const tokens: (string | typeof ONE | typeof ANY)[] = [];
+  const tokens: Token[] = [];
   for (const c of glob) {
     if (c !== '*') tokens.push(c);
     else if (tokens.at(-1) === ANY)
       tokens.splice(-1, 0, ONE); // "**": two characters at least, still one ANY
     else tokens.push(ONE, ANY);
   }
+  return tokens;
+}
+
+function segmentMatches(tokens: readonly Token[], text: string): boolean {
   let t = 0;
   let g = 0;
   let star = -1;
@@ -109,6 +119,7 @@ export class FaultRules {
       seed,
       matched: 0,
       random: mulberry32(seed),
+      ...(match.path !== undefined && { path: compilePath(match.path) }),
     };
     this.rules.push(rule);
     return this.view(rule);
@@ -136,10 +147,11 @@ export class FaultRules {
    */
   take(request: FaultRequest): Pick<FaultRule, 'id' | 'respond'> | undefined {
     const path = withoutApi(request.path.split('?')[0]!);
+    let segments: string[] | undefined; // split once, and only when a rule has a path
     for (const rule of this.rules) {
       if (rule.match.method !== undefined && rule.match.method !== request.method) continue;
       if (rule.match.partition !== undefined && rule.match.partition !== request.partition) continue;
-      if (rule.match.path !== undefined && !pathMatches(rule.match.path, path)) continue;
+      if (rule.path && !rule.path((segments ??= path.split('/')))) continue;
       if (rule.probability < 1 && rule.random() >= rule.probability) continue;
       rule.matched += 1;
       if (rule.times !== undefined) {
@@ -151,7 +163,7 @@ export class FaultRules {
     return undefined;
   }
 
-  private view({ random: _random, ...rule }: LiveRule): FaultRule {
+  private view({ random: _random, path: _path, ...rule }: LiveRule): FaultRule {
     return structuredClone(rule);
   }
 }

@@ -1,11 +1,11 @@
-// The default store: per partition, one Records per collection (records.ts: a Map in creation
+// The default store: per partition, one Records per collection (collection.ts: a Map in creation
 // order, the indexes the collection declares, built the first time it is used through its
 // declaration and kept as records change, and a sorted array for ordered collections).
 import { PendingPartition, frozen } from './pending.js';
-import { Records } from './records.js';
+import { Records } from './collection.js';
 import type { CollectionSpec, Partition, PartitionSnapshot, SortedView, SortKey, Store, StoredRecord } from './types.js';
 
-export { compareKeys, lowerBound } from './records.js';
+export { compareKeys, lowerBound } from './collection.js';
 
 export class MemoryPartition implements Partition {
   private readonly collections = new Map<string, Records>();

@@ -5,7 +5,7 @@
 // moved the balance, as the document's request (creditNoteBalanceVersion, invoiceBalanceVersion)
 // and its VersionConflictResponse say.
 import { RuleViolation } from '../../engine/errors.js';
-import { amount, decimal, sumTotals, type Decimal } from '../../engine/money.js';
+import { amount, amountNumber, decimal, sumTotals, type Decimal } from '../../engine/money.js';
 import type { Answer, Call, Json } from '../../engine/plugin.js';
 import { collection, named, type StoredRecord } from '../../engine/store/types.js';
 
@@ -25,11 +25,13 @@ export const APPLICATIONS = collection<ApplicationRecord>('/credit-note-applicat
 export const INVOICES = named('/invoices');
 export const CREDIT_NOTES = named('/credit-notes');
 
-type Kind = { documents: typeof INVOICES; lines: (id: string) => string; index: 'invoice' | 'creditNote' };
-const INVOICE_KIND: Kind = { documents: INVOICES, lines: (id) => `/invoices/${id}/line-items`, index: 'invoice' };
-const CREDIT_NOTE_KIND: Kind = { documents: CREDIT_NOTES, lines: (id) => `/credit-notes/${id}/line-items`, index: 'creditNote' };
+type Kind = { lines: (id: string) => string; index: 'invoice' | 'creditNote' };
+const INVOICE_KIND: Kind = { lines: (id) => `/invoices/${id}/line-items`, index: 'invoice' };
+const CREDIT_NOTE_KIND: Kind = { lines: (id) => `/credit-notes/${id}/line-items`, index: 'creditNote' };
 
-const currencyOf = (record: StoredRecord): string | undefined => (typeof record.currency === 'string' ? record.currency : undefined);
+/** An invoice's or credit note's currency (the one its lines are computed in). */
+export const currencyOf = (record: StoredRecord | undefined): string | undefined =>
+  typeof record?.currency === 'string' ? record.currency : undefined;
 
 /** A document's totals from its lines, and its balance after the applications that moved it. */
 export function totalsAndBalance(kind: 'invoice' | 'creditNote', record: StoredRecord, call: Pick<Call, 'partition'>) {
@@ -42,7 +44,7 @@ export function totalsAndBalance(kind: 'invoice' | 'creditNote', record: StoredR
 }
 
 const balanceView = (value: Decimal, currency: string | undefined, version: number) => ({
-  value: Number(amount(value, currency)),
+  value: amountNumber(value, currency),
   currency: currency ?? '',
   version,
 });
@@ -107,7 +109,7 @@ export function applyCreditNote(call: Call): Answer {
       ledgerTransactionId: record.id,
       creditNoteId: record.creditNoteId,
       invoiceId: record.invoiceId,
-      amount: Number(record.amount),
+      amount: amountNumber(applied, toInvoice.currency),
       currency: record.currency,
       appliedAt,
       invoiceBalance: balanceView(invoiceLeft, toInvoice.currency, toInvoice.version + 1),

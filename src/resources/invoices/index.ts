@@ -9,12 +9,9 @@
 //   - Actions move it through its lifecycle (lifecycle.ts); past DRAFT it cannot be edited.
 import type { Call, CollectionRules, Json, Plugin } from '../../engine/plugin.js';
 import { amount, lineTotals, sumTotals } from '../../engine/money.js';
-import { applyCreditNote, totalsAndBalance } from './balances.js';
+import { applyCreditNote, currencyOf, totalsAndBalance } from './balances.js';
 import { named, type StoredRecord } from '../../engine/store/types.js';
 import { CREDIT_NOTE, editProblem, INVOICE, transition, type Lifecycle } from './lifecycle.js';
-
-const currencyOf = (record: StoredRecord | undefined): string | undefined =>
-  typeof record?.currency === 'string' ? record.currency : undefined;
 
 function documentRules(lifecycle: Lifecycle, kind: 'invoice' | 'creditNote', created: Json): CollectionRules {
   return {
