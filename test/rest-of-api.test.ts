@@ -5,7 +5,7 @@
 import { describe, expect, it } from '@jest/globals';
 import request from 'supertest';
 import { start } from '../src/server.js';
-import { basic, expectError, freshClient, makeApp, minimalRequest } from './helpers.js';
+import { basic, expectError, freshClient, makeApp, minimalRequest, spec } from './helpers.js';
 import { useDataDir } from './data-dir.js';
 
 const { app } = makeApp();
@@ -60,13 +60,27 @@ describe('usage events', () => {
     expect((await api(freshClient()).get('/usage-events')).body.items).toEqual([]);
   });
 
-  it('refuses an alias no customer of the account has, naming the field, and stores nothing', async () => {
+  it('keeps an event whose alias no customer has yet, lists it as unmapped, and maps it once the alias exists', async () => {
     const auth = freshClient();
-    const res = await api(auth).post('/usage-events', { customerAlias: 'nobody', eventType: 'x' });
-    expect(expectError(res, 400, '/body/customerAlias').message).toContain('no customer with id or alias nobody');
-    expect((await api(auth).get('/usage-events')).body.items).toEqual([]);
-    // VOID, the alias Sequence's page gives for voiding an event, is accepted.
+    const customerId = await customerWithAlias(auth, 'known');
+    const mappedEvent = await api(auth).post('/usage-events', { customerAlias: 'known', eventType: 'x' });
+    const unmapped = await api(auth).post('/usage-events', { customerAlias: 'later', eventType: 'x' });
+    expect([mappedEvent.status, unmapped.status]).toEqual([201, 201]);
+    // VOID, the alias Sequence's page gives for voiding an event, is accepted and is not unmapped.
     expect((await api(auth).post('/usage-events', { customerAlias: 'VOID', eventType: 'x' })).status).toBe(201);
+    const onlyUnmapped = await api(auth).get('/usage-events?unmappedAliasesOnly=true');
+    expect(onlyUnmapped.body.items.map((e: any) => e.id)).toEqual([unmapped.body.id]);
+    expect((await api(auth).get('/usage-events')).body.items).toHaveLength(3);
+
+    expect((await api(auth).post('/customer-aliases', { customerId, value: 'later' })).status).toBe(201);
+    expect((await api(auth).get('/usage-events?unmappedAliasesOnly=true')).body.items).toEqual([]);
+  });
+
+  it("accepts the document's own example event", async () => {
+    const auth = freshClient();
+    const res = await api(auth).post('/usage-events', (spec.paths['/usage-events'] as any).post.requestBody.content['application/json'].examples.CreateUsageEventEndpointCreateUsageEventRequestModel.value);
+    expect(res.status).toBe(201);
+    expect((await api(auth).get('/usage-events?unmappedAliasesOnly=true')).body.items.map((e: any) => e.id)).toEqual([res.body.id]);
   });
 
   it("checks the event's fields against the document", async () => {
