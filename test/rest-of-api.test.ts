@@ -78,7 +78,11 @@ describe('usage events', () => {
 
   it("accepts the document's own example event", async () => {
     const auth = freshClient();
-    const res = await api(auth).post('/usage-events', (spec.paths['/usage-events'] as any).post.requestBody.content['application/json'].examples.CreateUsageEventEndpointCreateUsageEventRequestModel.value);
+    const res = await api(auth).post(
+      '/usage-events',
+      (spec.paths['/usage-events'] as any).post.requestBody.content['application/json'].examples
+        .CreateUsageEventEndpointCreateUsageEventRequestModel.value,
+    );
     expect(res.status).toBe(201);
     expect((await api(auth).get('/usage-events?unmappedAliasesOnly=true')).body.items.map((e: any) => e.id)).toEqual([res.body.id]);
   });
@@ -237,10 +241,12 @@ describe('operations that keep no state answer their documented example', () => 
     expect(expectError(named, 400, '/headers/prefer').message).toContain('VolumeListPriceResponse');
   });
 
-  it('answers an item read with the id asked for', async () => {
-    const id = crypto.randomUUID();
-    const res = await api(freshClient()).get(`/discounts/${id}`);
-    expect([res.status, res.body.id]).toEqual([200, id]);
+  it('answers an unknown id of what the API cannot create with a 404, never an invented record', async () => {
+    const auth = freshClient();
+    for (const path of ['/discounts', '/users', '/sequence-accounts', '/activity-logs']) {
+      const res = await api(auth).get(`${path}/${crypto.randomUUID()}`);
+      expect([path, res.status, res.body.error?.type]).toEqual([path, 404, 'NotFound']);
+    }
   });
 });
 

@@ -8,7 +8,7 @@ import type { Collection, OperationInfo } from './contract/operations.js';
 import { chosenExample, freshFields, primaryExample } from './contract/operations.js';
 import { isObject, type Conformer } from './contract/conform.js';
 import { RuleViolation, type Violation } from './errors.js';
-import { decodeCursor, DEFAULT_LIMIT, encodeCursor, PAGING_MESSAGES, validLimit } from './paging.js';
+import { decodeCursor, DEFAULT_LIMIT, encodeCursor, isTrue, PAGING_MESSAGES, validLimit } from './paging.js';
 import type { Call, CollectionRules, Json } from './plugin.js';
 import { CUSTOMERS } from './records.js';
 import { named, type Partition, type StoredRecord } from './store/types.js';
@@ -79,11 +79,13 @@ export class CollectionService {
   }
 
   create(collection: Collection, call: Call): StoredRecord {
+    const create = collection.create;
+    if (!create) throw new Error(`${collection.name} has no create operation`);
     const rules = this.rules.get(collection.name);
     const body = bodyOf(call);
     const violations = [...references(body, call.partition), ...(rules?.check?.(body, call.partition, undefined) ?? [])];
     if (violations.length > 0) throw new RuleViolation(violations);
-    const base = this.example(collection.create, call.example);
+    const base = this.example(create, call.example);
     const now = call.clock.now().toISOString();
     const generated: Json = freshFields(base, now, () => call.clock.newId());
     if (isObject(base)) {
@@ -96,19 +98,27 @@ export class CollectionService {
     }
     const overlay = { ...body, ...generated, ...rules?.generated?.(body, call) };
     // A new record takes from the example only what the schema requires: the example's optional
-    // fields describe some other resource (archivedAt, a purchase order number, ...), not this one.
-    const schema = collection.create.responseSchema ?? {};
-    const bases = this.bases(collection.create, call.example).map((example) => this.conformer.minimal(schema, example));
+    // fields describe some other resource (archivedAt, a purchase order number, ...), not this one;
+    // nor do its lists (integrations, attachments, custom metric parameters), which start empty.
+    const schema = create.responseSchema ?? {};
+    const bases = this.bases(create, call.example).map((example) => this.withEmptyLists(schema, this.conformer.minimal(schema, example)));
     const fitted = this.conformer.fitBest(schema, bases, overlay) as StoredRecord;
     const record = rules?.computed ? { ...fitted, ...rules.computed(fitted, call) } : fitted;
     // What the read and list answers require and the create did not make is fixed now, from their
     // examples, so every later answer of this record says the same.
     for (const { schema: shape, example } of this.readers(collection)) {
-      const required = this.conformer.minimal(shape, example);
+      const required = this.withEmptyLists(shape, this.conformer.minimal(shape, example));
       if (isObject(required)) for (const [key, value] of Object.entries(required)) if (!(key in record)) record[key] = value;
     }
     call.partition.put(this.key(collection, call), record);
     return record;
+  }
+
+  /** An example with its lists emptied, where its schema allows that. */
+  private withEmptyLists(schema: string | Json, example: unknown): unknown {
+    if (!isObject(example)) return example;
+    const emptied = Object.fromEntries(Object.entries(example).map(([key, value]) => [key, Array.isArray(value) ? [] : value]));
+    return this.conformer.errors(schema, emptied).length === 0 ? emptied : example;
   }
 
   /** The shapes a collection's records are read back in (the read answer, a list item), each with its documented example. */
@@ -150,8 +160,11 @@ export class CollectionService {
     const now = call.clock.now().toISOString();
     const overlay: Json = { ...existing, ...fields, id: existing.id };
     if ('updatedAt' in existing) overlay.updatedAt = now;
-    const fitted = this.conformer.fit(collection.create.responseSchema ?? {}, existing, overlay) as StoredRecord;
+    const fitted = this.conformer.fit((collection.create ?? collection.read)?.responseSchema ?? {}, existing, overlay) as StoredRecord;
     const record = rules?.computed ? { ...fitted, ...rules.computed(fitted, call) } : fitted;
+    // Archived is kept even where the schema has no field saying so (a product): what it stops
+    // (new prices, list entries) depends on it.
+    if (fields.archivedAt !== undefined) record.archivedAt = fields.archivedAt;
     call.partition.put(this.key(collection, call), record);
     return record;
   }
@@ -182,6 +195,7 @@ export class CollectionService {
     );
     const all = [...call.partition.all(this.key(collection, call))]
       .filter((record) => filters.every(([name, value]) => name in record && String(record[name]) === String(value)))
+      .filter((record) => !collection.list!.hidesArchived || record.archivedAt === undefined || isTrue(call.query.includeArchived))
       .filter((record) => rules?.matches?.(record, call.query, call.partition) ?? true);
     const order = call.query.sortOrder === 'ASC' || call.query.sortOrder === 'DESC' ? call.query.sortOrder : collection.list!.defaultOrder;
     if (order === 'DESC') all.reverse();

@@ -86,3 +86,15 @@ export const ORGANIZATIONS = collection<OrganizationRecord>('/customer-organizat
 export const PAYMENT_SETTINGS = collection<PaymentSettingsRecord>('/payments/settings/customers', {
   indexes: { customer: (s) => s.customerId },
 });
+
+/**
+ * Billing schedules are a generic collection of the document (src/engine/collections.ts); customers
+ * read them too: a customer's billingStatus is ACTIVE while one of its schedules is.
+ */
+export const BILLING_SCHEDULES = collection('/billing-schedules', {
+  indexes: {
+    customer: (s) => (typeof s.customerId === 'string' ? s.customerId : undefined),
+    activeCustomer: (s) =>
+      s.status === 'ACTIVE' && s.archivedAt === undefined && typeof s.customerId === 'string' ? s.customerId : undefined,
+  },
+});

@@ -188,6 +188,142 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/products/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get a Product by ID
+         * @description Get a Product by ID
+         */
+        get: operations["getProductsById"];
+        /**
+         * Update a Product
+         * @description Update a Product
+         */
+        put: operations["putProductsById"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/list-prices/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get a list price
+         * @description Get a list price by ID
+         */
+        get: operations["getListPricesById"];
+        /**
+         * Update a list price
+         * @description Update a list price
+         */
+        put: operations["putListPricesById"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/products": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List all Products
+         * @description List all Products
+         */
+        get: operations["getProducts"];
+        put?: never;
+        /**
+         * Create a new Product
+         * @description Create a new Product
+         */
+        post: operations["postProducts"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/list-prices": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List all list prices
+         * @description List all list prices
+         */
+        get: operations["getListPrices"];
+        put?: never;
+        /**
+         * Create a list price
+         * @description Create a new list price
+         */
+        post: operations["postListPrices"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/products/{id}/archive": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Archive a product
+         * @description Archive one of your products. Once archived, new prices cannot be created for the product.
+         */
+        post: operations["postProductsByIdArchive"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/list-prices/{id}/archive": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Archive a list price
+         * @description Mark a list price as archived
+         */
+        post: operations["postListPricesByIdArchive"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/usage-metrics": {
         parameters: {
             query?: never;
@@ -304,6 +440,54 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/discounts/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get a discount by ID
+         * @description Get a discount by ID
+         */
+        get: operations["getDiscountsById"];
+        /**
+         * Update a discount
+         * @description Update a discount
+         */
+        put: operations["putDiscountsById"];
+        post?: never;
+        /**
+         * Delete a discount
+         * @description Delete a discount
+         */
+        delete: operations["deleteDiscountsById"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/discounts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List all discounts
+         * @description List all discounts for Sequence account
+         */
+        get: operations["getDiscounts"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/billing-schedules/validate-taxes": {
         parameters: {
             query?: never;
@@ -318,6 +502,30 @@ export interface paths {
          * @description Validate the tax strategy that will apply to the given billing schedule before it's created or updated.
          */
         post: operations["postBillingSchedulesValidateTaxes"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/prices": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List all Prices
+         * @description List all Prices
+         */
+        get: operations["getPrices"];
+        put?: never;
+        /**
+         * Create a new Price
+         * @description Create a new Price
+         */
+        post: operations["postPrices"];
         delete?: never;
         options?: never;
         head?: never;
@@ -348,6 +556,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/billing-products": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List all billing products
+         * @description List all products with billing prices
+         */
+        get: operations["getBillingProducts"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/billing-schedules/{billingScheduleId}/archive": {
         parameters: {
             query?: never;
@@ -363,6 +591,34 @@ export interface paths {
          */
         post: operations["postBillingSchedulesByBillingScheduleIdArchive"];
         delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/prices/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get a Price by ID
+         * @description Get a Price by ID
+         */
+        get: operations["getPricesById"];
+        /**
+         * Update a Price
+         * @description Update a Price
+         */
+        put: operations["putPricesById"];
+        post?: never;
+        /**
+         * Delete a Price
+         * @description Delete a Price
+         */
+        delete: operations["deletePricesById"];
         options?: never;
         head?: never;
         patch?: never;
@@ -2037,10 +2293,113 @@ export interface components {
             paymentProvider: components["schemas"]["PaymentProvider"];
         };
         /**
+         * @example {
+         *       "id": "994d23f7-47b6-43ee-af6b-cd27181196b6",
+         *       "name": "Fixed priced product",
+         *       "label": "Fixed priced product - UK",
+         *       "taxCategoryId": "3271ca41-d538-404f-a15f-25856a37fb88",
+         *       "createdAt": "2022-06-28T16:47:00Z",
+         *       "updatedAt": "2022-06-28T16:47:00Z"
+         *     }
+         */
+        Stable20240730ProductResponse: {
+            /**
+             * @description Product ID
+             * @example 994d23f7-47b6-43ee-af6b-cd27181196b6
+             */
+            id: string;
+            /**
+             * @description Name of the Product, this appears within Sequence's dashboard.
+             * @example Fixed priced product
+             */
+            name: string;
+            /**
+             * @description The internal description of the product. This can be used to maintain some explanation or comments regarding the product.
+             * @example Fixed priced product - UK
+             */
+            label?: string;
+            /**
+             * @description The internal ID of the tax category associated with this product.
+             * @example 3271ca41-d538-404f-a15f-25856a37fb88
+             */
+            taxCategoryId?: string;
+            /**
+             * @description Time at which the Product was first created, in ISO 8601 format (UTC). This is set by the server and cannot be changed. Expect millisecond precision.
+             * @example 2022-06-28T16:47:00Z
+             */
+            createdAt: string;
+            /**
+             * @description Time at which the Product was last updated, in ISO 8601 format (UTC). Expect millisecond precision.
+             * @example 2022-06-28T16:47:00Z
+             */
+            updatedAt: string;
+        };
+        /**
          * @example GBP
          * @enum {string}
          */
         Currency: "AED" | "ARS" | "AUD" | "BRL" | "BGN" | "CAD" | "CHF" | "CLP" | "CNY" | "COP" | "CZK" | "DKK" | "EGP" | "EUR" | "GBP" | "HKD" | "ILS" | "INR" | "ISK" | "JPY" | "KRW" | "MXN" | "NOK" | "NZD" | "PLN" | "SAR" | "SEK" | "SGD" | "THB" | "USD" | "UYU" | "ZAR";
+        /**
+         * @description The pricing structure
+         * @example {
+         *       "tiers": [
+         *         {
+         *           "upperBound": "200",
+         *           "price": "1.00",
+         *           "fee": "50.00",
+         *           "isPricePercentage": false
+         *         },
+         *         {
+         *           "upperBound": "400",
+         *           "price": "0.75",
+         *           "fee": "25.00",
+         *           "isPricePercentage": false
+         *         },
+         *         {
+         *           "price": "0.50",
+         *           "fee": "0.00",
+         *           "isPricePercentage": false
+         *         }
+         *       ],
+         *       "usageMetricId": "04c62961-04ba-48e6-b985-758bb7d3e712",
+         *       "usageCalculationMode": "BILLING_PERIOD",
+         *       "pricingType": "GRADUATED"
+         *     }
+         */
+        GraduatedPricingStructure: {
+            /**
+             * @description A list of contiguous pricing tiers
+             * @example [
+             *       {
+             *         "upperBound": "200",
+             *         "price": "1.00",
+             *         "fee": "50.00",
+             *         "isPricePercentage": false
+             *       },
+             *       {
+             *         "upperBound": "400",
+             *         "price": "0.75",
+             *         "fee": "25.00",
+             *         "isPricePercentage": false
+             *       },
+             *       {
+             *         "price": "0.50",
+             *         "fee": "0.00",
+             *         "isPricePercentage": false
+             *       }
+             *     ]
+             */
+            tiers: components["schemas"]["GraduatedUsageTier"][];
+            /**
+             * @description The usage metric associated to this pricing structure
+             * @example 04c62961-04ba-48e6-b985-758bb7d3e712
+             */
+            usageMetricId: string;
+            /** @description Indicates the scope of usage calculation */
+            usageCalculationMode: components["schemas"]["UsageCalculationMode"];
+            /** @description The type of pricing */
+            pricingType: components["schemas"]["GraduatedPricingType"];
+        };
         /**
          * @example {
          *       "upperBound": "200",
@@ -2087,6 +2446,17 @@ export interface components {
          */
         BillingType: "IN_ARREARS" | "IN_ADVANCE";
         /**
+         * @example {
+         *       "service": "Xero",
+         *       "id": "123"
+         *     }
+         */
+        GenerateIntegrationIdRequest: {
+            service: components["schemas"]["IntegrationService"];
+            /** @example 123 */
+            id: string;
+        };
+        /**
          * @example Xero
          * @enum {string}
          */
@@ -2108,6 +2478,172 @@ export interface components {
              * @example 10
              */
             value: string;
+        };
+        /**
+         * @description The period over which usage is aggregated. This value is only taken into consideration and required with graduated pricing structures with a usage calculation mode of 'PERIOD'. It will be ignored for all non-graduated prices.
+         * @example {
+         *       "frequency": "QUARTERLY",
+         *       "interval": 1
+         *     }
+         */
+        UsageCalculationPeriod: {
+            /** @description Frequency determines the time period over which usage is aggregated. */
+            frequency: components["schemas"]["UsageCalculationFrequency"];
+            /**
+             * Format: int32
+             * @description Interval determines the time period over which usage is aggregated. For example, if the frequency is MONTHLY and the interval is 3, the usage is aggregated over 3 months before starting at 0 again.
+             * @example 1
+             */
+            interval: number;
+        };
+        /**
+         * @example QUARTERLY
+         * @enum {string}
+         */
+        UsageCalculationFrequency: "MONTHLY" | "QUARTERLY" | "HALF_YEARLY" | "YEARLY";
+        /**
+         * GraduatedListPriceRequest
+         * @example {
+         *       "productId": "d07037d5-3e31-4c3a-a360-e58555e2bf44",
+         *       "name": "Sample product",
+         *       "currency": "GBP",
+         *       "structure": {
+         *         "tiers": [
+         *           {
+         *             "upperBound": "200",
+         *             "price": "1.00",
+         *             "fee": "50.00",
+         *             "isPricePercentage": false
+         *           },
+         *           {
+         *             "upperBound": "400",
+         *             "price": "0.75",
+         *             "fee": "25.00",
+         *             "isPricePercentage": false
+         *           },
+         *           {
+         *             "price": "0.50",
+         *             "fee": "0.00",
+         *             "isPricePercentage": false
+         *           }
+         *         ],
+         *         "usageMetricId": "04c62961-04ba-48e6-b985-758bb7d3e712",
+         *         "usageCalculationMode": "BILLING_PERIOD",
+         *         "pricingType": "GRADUATED"
+         *       },
+         *       "billingFrequency": "MONTHLY",
+         *       "billingType": "IN_ARREARS",
+         *       "integrationIds": [
+         *         {
+         *           "service": "Xero",
+         *           "id": "123"
+         *         }
+         *       ],
+         *       "customMetricParameters": [
+         *         {
+         *           "parameterId": "94703530-1293-479b-bd37-ccad42fd9c8b",
+         *           "value": "10"
+         *         }
+         *       ],
+         *       "usageCalculationPeriod": {
+         *         "frequency": "QUARTERLY",
+         *         "interval": 1
+         *       }
+         *     }
+         */
+        GraduatedListPriceRequest: {
+            /**
+             * @description The related product ID
+             * @example d07037d5-3e31-4c3a-a360-e58555e2bf44
+             */
+            productId: string;
+            /**
+             * @description The customer-facing name of this list price
+             * @example Sample product
+             */
+            name: string;
+            /** @description The pricing currency */
+            currency: components["schemas"]["Currency"];
+            structure: components["schemas"]["GraduatedPricingStructure"];
+            /** @description The recurrence of charging this price. */
+            billingFrequency: components["schemas"]["BillingFrequency"];
+            /** @description How to bill this price: in-arrears or in-advance. */
+            billingType: components["schemas"]["BillingType"];
+            /**
+             * @description Alternate IDs for this price in third-party integration systems
+             * @example [
+             *       {
+             *         "service": "Xero",
+             *         "id": "123"
+             *       }
+             *     ]
+             */
+            integrationIds: components["schemas"]["GenerateIntegrationIdRequest"][];
+            /**
+             * @description Specific parameters to influence usage calculation for this price, and are only required when using a custom metric. Please speak to your Sequence contacts for further information prior to usage.
+             * @example [
+             *       {
+             *         "parameterId": "94703530-1293-479b-bd37-ccad42fd9c8b",
+             *         "value": "10"
+             *       }
+             *     ]
+             */
+            customMetricParameters: components["schemas"]["PriceParameter"][];
+            usageCalculationPeriod?: components["schemas"]["UsageCalculationPeriod"];
+        };
+        /**
+         * @description The pricing structure
+         * @example {
+         *       "tiers": [
+         *         {
+         *           "upperBound": "100",
+         *           "price": "1.00",
+         *           "fee": "50.00",
+         *           "isPricePercentage": true,
+         *           "maxPrice": "10",
+         *           "minPrice": "5"
+         *         },
+         *         {
+         *           "price": "0.75",
+         *           "fee": "25.00",
+         *           "isPricePercentage": true,
+         *           "maxPrice": "10",
+         *           "minPrice": "5"
+         *         }
+         *       ],
+         *       "usageMetricId": "04c62961-04ba-48e6-b985-758bb7d3e712",
+         *       "pricingType": "VOLUME"
+         *     }
+         */
+        VolumePricingStructure: {
+            /**
+             * @description A list of contiguous pricing tiers
+             * @example [
+             *       {
+             *         "upperBound": "100",
+             *         "price": "1.00",
+             *         "fee": "50.00",
+             *         "isPricePercentage": true,
+             *         "maxPrice": "10",
+             *         "minPrice": "5"
+             *       },
+             *       {
+             *         "price": "0.75",
+             *         "fee": "25.00",
+             *         "isPricePercentage": true,
+             *         "maxPrice": "10",
+             *         "minPrice": "5"
+             *       }
+             *     ]
+             */
+            tiers: components["schemas"]["VolumeUsageTier"][];
+            /**
+             * @description The usage metric associated to this tier
+             * @example 04c62961-04ba-48e6-b985-758bb7d3e712
+             */
+            usageMetricId: string;
+            /** @description The type of pricing */
+            pricingType: components["schemas"]["VolumePricingType"];
         };
         /**
          * @example {
@@ -2152,6 +2688,154 @@ export interface components {
             minPrice?: string;
         };
         /**
+         * VolumeListPriceRequest
+         * @example {
+         *       "productId": "d07037d5-3e31-4c3a-a360-e58555e2bf44",
+         *       "name": "Sample product",
+         *       "currency": "GBP",
+         *       "structure": {
+         *         "tiers": [
+         *           {
+         *             "upperBound": "100",
+         *             "price": "1.00",
+         *             "fee": "50.00",
+         *             "isPricePercentage": true,
+         *             "maxPrice": "10",
+         *             "minPrice": "5"
+         *           },
+         *           {
+         *             "price": "0.75",
+         *             "fee": "25.00",
+         *             "isPricePercentage": true,
+         *             "maxPrice": "10",
+         *             "minPrice": "5"
+         *           }
+         *         ],
+         *         "usageMetricId": "04c62961-04ba-48e6-b985-758bb7d3e712",
+         *         "pricingType": "VOLUME"
+         *       },
+         *       "billingFrequency": "MONTHLY",
+         *       "billingType": "IN_ARREARS",
+         *       "integrationIds": [
+         *         {
+         *           "service": "Xero",
+         *           "id": "123"
+         *         }
+         *       ],
+         *       "customMetricParameters": [
+         *         {
+         *           "parameterId": "94703530-1293-479b-bd37-ccad42fd9c8b",
+         *           "value": "10"
+         *         }
+         *       ]
+         *     }
+         */
+        VolumeListPriceRequest: {
+            /**
+             * @description The related product ID
+             * @example d07037d5-3e31-4c3a-a360-e58555e2bf44
+             */
+            productId: string;
+            /**
+             * @description The customer-facing name of this list price
+             * @example Sample product
+             */
+            name: string;
+            /** @description The pricing currency */
+            currency: components["schemas"]["Currency"];
+            structure: components["schemas"]["VolumePricingStructure"];
+            /** @description The recurrence of charging this price. */
+            billingFrequency: components["schemas"]["BillingFrequency"];
+            /** @description How to bill this price: in-arrears or in-advance. */
+            billingType: components["schemas"]["BillingType"];
+            /**
+             * @description Alternate IDs for this price in third-party integration systems
+             * @example [
+             *       {
+             *         "service": "Xero",
+             *         "id": "123"
+             *       }
+             *     ]
+             */
+            integrationIds: components["schemas"]["GenerateIntegrationIdRequest"][];
+            /**
+             * @description Specific parameters to influence usage calculation for this price, and are only required when using a custom metric. Please speak to your Sequence contacts for further information prior to usage.
+             * @example [
+             *       {
+             *         "parameterId": "94703530-1293-479b-bd37-ccad42fd9c8b",
+             *         "value": "10"
+             *       }
+             *     ]
+             */
+            customMetricParameters: components["schemas"]["PriceParameter"][];
+        };
+        /**
+         * @description The pricing structure
+         * @example {
+         *       "seatMetricId": "bc61d4b8-e9d6-4f4a-9bcf-f5dae874c730",
+         *       "pricePerSeat": "0.25",
+         *       "prorationStrategy": "USE_MAXIMUM",
+         *       "contractedMinimumSeats": 10,
+         *       "overagesBillingFrequency": "YEARLY",
+         *       "tiers": [
+         *         {
+         *           "upperBound": "100",
+         *           "price": "1.00",
+         *           "fee": "50.00"
+         *         },
+         *         {
+         *           "price": "0.75",
+         *           "fee": "25.00"
+         *         }
+         *       ],
+         *       "prorateFlatFees": false,
+         *       "pricingType": "SEAT_BASED"
+         *     }
+         */
+        SeatBasedPricingStructure: {
+            /**
+             * @description Seat metric associated to this pricing structure
+             * @example bc61d4b8-e9d6-4f4a-9bcf-f5dae874c730
+             */
+            seatMetricId: string;
+            /**
+             * @description Price charged per seat per full billing period
+             * @example 0.25
+             */
+            pricePerSeat: string;
+            /** @description The proration strategy to use when calculating the price for a seat. A `USE_MAXIMUM` will not prorate and charge the highest seat balance for the entire billing period, while a PRORATE_INCREMENTS will charge incremental seats from the day they're added */
+            prorationStrategy: components["schemas"]["SeatProrationStrategy"];
+            /**
+             * @description The number of contractually agreed minimum seats
+             * @example 10
+             */
+            contractedMinimumSeats: number;
+            /** @description The frequency with which to charge overages */
+            overagesBillingFrequency?: components["schemas"]["OveragesFrequency"];
+            /**
+             * @description A list of contiguous pricing tiers
+             * @example [
+             *       {
+             *         "upperBound": "100",
+             *         "price": "1.00",
+             *         "fee": "50.00"
+             *       },
+             *       {
+             *         "price": "0.75",
+             *         "fee": "25.00"
+             *       }
+             *     ]
+             */
+            tiers: components["schemas"]["SeatUsageTier"][];
+            /**
+             * @description If set any flat fees will be pro-rated if the invoice service period length does not match the billing frequency
+             * @example false
+             */
+            prorateFlatFees?: boolean;
+            /** @description The type of pricing */
+            pricingType: components["schemas"]["SeatBasedPricingType"];
+        };
+        /**
          * @example USE_MAXIMUM
          * @enum {string}
          */
@@ -2186,6 +2870,439 @@ export interface components {
             fee?: string;
         };
         /**
+         * SeatBasedListPriceRequest
+         * @example {
+         *       "productId": "d07037d5-3e31-4c3a-a360-e58555e2bf44",
+         *       "name": "Sample product",
+         *       "currency": "GBP",
+         *       "structure": {
+         *         "seatMetricId": "bc61d4b8-e9d6-4f4a-9bcf-f5dae874c730",
+         *         "pricePerSeat": "0.25",
+         *         "prorationStrategy": "USE_MAXIMUM",
+         *         "contractedMinimumSeats": 10,
+         *         "overagesBillingFrequency": "YEARLY",
+         *         "tiers": [
+         *           {
+         *             "upperBound": "100",
+         *             "price": "1.00",
+         *             "fee": "50.00"
+         *           },
+         *           {
+         *             "price": "0.75",
+         *             "fee": "25.00"
+         *           }
+         *         ],
+         *         "prorateFlatFees": false,
+         *         "pricingType": "SEAT_BASED"
+         *       },
+         *       "billingFrequency": "MONTHLY",
+         *       "billingType": "IN_ARREARS",
+         *       "integrationIds": [
+         *         {
+         *           "service": "Xero",
+         *           "id": "123"
+         *         }
+         *       ],
+         *       "customMetricParameters": [
+         *         {
+         *           "parameterId": "94703530-1293-479b-bd37-ccad42fd9c8b",
+         *           "value": "10"
+         *         }
+         *       ]
+         *     }
+         */
+        SeatBasedListPriceRequest: {
+            /**
+             * @description The related product ID
+             * @example d07037d5-3e31-4c3a-a360-e58555e2bf44
+             */
+            productId: string;
+            /**
+             * @description The customer-facing name of this list price
+             * @example Sample product
+             */
+            name: string;
+            /** @description The pricing currency */
+            currency: components["schemas"]["Currency"];
+            structure: components["schemas"]["SeatBasedPricingStructure"];
+            /** @description The recurrence of charging this price. */
+            billingFrequency: components["schemas"]["BillingFrequency"];
+            /** @description How to bill this price: in-arrears or in-advance. */
+            billingType: components["schemas"]["BillingType"];
+            /**
+             * @description Alternate IDs for this price in third-party integration systems
+             * @example [
+             *       {
+             *         "service": "Xero",
+             *         "id": "123"
+             *       }
+             *     ]
+             */
+            integrationIds: components["schemas"]["GenerateIntegrationIdRequest"][];
+            /**
+             * @description Specific parameters to influence usage calculation for this price, and are only required when using a custom metric. Please speak to your Sequence contacts for further information prior to usage.
+             * @example [
+             *       {
+             *         "parameterId": "94703530-1293-479b-bd37-ccad42fd9c8b",
+             *         "value": "10"
+             *       }
+             *     ]
+             */
+            customMetricParameters: components["schemas"]["PriceParameter"][];
+        };
+        /**
+         * @description The pricing structure
+         * @example {
+         *       "packageSize": "50",
+         *       "pricePerPackage": "2.00",
+         *       "usageMetricId": "04c62961-04ba-48e6-b985-758bb7d3e712",
+         *       "pricingType": "PACKAGE"
+         *     }
+         */
+        PackagePricingStructure: {
+            /**
+             * @description The amount of usage allowed for the price in this structure
+             * @example 50
+             */
+            packageSize: string;
+            /**
+             * @description The price charged for each package
+             * @example 2.00
+             */
+            pricePerPackage: string;
+            /**
+             * @description The usage metric associated to this tier
+             * @example 04c62961-04ba-48e6-b985-758bb7d3e712
+             */
+            usageMetricId: string;
+            /** @description The type of pricing */
+            pricingType: components["schemas"]["PackagePricingType"];
+        };
+        /**
+         * PackageListPriceRequest
+         * @example {
+         *       "productId": "d07037d5-3e31-4c3a-a360-e58555e2bf44",
+         *       "name": "Sample product",
+         *       "currency": "GBP",
+         *       "structure": {
+         *         "packageSize": "50",
+         *         "pricePerPackage": "2.00",
+         *         "usageMetricId": "04c62961-04ba-48e6-b985-758bb7d3e712",
+         *         "pricingType": "PACKAGE"
+         *       },
+         *       "billingFrequency": "MONTHLY",
+         *       "billingType": "IN_ARREARS",
+         *       "integrationIds": [
+         *         {
+         *           "service": "Xero",
+         *           "id": "123"
+         *         }
+         *       ],
+         *       "customMetricParameters": [
+         *         {
+         *           "parameterId": "94703530-1293-479b-bd37-ccad42fd9c8b",
+         *           "value": "10"
+         *         }
+         *       ]
+         *     }
+         */
+        PackageListPriceRequest: {
+            /**
+             * @description The related product ID
+             * @example d07037d5-3e31-4c3a-a360-e58555e2bf44
+             */
+            productId: string;
+            /**
+             * @description The customer-facing name of this list price
+             * @example Sample product
+             */
+            name: string;
+            /** @description The pricing currency */
+            currency: components["schemas"]["Currency"];
+            structure: components["schemas"]["PackagePricingStructure"];
+            /** @description The recurrence of charging this price. */
+            billingFrequency: components["schemas"]["BillingFrequency"];
+            /** @description How to bill this price: in-arrears or in-advance. */
+            billingType: components["schemas"]["BillingType"];
+            /**
+             * @description Alternate IDs for this price in third-party integration systems
+             * @example [
+             *       {
+             *         "service": "Xero",
+             *         "id": "123"
+             *       }
+             *     ]
+             */
+            integrationIds: components["schemas"]["GenerateIntegrationIdRequest"][];
+            /**
+             * @description Specific parameters to influence usage calculation for this price, and are only required when using a custom metric. Please speak to your Sequence contacts for further information prior to usage.
+             * @example [
+             *       {
+             *         "parameterId": "94703530-1293-479b-bd37-ccad42fd9c8b",
+             *         "value": "10"
+             *       }
+             *     ]
+             */
+            customMetricParameters: components["schemas"]["PriceParameter"][];
+        };
+        /**
+         * @description The pricing structure
+         * @example {
+         *       "pricePerUnit": "0.25",
+         *       "usageMetricId": "04c62961-04ba-48e6-b985-758bb7d3e712",
+         *       "isPricePercentage": false,
+         *       "pricingType": "LINEAR"
+         *     }
+         */
+        LinearPricingStructure: {
+            /**
+             * @description The per unit rate to apply to usage for this product. In the case of percentage pricing where `isPricePercentage` is set to `true`, a value of 1 represents 100%.
+             * @example 0.25
+             */
+            pricePerUnit: string;
+            /**
+             * @description Usage metric associated to this pricing structure
+             * @example 04c62961-04ba-48e6-b985-758bb7d3e712
+             */
+            usageMetricId: string;
+            /**
+             * @description Indicate whether the price attribute is to be considered as a percentage or an absolute value.
+             * @example false
+             */
+            isPricePercentage: boolean;
+            /** @description The type of pricing */
+            pricingType: components["schemas"]["LinearPricingType"];
+        };
+        /**
+         * LinearListPriceRequest
+         * @example {
+         *       "productId": "d07037d5-3e31-4c3a-a360-e58555e2bf44",
+         *       "name": "Sample product",
+         *       "currency": "GBP",
+         *       "structure": {
+         *         "pricePerUnit": "0.25",
+         *         "usageMetricId": "04c62961-04ba-48e6-b985-758bb7d3e712",
+         *         "isPricePercentage": false,
+         *         "pricingType": "LINEAR"
+         *       },
+         *       "billingFrequency": "MONTHLY",
+         *       "billingType": "IN_ARREARS",
+         *       "integrationIds": [
+         *         {
+         *           "service": "Xero",
+         *           "id": "123"
+         *         }
+         *       ],
+         *       "customMetricParameters": [
+         *         {
+         *           "parameterId": "94703530-1293-479b-bd37-ccad42fd9c8b",
+         *           "value": "10"
+         *         }
+         *       ]
+         *     }
+         */
+        LinearListPriceRequest: {
+            /**
+             * @description The related product ID
+             * @example d07037d5-3e31-4c3a-a360-e58555e2bf44
+             */
+            productId: string;
+            /**
+             * @description The customer-facing name of this list price
+             * @example Sample product
+             */
+            name: string;
+            /** @description The pricing currency */
+            currency: components["schemas"]["Currency"];
+            structure: components["schemas"]["LinearPricingStructure"];
+            /** @description The recurrence of charging this price. */
+            billingFrequency: components["schemas"]["BillingFrequency"];
+            /** @description How to bill this price: in-arrears or in-advance. */
+            billingType: components["schemas"]["BillingType"];
+            /**
+             * @description Alternate IDs for this price in third-party integration systems
+             * @example [
+             *       {
+             *         "service": "Xero",
+             *         "id": "123"
+             *       }
+             *     ]
+             */
+            integrationIds: components["schemas"]["GenerateIntegrationIdRequest"][];
+            /**
+             * @description Specific parameters to influence usage calculation for this price, and are only required when using a custom metric. Please speak to your Sequence contacts for further information prior to usage.
+             * @example [
+             *       {
+             *         "parameterId": "94703530-1293-479b-bd37-ccad42fd9c8b",
+             *         "value": "10"
+             *       }
+             *     ]
+             */
+            customMetricParameters: components["schemas"]["PriceParameter"][];
+        };
+        /**
+         * @description The pricing structure
+         * @example {
+         *       "price": "20.00",
+         *       "pricingType": "FIXED"
+         *     }
+         */
+        FixedPricingStructure: {
+            /**
+             * @description A fixed amount that is charged once every billing period.
+             * @example 20.00
+             */
+            price: string;
+            /** @description The type of pricing */
+            pricingType: components["schemas"]["FixedPricingType"];
+        };
+        /**
+         * FixedListPriceRequest
+         * @example {
+         *       "productId": "d07037d5-3e31-4c3a-a360-e58555e2bf44",
+         *       "name": "Sample product",
+         *       "currency": "GBP",
+         *       "structure": {
+         *         "price": "20.00",
+         *         "pricingType": "FIXED"
+         *       },
+         *       "billingFrequency": "MONTHLY",
+         *       "billingType": "IN_ARREARS",
+         *       "integrationIds": [
+         *         {
+         *           "service": "Xero",
+         *           "id": "123"
+         *         }
+         *       ],
+         *       "customMetricParameters": [
+         *         {
+         *           "parameterId": "94703530-1293-479b-bd37-ccad42fd9c8b",
+         *           "value": "10"
+         *         }
+         *       ]
+         *     }
+         */
+        FixedListPriceRequest: {
+            /**
+             * @description The related product ID
+             * @example d07037d5-3e31-4c3a-a360-e58555e2bf44
+             */
+            productId: string;
+            /**
+             * @description The customer-facing name of this list price
+             * @example Sample product
+             */
+            name: string;
+            /** @description The pricing currency */
+            currency: components["schemas"]["Currency"];
+            structure: components["schemas"]["FixedPricingStructure"];
+            /** @description The recurrence of charging this price. */
+            billingFrequency: components["schemas"]["BillingFrequency"];
+            /** @description How to bill this price: in-arrears or in-advance. */
+            billingType: components["schemas"]["BillingType"];
+            /**
+             * @description Alternate IDs for this price in third-party integration systems
+             * @example [
+             *       {
+             *         "service": "Xero",
+             *         "id": "123"
+             *       }
+             *     ]
+             */
+            integrationIds: components["schemas"]["GenerateIntegrationIdRequest"][];
+            /**
+             * @description Specific parameters to influence usage calculation for this price, and are only required when using a custom metric. Please speak to your Sequence contacts for further information prior to usage.
+             * @example [
+             *       {
+             *         "parameterId": "94703530-1293-479b-bd37-ccad42fd9c8b",
+             *         "value": "10"
+             *       }
+             *     ]
+             */
+            customMetricParameters: components["schemas"]["PriceParameter"][];
+        };
+        /**
+         * @description The pricing structure
+         * @example {
+         *       "price": "150.00",
+         *       "pricingType": "ONE_TIME"
+         *     }
+         */
+        OneTimePricingStructure: {
+            /**
+             * @description A fixed amount that is charged once.
+             * @example 150.00
+             */
+            price: string;
+            /** @description The type of pricing */
+            pricingType: components["schemas"]["OneTimePricingType"];
+        };
+        /**
+         * OneTimeListPriceRequest
+         * @example {
+         *       "productId": "d07037d5-3e31-4c3a-a360-e58555e2bf44",
+         *       "name": "Sample product",
+         *       "currency": "GBP",
+         *       "structure": {
+         *         "price": "150.00",
+         *         "pricingType": "ONE_TIME"
+         *       },
+         *       "billingFrequency": "MONTHLY",
+         *       "billingType": "IN_ARREARS",
+         *       "integrationIds": [
+         *         {
+         *           "service": "Xero",
+         *           "id": "123"
+         *         }
+         *       ],
+         *       "customMetricParameters": [
+         *         {
+         *           "parameterId": "94703530-1293-479b-bd37-ccad42fd9c8b",
+         *           "value": "10"
+         *         }
+         *       ]
+         *     }
+         */
+        OneTimeListPriceRequest: {
+            /**
+             * @description The related product ID
+             * @example d07037d5-3e31-4c3a-a360-e58555e2bf44
+             */
+            productId: string;
+            /**
+             * @description The customer-facing name of this list price
+             * @example Sample product
+             */
+            name: string;
+            /** @description The pricing currency */
+            currency: components["schemas"]["Currency"];
+            structure: components["schemas"]["OneTimePricingStructure"];
+            /** @description The recurrence of charging this price. */
+            billingFrequency: components["schemas"]["BillingFrequency"];
+            /** @description How to bill this price: in-arrears or in-advance. */
+            billingType: components["schemas"]["BillingType"];
+            /**
+             * @description Alternate IDs for this price in third-party integration systems
+             * @example [
+             *       {
+             *         "service": "Xero",
+             *         "id": "123"
+             *       }
+             *     ]
+             */
+            integrationIds: components["schemas"]["GenerateIntegrationIdRequest"][];
+            /**
+             * @description Specific parameters to influence usage calculation for this price, and are only required when using a custom metric. Please speak to your Sequence contacts for further information prior to usage.
+             * @example [
+             *       {
+             *         "parameterId": "94703530-1293-479b-bd37-ccad42fd9c8b",
+             *         "value": "10"
+             *       }
+             *     ]
+             */
+            customMetricParameters: components["schemas"]["PriceParameter"][];
+        };
+        /**
          * @example {
          *       "service": "Xero",
          *       "id": "123",
@@ -2198,6 +3315,1022 @@ export interface components {
             id: string;
             /** @example false */
             isPending: boolean;
+        };
+        /**
+         * GraduatedListPriceResponse
+         * @example {
+         *       "id": "b4d7e884-e007-4183-8355-4771865c5100",
+         *       "productId": "f409d651-c475-4142-aafd-a5d2bd74d4f9",
+         *       "name": "Sample product",
+         *       "currency": "GBP",
+         *       "structure": {
+         *         "tiers": [
+         *           {
+         *             "upperBound": "200",
+         *             "price": "1.00",
+         *             "fee": "50.00",
+         *             "isPricePercentage": false
+         *           },
+         *           {
+         *             "upperBound": "400",
+         *             "price": "0.75",
+         *             "fee": "25.00",
+         *             "isPricePercentage": false
+         *           },
+         *           {
+         *             "price": "0.50",
+         *             "fee": "0.00",
+         *             "isPricePercentage": false
+         *           }
+         *         ],
+         *         "usageMetricId": "04c62961-04ba-48e6-b985-758bb7d3e712",
+         *         "usageCalculationMode": "BILLING_PERIOD",
+         *         "pricingType": "GRADUATED"
+         *       },
+         *       "billingFrequency": "MONTHLY",
+         *       "usageCalculationPeriod": {
+         *         "frequency": "QUARTERLY",
+         *         "interval": 1
+         *       },
+         *       "billingType": "IN_ARREARS",
+         *       "createdAt": "2021-08-25T12:00:00Z",
+         *       "updatedAt": "2021-08-25T12:00:00Z",
+         *       "integrationIds": [
+         *         {
+         *           "service": "Xero",
+         *           "id": "123",
+         *           "isPending": false
+         *         }
+         *       ],
+         *       "customMetricParameters": [
+         *         {
+         *           "parameterId": "2963e49a-c8e0-4673-89f5-7a805c0faf14",
+         *           "value": "10"
+         *         }
+         *       ]
+         *     }
+         */
+        GraduatedListPriceResponse: {
+            /**
+             * @description Unique ID
+             * @example b4d7e884-e007-4183-8355-4771865c5100
+             */
+            id: string;
+            /**
+             * @description The related product ID
+             * @example f409d651-c475-4142-aafd-a5d2bd74d4f9
+             */
+            productId: string;
+            /**
+             * @description The customer-facing name of this list price
+             * @example Sample product
+             */
+            name: string;
+            /** @description The pricing currency */
+            currency: components["schemas"]["Currency"];
+            structure: components["schemas"]["GraduatedPricingStructure"];
+            /** @description The recurrence of charging this price. */
+            billingFrequency: components["schemas"]["BillingFrequency"];
+            usageCalculationPeriod?: components["schemas"]["UsageCalculationPeriod"];
+            /** @description How to bill this price: in-arrears or in-advance. */
+            billingType: components["schemas"]["BillingType"];
+            /**
+             * @description Creation timestamp. Formatted as an ISO 8601 timestamp.
+             * @example 2021-08-25T12:00:00Z
+             */
+            createdAt: string;
+            /**
+             * @description Timestamp when price was last updated. Formatted as an ISO 8601 timestamp.
+             * @example 2021-08-25T12:00:00Z
+             */
+            updatedAt: string;
+            /**
+             * @description Alternate IDs for this price in third-party integration systems
+             * @example [
+             *       {
+             *         "service": "Xero",
+             *         "id": "123",
+             *         "isPending": false
+             *       }
+             *     ]
+             */
+            integrationIds: components["schemas"]["IntegrationId"][];
+            /**
+             * @description Specific parameters to influence usage calculation for this price, and are only required when using a custom metric. Please speak to your Sequence contacts for further information prior to usage.
+             * @example [
+             *       {
+             *         "parameterId": "2963e49a-c8e0-4673-89f5-7a805c0faf14",
+             *         "value": "10"
+             *       }
+             *     ]
+             */
+            customMetricParameters: components["schemas"]["PriceParameter"][];
+        };
+        /**
+         * VolumeListPriceResponse
+         * @example {
+         *       "id": "b4d7e884-e007-4183-8355-4771865c5100",
+         *       "productId": "f409d651-c475-4142-aafd-a5d2bd74d4f9",
+         *       "name": "Sample product",
+         *       "currency": "GBP",
+         *       "structure": {
+         *         "tiers": [
+         *           {
+         *             "upperBound": "100",
+         *             "price": "1.00",
+         *             "fee": "50.00",
+         *             "isPricePercentage": true,
+         *             "maxPrice": "10",
+         *             "minPrice": "5"
+         *           },
+         *           {
+         *             "price": "0.75",
+         *             "fee": "25.00",
+         *             "isPricePercentage": true,
+         *             "maxPrice": "10",
+         *             "minPrice": "5"
+         *           }
+         *         ],
+         *         "usageMetricId": "04c62961-04ba-48e6-b985-758bb7d3e712",
+         *         "pricingType": "VOLUME"
+         *       },
+         *       "billingFrequency": "MONTHLY",
+         *       "billingType": "IN_ARREARS",
+         *       "createdAt": "2021-08-25T12:00:00Z",
+         *       "updatedAt": "2021-08-25T12:00:00Z",
+         *       "integrationIds": [
+         *         {
+         *           "service": "Xero",
+         *           "id": "123",
+         *           "isPending": false
+         *         }
+         *       ],
+         *       "customMetricParameters": [
+         *         {
+         *           "parameterId": "2963e49a-c8e0-4673-89f5-7a805c0faf14",
+         *           "value": "10"
+         *         }
+         *       ]
+         *     }
+         */
+        VolumeListPriceResponse: {
+            /**
+             * @description Unique ID
+             * @example b4d7e884-e007-4183-8355-4771865c5100
+             */
+            id: string;
+            /**
+             * @description The related product ID
+             * @example f409d651-c475-4142-aafd-a5d2bd74d4f9
+             */
+            productId: string;
+            /**
+             * @description The customer-facing name of this list price
+             * @example Sample product
+             */
+            name: string;
+            /** @description The pricing currency */
+            currency: components["schemas"]["Currency"];
+            structure: components["schemas"]["VolumePricingStructure"];
+            /** @description The recurrence of charging this price. */
+            billingFrequency: components["schemas"]["BillingFrequency"];
+            /** @description How to bill this price: in-arrears or in-advance. */
+            billingType: components["schemas"]["BillingType"];
+            /**
+             * @description Creation timestamp. Formatted as an ISO 8601 timestamp.
+             * @example 2021-08-25T12:00:00Z
+             */
+            createdAt: string;
+            /**
+             * @description Timestamp when price was last updated. Formatted as an ISO 8601 timestamp.
+             * @example 2021-08-25T12:00:00Z
+             */
+            updatedAt: string;
+            /**
+             * @description Alternate IDs for this price in third-party integration systems
+             * @example [
+             *       {
+             *         "service": "Xero",
+             *         "id": "123",
+             *         "isPending": false
+             *       }
+             *     ]
+             */
+            integrationIds: components["schemas"]["IntegrationId"][];
+            /**
+             * @description Specific parameters to influence usage calculation for this price, and are only required when using a custom metric. Please speak to your Sequence contacts for further information prior to usage.
+             * @example [
+             *       {
+             *         "parameterId": "2963e49a-c8e0-4673-89f5-7a805c0faf14",
+             *         "value": "10"
+             *       }
+             *     ]
+             */
+            customMetricParameters: components["schemas"]["PriceParameter"][];
+        };
+        /**
+         * SeatBasedListPriceResponse
+         * @example {
+         *       "id": "b4d7e884-e007-4183-8355-4771865c5100",
+         *       "productId": "f409d651-c475-4142-aafd-a5d2bd74d4f9",
+         *       "name": "Sample product",
+         *       "currency": "GBP",
+         *       "structure": {
+         *         "seatMetricId": "bc61d4b8-e9d6-4f4a-9bcf-f5dae874c730",
+         *         "pricePerSeat": "0.25",
+         *         "prorationStrategy": "USE_MAXIMUM",
+         *         "contractedMinimumSeats": 10,
+         *         "overagesBillingFrequency": "YEARLY",
+         *         "tiers": [
+         *           {
+         *             "upperBound": "100",
+         *             "price": "1.00",
+         *             "fee": "50.00"
+         *           },
+         *           {
+         *             "price": "0.75",
+         *             "fee": "25.00"
+         *           }
+         *         ],
+         *         "prorateFlatFees": false,
+         *         "pricingType": "SEAT_BASED"
+         *       },
+         *       "billingFrequency": "MONTHLY",
+         *       "billingType": "IN_ARREARS",
+         *       "createdAt": "2021-08-25T12:00:00Z",
+         *       "updatedAt": "2021-08-25T12:00:00Z",
+         *       "integrationIds": [
+         *         {
+         *           "service": "Xero",
+         *           "id": "123",
+         *           "isPending": false
+         *         }
+         *       ],
+         *       "customMetricParameters": [
+         *         {
+         *           "parameterId": "2963e49a-c8e0-4673-89f5-7a805c0faf14",
+         *           "value": "10"
+         *         }
+         *       ]
+         *     }
+         */
+        SeatBasedListPriceResponse: {
+            /**
+             * @description Unique ID
+             * @example b4d7e884-e007-4183-8355-4771865c5100
+             */
+            id: string;
+            /**
+             * @description The related product ID
+             * @example f409d651-c475-4142-aafd-a5d2bd74d4f9
+             */
+            productId: string;
+            /**
+             * @description The customer-facing name of this list price
+             * @example Sample product
+             */
+            name: string;
+            /** @description The pricing currency */
+            currency: components["schemas"]["Currency"];
+            structure: components["schemas"]["SeatBasedPricingStructure"];
+            /** @description The recurrence of charging this price. */
+            billingFrequency: components["schemas"]["BillingFrequency"];
+            /** @description How to bill this price: in-arrears or in-advance. */
+            billingType: components["schemas"]["BillingType"];
+            /**
+             * @description Creation timestamp. Formatted as an ISO 8601 timestamp.
+             * @example 2021-08-25T12:00:00Z
+             */
+            createdAt: string;
+            /**
+             * @description Timestamp when price was last updated. Formatted as an ISO 8601 timestamp.
+             * @example 2021-08-25T12:00:00Z
+             */
+            updatedAt: string;
+            /**
+             * @description Alternate IDs for this price in third-party integration systems
+             * @example [
+             *       {
+             *         "service": "Xero",
+             *         "id": "123",
+             *         "isPending": false
+             *       }
+             *     ]
+             */
+            integrationIds: components["schemas"]["IntegrationId"][];
+            /**
+             * @description Specific parameters to influence usage calculation for this price, and are only required when using a custom metric. Please speak to your Sequence contacts for further information prior to usage.
+             * @example [
+             *       {
+             *         "parameterId": "2963e49a-c8e0-4673-89f5-7a805c0faf14",
+             *         "value": "10"
+             *       }
+             *     ]
+             */
+            customMetricParameters: components["schemas"]["PriceParameter"][];
+        };
+        /**
+         * PackageListPriceResponse
+         * @example {
+         *       "id": "b4d7e884-e007-4183-8355-4771865c5100",
+         *       "productId": "f409d651-c475-4142-aafd-a5d2bd74d4f9",
+         *       "name": "Sample product",
+         *       "currency": "GBP",
+         *       "structure": {
+         *         "packageSize": "50",
+         *         "pricePerPackage": "2.00",
+         *         "usageMetricId": "04c62961-04ba-48e6-b985-758bb7d3e712",
+         *         "pricingType": "PACKAGE"
+         *       },
+         *       "billingFrequency": "MONTHLY",
+         *       "billingType": "IN_ARREARS",
+         *       "createdAt": "2021-08-25T12:00:00Z",
+         *       "updatedAt": "2021-08-25T12:00:00Z",
+         *       "integrationIds": [
+         *         {
+         *           "service": "Xero",
+         *           "id": "123",
+         *           "isPending": false
+         *         }
+         *       ],
+         *       "customMetricParameters": [
+         *         {
+         *           "parameterId": "2963e49a-c8e0-4673-89f5-7a805c0faf14",
+         *           "value": "10"
+         *         }
+         *       ]
+         *     }
+         */
+        PackageListPriceResponse: {
+            /**
+             * @description Unique ID
+             * @example b4d7e884-e007-4183-8355-4771865c5100
+             */
+            id: string;
+            /**
+             * @description The related product ID
+             * @example f409d651-c475-4142-aafd-a5d2bd74d4f9
+             */
+            productId: string;
+            /**
+             * @description The customer-facing name of this list price
+             * @example Sample product
+             */
+            name: string;
+            /** @description The pricing currency */
+            currency: components["schemas"]["Currency"];
+            structure: components["schemas"]["PackagePricingStructure"];
+            /** @description The recurrence of charging this price. */
+            billingFrequency: components["schemas"]["BillingFrequency"];
+            /** @description How to bill this price: in-arrears or in-advance. */
+            billingType: components["schemas"]["BillingType"];
+            /**
+             * @description Creation timestamp. Formatted as an ISO 8601 timestamp.
+             * @example 2021-08-25T12:00:00Z
+             */
+            createdAt: string;
+            /**
+             * @description Timestamp when price was last updated. Formatted as an ISO 8601 timestamp.
+             * @example 2021-08-25T12:00:00Z
+             */
+            updatedAt: string;
+            /**
+             * @description Alternate IDs for this price in third-party integration systems
+             * @example [
+             *       {
+             *         "service": "Xero",
+             *         "id": "123",
+             *         "isPending": false
+             *       }
+             *     ]
+             */
+            integrationIds: components["schemas"]["IntegrationId"][];
+            /**
+             * @description Specific parameters to influence usage calculation for this price, and are only required when using a custom metric. Please speak to your Sequence contacts for further information prior to usage.
+             * @example [
+             *       {
+             *         "parameterId": "2963e49a-c8e0-4673-89f5-7a805c0faf14",
+             *         "value": "10"
+             *       }
+             *     ]
+             */
+            customMetricParameters: components["schemas"]["PriceParameter"][];
+        };
+        /**
+         * LinearListPriceResponse
+         * @example {
+         *       "id": "b4d7e884-e007-4183-8355-4771865c5100",
+         *       "productId": "f409d651-c475-4142-aafd-a5d2bd74d4f9",
+         *       "name": "Sample product",
+         *       "currency": "GBP",
+         *       "structure": {
+         *         "pricePerUnit": "0.25",
+         *         "usageMetricId": "04c62961-04ba-48e6-b985-758bb7d3e712",
+         *         "isPricePercentage": false,
+         *         "pricingType": "LINEAR"
+         *       },
+         *       "billingFrequency": "MONTHLY",
+         *       "billingType": "IN_ARREARS",
+         *       "createdAt": "2021-08-25T12:00:00Z",
+         *       "updatedAt": "2021-08-25T12:00:00Z",
+         *       "integrationIds": [
+         *         {
+         *           "service": "Xero",
+         *           "id": "123",
+         *           "isPending": false
+         *         }
+         *       ],
+         *       "customMetricParameters": [
+         *         {
+         *           "parameterId": "2963e49a-c8e0-4673-89f5-7a805c0faf14",
+         *           "value": "10"
+         *         }
+         *       ]
+         *     }
+         */
+        LinearListPriceResponse: {
+            /**
+             * @description Unique ID
+             * @example b4d7e884-e007-4183-8355-4771865c5100
+             */
+            id: string;
+            /**
+             * @description The related product ID
+             * @example f409d651-c475-4142-aafd-a5d2bd74d4f9
+             */
+            productId: string;
+            /**
+             * @description The customer-facing name of this list price
+             * @example Sample product
+             */
+            name: string;
+            /** @description The pricing currency */
+            currency: components["schemas"]["Currency"];
+            structure: components["schemas"]["LinearPricingStructure"];
+            /** @description The recurrence of charging this price. */
+            billingFrequency: components["schemas"]["BillingFrequency"];
+            /** @description How to bill this price: in-arrears or in-advance. */
+            billingType: components["schemas"]["BillingType"];
+            /**
+             * @description Creation timestamp. Formatted as an ISO 8601 timestamp.
+             * @example 2021-08-25T12:00:00Z
+             */
+            createdAt: string;
+            /**
+             * @description Timestamp when price was last updated. Formatted as an ISO 8601 timestamp.
+             * @example 2021-08-25T12:00:00Z
+             */
+            updatedAt: string;
+            /**
+             * @description Alternate IDs for this price in third-party integration systems
+             * @example [
+             *       {
+             *         "service": "Xero",
+             *         "id": "123",
+             *         "isPending": false
+             *       }
+             *     ]
+             */
+            integrationIds: components["schemas"]["IntegrationId"][];
+            /**
+             * @description Specific parameters to influence usage calculation for this price, and are only required when using a custom metric. Please speak to your Sequence contacts for further information prior to usage.
+             * @example [
+             *       {
+             *         "parameterId": "2963e49a-c8e0-4673-89f5-7a805c0faf14",
+             *         "value": "10"
+             *       }
+             *     ]
+             */
+            customMetricParameters: components["schemas"]["PriceParameter"][];
+        };
+        /**
+         * FixedListPriceResponse
+         * @example {
+         *       "id": "b4d7e884-e007-4183-8355-4771865c5100",
+         *       "productId": "f409d651-c475-4142-aafd-a5d2bd74d4f9",
+         *       "name": "Sample product",
+         *       "currency": "GBP",
+         *       "structure": {
+         *         "price": "20.00",
+         *         "pricingType": "FIXED"
+         *       },
+         *       "billingFrequency": "MONTHLY",
+         *       "billingType": "IN_ARREARS",
+         *       "createdAt": "2021-08-25T12:00:00Z",
+         *       "updatedAt": "2021-08-25T12:00:00Z",
+         *       "integrationIds": [
+         *         {
+         *           "service": "Xero",
+         *           "id": "123",
+         *           "isPending": false
+         *         }
+         *       ],
+         *       "customMetricParameters": [
+         *         {
+         *           "parameterId": "2963e49a-c8e0-4673-89f5-7a805c0faf14",
+         *           "value": "10"
+         *         }
+         *       ]
+         *     }
+         */
+        FixedListPriceResponse: {
+            /**
+             * @description Unique ID
+             * @example b4d7e884-e007-4183-8355-4771865c5100
+             */
+            id: string;
+            /**
+             * @description The related product ID
+             * @example f409d651-c475-4142-aafd-a5d2bd74d4f9
+             */
+            productId: string;
+            /**
+             * @description The customer-facing name of this list price
+             * @example Sample product
+             */
+            name: string;
+            /** @description The pricing currency */
+            currency: components["schemas"]["Currency"];
+            structure: components["schemas"]["FixedPricingStructure"];
+            /** @description The recurrence of charging this price. */
+            billingFrequency: components["schemas"]["BillingFrequency"];
+            /** @description How to bill this price: in-arrears or in-advance. */
+            billingType: components["schemas"]["BillingType"];
+            /**
+             * @description Creation timestamp. Formatted as an ISO 8601 timestamp.
+             * @example 2021-08-25T12:00:00Z
+             */
+            createdAt: string;
+            /**
+             * @description Timestamp when price was last updated. Formatted as an ISO 8601 timestamp.
+             * @example 2021-08-25T12:00:00Z
+             */
+            updatedAt: string;
+            /**
+             * @description Alternate IDs for this price in third-party integration systems
+             * @example [
+             *       {
+             *         "service": "Xero",
+             *         "id": "123",
+             *         "isPending": false
+             *       }
+             *     ]
+             */
+            integrationIds: components["schemas"]["IntegrationId"][];
+            /**
+             * @description Specific parameters to influence usage calculation for this price, and are only required when using a custom metric. Please speak to your Sequence contacts for further information prior to usage.
+             * @example [
+             *       {
+             *         "parameterId": "2963e49a-c8e0-4673-89f5-7a805c0faf14",
+             *         "value": "10"
+             *       }
+             *     ]
+             */
+            customMetricParameters: components["schemas"]["PriceParameter"][];
+        };
+        /**
+         * OneTimeListPriceResponse
+         * @example {
+         *       "id": "b4d7e884-e007-4183-8355-4771865c5100",
+         *       "productId": "f409d651-c475-4142-aafd-a5d2bd74d4f9",
+         *       "name": "Sample product",
+         *       "currency": "GBP",
+         *       "structure": {
+         *         "price": "150.00",
+         *         "pricingType": "ONE_TIME"
+         *       },
+         *       "billingFrequency": "MONTHLY",
+         *       "billingType": "IN_ARREARS",
+         *       "createdAt": "2021-08-25T12:00:00Z",
+         *       "updatedAt": "2021-08-25T12:00:00Z",
+         *       "integrationIds": [
+         *         {
+         *           "service": "Xero",
+         *           "id": "123",
+         *           "isPending": false
+         *         }
+         *       ],
+         *       "customMetricParameters": [
+         *         {
+         *           "parameterId": "2963e49a-c8e0-4673-89f5-7a805c0faf14",
+         *           "value": "10"
+         *         }
+         *       ]
+         *     }
+         */
+        OneTimeListPriceResponse: {
+            /**
+             * @description Unique ID
+             * @example b4d7e884-e007-4183-8355-4771865c5100
+             */
+            id: string;
+            /**
+             * @description The related product ID
+             * @example f409d651-c475-4142-aafd-a5d2bd74d4f9
+             */
+            productId: string;
+            /**
+             * @description The customer-facing name of this list price
+             * @example Sample product
+             */
+            name: string;
+            /** @description The pricing currency */
+            currency: components["schemas"]["Currency"];
+            structure: components["schemas"]["OneTimePricingStructure"];
+            /** @description The recurrence of charging this price. */
+            billingFrequency: components["schemas"]["BillingFrequency"];
+            /** @description How to bill this price: in-arrears or in-advance. */
+            billingType: components["schemas"]["BillingType"];
+            /**
+             * @description Creation timestamp. Formatted as an ISO 8601 timestamp.
+             * @example 2021-08-25T12:00:00Z
+             */
+            createdAt: string;
+            /**
+             * @description Timestamp when price was last updated. Formatted as an ISO 8601 timestamp.
+             * @example 2021-08-25T12:00:00Z
+             */
+            updatedAt: string;
+            /**
+             * @description Alternate IDs for this price in third-party integration systems
+             * @example [
+             *       {
+             *         "service": "Xero",
+             *         "id": "123",
+             *         "isPending": false
+             *       }
+             *     ]
+             */
+            integrationIds: components["schemas"]["IntegrationId"][];
+            /**
+             * @description Specific parameters to influence usage calculation for this price, and are only required when using a custom metric. Please speak to your Sequence contacts for further information prior to usage.
+             * @example [
+             *       {
+             *         "parameterId": "2963e49a-c8e0-4673-89f5-7a805c0faf14",
+             *         "value": "10"
+             *       }
+             *     ]
+             */
+            customMetricParameters: components["schemas"]["PriceParameter"][];
+        };
+        /**
+         * @example {
+         *       "items": [
+         *         {
+         *           "id": "994d23f7-47b6-43ee-af6b-cd27181196b6",
+         *           "name": "Fixed priced product",
+         *           "label": "Fixed priced product - UK",
+         *           "taxCategoryId": "3271ca41-d538-404f-a15f-25856a37fb88",
+         *           "createdAt": "2022-06-28T16:47:00Z",
+         *           "updatedAt": "2022-06-28T16:47:00Z"
+         *         }
+         *       ],
+         *       "pagination": {
+         *         "after": "MDE4NDUyNjYtNmQ2NC03N2M4LTlhZGYtNDQ4N2Q5NGQxNDU3",
+         *         "before": "MDE4NDQyMWUtYTljYy03MTFiLWFmOTMtYmYwNTExZDRkODMz",
+         *         "totalResultSize": 10
+         *       }
+         *     }
+         */
+        Stable20240730ListResponseModel: {
+            /**
+             * @description Products
+             * @example [
+             *       {
+             *         "id": "994d23f7-47b6-43ee-af6b-cd27181196b6",
+             *         "name": "Fixed priced product",
+             *         "label": "Fixed priced product - UK",
+             *         "taxCategoryId": "3271ca41-d538-404f-a15f-25856a37fb88",
+             *         "createdAt": "2022-06-28T16:47:00Z",
+             *         "updatedAt": "2022-06-28T16:47:00Z"
+             *       }
+             *     ]
+             */
+            items: components["schemas"]["Stable20240730ProductResponse"][];
+            pagination: components["schemas"]["PaginationMeta2"];
+        };
+        /**
+         * @description Results pagination
+         * @example {
+         *       "after": "MDE4NDUyNjYtNmQ2NC03N2M4LTlhZGYtNDQ4N2Q5NGQxNDU3",
+         *       "before": "MDE4NDQyMWUtYTljYy03MTFiLWFmOTMtYmYwNTExZDRkODMz",
+         *       "totalResultSize": 10
+         *     }
+         */
+        PaginationMeta2: {
+            /**
+             * @description Cursor for the page after this (if it exists)
+             * @example MDE4NDUyNjYtNmQ2NC03N2M4LTlhZGYtNDQ4N2Q5NGQxNDU3
+             */
+            after?: string;
+            /**
+             * @description Cursor for the page before this (if it exists)
+             * @example MDE4NDQyMWUtYTljYy03MTFiLWFmOTMtYmYwNTExZDRkODMz
+             */
+            before?: string;
+            /**
+             * Format: int64
+             * @description Total number of entries across all pages
+             * @example 10
+             */
+            totalResultSize?: number;
+        };
+        /**
+         * @example {
+         *       "name": "Fixed priced product",
+         *       "label": "Fixed priced product - UK",
+         *       "taxCategoryId": "3271ca41-d538-404f-a15f-25856a37fb88"
+         *     }
+         */
+        Stable20240730ProductRequest: {
+            /**
+             * @description Name of the Product, this appears within Sequence's dashboard.
+             * @example Fixed priced product
+             */
+            name: string;
+            /**
+             * @description The internal description of the product. This can be used to maintain some explanation or comments regarding the product.
+             * @example Fixed priced product - UK
+             */
+            label?: string;
+            /**
+             * @description The internal ID of the tax category associated with this product.
+             * @example 3271ca41-d538-404f-a15f-25856a37fb88
+             */
+            taxCategoryId?: string;
+        };
+        /**
+         * @example {
+         *       "items": [
+         *         {
+         *           "id": "b4d7e884-e007-4183-8355-4771865c5100",
+         *           "productId": "f409d651-c475-4142-aafd-a5d2bd74d4f9",
+         *           "name": "Sample product",
+         *           "currency": "GBP",
+         *           "structure": {
+         *             "tiers": [
+         *               {
+         *                 "upperBound": "200",
+         *                 "price": "1.00",
+         *                 "fee": "50.00",
+         *                 "isPricePercentage": false
+         *               },
+         *               {
+         *                 "upperBound": "400",
+         *                 "price": "0.75",
+         *                 "fee": "25.00",
+         *                 "isPricePercentage": false
+         *               },
+         *               {
+         *                 "price": "0.50",
+         *                 "fee": "0.00",
+         *                 "isPricePercentage": false
+         *               }
+         *             ],
+         *             "usageMetricId": "04c62961-04ba-48e6-b985-758bb7d3e712",
+         *             "usageCalculationMode": "BILLING_PERIOD",
+         *             "pricingType": "GRADUATED"
+         *           },
+         *           "billingFrequency": "MONTHLY",
+         *           "usageCalculationPeriod": {
+         *             "frequency": "QUARTERLY",
+         *             "interval": 1
+         *           },
+         *           "billingType": "IN_ARREARS",
+         *           "createdAt": "2021-08-25T12:00:00Z",
+         *           "updatedAt": "2021-08-25T12:00:00Z",
+         *           "integrationIds": [
+         *             {
+         *               "service": "Xero",
+         *               "id": "123",
+         *               "isPending": false
+         *             }
+         *           ],
+         *           "customMetricParameters": [
+         *             {
+         *               "parameterId": "2963e49a-c8e0-4673-89f5-7a805c0faf14",
+         *               "value": "10"
+         *             }
+         *           ]
+         *         }
+         *       ],
+         *       "pagination": {
+         *         "after": "MDE4NDUyNjYtNmQ2NC03N2M4LTlhZGYtNDQ4N2Q5NGQxNDU3",
+         *         "before": "MDE4NDQyMWUtYTljYy03MTFiLWFmOTMtYmYwNTExZDRkODMz",
+         *         "totalResultSize": 10
+         *       }
+         *     }
+         */
+        ListListPricesEndpointResponseModel: {
+            /**
+             * @description List prices
+             * @example [
+             *       {
+             *         "id": "b4d7e884-e007-4183-8355-4771865c5100",
+             *         "productId": "f409d651-c475-4142-aafd-a5d2bd74d4f9",
+             *         "name": "Sample product",
+             *         "currency": "GBP",
+             *         "structure": {
+             *           "tiers": [
+             *             {
+             *               "upperBound": "200",
+             *               "price": "1.00",
+             *               "fee": "50.00",
+             *               "isPricePercentage": false
+             *             },
+             *             {
+             *               "upperBound": "400",
+             *               "price": "0.75",
+             *               "fee": "25.00",
+             *               "isPricePercentage": false
+             *             },
+             *             {
+             *               "price": "0.50",
+             *               "fee": "0.00",
+             *               "isPricePercentage": false
+             *             }
+             *           ],
+             *           "usageMetricId": "04c62961-04ba-48e6-b985-758bb7d3e712",
+             *           "usageCalculationMode": "BILLING_PERIOD",
+             *           "pricingType": "GRADUATED"
+             *         },
+             *         "billingFrequency": "MONTHLY",
+             *         "usageCalculationPeriod": {
+             *           "frequency": "QUARTERLY",
+             *           "interval": 1
+             *         },
+             *         "billingType": "IN_ARREARS",
+             *         "createdAt": "2021-08-25T12:00:00Z",
+             *         "updatedAt": "2021-08-25T12:00:00Z",
+             *         "integrationIds": [
+             *           {
+             *             "service": "Xero",
+             *             "id": "123",
+             *             "isPending": false
+             *           }
+             *         ],
+             *         "customMetricParameters": [
+             *           {
+             *             "parameterId": "2963e49a-c8e0-4673-89f5-7a805c0faf14",
+             *             "value": "10"
+             *           }
+             *         ]
+             *       }
+             *     ]
+             */
+            items: components["schemas"]["ListPrice"][];
+            pagination: components["schemas"]["PaginationMeta2"];
+        };
+        /**
+         * @example {
+         *       "id": "b4d7e884-e007-4183-8355-4771865c5100",
+         *       "productId": "f409d651-c475-4142-aafd-a5d2bd74d4f9",
+         *       "name": "Sample product",
+         *       "currency": "GBP",
+         *       "structure": {
+         *         "tiers": [
+         *           {
+         *             "upperBound": "200",
+         *             "price": "1.00",
+         *             "fee": "50.00",
+         *             "isPricePercentage": false
+         *           },
+         *           {
+         *             "upperBound": "400",
+         *             "price": "0.75",
+         *             "fee": "25.00",
+         *             "isPricePercentage": false
+         *           },
+         *           {
+         *             "price": "0.50",
+         *             "fee": "0.00",
+         *             "isPricePercentage": false
+         *           }
+         *         ],
+         *         "usageMetricId": "04c62961-04ba-48e6-b985-758bb7d3e712",
+         *         "usageCalculationMode": "BILLING_PERIOD",
+         *         "pricingType": "GRADUATED"
+         *       },
+         *       "billingFrequency": "MONTHLY",
+         *       "usageCalculationPeriod": {
+         *         "frequency": "QUARTERLY",
+         *         "interval": 1
+         *       },
+         *       "billingType": "IN_ARREARS",
+         *       "createdAt": "2021-08-25T12:00:00Z",
+         *       "updatedAt": "2021-08-25T12:00:00Z",
+         *       "integrationIds": [
+         *         {
+         *           "service": "Xero",
+         *           "id": "123",
+         *           "isPending": false
+         *         }
+         *       ],
+         *       "customMetricParameters": [
+         *         {
+         *           "parameterId": "2963e49a-c8e0-4673-89f5-7a805c0faf14",
+         *           "value": "10"
+         *         }
+         *       ]
+         *     }
+         */
+        ListPrice: {
+            /**
+             * @description Unique ID
+             * @example b4d7e884-e007-4183-8355-4771865c5100
+             */
+            id: string;
+            /**
+             * @description The related product ID
+             * @example f409d651-c475-4142-aafd-a5d2bd74d4f9
+             */
+            productId: string;
+            /**
+             * @description The customer-facing name of this list price
+             * @example Sample product
+             */
+            name: string;
+            /** @description The pricing currency */
+            currency: components["schemas"]["Currency"];
+            structure: components["schemas"]["GraduatedPricingStructure"] | components["schemas"]["VolumePricingStructure"] | components["schemas"]["SeatBasedPricingStructure"] | components["schemas"]["PackagePricingStructure"] | components["schemas"]["LinearPricingStructure"] | components["schemas"]["FixedPricingStructure"] | components["schemas"]["OneTimePricingStructure"];
+            /** @description The recurrence of charging this price. */
+            billingFrequency: components["schemas"]["BillingFrequency"];
+            usageCalculationPeriod?: components["schemas"]["UsageCalculationPeriod"];
+            /** @description How to bill this price: in-arrears or in-advance. */
+            billingType: components["schemas"]["BillingType"];
+            /**
+             * @description Creation timestamp. Formatted as an ISO 8601 timestamp.
+             * @example 2021-08-25T12:00:00Z
+             */
+            createdAt: string;
+            /**
+             * @description Timestamp when price was last updated. Formatted as an ISO 8601 timestamp.
+             * @example 2021-08-25T12:00:00Z
+             */
+            updatedAt: string;
+            /**
+             * @description Alternate IDs for this price in third-party integration systems
+             * @example [
+             *       {
+             *         "service": "Xero",
+             *         "id": "123",
+             *         "isPending": false
+             *       }
+             *     ]
+             */
+            integrationIds: components["schemas"]["IntegrationId"][];
+            /**
+             * @description Specific parameters to influence usage calculation for this price, and are only required when using a custom metric. Please speak to your Sequence contacts for further information prior to usage.
+             * @example [
+             *       {
+             *         "parameterId": "2963e49a-c8e0-4673-89f5-7a805c0faf14",
+             *         "value": "10"
+             *       }
+             *     ]
+             */
+            customMetricParameters: components["schemas"]["PriceParameter"][];
+        };
+        /**
+         * @example {
+         *       "id": "994d23f7-47b6-43ee-af6b-cd27181196b6",
+         *       "name": "Fixed priced product",
+         *       "label": "Fixed priced product - UK",
+         *       "createdAt": "2022-06-28T16:47:00Z",
+         *       "updatedAt": "2022-06-28T16:47:00Z",
+         *       "archivedAt": "2023-06-28T16:47:00Z"
+         *     }
+         */
+        Stable20240509ProductResponse: {
+            /**
+             * @description Product ID
+             * @example 994d23f7-47b6-43ee-af6b-cd27181196b6
+             */
+            id: string;
+            /**
+             * @description Name of the Product, this appears within Sequence's dashboard.
+             * @example Fixed priced product
+             */
+            name: string;
+            /**
+             * @description The internal description of the product. This can be used to maintain some explanation or comments regarding the product.
+             * @example Fixed priced product - UK
+             */
+            label?: string;
+            /**
+             * @description Time at which the Product was first created, in ISO 8601 format (UTC). This is set by the server and cannot be changed. Expect millisecond precision.
+             * @example 2022-06-28T16:47:00Z
+             */
+            createdAt: string;
+            /**
+             * @description Time at which the Product was last updated, in ISO 8601 format (UTC). Expect millisecond precision.
+             * @example 2022-06-28T16:47:00Z
+             */
+            updatedAt: string;
+            /**
+             * @description Time at which the Product was archived, in ISO 8601 format (UTC). Expect millisecond precision.
+             * @example 2023-06-28T16:47:00Z
+             */
+            archivedAt?: string;
         };
         /**
          * @example ONE_TIME
@@ -4332,6 +6465,150 @@ export interface components {
          */
         AssetFormat: "JPEG" | "JPG" | "PNG" | "PDF" | "CSV" | "TXT" | "RTF" | "MD" | "XLS" | "XLSX" | "XLSM" | "DOC" | "DOCX" | "ZIP" | "ODT" | "ODS";
         /**
+         * @example {
+         *       "id": "d58bf2e3-7a5d-4900-8457-2521c6880f7d",
+         *       "sequenceAccountId": "1986c663-9ee9-4811-bfbf-57d2ad666096",
+         *       "billingScheduleId": "08a76ddb-230e-4700-a5e2-70f6edaf7d50",
+         *       "phaseId": "220e1878-b70a-4dfd-9c55-7651424b12d6",
+         *       "priceIds": [
+         *         "e007e884-5100-4183-8355-4771865cb4d7"
+         *       ],
+         *       "separateLineItem": false,
+         *       "amount": 25,
+         *       "discountCalculationType": "PERCENTAGE",
+         *       "message": "Loyalty Discount",
+         *       "validFrom": "2023-01-01",
+         *       "validTo": "2023-01-31",
+         *       "createdAt": "2022-06-28T16:47:00Z",
+         *       "updatedAt": "2022-06-28T16:47:00Z",
+         *       "seatDiscountType": "ALL_SEATS"
+         *     }
+         */
+        DiscountResponse: {
+            /**
+             * @description Discount ID
+             * @example d58bf2e3-7a5d-4900-8457-2521c6880f7d
+             */
+            id: string;
+            /**
+             * @description The Sequence Account to which this Discount belongs
+             * @example 1986c663-9ee9-4811-bfbf-57d2ad666096
+             */
+            sequenceAccountId: string;
+            /**
+             * @description Billing Schedule ID
+             * @example 08a76ddb-230e-4700-a5e2-70f6edaf7d50
+             */
+            billingScheduleId: string;
+            /**
+             * @description Phase ID
+             * @example 220e1878-b70a-4dfd-9c55-7651424b12d6
+             */
+            phaseId?: string;
+            /**
+             * @description Price IDs this discount applies to. If not populated, the discount applies to all prices on the billing schedule
+             * @example [
+             *       "e007e884-5100-4183-8355-4771865cb4d7"
+             *     ]
+             */
+            priceIds: string[];
+            /**
+             * @description Indicates whether the discount should appear as a separate line item in the invoice
+             * @example false
+             */
+            separateLineItem: boolean;
+            /**
+             * @description Amount to be reduced
+             * @example 25
+             */
+            amount: number;
+            /** @description Indicates whether the discount amount is percentage or nominal */
+            discountCalculationType: components["schemas"]["DiscountCalculationType"];
+            /**
+             * @description Message to appear on the Invoice
+             * @example Loyalty Discount
+             */
+            message: string;
+            /**
+             * @description First Day Discount is Valid
+             * @example 2023-01-01
+             */
+            validFrom?: string;
+            /**
+             * @description Last Day Discount is Valid
+             * @example 2023-01-31
+             */
+            validTo?: string;
+            /**
+             * @description Created at
+             * @example 2022-06-28T16:47:00Z
+             */
+            createdAt: string;
+            /**
+             * @description Updated At
+             * @example 2022-06-28T16:47:00Z
+             */
+            updatedAt: string;
+            /** @description Determines how the discount is applied to any seat-based prices */
+            seatDiscountType: components["schemas"]["SeatDiscountType"];
+        };
+        /**
+         * @example {
+         *       "items": [
+         *         {
+         *           "id": "d58bf2e3-7a5d-4900-8457-2521c6880f7d",
+         *           "sequenceAccountId": "1986c663-9ee9-4811-bfbf-57d2ad666096",
+         *           "billingScheduleId": "08a76ddb-230e-4700-a5e2-70f6edaf7d50",
+         *           "phaseId": "220e1878-b70a-4dfd-9c55-7651424b12d6",
+         *           "priceIds": [
+         *             "e007e884-5100-4183-8355-4771865cb4d7"
+         *           ],
+         *           "separateLineItem": false,
+         *           "amount": 25,
+         *           "discountCalculationType": "PERCENTAGE",
+         *           "message": "Loyalty Discount",
+         *           "validFrom": "2023-01-01",
+         *           "validTo": "2023-01-31",
+         *           "createdAt": "2022-06-28T16:47:00Z",
+         *           "updatedAt": "2022-06-28T16:47:00Z",
+         *           "seatDiscountType": "ALL_SEATS"
+         *         }
+         *       ],
+         *       "pagination": {
+         *         "after": "MDE4NDUyNjYtNmQ2NC03N2M4LTlhZGYtNDQ4N2Q5NGQxNDU3",
+         *         "before": "MDE4NDQyMWUtYTljYy03MTFiLWFmOTMtYmYwNTExZDRkODMz",
+         *         "totalResultSize": 10
+         *       }
+         *     }
+         */
+        ListDiscountsResponse: {
+            /**
+             * @description Discounts
+             * @example [
+             *       {
+             *         "id": "d58bf2e3-7a5d-4900-8457-2521c6880f7d",
+             *         "sequenceAccountId": "1986c663-9ee9-4811-bfbf-57d2ad666096",
+             *         "billingScheduleId": "08a76ddb-230e-4700-a5e2-70f6edaf7d50",
+             *         "phaseId": "220e1878-b70a-4dfd-9c55-7651424b12d6",
+             *         "priceIds": [
+             *           "e007e884-5100-4183-8355-4771865cb4d7"
+             *         ],
+             *         "separateLineItem": false,
+             *         "amount": 25,
+             *         "discountCalculationType": "PERCENTAGE",
+             *         "message": "Loyalty Discount",
+             *         "validFrom": "2023-01-01",
+             *         "validTo": "2023-01-31",
+             *         "createdAt": "2022-06-28T16:47:00Z",
+             *         "updatedAt": "2022-06-28T16:47:00Z",
+             *         "seatDiscountType": "ALL_SEATS"
+             *       }
+             *     ]
+             */
+            items: components["schemas"]["DiscountResponse"][];
+            pagination: components["schemas"]["PaginationMeta3"];
+        };
+        /**
          * @description Results pagination
          * @example {
          *       "after": "MDE4NDUyNjYtNmQ2NC03N2M4LTlhZGYtNDQ4N2Q5NGQxNDU3",
@@ -5025,6 +7302,109 @@ export interface components {
             pricingType: components["schemas"]["GraduatedPricingType"];
         };
         /**
+         * GraduatedPriceRequest
+         * @example {
+         *       "productId": "d07037d5-3e31-4c3a-a360-e58555e2bf44",
+         *       "name": "Demo Product",
+         *       "currency": "GBP",
+         *       "structure": {
+         *         "tiers": [
+         *           {
+         *             "upperBound": "200",
+         *             "price": "1.00",
+         *             "fee": "50.00",
+         *             "isPricePercentage": false
+         *           },
+         *           {
+         *             "upperBound": "400",
+         *             "price": "0.75",
+         *             "fee": "25.00",
+         *             "isPricePercentage": false
+         *           },
+         *           {
+         *             "price": "0.50",
+         *             "fee": "0.00",
+         *             "isPricePercentage": false
+         *           }
+         *         ],
+         *         "usageMetricId": "04c62961-04ba-48e6-b985-758bb7d3e712",
+         *         "usageCalculationMode": "BILLING_PERIOD",
+         *         "pricingType": "GRADUATED"
+         *       },
+         *       "billingFrequency": "MONTHLY",
+         *       "billingType": "IN_ARREARS",
+         *       "integrationIds": [
+         *         {
+         *           "service": "Xero",
+         *           "id": "123"
+         *         }
+         *       ],
+         *       "customMetricParameters": [
+         *         {
+         *           "parameterId": "94703530-1293-479b-bd37-ccad42fd9c8b",
+         *           "value": "10"
+         *         }
+         *       ],
+         *       "listPriceId": "b4d7e884-e007-4183-8355-4771865c5100",
+         *       "usageCalculationPeriod": {
+         *         "frequency": "MONTHLY",
+         *         "interval": 1
+         *       },
+         *       "status": "ACTIVE"
+         *     }
+         */
+        GraduatedPriceRequest: {
+            /**
+             * @description The ID of the Product that this Price is associated with.
+             * @example d07037d5-3e31-4c3a-a360-e58555e2bf44
+             */
+            productId: string;
+            /**
+             * @description A short form description of the price, which appears as the title of line items on invoices.
+             * @example Demo Product
+             */
+            name: string;
+            /** @description The currency in which this price is denominated. This must be a valid ISO 4217 currency code, that is currently part of currencies supported by Sequence. */
+            currency: components["schemas"]["Currency"];
+            structure: components["schemas"]["GraduatedPricingStructure1"];
+            /** @description The frequency with which this price is billed. */
+            billingFrequency: components["schemas"]["BillingFrequency"];
+            /** @description Indicate at which point of the billing period to generate the invoice for this price. This can be either in-arrears (after the period ends), or in-advnace (at the beginning of the period). */
+            billingType: components["schemas"]["BillingType"];
+            /**
+             * @description Alternate IDs for this Price in third-party integration systems
+             * @example [
+             *       {
+             *         "service": "Xero",
+             *         "id": "123"
+             *       }
+             *     ]
+             */
+            integrationIds?: components["schemas"]["GenerateIntegrationIdRequest"][];
+            /**
+             * @description Specific parameters to influence usage calculation for this Price, and are only required when using custom metric. Please speak to your Sequence contacts for further information prior to usage.
+             * @example [
+             *       {
+             *         "parameterId": "94703530-1293-479b-bd37-ccad42fd9c8b",
+             *         "value": "10"
+             *       }
+             *     ]
+             */
+            customMetricParameters?: components["schemas"]["PriceParameter"][];
+            /**
+             * @description The list price ID, if this price variant was created from a list price
+             * @example b4d7e884-e007-4183-8355-4771865c5100
+             */
+            listPriceId?: string;
+            usageCalculationPeriod?: components["schemas"]["UsageCalculationPeriod1"];
+            /**
+             * @description Price status:
+             *     - DRAFT means the price has been extracted from a contract and has not yet been approved. It cannot be used while it is in DRAFT.
+             *     - ACTIVE is the default state when a price is created via API or dashboard.
+             */
+            status?: components["schemas"]["PriceStatus"];
+        };
+        /**
          * @description The pricing structure for this price. This can be a simple fixed price, or a more complex structure that varies based on usage.
          * @example {
          *       "tiers": [
@@ -5077,6 +7457,101 @@ export interface components {
             usageMetricId: string;
             /** @description The type of pricing */
             pricingType: components["schemas"]["VolumePricingType"];
+        };
+        /**
+         * VolumePriceRequest
+         * @example {
+         *       "productId": "d07037d5-3e31-4c3a-a360-e58555e2bf44",
+         *       "name": "Demo Product",
+         *       "currency": "GBP",
+         *       "structure": {
+         *         "tiers": [
+         *           {
+         *             "upperBound": "100",
+         *             "price": "1.00",
+         *             "fee": "50.00",
+         *             "isPricePercentage": true,
+         *             "maxPrice": "10",
+         *             "minPrice": "5"
+         *           },
+         *           {
+         *             "price": "0.75",
+         *             "fee": "25.00",
+         *             "isPricePercentage": true,
+         *             "maxPrice": "10",
+         *             "minPrice": "5"
+         *           }
+         *         ],
+         *         "usageMetricId": "04c62961-04ba-48e6-b985-758bb7d3e712",
+         *         "pricingType": "VOLUME"
+         *       },
+         *       "billingFrequency": "MONTHLY",
+         *       "billingType": "IN_ARREARS",
+         *       "integrationIds": [
+         *         {
+         *           "service": "Xero",
+         *           "id": "123"
+         *         }
+         *       ],
+         *       "customMetricParameters": [
+         *         {
+         *           "parameterId": "94703530-1293-479b-bd37-ccad42fd9c8b",
+         *           "value": "10"
+         *         }
+         *       ],
+         *       "listPriceId": "b4d7e884-e007-4183-8355-4771865c5100",
+         *       "status": "ACTIVE"
+         *     }
+         */
+        VolumePriceRequest: {
+            /**
+             * @description The ID of the Product that this Price is associated with.
+             * @example d07037d5-3e31-4c3a-a360-e58555e2bf44
+             */
+            productId: string;
+            /**
+             * @description A short form description of the price, which appears as the title of line items on invoices.
+             * @example Demo Product
+             */
+            name: string;
+            /** @description The currency in which this price is denominated. This must be a valid ISO 4217 currency code, that is currently part of currencies supported by Sequence. */
+            currency: components["schemas"]["Currency"];
+            structure: components["schemas"]["VolumePricingStructure1"];
+            /** @description The frequency with which this price is billed. */
+            billingFrequency: components["schemas"]["BillingFrequency"];
+            /** @description Indicate at which point of the billing period to generate the invoice for this price. This can be either in-arrears (after the period ends), or in-advnace (at the beginning of the period). */
+            billingType: components["schemas"]["BillingType"];
+            /**
+             * @description Alternate IDs for this Price in third-party integration systems
+             * @example [
+             *       {
+             *         "service": "Xero",
+             *         "id": "123"
+             *       }
+             *     ]
+             */
+            integrationIds?: components["schemas"]["GenerateIntegrationIdRequest"][];
+            /**
+             * @description Specific parameters to influence usage calculation for this Price, and are only required when using custom metric. Please speak to your Sequence contacts for further information prior to usage.
+             * @example [
+             *       {
+             *         "parameterId": "94703530-1293-479b-bd37-ccad42fd9c8b",
+             *         "value": "10"
+             *       }
+             *     ]
+             */
+            customMetricParameters?: components["schemas"]["PriceParameter"][];
+            /**
+             * @description The list price ID, if this price variant was created from a list price
+             * @example b4d7e884-e007-4183-8355-4771865c5100
+             */
+            listPriceId?: string;
+            /**
+             * @description Price status:
+             *     - DRAFT means the price has been extracted from a contract and has not yet been approved. It cannot be used while it is in DRAFT.
+             *     - ACTIVE is the default state when a price is created via API or dashboard.
+             */
+            status?: components["schemas"]["PriceStatus"];
         };
         /**
          * @description The pricing structure for this price. This can be a simple fixed price, or a more complex structure that varies based on usage.
@@ -5145,6 +7620,100 @@ export interface components {
             pricingType: components["schemas"]["SeatBasedPricingType"];
         };
         /**
+         * SeatBasedPriceRequest
+         * @example {
+         *       "productId": "d07037d5-3e31-4c3a-a360-e58555e2bf44",
+         *       "name": "Demo Product",
+         *       "currency": "GBP",
+         *       "structure": {
+         *         "seatMetricId": "bc61d4b8-e9d6-4f4a-9bcf-f5dae874c730",
+         *         "pricePerSeat": "0.25",
+         *         "prorationStrategy": "USE_MAXIMUM",
+         *         "contractedMinimumSeats": 10,
+         *         "overagesBillingFrequency": "YEARLY",
+         *         "tiers": [
+         *           {
+         *             "upperBound": "100",
+         *             "price": "1.00",
+         *             "fee": "50.00"
+         *           },
+         *           {
+         *             "price": "0.75",
+         *             "fee": "25.00"
+         *           }
+         *         ],
+         *         "prorateFlatFees": false,
+         *         "pricingType": "SEAT_BASED"
+         *       },
+         *       "billingFrequency": "MONTHLY",
+         *       "billingType": "IN_ARREARS",
+         *       "integrationIds": [
+         *         {
+         *           "service": "Xero",
+         *           "id": "123"
+         *         }
+         *       ],
+         *       "customMetricParameters": [
+         *         {
+         *           "parameterId": "94703530-1293-479b-bd37-ccad42fd9c8b",
+         *           "value": "10"
+         *         }
+         *       ],
+         *       "listPriceId": "b4d7e884-e007-4183-8355-4771865c5100",
+         *       "status": "ACTIVE"
+         *     }
+         */
+        SeatBasedPriceRequest: {
+            /**
+             * @description The ID of the Product that this Price is associated with.
+             * @example d07037d5-3e31-4c3a-a360-e58555e2bf44
+             */
+            productId: string;
+            /**
+             * @description A short form description of the price, which appears as the title of line items on invoices.
+             * @example Demo Product
+             */
+            name: string;
+            /** @description The currency in which this price is denominated. This must be a valid ISO 4217 currency code, that is currently part of currencies supported by Sequence. */
+            currency: components["schemas"]["Currency"];
+            structure: components["schemas"]["SeatBasedPricingStructure1"];
+            /** @description The frequency with which this price is billed. */
+            billingFrequency: components["schemas"]["BillingFrequency"];
+            /** @description Indicate at which point of the billing period to generate the invoice for this price. This can be either in-arrears (after the period ends), or in-advnace (at the beginning of the period). */
+            billingType: components["schemas"]["BillingType"];
+            /**
+             * @description Alternate IDs for this Price in third-party integration systems
+             * @example [
+             *       {
+             *         "service": "Xero",
+             *         "id": "123"
+             *       }
+             *     ]
+             */
+            integrationIds?: components["schemas"]["GenerateIntegrationIdRequest"][];
+            /**
+             * @description Specific parameters to influence usage calculation for this Price, and are only required when using custom metric. Please speak to your Sequence contacts for further information prior to usage.
+             * @example [
+             *       {
+             *         "parameterId": "94703530-1293-479b-bd37-ccad42fd9c8b",
+             *         "value": "10"
+             *       }
+             *     ]
+             */
+            customMetricParameters?: components["schemas"]["PriceParameter"][];
+            /**
+             * @description The list price ID, if this price variant was created from a list price
+             * @example b4d7e884-e007-4183-8355-4771865c5100
+             */
+            listPriceId?: string;
+            /**
+             * @description Price status:
+             *     - DRAFT means the price has been extracted from a contract and has not yet been approved. It cannot be used while it is in DRAFT.
+             *     - ACTIVE is the default state when a price is created via API or dashboard.
+             */
+            status?: components["schemas"]["PriceStatus"];
+        };
+        /**
          * @description The pricing structure for this price. This can be a simple fixed price, or a more complex structure that varies based on usage.
          * @example {
          *       "packageSize": "50",
@@ -5173,6 +7742,166 @@ export interface components {
             pricingType: components["schemas"]["PackagePricingType"];
         };
         /**
+         * PackagePriceRequest
+         * @example {
+         *       "productId": "d07037d5-3e31-4c3a-a360-e58555e2bf44",
+         *       "name": "Demo Product",
+         *       "currency": "GBP",
+         *       "structure": {
+         *         "packageSize": "50",
+         *         "pricePerPackage": "2.00",
+         *         "usageMetricId": "04c62961-04ba-48e6-b985-758bb7d3e712",
+         *         "pricingType": "PACKAGE"
+         *       },
+         *       "billingFrequency": "MONTHLY",
+         *       "billingType": "IN_ARREARS",
+         *       "integrationIds": [
+         *         {
+         *           "service": "Xero",
+         *           "id": "123"
+         *         }
+         *       ],
+         *       "customMetricParameters": [
+         *         {
+         *           "parameterId": "94703530-1293-479b-bd37-ccad42fd9c8b",
+         *           "value": "10"
+         *         }
+         *       ],
+         *       "listPriceId": "b4d7e884-e007-4183-8355-4771865c5100",
+         *       "status": "ACTIVE"
+         *     }
+         */
+        PackagePriceRequest: {
+            /**
+             * @description The ID of the Product that this Price is associated with.
+             * @example d07037d5-3e31-4c3a-a360-e58555e2bf44
+             */
+            productId: string;
+            /**
+             * @description A short form description of the price, which appears as the title of line items on invoices.
+             * @example Demo Product
+             */
+            name: string;
+            /** @description The currency in which this price is denominated. This must be a valid ISO 4217 currency code, that is currently part of currencies supported by Sequence. */
+            currency: components["schemas"]["Currency"];
+            structure: components["schemas"]["PackagePricingStructure1"];
+            /** @description The frequency with which this price is billed. */
+            billingFrequency: components["schemas"]["BillingFrequency"];
+            /** @description Indicate at which point of the billing period to generate the invoice for this price. This can be either in-arrears (after the period ends), or in-advnace (at the beginning of the period). */
+            billingType: components["schemas"]["BillingType"];
+            /**
+             * @description Alternate IDs for this Price in third-party integration systems
+             * @example [
+             *       {
+             *         "service": "Xero",
+             *         "id": "123"
+             *       }
+             *     ]
+             */
+            integrationIds?: components["schemas"]["GenerateIntegrationIdRequest"][];
+            /**
+             * @description Specific parameters to influence usage calculation for this Price, and are only required when using custom metric. Please speak to your Sequence contacts for further information prior to usage.
+             * @example [
+             *       {
+             *         "parameterId": "94703530-1293-479b-bd37-ccad42fd9c8b",
+             *         "value": "10"
+             *       }
+             *     ]
+             */
+            customMetricParameters?: components["schemas"]["PriceParameter"][];
+            /**
+             * @description The list price ID, if this price variant was created from a list price
+             * @example b4d7e884-e007-4183-8355-4771865c5100
+             */
+            listPriceId?: string;
+            /**
+             * @description Price status:
+             *     - DRAFT means the price has been extracted from a contract and has not yet been approved. It cannot be used while it is in DRAFT.
+             *     - ACTIVE is the default state when a price is created via API or dashboard.
+             */
+            status?: components["schemas"]["PriceStatus"];
+        };
+        /**
+         * LinearPriceRequest
+         * @example {
+         *       "productId": "d07037d5-3e31-4c3a-a360-e58555e2bf44",
+         *       "name": "Demo Product",
+         *       "currency": "GBP",
+         *       "structure": {
+         *         "pricePerUnit": "0.25",
+         *         "usageMetricId": "04c62961-04ba-48e6-b985-758bb7d3e712",
+         *         "isPricePercentage": false,
+         *         "pricingType": "LINEAR"
+         *       },
+         *       "billingFrequency": "MONTHLY",
+         *       "billingType": "IN_ARREARS",
+         *       "integrationIds": [
+         *         {
+         *           "service": "Xero",
+         *           "id": "123"
+         *         }
+         *       ],
+         *       "customMetricParameters": [
+         *         {
+         *           "parameterId": "94703530-1293-479b-bd37-ccad42fd9c8b",
+         *           "value": "10"
+         *         }
+         *       ],
+         *       "listPriceId": "b4d7e884-e007-4183-8355-4771865c5100",
+         *       "status": "ACTIVE"
+         *     }
+         */
+        LinearPriceRequest: {
+            /**
+             * @description The ID of the Product that this Price is associated with.
+             * @example d07037d5-3e31-4c3a-a360-e58555e2bf44
+             */
+            productId: string;
+            /**
+             * @description A short form description of the price, which appears as the title of line items on invoices.
+             * @example Demo Product
+             */
+            name: string;
+            /** @description The currency in which this price is denominated. This must be a valid ISO 4217 currency code, that is currently part of currencies supported by Sequence. */
+            currency: components["schemas"]["Currency"];
+            structure: components["schemas"]["LinearPricingStructure1"];
+            /** @description The frequency with which this price is billed. */
+            billingFrequency: components["schemas"]["BillingFrequency"];
+            /** @description Indicate at which point of the billing period to generate the invoice for this price. This can be either in-arrears (after the period ends), or in-advnace (at the beginning of the period). */
+            billingType: components["schemas"]["BillingType"];
+            /**
+             * @description Alternate IDs for this Price in third-party integration systems
+             * @example [
+             *       {
+             *         "service": "Xero",
+             *         "id": "123"
+             *       }
+             *     ]
+             */
+            integrationIds?: components["schemas"]["GenerateIntegrationIdRequest"][];
+            /**
+             * @description Specific parameters to influence usage calculation for this Price, and are only required when using custom metric. Please speak to your Sequence contacts for further information prior to usage.
+             * @example [
+             *       {
+             *         "parameterId": "94703530-1293-479b-bd37-ccad42fd9c8b",
+             *         "value": "10"
+             *       }
+             *     ]
+             */
+            customMetricParameters?: components["schemas"]["PriceParameter"][];
+            /**
+             * @description The list price ID, if this price variant was created from a list price
+             * @example b4d7e884-e007-4183-8355-4771865c5100
+             */
+            listPriceId?: string;
+            /**
+             * @description Price status:
+             *     - DRAFT means the price has been extracted from a contract and has not yet been approved. It cannot be used while it is in DRAFT.
+             *     - ACTIVE is the default state when a price is created via API or dashboard.
+             */
+            status?: components["schemas"]["PriceStatus"];
+        };
+        /**
          * @description The pricing structure for this price. This can be a simple fixed price, or a more complex structure that varies based on usage.
          * @example {
          *       "price": "20.00",
@@ -5189,6 +7918,84 @@ export interface components {
             pricingType: components["schemas"]["FixedPricingType"];
         };
         /**
+         * FixedPriceRequest
+         * @example {
+         *       "productId": "d07037d5-3e31-4c3a-a360-e58555e2bf44",
+         *       "name": "Demo Product",
+         *       "currency": "GBP",
+         *       "structure": {
+         *         "price": "20.00",
+         *         "pricingType": "FIXED"
+         *       },
+         *       "billingFrequency": "MONTHLY",
+         *       "billingType": "IN_ARREARS",
+         *       "integrationIds": [
+         *         {
+         *           "service": "Xero",
+         *           "id": "123"
+         *         }
+         *       ],
+         *       "customMetricParameters": [
+         *         {
+         *           "parameterId": "94703530-1293-479b-bd37-ccad42fd9c8b",
+         *           "value": "10"
+         *         }
+         *       ],
+         *       "listPriceId": "b4d7e884-e007-4183-8355-4771865c5100",
+         *       "status": "ACTIVE"
+         *     }
+         */
+        FixedPriceRequest: {
+            /**
+             * @description The ID of the Product that this Price is associated with.
+             * @example d07037d5-3e31-4c3a-a360-e58555e2bf44
+             */
+            productId: string;
+            /**
+             * @description A short form description of the price, which appears as the title of line items on invoices.
+             * @example Demo Product
+             */
+            name: string;
+            /** @description The currency in which this price is denominated. This must be a valid ISO 4217 currency code, that is currently part of currencies supported by Sequence. */
+            currency: components["schemas"]["Currency"];
+            structure: components["schemas"]["FixedPricingStructure1"];
+            /** @description The frequency with which this price is billed. */
+            billingFrequency: components["schemas"]["BillingFrequency"];
+            /** @description Indicate at which point of the billing period to generate the invoice for this price. This can be either in-arrears (after the period ends), or in-advnace (at the beginning of the period). */
+            billingType: components["schemas"]["BillingType"];
+            /**
+             * @description Alternate IDs for this Price in third-party integration systems
+             * @example [
+             *       {
+             *         "service": "Xero",
+             *         "id": "123"
+             *       }
+             *     ]
+             */
+            integrationIds?: components["schemas"]["GenerateIntegrationIdRequest"][];
+            /**
+             * @description Specific parameters to influence usage calculation for this Price, and are only required when using custom metric. Please speak to your Sequence contacts for further information prior to usage.
+             * @example [
+             *       {
+             *         "parameterId": "94703530-1293-479b-bd37-ccad42fd9c8b",
+             *         "value": "10"
+             *       }
+             *     ]
+             */
+            customMetricParameters?: components["schemas"]["PriceParameter"][];
+            /**
+             * @description The list price ID, if this price variant was created from a list price
+             * @example b4d7e884-e007-4183-8355-4771865c5100
+             */
+            listPriceId?: string;
+            /**
+             * @description Price status:
+             *     - DRAFT means the price has been extracted from a contract and has not yet been approved. It cannot be used while it is in DRAFT.
+             *     - ACTIVE is the default state when a price is created via API or dashboard.
+             */
+            status?: components["schemas"]["PriceStatus"];
+        };
+        /**
          * @description The pricing structure for this price. This can be a simple fixed price, or a more complex structure that varies based on usage.
          * @example {
          *       "price": "150.00",
@@ -5203,6 +8010,832 @@ export interface components {
             price: string;
             /** @description The type of pricing */
             pricingType: components["schemas"]["OneTimePricingType"];
+        };
+        /**
+         * OneTimePriceRequest
+         * @example {
+         *       "productId": "d07037d5-3e31-4c3a-a360-e58555e2bf44",
+         *       "name": "Demo Product",
+         *       "currency": "GBP",
+         *       "structure": {
+         *         "price": "150.00",
+         *         "pricingType": "ONE_TIME"
+         *       },
+         *       "billingFrequency": "MONTHLY",
+         *       "billingType": "IN_ARREARS",
+         *       "integrationIds": [
+         *         {
+         *           "service": "Xero",
+         *           "id": "123"
+         *         }
+         *       ],
+         *       "customMetricParameters": [
+         *         {
+         *           "parameterId": "94703530-1293-479b-bd37-ccad42fd9c8b",
+         *           "value": "10"
+         *         }
+         *       ],
+         *       "listPriceId": "b4d7e884-e007-4183-8355-4771865c5100",
+         *       "status": "ACTIVE"
+         *     }
+         */
+        OneTimePriceRequest: {
+            /**
+             * @description The ID of the Product that this Price is associated with.
+             * @example d07037d5-3e31-4c3a-a360-e58555e2bf44
+             */
+            productId: string;
+            /**
+             * @description A short form description of the price, which appears as the title of line items on invoices.
+             * @example Demo Product
+             */
+            name: string;
+            /** @description The currency in which this price is denominated. This must be a valid ISO 4217 currency code, that is currently part of currencies supported by Sequence. */
+            currency: components["schemas"]["Currency"];
+            structure: components["schemas"]["OneTimePricingStructure1"];
+            /** @description The frequency with which this price is billed. */
+            billingFrequency: components["schemas"]["BillingFrequency"];
+            /** @description Indicate at which point of the billing period to generate the invoice for this price. This can be either in-arrears (after the period ends), or in-advnace (at the beginning of the period). */
+            billingType: components["schemas"]["BillingType"];
+            /**
+             * @description Alternate IDs for this Price in third-party integration systems
+             * @example [
+             *       {
+             *         "service": "Xero",
+             *         "id": "123"
+             *       }
+             *     ]
+             */
+            integrationIds?: components["schemas"]["GenerateIntegrationIdRequest"][];
+            /**
+             * @description Specific parameters to influence usage calculation for this Price, and are only required when using custom metric. Please speak to your Sequence contacts for further information prior to usage.
+             * @example [
+             *       {
+             *         "parameterId": "94703530-1293-479b-bd37-ccad42fd9c8b",
+             *         "value": "10"
+             *       }
+             *     ]
+             */
+            customMetricParameters?: components["schemas"]["PriceParameter"][];
+            /**
+             * @description The list price ID, if this price variant was created from a list price
+             * @example b4d7e884-e007-4183-8355-4771865c5100
+             */
+            listPriceId?: string;
+            /**
+             * @description Price status:
+             *     - DRAFT means the price has been extracted from a contract and has not yet been approved. It cannot be used while it is in DRAFT.
+             *     - ACTIVE is the default state when a price is created via API or dashboard.
+             */
+            status?: components["schemas"]["PriceStatus"];
+        };
+        /**
+         * GraduatedPriceResponse
+         * @example {
+         *       "id": "bc61d4b8-e9d6-4f4a-9bcf-f5dae874c730",
+         *       "productId": "d07037d5-3e31-4c3a-a360-e58555e2bf44",
+         *       "name": "Demo Product",
+         *       "currency": "GBP",
+         *       "structure": {
+         *         "tiers": [
+         *           {
+         *             "upperBound": "200",
+         *             "price": "1.00",
+         *             "fee": "50.00",
+         *             "isPricePercentage": false
+         *           },
+         *           {
+         *             "upperBound": "400",
+         *             "price": "0.75",
+         *             "fee": "25.00",
+         *             "isPricePercentage": false
+         *           },
+         *           {
+         *             "price": "0.50",
+         *             "fee": "0.00",
+         *             "isPricePercentage": false
+         *           }
+         *         ],
+         *         "usageMetricId": "04c62961-04ba-48e6-b985-758bb7d3e712",
+         *         "usageCalculationMode": "BILLING_PERIOD",
+         *         "pricingType": "GRADUATED"
+         *       },
+         *       "billingFrequency": "MONTHLY",
+         *       "billingType": "IN_ARREARS",
+         *       "createdAt": "2022-06-28T16:47:00Z",
+         *       "updatedAt": "2022-06-28T16:47:00Z",
+         *       "integrationIds": [
+         *         {
+         *           "service": "Xero",
+         *           "id": "123",
+         *           "isPending": false
+         *         }
+         *       ],
+         *       "customMetricParameters": [
+         *         {
+         *           "parameterId": "94703530-1293-479b-bd37-ccad42fd9c8b",
+         *           "value": "10"
+         *         }
+         *       ],
+         *       "listPriceId": "b4d7e884-e007-4183-8355-4771865c5100",
+         *       "usageCalculationPeriod": {
+         *         "frequency": "MONTHLY",
+         *         "interval": 1
+         *       },
+         *       "status": "ACTIVE"
+         *     }
+         */
+        GraduatedPriceResponse: {
+            /**
+             * @description Unique Price ID, generated by Sequence on creation.
+             * @example bc61d4b8-e9d6-4f4a-9bcf-f5dae874c730
+             */
+            id: string;
+            /**
+             * @description The ID of the Product that this Price is associated with.
+             * @example d07037d5-3e31-4c3a-a360-e58555e2bf44
+             */
+            productId: string;
+            /**
+             * @description A short form description of the price, which appears as the title of line items on invoices.
+             * @example Demo Product
+             */
+            name: string;
+            /** @description The currency in which this price is denominated. This must be a valid ISO 4217 currency code, that is currently part of currencies supported by Sequence. */
+            currency: components["schemas"]["Currency"];
+            structure: components["schemas"]["GraduatedPricingStructure1"];
+            /** @description The frequency with which this price is billed. */
+            billingFrequency: components["schemas"]["BillingFrequency"];
+            /** @description Indicate at which point of the billing period to generate the invoice for this price. This can be either in-arrears (after the period ends), or in-advnace (at the beginning of the period). */
+            billingType: components["schemas"]["BillingType"];
+            /**
+             * @description Time at which the Price was initially created, in ISO 8601 format.
+             * @example 2022-06-28T16:47:00Z
+             */
+            createdAt: string;
+            /**
+             * @description Time at which the Price was last updated, in ISO 8601 format.
+             * @example 2022-06-28T16:47:00Z
+             */
+            updatedAt?: string;
+            /**
+             * @description Alternate IDs for this Price in third-party integration systems
+             * @example [
+             *       {
+             *         "service": "Xero",
+             *         "id": "123",
+             *         "isPending": false
+             *       }
+             *     ]
+             */
+            integrationIds: components["schemas"]["IntegrationId"][];
+            /**
+             * @description Specific parameters to influence usage calculation for this Price, and are only required when using custom metric. Please speak to your Sequence contacts for further information prior to usage.
+             * @example [
+             *       {
+             *         "parameterId": "94703530-1293-479b-bd37-ccad42fd9c8b",
+             *         "value": "10"
+             *       }
+             *     ]
+             */
+            customMetricParameters: components["schemas"]["PriceParameter"][];
+            /**
+             * @description The list price ID, if this price variant was created from a list price
+             * @example b4d7e884-e007-4183-8355-4771865c5100
+             */
+            listPriceId?: string;
+            usageCalculationPeriod?: components["schemas"]["UsageCalculationPeriod1"];
+            /**
+             * @description Price status:
+             *     - DRAFT means the price has been extracted from a contract and has not yet been approved. It cannot be used while it is in DRAFT.
+             *     - ACTIVE is the default state when a price is created via API or dashboard.
+             */
+            status: components["schemas"]["PriceStatus"];
+        };
+        /**
+         * VolumePriceResponse
+         * @example {
+         *       "id": "bc61d4b8-e9d6-4f4a-9bcf-f5dae874c730",
+         *       "productId": "d07037d5-3e31-4c3a-a360-e58555e2bf44",
+         *       "name": "Demo Product",
+         *       "currency": "GBP",
+         *       "structure": {
+         *         "tiers": [
+         *           {
+         *             "upperBound": "100",
+         *             "price": "1.00",
+         *             "fee": "50.00",
+         *             "isPricePercentage": true,
+         *             "maxPrice": "10",
+         *             "minPrice": "5"
+         *           },
+         *           {
+         *             "price": "0.75",
+         *             "fee": "25.00",
+         *             "isPricePercentage": true,
+         *             "maxPrice": "10",
+         *             "minPrice": "5"
+         *           }
+         *         ],
+         *         "usageMetricId": "04c62961-04ba-48e6-b985-758bb7d3e712",
+         *         "pricingType": "VOLUME"
+         *       },
+         *       "billingFrequency": "MONTHLY",
+         *       "billingType": "IN_ARREARS",
+         *       "createdAt": "2022-06-28T16:47:00Z",
+         *       "updatedAt": "2022-06-28T16:47:00Z",
+         *       "integrationIds": [
+         *         {
+         *           "service": "Xero",
+         *           "id": "123",
+         *           "isPending": false
+         *         }
+         *       ],
+         *       "customMetricParameters": [
+         *         {
+         *           "parameterId": "94703530-1293-479b-bd37-ccad42fd9c8b",
+         *           "value": "10"
+         *         }
+         *       ],
+         *       "listPriceId": "b4d7e884-e007-4183-8355-4771865c5100",
+         *       "status": "ACTIVE"
+         *     }
+         */
+        VolumePriceResponse: {
+            /**
+             * @description Unique Price ID, generated by Sequence on creation.
+             * @example bc61d4b8-e9d6-4f4a-9bcf-f5dae874c730
+             */
+            id: string;
+            /**
+             * @description The ID of the Product that this Price is associated with.
+             * @example d07037d5-3e31-4c3a-a360-e58555e2bf44
+             */
+            productId: string;
+            /**
+             * @description A short form description of the price, which appears as the title of line items on invoices.
+             * @example Demo Product
+             */
+            name: string;
+            /** @description The currency in which this price is denominated. This must be a valid ISO 4217 currency code, that is currently part of currencies supported by Sequence. */
+            currency: components["schemas"]["Currency"];
+            structure: components["schemas"]["VolumePricingStructure1"];
+            /** @description The frequency with which this price is billed. */
+            billingFrequency: components["schemas"]["BillingFrequency"];
+            /** @description Indicate at which point of the billing period to generate the invoice for this price. This can be either in-arrears (after the period ends), or in-advnace (at the beginning of the period). */
+            billingType: components["schemas"]["BillingType"];
+            /**
+             * @description Time at which the Price was initially created, in ISO 8601 format.
+             * @example 2022-06-28T16:47:00Z
+             */
+            createdAt: string;
+            /**
+             * @description Time at which the Price was last updated, in ISO 8601 format.
+             * @example 2022-06-28T16:47:00Z
+             */
+            updatedAt?: string;
+            /**
+             * @description Alternate IDs for this Price in third-party integration systems
+             * @example [
+             *       {
+             *         "service": "Xero",
+             *         "id": "123",
+             *         "isPending": false
+             *       }
+             *     ]
+             */
+            integrationIds: components["schemas"]["IntegrationId"][];
+            /**
+             * @description Specific parameters to influence usage calculation for this Price, and are only required when using custom metric. Please speak to your Sequence contacts for further information prior to usage.
+             * @example [
+             *       {
+             *         "parameterId": "94703530-1293-479b-bd37-ccad42fd9c8b",
+             *         "value": "10"
+             *       }
+             *     ]
+             */
+            customMetricParameters: components["schemas"]["PriceParameter"][];
+            /**
+             * @description The list price ID, if this price variant was created from a list price
+             * @example b4d7e884-e007-4183-8355-4771865c5100
+             */
+            listPriceId?: string;
+            /**
+             * @description Price status:
+             *     - DRAFT means the price has been extracted from a contract and has not yet been approved. It cannot be used while it is in DRAFT.
+             *     - ACTIVE is the default state when a price is created via API or dashboard.
+             */
+            status: components["schemas"]["PriceStatus"];
+        };
+        /**
+         * SeatBasedPriceResponse
+         * @example {
+         *       "id": "bc61d4b8-e9d6-4f4a-9bcf-f5dae874c730",
+         *       "productId": "d07037d5-3e31-4c3a-a360-e58555e2bf44",
+         *       "name": "Demo Product",
+         *       "currency": "GBP",
+         *       "structure": {
+         *         "seatMetricId": "bc61d4b8-e9d6-4f4a-9bcf-f5dae874c730",
+         *         "pricePerSeat": "0.25",
+         *         "prorationStrategy": "USE_MAXIMUM",
+         *         "contractedMinimumSeats": 10,
+         *         "overagesBillingFrequency": "YEARLY",
+         *         "tiers": [
+         *           {
+         *             "upperBound": "100",
+         *             "price": "1.00",
+         *             "fee": "50.00"
+         *           },
+         *           {
+         *             "price": "0.75",
+         *             "fee": "25.00"
+         *           }
+         *         ],
+         *         "prorateFlatFees": false,
+         *         "pricingType": "SEAT_BASED"
+         *       },
+         *       "billingFrequency": "MONTHLY",
+         *       "billingType": "IN_ARREARS",
+         *       "createdAt": "2022-06-28T16:47:00Z",
+         *       "updatedAt": "2022-06-28T16:47:00Z",
+         *       "integrationIds": [
+         *         {
+         *           "service": "Xero",
+         *           "id": "123",
+         *           "isPending": false
+         *         }
+         *       ],
+         *       "customMetricParameters": [
+         *         {
+         *           "parameterId": "94703530-1293-479b-bd37-ccad42fd9c8b",
+         *           "value": "10"
+         *         }
+         *       ],
+         *       "listPriceId": "b4d7e884-e007-4183-8355-4771865c5100",
+         *       "status": "ACTIVE"
+         *     }
+         */
+        SeatBasedPriceResponse: {
+            /**
+             * @description Unique Price ID, generated by Sequence on creation.
+             * @example bc61d4b8-e9d6-4f4a-9bcf-f5dae874c730
+             */
+            id: string;
+            /**
+             * @description The ID of the Product that this Price is associated with.
+             * @example d07037d5-3e31-4c3a-a360-e58555e2bf44
+             */
+            productId: string;
+            /**
+             * @description A short form description of the price, which appears as the title of line items on invoices.
+             * @example Demo Product
+             */
+            name: string;
+            /** @description The currency in which this price is denominated. This must be a valid ISO 4217 currency code, that is currently part of currencies supported by Sequence. */
+            currency: components["schemas"]["Currency"];
+            structure: components["schemas"]["SeatBasedPricingStructure1"];
+            /** @description The frequency with which this price is billed. */
+            billingFrequency: components["schemas"]["BillingFrequency"];
+            /** @description Indicate at which point of the billing period to generate the invoice for this price. This can be either in-arrears (after the period ends), or in-advnace (at the beginning of the period). */
+            billingType: components["schemas"]["BillingType"];
+            /**
+             * @description Time at which the Price was initially created, in ISO 8601 format.
+             * @example 2022-06-28T16:47:00Z
+             */
+            createdAt: string;
+            /**
+             * @description Time at which the Price was last updated, in ISO 8601 format.
+             * @example 2022-06-28T16:47:00Z
+             */
+            updatedAt?: string;
+            /**
+             * @description Alternate IDs for this Price in third-party integration systems
+             * @example [
+             *       {
+             *         "service": "Xero",
+             *         "id": "123",
+             *         "isPending": false
+             *       }
+             *     ]
+             */
+            integrationIds: components["schemas"]["IntegrationId"][];
+            /**
+             * @description Specific parameters to influence usage calculation for this Price, and are only required when using custom metric. Please speak to your Sequence contacts for further information prior to usage.
+             * @example [
+             *       {
+             *         "parameterId": "94703530-1293-479b-bd37-ccad42fd9c8b",
+             *         "value": "10"
+             *       }
+             *     ]
+             */
+            customMetricParameters: components["schemas"]["PriceParameter"][];
+            /**
+             * @description The list price ID, if this price variant was created from a list price
+             * @example b4d7e884-e007-4183-8355-4771865c5100
+             */
+            listPriceId?: string;
+            /**
+             * @description Price status:
+             *     - DRAFT means the price has been extracted from a contract and has not yet been approved. It cannot be used while it is in DRAFT.
+             *     - ACTIVE is the default state when a price is created via API or dashboard.
+             */
+            status: components["schemas"]["PriceStatus"];
+        };
+        /**
+         * PackagePriceResponse
+         * @example {
+         *       "id": "bc61d4b8-e9d6-4f4a-9bcf-f5dae874c730",
+         *       "productId": "d07037d5-3e31-4c3a-a360-e58555e2bf44",
+         *       "name": "Demo Product",
+         *       "currency": "GBP",
+         *       "structure": {
+         *         "packageSize": "50",
+         *         "pricePerPackage": "2.00",
+         *         "usageMetricId": "04c62961-04ba-48e6-b985-758bb7d3e712",
+         *         "pricingType": "PACKAGE"
+         *       },
+         *       "billingFrequency": "MONTHLY",
+         *       "billingType": "IN_ARREARS",
+         *       "createdAt": "2022-06-28T16:47:00Z",
+         *       "updatedAt": "2022-06-28T16:47:00Z",
+         *       "integrationIds": [
+         *         {
+         *           "service": "Xero",
+         *           "id": "123",
+         *           "isPending": false
+         *         }
+         *       ],
+         *       "customMetricParameters": [
+         *         {
+         *           "parameterId": "94703530-1293-479b-bd37-ccad42fd9c8b",
+         *           "value": "10"
+         *         }
+         *       ],
+         *       "listPriceId": "b4d7e884-e007-4183-8355-4771865c5100",
+         *       "status": "ACTIVE"
+         *     }
+         */
+        PackagePriceResponse: {
+            /**
+             * @description Unique Price ID, generated by Sequence on creation.
+             * @example bc61d4b8-e9d6-4f4a-9bcf-f5dae874c730
+             */
+            id: string;
+            /**
+             * @description The ID of the Product that this Price is associated with.
+             * @example d07037d5-3e31-4c3a-a360-e58555e2bf44
+             */
+            productId: string;
+            /**
+             * @description A short form description of the price, which appears as the title of line items on invoices.
+             * @example Demo Product
+             */
+            name: string;
+            /** @description The currency in which this price is denominated. This must be a valid ISO 4217 currency code, that is currently part of currencies supported by Sequence. */
+            currency: components["schemas"]["Currency"];
+            structure: components["schemas"]["PackagePricingStructure1"];
+            /** @description The frequency with which this price is billed. */
+            billingFrequency: components["schemas"]["BillingFrequency"];
+            /** @description Indicate at which point of the billing period to generate the invoice for this price. This can be either in-arrears (after the period ends), or in-advnace (at the beginning of the period). */
+            billingType: components["schemas"]["BillingType"];
+            /**
+             * @description Time at which the Price was initially created, in ISO 8601 format.
+             * @example 2022-06-28T16:47:00Z
+             */
+            createdAt: string;
+            /**
+             * @description Time at which the Price was last updated, in ISO 8601 format.
+             * @example 2022-06-28T16:47:00Z
+             */
+            updatedAt?: string;
+            /**
+             * @description Alternate IDs for this Price in third-party integration systems
+             * @example [
+             *       {
+             *         "service": "Xero",
+             *         "id": "123",
+             *         "isPending": false
+             *       }
+             *     ]
+             */
+            integrationIds: components["schemas"]["IntegrationId"][];
+            /**
+             * @description Specific parameters to influence usage calculation for this Price, and are only required when using custom metric. Please speak to your Sequence contacts for further information prior to usage.
+             * @example [
+             *       {
+             *         "parameterId": "94703530-1293-479b-bd37-ccad42fd9c8b",
+             *         "value": "10"
+             *       }
+             *     ]
+             */
+            customMetricParameters: components["schemas"]["PriceParameter"][];
+            /**
+             * @description The list price ID, if this price variant was created from a list price
+             * @example b4d7e884-e007-4183-8355-4771865c5100
+             */
+            listPriceId?: string;
+            /**
+             * @description Price status:
+             *     - DRAFT means the price has been extracted from a contract and has not yet been approved. It cannot be used while it is in DRAFT.
+             *     - ACTIVE is the default state when a price is created via API or dashboard.
+             */
+            status: components["schemas"]["PriceStatus"];
+        };
+        /**
+         * LinearPriceResponse
+         * @example {
+         *       "id": "bc61d4b8-e9d6-4f4a-9bcf-f5dae874c730",
+         *       "productId": "d07037d5-3e31-4c3a-a360-e58555e2bf44",
+         *       "name": "Demo Product",
+         *       "currency": "GBP",
+         *       "structure": {
+         *         "pricePerUnit": "0.25",
+         *         "usageMetricId": "04c62961-04ba-48e6-b985-758bb7d3e712",
+         *         "isPricePercentage": false,
+         *         "pricingType": "LINEAR"
+         *       },
+         *       "billingFrequency": "MONTHLY",
+         *       "billingType": "IN_ARREARS",
+         *       "createdAt": "2022-06-28T16:47:00Z",
+         *       "updatedAt": "2022-06-28T16:47:00Z",
+         *       "integrationIds": [
+         *         {
+         *           "service": "Xero",
+         *           "id": "123",
+         *           "isPending": false
+         *         }
+         *       ],
+         *       "customMetricParameters": [
+         *         {
+         *           "parameterId": "94703530-1293-479b-bd37-ccad42fd9c8b",
+         *           "value": "10"
+         *         }
+         *       ],
+         *       "listPriceId": "b4d7e884-e007-4183-8355-4771865c5100",
+         *       "status": "ACTIVE"
+         *     }
+         */
+        LinearPriceResponse: {
+            /**
+             * @description Unique Price ID, generated by Sequence on creation.
+             * @example bc61d4b8-e9d6-4f4a-9bcf-f5dae874c730
+             */
+            id: string;
+            /**
+             * @description The ID of the Product that this Price is associated with.
+             * @example d07037d5-3e31-4c3a-a360-e58555e2bf44
+             */
+            productId: string;
+            /**
+             * @description A short form description of the price, which appears as the title of line items on invoices.
+             * @example Demo Product
+             */
+            name: string;
+            /** @description The currency in which this price is denominated. This must be a valid ISO 4217 currency code, that is currently part of currencies supported by Sequence. */
+            currency: components["schemas"]["Currency"];
+            structure: components["schemas"]["LinearPricingStructure1"];
+            /** @description The frequency with which this price is billed. */
+            billingFrequency: components["schemas"]["BillingFrequency"];
+            /** @description Indicate at which point of the billing period to generate the invoice for this price. This can be either in-arrears (after the period ends), or in-advnace (at the beginning of the period). */
+            billingType: components["schemas"]["BillingType"];
+            /**
+             * @description Time at which the Price was initially created, in ISO 8601 format.
+             * @example 2022-06-28T16:47:00Z
+             */
+            createdAt: string;
+            /**
+             * @description Time at which the Price was last updated, in ISO 8601 format.
+             * @example 2022-06-28T16:47:00Z
+             */
+            updatedAt?: string;
+            /**
+             * @description Alternate IDs for this Price in third-party integration systems
+             * @example [
+             *       {
+             *         "service": "Xero",
+             *         "id": "123",
+             *         "isPending": false
+             *       }
+             *     ]
+             */
+            integrationIds: components["schemas"]["IntegrationId"][];
+            /**
+             * @description Specific parameters to influence usage calculation for this Price, and are only required when using custom metric. Please speak to your Sequence contacts for further information prior to usage.
+             * @example [
+             *       {
+             *         "parameterId": "94703530-1293-479b-bd37-ccad42fd9c8b",
+             *         "value": "10"
+             *       }
+             *     ]
+             */
+            customMetricParameters: components["schemas"]["PriceParameter"][];
+            /**
+             * @description The list price ID, if this price variant was created from a list price
+             * @example b4d7e884-e007-4183-8355-4771865c5100
+             */
+            listPriceId?: string;
+            /**
+             * @description Price status:
+             *     - DRAFT means the price has been extracted from a contract and has not yet been approved. It cannot be used while it is in DRAFT.
+             *     - ACTIVE is the default state when a price is created via API or dashboard.
+             */
+            status: components["schemas"]["PriceStatus"];
+        };
+        /**
+         * FixedPriceResponse
+         * @example {
+         *       "id": "bc61d4b8-e9d6-4f4a-9bcf-f5dae874c730",
+         *       "productId": "d07037d5-3e31-4c3a-a360-e58555e2bf44",
+         *       "name": "Demo Product",
+         *       "currency": "GBP",
+         *       "structure": {
+         *         "price": "20.00",
+         *         "pricingType": "FIXED"
+         *       },
+         *       "billingFrequency": "MONTHLY",
+         *       "billingType": "IN_ARREARS",
+         *       "createdAt": "2022-06-28T16:47:00Z",
+         *       "updatedAt": "2022-06-28T16:47:00Z",
+         *       "integrationIds": [
+         *         {
+         *           "service": "Xero",
+         *           "id": "123",
+         *           "isPending": false
+         *         }
+         *       ],
+         *       "customMetricParameters": [
+         *         {
+         *           "parameterId": "94703530-1293-479b-bd37-ccad42fd9c8b",
+         *           "value": "10"
+         *         }
+         *       ],
+         *       "listPriceId": "b4d7e884-e007-4183-8355-4771865c5100",
+         *       "status": "ACTIVE"
+         *     }
+         */
+        FixedPriceResponse: {
+            /**
+             * @description Unique Price ID, generated by Sequence on creation.
+             * @example bc61d4b8-e9d6-4f4a-9bcf-f5dae874c730
+             */
+            id: string;
+            /**
+             * @description The ID of the Product that this Price is associated with.
+             * @example d07037d5-3e31-4c3a-a360-e58555e2bf44
+             */
+            productId: string;
+            /**
+             * @description A short form description of the price, which appears as the title of line items on invoices.
+             * @example Demo Product
+             */
+            name: string;
+            /** @description The currency in which this price is denominated. This must be a valid ISO 4217 currency code, that is currently part of currencies supported by Sequence. */
+            currency: components["schemas"]["Currency"];
+            structure: components["schemas"]["FixedPricingStructure1"];
+            /** @description The frequency with which this price is billed. */
+            billingFrequency: components["schemas"]["BillingFrequency"];
+            /** @description Indicate at which point of the billing period to generate the invoice for this price. This can be either in-arrears (after the period ends), or in-advnace (at the beginning of the period). */
+            billingType: components["schemas"]["BillingType"];
+            /**
+             * @description Time at which the Price was initially created, in ISO 8601 format.
+             * @example 2022-06-28T16:47:00Z
+             */
+            createdAt: string;
+            /**
+             * @description Time at which the Price was last updated, in ISO 8601 format.
+             * @example 2022-06-28T16:47:00Z
+             */
+            updatedAt?: string;
+            /**
+             * @description Alternate IDs for this Price in third-party integration systems
+             * @example [
+             *       {
+             *         "service": "Xero",
+             *         "id": "123",
+             *         "isPending": false
+             *       }
+             *     ]
+             */
+            integrationIds: components["schemas"]["IntegrationId"][];
+            /**
+             * @description Specific parameters to influence usage calculation for this Price, and are only required when using custom metric. Please speak to your Sequence contacts for further information prior to usage.
+             * @example [
+             *       {
+             *         "parameterId": "94703530-1293-479b-bd37-ccad42fd9c8b",
+             *         "value": "10"
+             *       }
+             *     ]
+             */
+            customMetricParameters: components["schemas"]["PriceParameter"][];
+            /**
+             * @description The list price ID, if this price variant was created from a list price
+             * @example b4d7e884-e007-4183-8355-4771865c5100
+             */
+            listPriceId?: string;
+            /**
+             * @description Price status:
+             *     - DRAFT means the price has been extracted from a contract and has not yet been approved. It cannot be used while it is in DRAFT.
+             *     - ACTIVE is the default state when a price is created via API or dashboard.
+             */
+            status: components["schemas"]["PriceStatus"];
+        };
+        /**
+         * OneTimePriceResponse
+         * @example {
+         *       "id": "bc61d4b8-e9d6-4f4a-9bcf-f5dae874c730",
+         *       "productId": "d07037d5-3e31-4c3a-a360-e58555e2bf44",
+         *       "name": "Demo Product",
+         *       "currency": "GBP",
+         *       "structure": {
+         *         "price": "150.00",
+         *         "pricingType": "ONE_TIME"
+         *       },
+         *       "billingFrequency": "MONTHLY",
+         *       "billingType": "IN_ARREARS",
+         *       "createdAt": "2022-06-28T16:47:00Z",
+         *       "updatedAt": "2022-06-28T16:47:00Z",
+         *       "integrationIds": [
+         *         {
+         *           "service": "Xero",
+         *           "id": "123",
+         *           "isPending": false
+         *         }
+         *       ],
+         *       "customMetricParameters": [
+         *         {
+         *           "parameterId": "94703530-1293-479b-bd37-ccad42fd9c8b",
+         *           "value": "10"
+         *         }
+         *       ],
+         *       "listPriceId": "b4d7e884-e007-4183-8355-4771865c5100",
+         *       "status": "ACTIVE"
+         *     }
+         */
+        OneTimePriceResponse: {
+            /**
+             * @description Unique Price ID, generated by Sequence on creation.
+             * @example bc61d4b8-e9d6-4f4a-9bcf-f5dae874c730
+             */
+            id: string;
+            /**
+             * @description The ID of the Product that this Price is associated with.
+             * @example d07037d5-3e31-4c3a-a360-e58555e2bf44
+             */
+            productId: string;
+            /**
+             * @description A short form description of the price, which appears as the title of line items on invoices.
+             * @example Demo Product
+             */
+            name: string;
+            /** @description The currency in which this price is denominated. This must be a valid ISO 4217 currency code, that is currently part of currencies supported by Sequence. */
+            currency: components["schemas"]["Currency"];
+            structure: components["schemas"]["OneTimePricingStructure1"];
+            /** @description The frequency with which this price is billed. */
+            billingFrequency: components["schemas"]["BillingFrequency"];
+            /** @description Indicate at which point of the billing period to generate the invoice for this price. This can be either in-arrears (after the period ends), or in-advnace (at the beginning of the period). */
+            billingType: components["schemas"]["BillingType"];
+            /**
+             * @description Time at which the Price was initially created, in ISO 8601 format.
+             * @example 2022-06-28T16:47:00Z
+             */
+            createdAt: string;
+            /**
+             * @description Time at which the Price was last updated, in ISO 8601 format.
+             * @example 2022-06-28T16:47:00Z
+             */
+            updatedAt?: string;
+            /**
+             * @description Alternate IDs for this Price in third-party integration systems
+             * @example [
+             *       {
+             *         "service": "Xero",
+             *         "id": "123",
+             *         "isPending": false
+             *       }
+             *     ]
+             */
+            integrationIds: components["schemas"]["IntegrationId"][];
+            /**
+             * @description Specific parameters to influence usage calculation for this Price, and are only required when using custom metric. Please speak to your Sequence contacts for further information prior to usage.
+             * @example [
+             *       {
+             *         "parameterId": "94703530-1293-479b-bd37-ccad42fd9c8b",
+             *         "value": "10"
+             *       }
+             *     ]
+             */
+            customMetricParameters: components["schemas"]["PriceParameter"][];
+            /**
+             * @description The list price ID, if this price variant was created from a list price
+             * @example b4d7e884-e007-4183-8355-4771865c5100
+             */
+            listPriceId?: string;
+            /**
+             * @description Price status:
+             *     - DRAFT means the price has been extracted from a contract and has not yet been approved. It cannot be used while it is in DRAFT.
+             *     - ACTIVE is the default state when a price is created via API or dashboard.
+             */
+            status: components["schemas"]["PriceStatus"];
         };
         /**
          * @example {
@@ -5533,10 +9166,128 @@ export interface components {
             pagination: components["schemas"]["PaginationMeta3"];
         };
         /**
+         * @example {
+         *       "items": [
+         *         {
+         *           "id": "f409d651-c475-4142-aafd-a5d2bd74d4f9",
+         *           "name": "Fixed priced product",
+         *           "label": "Fixed priced product - UK",
+         *           "sequenceAccountId": "683fe518-60c8-429f-9320-8aa7efc20bcc",
+         *           "createdAt": "2022-06-28T16:47:00Z",
+         *           "updatedAt": "2022-06-28T16:47:00Z",
+         *           "prices": [],
+         *           "taxCategoryName": "SaaS",
+         *           "recognitionMethod": "USAGE"
+         *         }
+         *       ],
+         *       "pagination": {
+         *         "after": "MDE4NDUyNjYtNmQ2NC03N2M4LTlhZGYtNDQ4N2Q5NGQxNDU3",
+         *         "before": "MDE4NDQyMWUtYTljYy03MTFiLWFmOTMtYmYwNTExZDRkODMz",
+         *         "totalResultSize": 10
+         *       }
+         *     }
+         */
+        ListBillingProductsResponse: {
+            /**
+             * @description Billing products
+             * @example [
+             *       {
+             *         "id": "f409d651-c475-4142-aafd-a5d2bd74d4f9",
+             *         "name": "Fixed priced product",
+             *         "label": "Fixed priced product - UK",
+             *         "sequenceAccountId": "683fe518-60c8-429f-9320-8aa7efc20bcc",
+             *         "createdAt": "2022-06-28T16:47:00Z",
+             *         "updatedAt": "2022-06-28T16:47:00Z",
+             *         "prices": [],
+             *         "taxCategoryName": "SaaS",
+             *         "recognitionMethod": "USAGE"
+             *       }
+             *     ]
+             */
+            items: components["schemas"]["BillingProduct"][];
+            pagination: components["schemas"]["PaginationMeta3"];
+        };
+        /**
+         * @example {
+         *       "id": "f409d651-c475-4142-aafd-a5d2bd74d4f9",
+         *       "name": "Fixed priced product",
+         *       "label": "Fixed priced product - UK",
+         *       "sequenceAccountId": "683fe518-60c8-429f-9320-8aa7efc20bcc",
+         *       "createdAt": "2022-06-28T16:47:00Z",
+         *       "updatedAt": "2022-06-28T16:47:00Z",
+         *       "prices": [],
+         *       "taxCategoryName": "SaaS",
+         *       "recognitionMethod": "USAGE"
+         *     }
+         */
+        BillingProduct: {
+            /**
+             * @description Unique Product ID
+             * @example f409d651-c475-4142-aafd-a5d2bd74d4f9
+             */
+            id: string;
+            /**
+             * @description The customer-facing name of this Product
+             * @example Fixed priced product
+             */
+            name: string;
+            /**
+             * @description The internal descriptive name of this item
+             * @example Fixed priced product - UK
+             */
+            label: string;
+            /**
+             * @description Sequence Account ID
+             * @example 683fe518-60c8-429f-9320-8aa7efc20bcc
+             */
+            sequenceAccountId: string;
+            /**
+             * @description Created at
+             * @example 2022-06-28T16:47:00Z
+             */
+            createdAt: string;
+            /**
+             * @description Updated At
+             * @example 2022-06-28T16:47:00Z
+             */
+            updatedAt: string;
+            /**
+             * @description Prices
+             * @example []
+             */
+            prices: unknown[];
+            /**
+             * @description The tax category associated with the product
+             * @example SaaS
+             */
+            taxCategoryName?: string;
+            /** @description Indication of how revenue is recognised for this product */
+            recognitionMethod: components["schemas"]["RevenueRecognitionMethod"];
+        };
+        /**
          * @example USAGE
          * @enum {string}
          */
         RevenueRecognitionMethod: "STRAIGHT_LINE" | "USAGE" | "MILESTONE" | "POINT_IN_TIME";
+        /**
+         * @example {
+         *       "name": "Demo Product",
+         *       "status": "ACTIVE"
+         *     }
+         */
+        UpdatePriceRequest: {
+            /**
+             * @description The customer-facing name of this Price
+             * @example Demo Product
+             */
+            name: string;
+            /**
+             * @description Price status:
+             *     - DRAFT means the price has been extracted from a contract and has not yet been approved. It cannot be used while it is in DRAFT.
+             *     - ACTIVE is the default state when a price is created via API or dashboard.
+             */
+            status?: components["schemas"]["PriceStatus"];
+        };
         /**
          * @example {
          *       "startDate": "2022-01-01",
@@ -5721,6 +9472,187 @@ export interface components {
             customFields?: {
                 [key: string]: string;
             };
+        };
+        /**
+         * @example {
+         *       "billingScheduleId": "08a76ddb-230e-4700-a5e2-70f6edaf7d50",
+         *       "priceIds": [
+         *         "e007e884-5100-4183-8355-4771865cb4d7"
+         *       ],
+         *       "separateLineItem": false,
+         *       "amount": 25,
+         *       "discountCalculationType": "PERCENTAGE",
+         *       "message": "Loyalty Discount",
+         *       "validFrom": "2023-01-01",
+         *       "validTo": "2023-01-31"
+         *     }
+         */
+        UpdateDiscountRequest: {
+            /**
+             * @description Billing Schedule ID
+             * @example 08a76ddb-230e-4700-a5e2-70f6edaf7d50
+             */
+            billingScheduleId: string;
+            /**
+             * @description Price IDs this discount applies to. If not populated, the discount applies to all prices on the billing schedule
+             * @example [
+             *       "e007e884-5100-4183-8355-4771865cb4d7"
+             *     ]
+             */
+            priceIds: string[];
+            /**
+             * @description Indicates whether the discount should appear as a separate line item in the invoice
+             * @example false
+             */
+            separateLineItem: boolean;
+            /**
+             * @description Amount to be reduced
+             * @example 25
+             */
+            amount: number;
+            /** @description Indicates whether the discount amount is percentage or nominal */
+            discountCalculationType: components["schemas"]["DiscountCalculationType"];
+            /**
+             * @description Message to appear on the Invoice
+             * @example Loyalty Discount
+             */
+            message: string;
+            /**
+             * @description First Day Discount is Valid
+             * @example 2023-01-01
+             */
+            validFrom?: string;
+            /**
+             * @description Last Day Discount is Valid
+             * @example 2023-01-31
+             */
+            validTo?: string;
+        };
+        /**
+         * @example {
+         *       "items": [
+         *         {
+         *           "id": "bc61d4b8-e9d6-4f4a-9bcf-f5dae874c730",
+         *           "productId": "d07037d5-3e31-4c3a-a360-e58555e2bf44",
+         *           "name": "Demo Product",
+         *           "currency": "GBP",
+         *           "structure": {
+         *             "tiers": [
+         *               {
+         *                 "upperBound": "200",
+         *                 "price": "1.00",
+         *                 "fee": "50.00",
+         *                 "isPricePercentage": false
+         *               },
+         *               {
+         *                 "upperBound": "400",
+         *                 "price": "0.75",
+         *                 "fee": "25.00",
+         *                 "isPricePercentage": false
+         *               },
+         *               {
+         *                 "price": "0.50",
+         *                 "fee": "0.00",
+         *                 "isPricePercentage": false
+         *               }
+         *             ],
+         *             "usageMetricId": "04c62961-04ba-48e6-b985-758bb7d3e712",
+         *             "usageCalculationMode": "BILLING_PERIOD",
+         *             "pricingType": "GRADUATED"
+         *           },
+         *           "billingFrequency": "MONTHLY",
+         *           "billingType": "IN_ARREARS",
+         *           "createdAt": "2022-06-28T16:47:00Z",
+         *           "updatedAt": "2022-06-28T16:47:00Z",
+         *           "integrationIds": [
+         *             {
+         *               "service": "Xero",
+         *               "id": "123",
+         *               "isPending": false
+         *             }
+         *           ],
+         *           "customMetricParameters": [
+         *             {
+         *               "parameterId": "94703530-1293-479b-bd37-ccad42fd9c8b",
+         *               "value": "10"
+         *             }
+         *           ],
+         *           "listPriceId": "b4d7e884-e007-4183-8355-4771865c5100",
+         *           "usageCalculationPeriod": {
+         *             "frequency": "MONTHLY",
+         *             "interval": 1
+         *           },
+         *           "status": "ACTIVE"
+         *         }
+         *       ],
+         *       "pagination": {
+         *         "after": "MDE4NDUyNjYtNmQ2NC03N2M4LTlhZGYtNDQ4N2Q5NGQxNDU3",
+         *         "before": "MDE4NDQyMWUtYTljYy03MTFiLWFmOTMtYmYwNTExZDRkODMz",
+         *         "totalResultSize": 10
+         *       }
+         *     }
+         */
+        PriceResponsePaginatedPriceResponseModel: {
+            /**
+             * @description Prices
+             * @example [
+             *       {
+             *         "id": "bc61d4b8-e9d6-4f4a-9bcf-f5dae874c730",
+             *         "productId": "d07037d5-3e31-4c3a-a360-e58555e2bf44",
+             *         "name": "Demo Product",
+             *         "currency": "GBP",
+             *         "structure": {
+             *           "tiers": [
+             *             {
+             *               "upperBound": "200",
+             *               "price": "1.00",
+             *               "fee": "50.00",
+             *               "isPricePercentage": false
+             *             },
+             *             {
+             *               "upperBound": "400",
+             *               "price": "0.75",
+             *               "fee": "25.00",
+             *               "isPricePercentage": false
+             *             },
+             *             {
+             *               "price": "0.50",
+             *               "fee": "0.00",
+             *               "isPricePercentage": false
+             *             }
+             *           ],
+             *           "usageMetricId": "04c62961-04ba-48e6-b985-758bb7d3e712",
+             *           "usageCalculationMode": "BILLING_PERIOD",
+             *           "pricingType": "GRADUATED"
+             *         },
+             *         "billingFrequency": "MONTHLY",
+             *         "billingType": "IN_ARREARS",
+             *         "createdAt": "2022-06-28T16:47:00Z",
+             *         "updatedAt": "2022-06-28T16:47:00Z",
+             *         "integrationIds": [
+             *           {
+             *             "service": "Xero",
+             *             "id": "123",
+             *             "isPending": false
+             *           }
+             *         ],
+             *         "customMetricParameters": [
+             *           {
+             *             "parameterId": "94703530-1293-479b-bd37-ccad42fd9c8b",
+             *             "value": "10"
+             *           }
+             *         ],
+             *         "listPriceId": "b4d7e884-e007-4183-8355-4771865c5100",
+             *         "usageCalculationPeriod": {
+             *           "frequency": "MONTHLY",
+             *           "interval": 1
+             *         },
+             *         "status": "ACTIVE"
+             *       }
+             *     ]
+             */
+            items: components["schemas"]["PriceResponse"][];
+            pagination: components["schemas"]["PaginationMeta3"];
         };
         /**
          * @example {
@@ -13511,6 +17443,545 @@ export interface operations {
             };
         };
     };
+    getProductsById: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description Your [API credentials](/reference/authentication). Eg. `Basic {credentials}`. */
+                Authorization: string;
+                /** @description Use this header to select an API version */
+                "sequence-version"?: "2024-07-30";
+            };
+            path: {
+                /** @description Unique Product ID */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Stable20240730ProductResponse"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    putProductsById: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description Your [API credentials](/reference/authentication). Eg. `Basic {credentials}`. */
+                Authorization: string;
+                /** @description Use this header to select an API version */
+                "sequence-version"?: "2024-07-30";
+            };
+            path: {
+                /** @description Unique Product ID */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["Stable20240730ProductRequest"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Stable20240730ProductResponse"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    getListPricesById: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description Your [API credentials](/reference/authentication). Eg. `Basic {credentials}`. */
+                Authorization: string;
+                /** @description Use this header to select an API version */
+                "sequence-version"?: "2024-07-30";
+            };
+            path: {
+                /** @description Unique ID */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OneTimeListPriceResponse"] | components["schemas"]["FixedListPriceResponse"] | components["schemas"]["LinearListPriceResponse"] | components["schemas"]["PackageListPriceResponse"] | components["schemas"]["SeatBasedListPriceResponse"] | components["schemas"]["GraduatedListPriceResponse"] | components["schemas"]["VolumeListPriceResponse"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    putListPricesById: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description Your [API credentials](/reference/authentication). Eg. `Basic {credentials}`. */
+                Authorization: string;
+                /** @description Use this header to select an API version */
+                "sequence-version"?: "2024-07-30";
+            };
+            path: {
+                /** @description Unique ID */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["OneTimeListPriceRequest"] | components["schemas"]["FixedListPriceRequest"] | components["schemas"]["LinearListPriceRequest"] | components["schemas"]["PackageListPriceRequest"] | components["schemas"]["SeatBasedListPriceRequest"] | components["schemas"]["GraduatedListPriceRequest"] | components["schemas"]["VolumeListPriceRequest"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OneTimeListPriceResponse"] | components["schemas"]["FixedListPriceResponse"] | components["schemas"]["LinearListPriceResponse"] | components["schemas"]["PackageListPriceResponse"] | components["schemas"]["SeatBasedListPriceResponse"] | components["schemas"]["GraduatedListPriceResponse"] | components["schemas"]["VolumeListPriceResponse"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    getProducts: {
+        parameters: {
+            query?: {
+                /** @description Filter by name */
+                name?: string;
+                /** @description Maximum number of objects to return per-page. Must be between 1 and 100 (inclusive). */
+                limit?: number;
+                /** @description Pagination offset. To page through items, omit this parameter to retrieve the first page, and then successively use the value you get from `pagination.after` or `pagination.before` to retrieve each page. */
+                after?: string;
+                /** @description Pagination offset. To page through items, omit this parameter to retrieve the first page, and then successively use the value you get from `pagination.next` or `pagination.previous` to retrieve each page. */
+                before?: string;
+            };
+            header: {
+                /** @description Your [API credentials](/reference/authentication). Eg. `Basic {credentials}`. */
+                Authorization: string;
+                /** @description Use this header to select an API version */
+                "sequence-version"?: "2024-07-30";
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Stable20240730ListResponseModel"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    postProducts: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description Your [API credentials](/reference/authentication). Eg. `Basic {credentials}`. */
+                Authorization: string;
+                /** @description Use this header to select an API version */
+                "sequence-version"?: "2024-07-30";
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["Stable20240730ProductRequest"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Stable20240730ProductResponse"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    getListPrices: {
+        parameters: {
+            query?: {
+                /** @description Filter by currency. */
+                currency?: string;
+                /** @description Filter list prices by a given product ID. */
+                productId?: string;
+                /** @description Filter by billing frequency. */
+                billingFrequency?: string;
+                /** @description Include archived list prices in results */
+                includeArchived?: boolean;
+                /** @description Maximum number of objects to return per-page. Must be between 1 and 100 (inclusive). */
+                limit?: number;
+                /** @description Pagination offset. To page through items, omit this parameter to retrieve the first page, and then successively use the value you get from `pagination.after` or `pagination.before` to retrieve each page. */
+                after?: string;
+                /** @description Pagination offset. To page through items, omit this parameter to retrieve the first page, and then successively use the value you get from `pagination.next` or `pagination.previous` to retrieve each page. */
+                before?: string;
+            };
+            header: {
+                /** @description Your [API credentials](/reference/authentication). Eg. `Basic {credentials}`. */
+                Authorization: string;
+                /** @description Use this header to select an API version */
+                "sequence-version"?: "2024-07-30";
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ListListPricesEndpointResponseModel"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    postListPrices: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description Your [API credentials](/reference/authentication). Eg. `Basic {credentials}`. */
+                Authorization: string;
+                /** @description Use this header to select an API version */
+                "sequence-version"?: "2024-07-30";
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["OneTimeListPriceRequest"] | components["schemas"]["FixedListPriceRequest"] | components["schemas"]["LinearListPriceRequest"] | components["schemas"]["PackageListPriceRequest"] | components["schemas"]["SeatBasedListPriceRequest"] | components["schemas"]["GraduatedListPriceRequest"] | components["schemas"]["VolumeListPriceRequest"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OneTimeListPriceResponse"] | components["schemas"]["FixedListPriceResponse"] | components["schemas"]["LinearListPriceResponse"] | components["schemas"]["PackageListPriceResponse"] | components["schemas"]["SeatBasedListPriceResponse"] | components["schemas"]["GraduatedListPriceResponse"] | components["schemas"]["VolumeListPriceResponse"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    postProductsByIdArchive: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description Your [API credentials](/reference/authentication). Eg. `Basic {credentials}`. */
+                Authorization: string;
+                /** @description Use this header to select an API version */
+                "sequence-version"?: "2024-07-30";
+            };
+            path: {
+                /** @description Product ID */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Stable20240509ProductResponse"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Forbidden */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    postListPricesByIdArchive: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description Your [API credentials](/reference/authentication). Eg. `Basic {credentials}`. */
+                Authorization: string;
+                /** @description Use this header to select an API version */
+                "sequence-version"?: "2024-07-30";
+            };
+            path: {
+                /** @description List Price Id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OneTimeListPriceResponse"] | components["schemas"]["FixedListPriceResponse"] | components["schemas"]["LinearListPriceResponse"] | components["schemas"]["PackageListPriceResponse"] | components["schemas"]["SeatBasedListPriceResponse"] | components["schemas"]["GraduatedListPriceResponse"] | components["schemas"]["VolumeListPriceResponse"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
     getUsageMetrics: {
         parameters: {
             query?: {
@@ -14007,6 +18478,210 @@ export interface operations {
             };
         };
     };
+    getDiscountsById: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description Your [API credentials](/reference/authentication). Eg. `Basic {credentials}`. */
+                Authorization: string;
+                /** @description Use this header to select an API version */
+                "sequence-version"?: "2024-07-30";
+            };
+            path: {
+                /** @description Discount ID */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DiscountResponse"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    putDiscountsById: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description Your [API credentials](/reference/authentication). Eg. `Basic {credentials}`. */
+                Authorization: string;
+                /** @description Use this header to select an API version */
+                "sequence-version"?: "2024-07-30";
+            };
+            path: {
+                /** @description Discount ID */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateDiscountRequest"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DiscountResponse"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    deleteDiscountsById: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description Your [API credentials](/reference/authentication). Eg. `Basic {credentials}`. */
+                Authorization: string;
+                /** @description Use this header to select an API version */
+                "sequence-version"?: "2024-07-30";
+            };
+            path: {
+                /** @description Discount ID */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DiscountResponse"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    getDiscounts: {
+        parameters: {
+            query?: {
+                /** @description Maximum number of objects to return per-page. Must be between 1 and 100 (inclusive). */
+                limit?: number;
+                /** @description Pagination offset. To page through items, omit this parameter to retrieve the first page, and then successively use the value you get from `pagination.after` or `pagination.before` to retrieve each page. */
+                after?: string;
+                /** @description Pagination offset. To page through items, omit this parameter to retrieve the first page, and then successively use the value you get from `pagination.next` or `pagination.previous` to retrieve each page. */
+                before?: string;
+            };
+            header: {
+                /** @description Your [API credentials](/reference/authentication). Eg. `Basic {credentials}`. */
+                Authorization: string;
+                /** @description Use this header to select an API version */
+                "sequence-version"?: "2024-07-30";
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ListDiscountsResponse"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
     postBillingSchedulesValidateTaxes: {
         parameters: {
             query?: never;
@@ -14031,6 +18706,119 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    getPrices: {
+        parameters: {
+            query?: {
+                /** @description Maximum number of objects to return per-page. Must be between 1 and 100 (inclusive). */
+                limit?: number;
+                /** @description Pagination cursor. To page through items, omit this parameter to retrieve the first page, and then successively use the value you get from `pagination.after` or `pagination.before` to retrieve each page. */
+                after?: string;
+                /** @description Pagination cursor. To page through items, omit this parameter to retrieve the first page, and then successively use the value you get from `pagination.after` or `pagination.before` to retrieve each page. */
+                before?: string;
+                /** @description Sort order. Default: DESC (descending, most often used for reverse chronological sorting). */
+                sortOrder?: string;
+                /** @description Filter by currency. */
+                currency?: string;
+                /** @description Filter by name. */
+                name?: string;
+                /** @description Filter by billing frequency. */
+                billingFrequency?: string;
+                /** @description Filter by product ID. */
+                productId?: string;
+            };
+            header: {
+                /** @description Your [API credentials](/reference/authentication). Eg. `Basic {credentials}`. */
+                Authorization: string;
+                /** @description Use this header to select an API version */
+                "sequence-version"?: "2024-07-30";
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PriceResponsePaginatedPriceResponseModel"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    postPrices: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description Your [API credentials](/reference/authentication). Eg. `Basic {credentials}`. */
+                Authorization: string;
+                /** @description Use this header to select an API version */
+                "sequence-version"?: "2024-07-30";
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["OneTimePriceRequest"] | components["schemas"]["FixedPriceRequest"] | components["schemas"]["LinearPriceRequest"] | components["schemas"]["PackagePriceRequest"] | components["schemas"]["SeatBasedPriceRequest"] | components["schemas"]["GraduatedPriceRequest"] | components["schemas"]["VolumePriceRequest"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OneTimePriceResponse"] | components["schemas"]["FixedPriceResponse"] | components["schemas"]["LinearPriceResponse"] | components["schemas"]["PackagePriceResponse"] | components["schemas"]["SeatBasedPriceResponse"] | components["schemas"]["GraduatedPriceResponse"] | components["schemas"]["VolumePriceResponse"];
+                };
             };
             /** @description Bad Request */
             400: {
@@ -14184,6 +18972,65 @@ export interface operations {
             };
         };
     };
+    getBillingProducts: {
+        parameters: {
+            query?: {
+                /** @description Maximum number of objects to return per-page. Must be between 1 and 100 (inclusive). */
+                limit?: number;
+                /** @description Pagination cursor. To page through items, omit this parameter to retrieve the first page, and then successively use the value you get from `pagination.after` or `pagination.before` to retrieve each page. */
+                after?: string;
+                /** @description Pagination cursor. To page through items, omit this parameter to retrieve the first page, and then successively use the value you get from `pagination.after` or `pagination.before` to retrieve each page. */
+                before?: string;
+                /** @description Filter products by name (partial, case-insensitive match). */
+                name?: string;
+                /** @description Filter products by tax category id (comma-separated). */
+                taxCategoryId?: string;
+                /** @description Filter products by revenue recognition method (comma-separated). Options: STRAIGHT_LINE, USAGE, MILESTONE, POINT_IN_TIME */
+                recognitionMethod?: string;
+            };
+            header: {
+                /** @description Your [API credentials](/reference/authentication). Eg. `Basic {credentials}`. */
+                Authorization: string;
+                /** @description Use this header to select an API version */
+                "sequence-version"?: "2024-07-30";
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ListBillingProductsResponse"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
     postBillingSchedulesByBillingScheduleIdArchive: {
         parameters: {
             query?: never;
@@ -14208,6 +19055,157 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["BillingScheduleResponse"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    getPricesById: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description Your [API credentials](/reference/authentication). Eg. `Basic {credentials}`. */
+                Authorization: string;
+                /** @description Use this header to select an API version */
+                "sequence-version"?: "2024-07-30";
+            };
+            path: {
+                /** @description Unique Price ID */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OneTimePriceResponse"] | components["schemas"]["FixedPriceResponse"] | components["schemas"]["LinearPriceResponse"] | components["schemas"]["PackagePriceResponse"] | components["schemas"]["SeatBasedPriceResponse"] | components["schemas"]["GraduatedPriceResponse"] | components["schemas"]["VolumePriceResponse"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    putPricesById: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description Your [API credentials](/reference/authentication). Eg. `Basic {credentials}`. */
+                Authorization: string;
+                /** @description Use this header to select an API version */
+                "sequence-version"?: "2024-07-30";
+            };
+            path: {
+                /** @description Unique Price ID */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdatePriceRequest"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OneTimePriceResponse"] | components["schemas"]["FixedPriceResponse"] | components["schemas"]["LinearPriceResponse"] | components["schemas"]["PackagePriceResponse"] | components["schemas"]["SeatBasedPriceResponse"] | components["schemas"]["GraduatedPriceResponse"] | components["schemas"]["VolumePriceResponse"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    deletePricesById: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description Your [API credentials](/reference/authentication). Eg. `Basic {credentials}`. */
+                Authorization: string;
+                /** @description Use this header to select an API version */
+                "sequence-version"?: "2024-07-30";
+            };
+            path: {
+                /** @description Unique Price ID */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OneTimePriceResponse"] | components["schemas"]["FixedPriceResponse"] | components["schemas"]["LinearPriceResponse"] | components["schemas"]["PackagePriceResponse"] | components["schemas"]["SeatBasedPriceResponse"] | components["schemas"]["GraduatedPriceResponse"] | components["schemas"]["VolumePriceResponse"];
                 };
             };
             /** @description Bad Request */

@@ -13,6 +13,7 @@ import { MESSAGES as CUSTOMER_MESSAGES } from './customers/rules.js';
 import { notificationPolicies, MESSAGES as POLICY_MESSAGES } from './notification-policies/index.js';
 import { MESSAGES as ORGANIZATION_MESSAGES, organizations } from './organizations/index.js';
 import { MESSAGES as SETTINGS_MESSAGES, paymentSettings } from './payment-settings/index.js';
+import { products } from './products/index.js';
 import { usageEvents } from './usage-events/index.js';
 import { usageMetrics } from './usage-metrics/index.js';
 
@@ -27,6 +28,7 @@ export const PLUGINS: readonly Plugin[] = [
   notificationPolicies,
   invoices,
   usageMetrics,
+  products,
 ];
 
 /** The document's tags whose types src/generated/openapi.ts holds: the plug-ins' own. */

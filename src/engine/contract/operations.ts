@@ -25,6 +25,8 @@ export interface OperationInfo {
   hasBody: boolean;
   /** The order a list answers in when the request names none: its sortOrder parameter's documented default ("Default: DESC"), else oldest first. */
   defaultOrder: 'ASC' | 'DESC';
+  /** A list with an `includeArchived` parameter leaves archived records out unless it is true. */
+  hidesArchived: boolean;
 }
 
 /** A resource the document lets a client create and read back; the fake keeps its records. */
@@ -36,7 +38,12 @@ export interface Collection {
   itemParam: string | undefined;
   /** For a collection under another's item (line items of an invoice): that collection and the parameter naming its item. */
   parent: { collection: string; param: string } | undefined;
-  create: OperationInfo;
+  /**
+   * Undefined for a resource the API lists and reads but never creates (users, accounts, discounts,
+   * activity logs): its records are the document's own examples, loaded into each partition as
+   * fixtures (src/engine/fixtures.ts), or made by a plug-in from other records.
+   */
+  create: OperationInfo | undefined;
   list: OperationInfo | undefined;
   read: OperationInfo | undefined;
   update: OperationInfo | undefined;
@@ -123,6 +130,7 @@ export function describeOperations(document: OpenApiDocument): OperationInfo[] {
         requestExample: examplesOf(body).values().next().value,
         hasBody: body !== undefined,
         defaultOrder: documentedOrder(operation.parameters),
+        hidesArchived: (operation.parameters ?? []).some((p) => (p as { name?: unknown }).name === 'includeArchived'),
       });
     }
   }
@@ -160,6 +168,30 @@ export function describeCollections(operations: readonly OperationInfo[]): Colle
       remove: itemOps.find((o) => o.method === 'delete'),
       archive: below.find((o) => o.method === 'post' && o.path === `${itemPath}/archive`),
       actions: below.filter((o) => o.path !== `${itemPath}/archive` && /^\/\w[\w-]*$/.test(o.path.slice(itemPath!.length))),
+    });
+  }
+  // Lists nobody creates into: a parameterless path whose GET answers a page (`items`), read back by
+  // item. Their records come from the document's examples (fixtures) or from plug-ins.
+  for (const list of operations) {
+    if (list.method !== 'get' || list.path.includes('{') || collections.some((c) => c.name === list.path)) continue;
+    const page = primaryExample(list);
+    if (typeof page !== 'object' || page === null || !Array.isArray((page as { items?: unknown }).items)) continue;
+    if (operations.some((o) => o.path === list.path && o.method === 'post')) continue;
+    const itemOps = operations.filter((o) => shape(o.path) === `${shape(list.path)}/{}`);
+    const itemPath = itemOps[0]?.path;
+    collections.push({
+      name: list.path,
+      itemPath,
+      itemParam: itemPath ? lastParam(itemPath) : undefined,
+      parent: undefined,
+      create: undefined,
+      list,
+      read: itemOps.find((o) => o.method === 'get'),
+      update: itemOps.find((o) => o.method === 'put'),
+      patch: itemOps.find((o) => o.method === 'patch'),
+      remove: itemOps.find((o) => o.method === 'delete'),
+      archive: undefined,
+      actions: [],
     });
   }
   for (const collection of collections) {

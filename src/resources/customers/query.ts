@@ -3,7 +3,7 @@
 // from the smallest matching index).
 import { RuleViolation, type Violation } from '../../engine/errors.js';
 import { pageRequest, walk, type ListParams, type Page, type PageRequest } from '../../engine/paging.js';
-import { ALIASES, CONTACTS, CUSTOMERS, fold, type CustomerRecord } from '../../engine/records.js';
+import { ALIASES, BILLING_SCHEDULES, CONTACTS, CUSTOMERS, fold, type CustomerRecord } from '../../engine/records.js';
 import { compareKeys } from '../../engine/store/memory.js';
 import { sortedView, type Partition, type SortedView, type SortKey } from '../../engine/store/types.js';
 import { MESSAGES } from './rules.js';
@@ -14,7 +14,7 @@ export interface CustomerQuery extends PageRequest {
   email?: string;
   alias?: string;
   label?: string;
-  /** Sequence derives it from active billing schedules; the fake has none, so every customer is INACTIVE. */
+  /** ACTIVE: the customer has an ACTIVE billing schedule that is not archived; INACTIVE: it has none. */
   billingStatus?: string;
   /** Sort by this custom property's value (customers without it last), then (createdAt, id). */
   sortProperty?: string;
@@ -48,10 +48,13 @@ export function toCustomerQuery(params: ListParams): CustomerQuery {
 }
 
 export function listCustomers(partition: Partition, query: CustomerQuery): Page<CustomerRecord> {
-  // No customer has an active billing schedule in the fake, so ACTIVE matches none.
-  if (query.billingStatus === 'ACTIVE') return { items: [], total: 0, hasBefore: false, hasAfter: false };
-  const visible = (customer: CustomerRecord) => query.includeArchived || !customer.archivedAt;
-  const filtered = [query.legalName, query.email, query.alias, query.label, query.sortProperty].some((f) => f !== undefined);
+  const billed = query.billingStatus === undefined ? undefined : new Set(partition.keys(BILLING_SCHEDULES, 'activeCustomer'));
+  const visible = (customer: CustomerRecord) =>
+    (query.includeArchived || !customer.archivedAt) &&
+    (billed === undefined || billed.has(customer.id) === (query.billingStatus === 'ACTIVE'));
+  const filtered = [query.legalName, query.email, query.alias, query.label, query.sortProperty, query.billingStatus].some(
+    (f) => f !== undefined,
+  );
   if (filtered) return walk(matching(partition, query), query, visible);
   const all = partition.ordered(CUSTOMERS);
   const total = query.includeArchived ? all.length : all.length - partition.count(CUSTOMERS, 'archived', 'archived');
