@@ -60,10 +60,27 @@ async function bodyFor(auth: string, operation: OperationInfo): Promise<unknown>
   if (!body || typeof body !== 'object') return body;
   for (const [field, value] of Object.entries(body)) {
     if (field === 'customerAlias') body[field] = await aliasOfCustomer(auth);
+    // A price names a product of the account; a schedule's phases name its prices.
+    if (field === 'productId') body[field] = await product(auth);
+    if (field === 'phases' && Array.isArray(value))
+      for (const phase of value as Json[]) if (Array.isArray(phase.priceIds)) phase.priceIds = [await price(auth)];
     if (!/^(customerId|ownerId|customerIds|memberIds)$/.test(field)) continue;
     body[field] = Array.isArray(value) ? [await customer(auth)] : await customer(auth);
   }
   return body;
+}
+
+async function product(auth: string): Promise<string> {
+  const res = await call(auth, 'post', '/products', { name: 'walk', label: 'walk' });
+  expect(res.status).toBe(201);
+  return res.body.id;
+}
+
+async function price(auth: string): Promise<string> {
+  const body = { productId: await product(auth), name: 'walk', currency: 'GBP', billingFrequency: 'MONTHLY', billingType: 'IN_ADVANCE' };
+  const res = await call(auth, 'post', '/prices', { ...body, structure: { pricingType: 'FIXED', price: '1.00' } });
+  expect(res.status).toBe(201);
+  return res.body.id;
 }
 
 async function customer(auth: string): Promise<string> {
@@ -92,8 +109,10 @@ async function item(auth: string, collection: Collection): Promise<Record<string
   if (!collection.create) {
     // Nothing creates it: its records are the document's own (src/engine/fixtures.ts).
     const list = await call(auth, 'get', fill(collection.name, values));
-    expect([collection.name, list.status, list.body.items?.length > 0]).toEqual([collection.name, 200, true]);
-    values[collection.itemParam ?? 'id'] = list.body.items[0].id;
+    // A setting answers its one record; a list, a page of them.
+    const first = collection.single ? list.body : list.body.items?.[0];
+    expect([collection.name, list.status, typeof first?.id]).toEqual([collection.name, 200, 'string']);
+    values[collection.itemParam ?? 'id'] = first.id;
     return values;
   }
   const res = await call(auth, 'post', fill(collection.name, values), await bodyFor(auth, collection.create));

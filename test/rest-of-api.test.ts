@@ -250,6 +250,34 @@ describe('operations that keep no state answer their documented example', () => 
   });
 });
 
+describe("the account's settings are one record each, and writes stick", () => {
+  it('reads the documented settings, keeps a change, refuses another id, and keeps accounts apart', async () => {
+    const auth = freshClient();
+    for (const [path, change] of [
+      [
+        '/payments/settings',
+        { failureNotifications: { merchantNotifications: 'DO_NOT_SEND_NOTIFICATIONS', customerNotifications: 'SEND_NOTIFICATIONS' } },
+      ],
+      ['/invoices/render-settings', { paymentLinkDisplay: 'HIDE_PAYMENT_LINK', currencyConversionDisplay: 'SHOW_CURRENCY_CONVERSION' }],
+      [
+        '/stripe/collections/settings',
+        { enableAutomaticPayments: false, autoEnableStripePayments: true, retryAnchor: 'DUE_DATE', retryOffsetDays: [0, 7] },
+      ],
+    ] as const) {
+      const before = await api(auth).get(path);
+      expect([path, before.status, typeof before.body.id]).toEqual([path, 200, 'string']);
+      const put = await api(auth).put(`${path}/${before.body.id}`, change);
+      expect([path, put.status]).toEqual([path, 200]);
+      // The fields the read answers (the Stripe settings' read has no retryAnchor) are the ones sent.
+      const shown = Object.fromEntries(Object.entries(change).filter(([field]) => field in before.body));
+      expect(Object.keys(shown).length).toBeGreaterThan(0);
+      expect((await api(auth).get(path)).body).toEqual({ ...before.body, ...shown });
+      expect((await api(freshClient()).get(path)).body).toEqual(before.body);
+      expect([path, (await api(auth).put(`${path}/${crypto.randomUUID()}`, change)).status]).toEqual([path, 404]);
+    }
+  });
+});
+
 describe('mock controls cover the rest of the API', () => {
   it('Prefer: code= and a fault rule answer an invoice create as asked, storing nothing', async () => {
     const { app: own } = makeApp();

@@ -160,13 +160,23 @@ export class CollectionService {
     const now = call.clock.now().toISOString();
     const overlay: Json = { ...existing, ...fields, id: existing.id };
     if ('updatedAt' in existing) overlay.updatedAt = now;
-    const fitted = this.conformer.fit((collection.create ?? collection.read)?.responseSchema ?? {}, existing, overlay) as StoredRecord;
+    const stored = (collection.create ?? collection.read ?? collection.list)?.responseSchema;
+    const fitted = this.conformer.fit(stored ?? {}, existing, overlay) as StoredRecord;
     const record = rules?.computed ? { ...fitted, ...rules.computed(fitted, call) } : fitted;
     // Archived is kept even where the schema has no field saying so (a product): what it stops
     // (new prices, list entries) depends on it.
     if (fields.archivedAt !== undefined) record.archivedAt = fields.archivedAt;
     call.partition.put(this.key(collection, call), record);
     return record;
+  }
+
+  /** A setting's one record: the partition's, else its documented example, kept from now on ("Get or create"). */
+  single(collection: Collection, call: Call): { record: StoredRecord; made: boolean } {
+    const [found] = call.partition.all(this.key(collection, call));
+    if (found) return { record: found, made: false };
+    const record = structuredClone(this.example(collection.list!, undefined)) as StoredRecord;
+    call.partition.put(this.key(collection, call), record);
+    return { record, made: true };
   }
 
   archive(collection: Collection, call: Call, existing: StoredRecord): StoredRecord {

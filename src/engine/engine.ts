@@ -149,6 +149,10 @@ export class Engine {
       refuseEdit(undefined);
       return { body: answer(service.create(collection, call)), changed: true };
     }
+    if (role === 'list' && collection.single) {
+      const { record, made } = service.single(collection, call);
+      return { body: answer(record), changed: made };
+    }
     if (role === 'list') return { body: service.answerList(collection, call, service.list(collection, call)) };
 
     const id = call.params[collection.itemParam ?? ''] ?? '';

@@ -8,11 +8,16 @@ import type { StoredRecord } from './store/types.js';
 const isRecord = (value: unknown): value is StoredRecord =>
   typeof value === 'object' && value !== null && typeof (value as { id?: unknown }).id === 'string';
 
-/** Each create-less collection's documented records, by collection name: the list example's items, and the item read's example. */
+/** Each create-less collection's documented records, by collection name: the list example's items and the item read's example; a setting's example. */
 export function documentFixtures(collections: readonly Collection[]): Record<string, StoredRecord[]> {
   const fixtures: Record<string, StoredRecord[]> = {};
   for (const collection of collections) {
     if (collection.create || collection.parent || collection.name.startsWith('/__')) continue;
+    if (collection.single) {
+      const record = collection.list && primaryExample(collection.list);
+      if (isRecord(record)) fixtures[collection.name] = [structuredClone(record)];
+      continue;
+    }
     const page = collection.list && primaryExample(collection.list);
     const read = collection.read && primaryExample(collection.read);
     const items = typeof page === 'object' && page !== null ? (page as { items?: unknown }).items : undefined;

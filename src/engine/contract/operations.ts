@@ -54,6 +54,8 @@ export interface Collection {
   archive: OperationInfo | undefined;
   /** Other operations on an item (POST <item>/finalize, /void, ...): answered from the record. */
   actions: OperationInfo[];
+  /** One record per account (settings): `list` answers that record itself, not a page. */
+  single?: boolean;
 }
 
 const METHODS = new Set<string>(HTTP_METHODS);
@@ -171,15 +173,22 @@ export function describeCollections(operations: readonly OperationInfo[]): Colle
     });
   }
   // Lists nobody creates into: a parameterless path whose GET answers a page (`items`), read back by
-  // item. Their records come from the document's examples (fixtures) or from plug-ins.
+  // item; and settings, one per account. Their records come from the document's examples (fixtures)
+  // or from plug-ins.
   for (const list of operations) {
     if (list.method !== 'get' || list.path.includes('{') || collections.some((c) => c.name === list.path)) continue;
-    const page = primaryExample(list);
-    if (typeof page !== 'object' || page === null || !Array.isArray((page as { items?: unknown }).items)) continue;
     if (operations.some((o) => o.path === list.path && o.method === 'post')) continue;
+    const page = primaryExample(list);
     const itemOps = operations.filter((o) => shape(o.path) === `${shape(list.path)}/{}`);
     const itemPath = itemOps[0]?.path;
+    const isObject = typeof page === 'object' && page !== null;
+    // Settings: one record per account, read by GET <path> and changed by PUT <path>/{id}.
+    const single = isObject && typeof (page as { id?: unknown }).id === 'string' && itemOps.some((o) => o.method === 'put');
+    if (!single && !(isObject && Array.isArray((page as { items?: unknown }).items))) continue;
+    // A list below a collection's path is a view of that collection (/invoices/list-summary).
+    if (!single && collections.some((c) => c.create && list.path.startsWith(`${c.name}/`))) continue;
     collections.push({
+      ...(single && { single }),
       name: list.path,
       itemPath,
       itemParam: itemPath ? lastParam(itemPath) : undefined,
