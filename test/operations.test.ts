@@ -175,6 +175,11 @@ const PREPARE: Record<string, (auth: string, values: Record<string, string>) => 
     values.type = 'INVOICE_ISSUED';
   },
   'put /customer-organizations/{id}/members': async (auth, values) => organization(auth, values),
+  // A for-<thing> read finds the settings made for that thing: make them first.
+  'get /payments/settings/billing-schedules/for-billing-schedule/{id}': async (auth, values) =>
+    settingsFor(auth, values, '/payments/settings/billing-schedules', 'billingScheduleId'),
+  'get /payments/settings/invoices/for-invoice/{id}': async (auth, values) =>
+    settingsFor(auth, values, '/payments/settings/invoices', 'invoiceId'),
   // Sending needs a FINAL document (DRAFT -> FINAL -> SENT, src/resources/invoices/lifecycle.ts).
   'post /invoices/{id}/send': async (auth, values) => finalize(auth, `/invoices/${values.id}`),
   'post /credit-notes/{id}/send': async (auth, values) => finalize(auth, `/credit-notes/${values.id}`),
@@ -207,6 +212,14 @@ const BODIES: Record<string, (auth: string) => Promise<unknown>> = {
     };
   },
 };
+
+async function settingsFor(auth: string, values: Record<string, string>, path: string, field: string) {
+  const create = operations.find((o) => o.method === 'post' && o.path === path)!;
+  const body = (await bodyFor(auth, create)) as Json;
+  const res = await call(auth, 'post', path, body);
+  expect(res.status).toBe(201);
+  values.id = body[field];
+}
 
 async function finalize(auth: string, path: string) {
   expect((await call(auth, 'post', `${path}/finalize`)).status).toBe(200);

@@ -250,6 +250,31 @@ describe('operations that keep no state answer their documented example', () => 
   });
 });
 
+describe("for-<thing> reads answer the partition's own records", () => {
+  it("lists the tax registrations of a customer, and finds an invoice's payment settings or answers 404", async () => {
+    const auth = freshClient();
+    const alice = (await api(auth).post('/customers', minimalRequest({ legalName: 'Alice' }))).body.id;
+    const bob = (await api(auth).post('/customers', minimalRequest({ legalName: 'Bob' }))).body.id;
+    const registration = (customerId: string, taxIdentifier: string) =>
+      api(auth).post('/tax-registrations', { taxIdentifier, customerId, merchantId: 'merchant-1', country: 'GB' });
+    const a = await registration(alice, 'GB1');
+    await registration(bob, 'GB2');
+    const forAlice = await api(auth).get(`/tax-registrations/for-customer/${alice}`);
+    expect(forAlice.status).toBe(200);
+    expect(forAlice.body.items.map((r: any) => [r.id, r.taxIdentifier])).toEqual([[a.body.id, 'GB1']]);
+    expect(forAlice.body.pagination.totalResultSize).toBe(1);
+    expect((await api(auth).get('/tax-registrations/for-merchant/merchant-1')).body.items).toHaveLength(2);
+    expect((await api(auth).get(`/tax-registrations/for-customer/${crypto.randomUUID()}`)).body.items).toEqual([]);
+
+    const invoiceId = (await api(auth).post('/invoices', { currency: 'GBP', customerId: alice })).body.id;
+    expectError(await api(auth).get(`/payments/settings/invoices/for-invoice/${invoiceId}`), 404, '/path/id');
+    const settings = await api(auth).post('/payments/settings/invoices', { invoiceId, customerId: alice, paymentProvider: 'STRIPE' });
+    expect(settings.status).toBe(201);
+    const found = await api(auth).get(`/payments/settings/invoices/for-invoice/${invoiceId}`);
+    expect([found.status, found.body.id, found.body.invoiceId]).toEqual([200, settings.body.id, invoiceId]);
+  });
+});
+
 describe("the account's settings are one record each, and writes stick", () => {
   it('reads the documented settings, keeps a change, refuses another id, and keeps accounts apart', async () => {
     const auth = freshClient();

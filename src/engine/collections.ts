@@ -7,7 +7,7 @@
 import type { Collection, OperationInfo } from './contract/operations.js';
 import { chosenExample, freshFields, primaryExample } from './contract/operations.js';
 import { isObject, type Conformer } from './contract/conform.js';
-import { RuleViolation, type Violation } from './errors.js';
+import { NotFound, RuleViolation, type Violation } from './errors.js';
 import { decodeCursor, DEFAULT_LIMIT, encodeCursor, isTrue, PAGING_MESSAGES, validLimit } from './paging.js';
 import type { Call, CollectionRules, Json } from './plugin.js';
 import { CUSTOMERS } from './records.js';
@@ -239,9 +239,31 @@ export class CollectionService {
     return schema ? this.conformer.properties(this.conformer.itemsOf(this.conformer.child(schema, 'items'))) : new Set();
   }
 
-  /** A list page as the list operation answers it, each item fitted to the list's item schema. */
-  answerList(collection: Collection, call: Call, page: { items: StoredRecord[]; pagination: Json }): unknown {
-    const list = collection.list!;
+  /**
+   * `GET <path>/for-<thing>/{id}`: the records whose `<thing>Id` is the id, as a page where the
+   * operation answers one, else the first of them (a 404 naming the id when there is none).
+   */
+  lookup(collection: Collection, call: Call): unknown {
+    const { operation } = call;
+    const field = collection.lookups.find((l) => l.operation === operation)!.field;
+    const id = Object.values(call.params)[0] ?? '';
+    const presented = this.rules.get(collection.name)?.presented;
+    const found = call.partition.all(this.key(collection, call)).filter((record) => record[field] === id);
+    const example = this.example(operation, call.example);
+    if (isObject(example) && Array.isArray(example.items))
+      return this.answerList(collection, call, { items: found, pagination: { totalResultSize: found.length } }, operation);
+    const [record] = found;
+    if (!record)
+      throw new NotFound({
+        path: `/path/${Object.keys(call.params)[0] ?? 'id'}`,
+        message: `no ${collection.name.slice(1)} item for ${field} ${id}`,
+      });
+    return call.shape(presented ? { ...record, ...presented(record, call) } : record);
+  }
+
+  /** A list page as the list operation (or another answering a page of these records) answers it, each item fitted to its item schema. */
+  answerList(collection: Collection, call: Call, page: { items: StoredRecord[]; pagination: Json }, operation?: OperationInfo): unknown {
+    const list = operation ?? collection.list!;
     const base = this.example(list, call.example);
     const schema = list.responseSchema ? this.conformer.schema(list.responseSchema) : undefined;
     const itemSchema = schema ? this.conformer.itemsOf(this.conformer.child(schema, 'items')) : undefined;

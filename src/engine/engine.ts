@@ -62,7 +62,7 @@ class OperationCall implements Call {
 }
 
 /** An operation's place in a collection. */
-type Role = 'create' | 'list' | 'read' | 'update' | 'remove' | 'archive' | 'action';
+type Role = 'create' | 'list' | 'read' | 'update' | 'remove' | 'archive' | 'action' | 'lookup';
 
 export interface EngineDocument {
   operations: readonly OperationInfo[];
@@ -104,6 +104,7 @@ export class Engine {
       add('remove', collection.remove);
       add('archive', collection.archive);
       for (const action of collection.actions) add('action', action);
+      for (const { operation } of collection.lookups) add('lookup', operation);
     }
     for (const operation of document.operations) {
       const handler = handlers.get(operation.operationId);
@@ -154,6 +155,7 @@ export class Engine {
       return { body: answer(record), changed: made };
     }
     if (role === 'list') return { body: service.answerList(collection, call, service.list(collection, call)) };
+    if (role === 'lookup') return { body: service.lookup(collection, call) };
 
     const id = call.params[collection.itemParam ?? ''] ?? '';
     const existing = service.get(collection, call, id);

@@ -56,6 +56,11 @@ export interface Collection {
   actions: OperationInfo[];
   /** One record per account (settings): `list` answers that record itself, not a page. */
   single?: boolean;
+  /**
+   * `GET <path>/for-<thing>/{id}`: the records whose `<thing>Id` is the id (a page where the answer
+   * is one, else the one record).
+   */
+  lookups: { operation: OperationInfo; field: string }[];
 }
 
 const METHODS = new Set<string>(HTTP_METHODS);
@@ -170,6 +175,13 @@ export function describeCollections(operations: readonly OperationInfo[]): Colle
       remove: itemOps.find((o) => o.method === 'delete'),
       archive: below.find((o) => o.method === 'post' && o.path === `${itemPath}/archive`),
       actions: below.filter((o) => o.path !== `${itemPath}/archive` && /^\/\w[\w-]*$/.test(o.path.slice(itemPath!.length))),
+      lookups: operations.flatMap((o) => {
+        const thing =
+          o.method === 'get' && o.path.startsWith(`${create.path}/for-`)
+            ? /^\/for-([a-z-]+)\/\{[^}]+\}$/.exec(o.path.slice(create.path.length))?.[1]
+            : undefined;
+        return thing ? [{ operation: o, field: `${thing.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase())}Id` }] : [];
+      }),
     });
   }
   // Lists nobody creates into: a parameterless path whose GET answers a page (`items`), read back by
@@ -201,6 +213,7 @@ export function describeCollections(operations: readonly OperationInfo[]): Colle
       remove: itemOps.find((o) => o.method === 'delete'),
       archive: undefined,
       actions: [],
+      lookups: [],
     });
   }
   for (const collection of collections) {
