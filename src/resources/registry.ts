@@ -13,7 +13,9 @@ import { MESSAGES as CUSTOMER_MESSAGES } from './customers/rules.js';
 import { notificationPolicies, MESSAGES as POLICY_MESSAGES } from './notification-policies/index.js';
 import { MESSAGES as ORGANIZATION_MESSAGES, organizations } from './organizations/index.js';
 import { MESSAGES as SETTINGS_MESSAGES, paymentSettings } from './payment-settings/index.js';
+import { credits } from './credits/index.js';
 import { products } from './products/index.js';
+import { seats } from './seats/index.js';
 import { usageEvents } from './usage-events/index.js';
 import { usageMetrics } from './usage-metrics/index.js';
 
@@ -29,6 +31,8 @@ export const PLUGINS: readonly Plugin[] = [
   invoices,
   usageMetrics,
   products,
+  seats,
+  credits,
 ];
 
 /** The document's tags whose types src/generated/openapi.ts holds: the plug-ins' own. */
