@@ -175,6 +175,9 @@ const PREPARE: Record<string, (auth: string, values: Record<string, string>) => 
     values.type = 'INVOICE_ISSUED';
   },
   'put /customer-organizations/{id}/members': async (auth, values) => organization(auth, values),
+  // /credits/{customerId}/... names a customer, not a credit grant (whose item path it shares).
+  'get /credits/{customerId}/balances': async (auth, values) => void (values.customerId = await customer(auth)),
+  'get /credits/{customerId}/grants': async (auth, values) => void (values.customerId = await customer(auth)),
   // A for-<thing> read finds the settings made for that thing: make them first.
   'get /payments/settings/billing-schedules/for-billing-schedule/{id}': async (auth, values) =>
     settingsFor(auth, values, '/payments/settings/billing-schedules', 'billingScheduleId'),

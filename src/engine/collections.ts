@@ -8,7 +8,7 @@ import type { Collection, OperationInfo } from './contract/operations.js';
 import { chosenExample, freshFields, primaryExample } from './contract/operations.js';
 import { isObject, type Conformer } from './contract/conform.js';
 import { NotFound, RuleViolation, type Violation } from './errors.js';
-import { decodeCursor, DEFAULT_LIMIT, encodeCursor, isTrue, PAGING_MESSAGES, validLimit } from './paging.js';
+import { isTrue, slicePage } from './paging.js';
 import type { Call, CollectionRules, Json } from './plugin.js';
 import { CUSTOMERS } from './records.js';
 import { named, type Partition, type StoredRecord } from './store/types.js';
@@ -195,8 +195,6 @@ export class CollectionService {
 
   /** One page, in the order asked or the list's documented default: fields named by the query filter by equality; cursors name a record. */
   list(collection: Collection, call: Call): { items: StoredRecord[]; pagination: Json } {
-    const limit = Number(call.query.limit ?? DEFAULT_LIMIT);
-    if (!validLimit(limit)) throw new RuleViolation([{ path: '/query/limit', message: PAGING_MESSAGES.limit }]);
     const rules = this.rules.get(collection.name);
     // A query parameter named as a field of the listed items filters on it (customerId, label, ...).
     const fields = this.itemFields(collection);
@@ -207,31 +205,7 @@ export class CollectionService {
       .filter((record) => filters.every(([name, value]) => name in record && String(record[name]) === String(value)))
       .filter((record) => !collection.list!.hidesArchived || record.archivedAt === undefined || isTrue(call.query.includeArchived))
       .filter((record) => rules?.matches?.(record, call.query, call.partition) ?? true);
-    const order = call.query.sortOrder === 'ASC' || call.query.sortOrder === 'DESC' ? call.query.sortOrder : collection.list!.defaultOrder;
-    if (order === 'DESC') all.reverse();
-    // The cursor scheme of every list; here a position is found by the record it names, as these
-    // lists keep the order records were made in.
-    const cursor = (name: 'after' | 'before') => {
-      const value = call.query[name];
-      if (typeof value !== 'string') return undefined;
-      const id = decodeCursor(value)?.id;
-      const at = id === undefined ? -1 : all.findIndex((record) => record.id === id);
-      if (at < 0) throw new RuleViolation([{ path: `/query/${name}`, message: PAGING_MESSAGES.cursorMalformed }]);
-      return at;
-    };
-    const after = cursor('after');
-    const before = cursor('before');
-    const start = after !== undefined ? after + 1 : before !== undefined ? Math.max(0, before - limit) : 0;
-    const end = before !== undefined && after === undefined ? before : Math.min(all.length, start + limit);
-    const items = all.slice(start, end);
-    return {
-      items,
-      pagination: {
-        ...(end < all.length && items.length > 0 && { after: encodeCursor({ createdAt: end - 1, id: items.at(-1)!.id }) }),
-        ...(start > 0 && items.length > 0 && { before: encodeCursor({ createdAt: start, id: items[0]!.id }) }),
-        totalResultSize: all.length,
-      },
-    };
+    return slicePage(all, call.query, collection.list!.defaultOrder);
   }
 
   private findItemFields(collection: Collection): Set<string> {

@@ -167,3 +167,40 @@ export function pagination(page: Page<unknown>): { after?: string; before?: stri
     totalResultSize: page.total,
   };
 }
+
+/**
+ * One page of records kept in the order they were made, in the order asked (`sortOrder`) or the
+ * list's default, from `limit`, `after` and `before`: the cursor scheme of every list the engine
+ * keeps. A position is found by the record a cursor names.
+ */
+export function slicePage<R extends { id: string }>(
+  records: readonly R[],
+  query: Readonly<Record<string, unknown>>,
+  defaultOrder: 'ASC' | 'DESC',
+): { items: R[]; pagination: { after?: string; before?: string; totalResultSize: number } } {
+  const limit = Number(query.limit ?? DEFAULT_LIMIT);
+  if (!validLimit(limit)) throw new RuleViolation([{ path: '/query/limit', message: PAGING_MESSAGES.limit }]);
+  const order = query.sortOrder === 'ASC' || query.sortOrder === 'DESC' ? query.sortOrder : defaultOrder;
+  const all = order === 'DESC' ? [...records].reverse() : records;
+  const cursor = (name: 'after' | 'before') => {
+    const value = query[name];
+    if (typeof value !== 'string') return undefined;
+    const id = decodeCursor(value)?.id;
+    const at = id === undefined ? -1 : all.findIndex((record) => record.id === id);
+    if (at < 0) throw new RuleViolation([{ path: `/query/${name}`, message: PAGING_MESSAGES.cursorMalformed }]);
+    return at;
+  };
+  const after = cursor('after');
+  const before = cursor('before');
+  const start = after !== undefined ? after + 1 : before !== undefined ? Math.max(0, before - limit) : 0;
+  const end = before !== undefined && after === undefined ? before : Math.min(all.length, start + limit);
+  const items = all.slice(start, end);
+  return {
+    items,
+    pagination: {
+      ...(end < all.length && items.length > 0 && { after: encodeCursor({ createdAt: end - 1, id: items.at(-1)!.id }) }),
+      ...(start > 0 && items.length > 0 && { before: encodeCursor({ createdAt: start, id: items[0]!.id }) }),
+      totalResultSize: all.length,
+    },
+  };
+}

@@ -420,6 +420,122 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/seat-metrics": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List all seat metrics
+         * @description Retrieve a paginated list of all your seat metrics.
+         */
+        get: operations["getSeatMetrics"];
+        put?: never;
+        /**
+         * Create a seat metric
+         * @description Create a new seat metric which can be used in prices.
+         */
+        post: operations["postSeatMetrics"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/seat-metrics/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get a seat metric
+         * @description Retrieve the details of one of your seat metrics.
+         */
+        get: operations["getSeatMetricsById"];
+        /**
+         * Update a seat metric
+         * @description Update a seat metric which can be used in prices.
+         */
+        put: operations["putSeatMetricsById"];
+        post?: never;
+        /**
+         * Delete a seat metric
+         * @description Delete a seat metric
+         */
+        delete: operations["deleteSeatMetricsById"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/seat-events": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List all seat events
+         * @description Retrieve a paginated list of all your submitted seat events.
+         */
+        get: operations["getSeatEvents"];
+        put?: never;
+        /**
+         * Create a seat event
+         * @description Create a new seat event. Seat events are used for calculating charges.
+         */
+        post: operations["postSeatEvents"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/seat-events/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get a seat event by ID
+         * @description Retrieve a seat event by its ID
+         */
+        get: operations["getSeatEventsById"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/seat-balances": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Seat balances by Customer
+         * @description List Seat balances grouped by Customer and seat type.
+         */
+        get: operations["getSeatBalances"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/billing-schedules/{billingScheduleId}/duplicate": {
         parameters: {
             query?: never;
@@ -463,6 +579,30 @@ export interface paths {
          * @description Delete a discount
          */
         delete: operations["deleteDiscountsById"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/credits/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get a credit grant
+         * @description Get a credit grant by ID
+         */
+        get: operations["getCreditsById"];
+        put?: never;
+        post?: never;
+        /**
+         * Delete a credit grant
+         * @description Delete a credit grant by ID
+         */
+        delete: operations["deleteCreditsById"];
         options?: never;
         head?: never;
         patch?: never;
@@ -576,6 +716,30 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/credits": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List credit grants
+         * @description List all credit grants for this account
+         */
+        get: operations["getCredits"];
+        put?: never;
+        /**
+         * Create a new credit grant
+         * @description Create a new credit grant
+         */
+        post: operations["postCredits"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/billing-schedules/{billingScheduleId}/archive": {
         parameters: {
             query?: never;
@@ -648,6 +812,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/credits/{customerId}/balances": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Credit Balances for a customer
+         * @description List all Credit Balances including their grants and transactions
+         */
+        get: operations["getCreditsByCustomerIdBalances"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/billing-schedules/{billingScheduleId}/activate": {
         parameters: {
             query?: never;
@@ -680,6 +864,26 @@ export interface paths {
          * @description List all distinct custom field keys across billing schedules for the current account.
          */
         get: operations["getBillingScheduleCustomFieldKeys"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/credits/{customerId}/grants": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List Credit Grants for a customer
+         * @description List all Credit Grants and their outstanding balances where the balance is non-zero
+         */
+        get: operations["getCreditsByCustomerIdGrants"];
         put?: never;
         post?: never;
         delete?: never;
@@ -5417,6 +5621,541 @@ export interface components {
         };
         /**
          * @example {
+         *       "seatType": "admin",
+         *       "description": "Allows user to make admin changes over whole account",
+         *       "label": "Administrator"
+         *     }
+         */
+        CreateSeatMetricRequest: {
+            /**
+             * @description E.g. `admin_user`. An immutable, unique value used to identify and refer to this seat type. It should be lower snakecase
+             * @example admin
+             */
+            seatType: string;
+            /**
+             * @description Optional description for this seat metric.
+             * @example Allows user to make admin changes over whole account
+             */
+            description?: string | null;
+            /**
+             * @description Friendly, customer-facing name for this seat metric.
+             * @example Administrator
+             */
+            label: string;
+        };
+        /**
+         * @example {
+         *       "id": "bc61d4b8-e9d6-4f4a-9bcf-f5dae874c730",
+         *       "seatType": "admin",
+         *       "createdBy": "4ffd439e-32e5-4046-bb40-3cb81f40e5da",
+         *       "label": "Administrator",
+         *       "description": "Allows user to make admin changes over whole account",
+         *       "createdAt": "2022-06-28T16:47:00Z",
+         *       "updatedAt": "2022-06-28T16:47:00Z"
+         *     }
+         */
+        SeatMetric: {
+            /**
+             * @description Unique ID for this seat metric.
+             * @example bc61d4b8-e9d6-4f4a-9bcf-f5dae874c730
+             */
+            id: string;
+            /**
+             * @description Immutable, unique value used to identify and refer to this seat type when submitting events.
+             * @example admin
+             */
+            seatType: string;
+            /**
+             * @description The ID of the Sequence user who created this seat metric.
+             * @example 4ffd439e-32e5-4046-bb40-3cb81f40e5da
+             */
+            createdBy?: string | null;
+            /**
+             * @description Friendly, customer-facing name for this seat metric.
+             * @example Administrator
+             */
+            label: string;
+            /**
+             * @description Optional description for this seat metric.
+             * @example Allows user to make admin changes over whole account
+             */
+            description?: string | null;
+            /**
+             * @description The time at which this seat metric was created. Formatted as an ISO 8601 timestamp.
+             * @example 2022-06-28T16:47:00Z
+             */
+            createdAt: string;
+            /**
+             * @description The time at which this seat metric was updated. Formatted as an ISO 8601 timestamp.
+             * @example 2022-06-28T16:47:00Z
+             */
+            updatedAt: string;
+        };
+        /**
+         * @example {
+         *       "id": "bc61d4b8-e9d6-4f4a-9bcf-f5dae874c730",
+         *       "seatType": "admin",
+         *       "createdBy": "4ffd439e-32e5-4046-bb40-3cb81f40e5da",
+         *       "label": "Administrator",
+         *       "description": "Allows user to make admin changes over whole account",
+         *       "createdAt": "2022-06-28T16:47:00Z",
+         *       "updatedAt": "2022-06-28T16:47:00Z"
+         *     }
+         */
+        GetSeatMetricEndpointProductGetSeatMetricResponseModel: {
+            /**
+             * @description Unique ID for this seat metric.
+             * @example bc61d4b8-e9d6-4f4a-9bcf-f5dae874c730
+             */
+            id: string;
+            /**
+             * @description Immutable, unique value used to identify and refer to this seat type when submitting events.
+             * @example admin
+             */
+            seatType: string;
+            /**
+             * @description The ID of the Sequence user who created this seat metric.
+             * @example 4ffd439e-32e5-4046-bb40-3cb81f40e5da
+             */
+            createdBy?: string | null;
+            /**
+             * @description Friendly, customer-facing name for this seat metric.
+             * @example Administrator
+             */
+            label: string;
+            /**
+             * @description Optional description for this seat metric.
+             * @example Allows user to make admin changes over whole account
+             */
+            description?: string | null;
+            /**
+             * @description The time at which this seat metric was created. Formatted as an ISO 8601 timestamp.
+             * @example 2022-06-28T16:47:00Z
+             */
+            createdAt: string;
+            /**
+             * @description The time at which this seat metric was updated. Formatted as an ISO 8601 timestamp.
+             * @example 2022-06-28T16:47:00Z
+             */
+            updatedAt: string;
+        };
+        /**
+         * @example {
+         *       "description": "Allows user to make admin changes over whole account",
+         *       "label": "Administrator"
+         *     }
+         */
+        UpdateSeatMetricRequest: {
+            /**
+             * @description Optional description
+             * @example Allows user to make admin changes over whole account
+             */
+            description?: string | null;
+            /**
+             * @description Friendly, customer-facing name for this seat metric.
+             * @example Administrator
+             */
+            label: string;
+        };
+        /**
+         * @example {
+         *       "items": [
+         *         {
+         *           "id": "bc61d4b8-e9d6-4f4a-9bcf-f5dae874c730",
+         *           "seatType": "admin",
+         *           "createdBy": "4ffd439e-32e5-4046-bb40-3cb81f40e5da",
+         *           "label": "Administrator",
+         *           "description": "Allows user to make admin changes over whole account",
+         *           "createdAt": "2022-06-28T16:47:00Z",
+         *           "updatedAt": "2022-06-28T16:47:00Z"
+         *         }
+         *       ],
+         *       "pagination": {
+         *         "after": "MDE4NDUyNjYtNmQ2NC03N2M4LTlhZGYtNDQ4N2Q5NGQxNDU3",
+         *         "before": "MDE4NDQyMWUtYTljYy03MTFiLWFmOTMtYmYwNTExZDRkODMz",
+         *         "totalResultSize": 10
+         *       }
+         *     }
+         */
+        ListSeatMetricEndpointProductListSeatMetricPaginatedResponseModel: {
+            /**
+             * @description SeatMetrics
+             * @example [
+             *       {
+             *         "id": "bc61d4b8-e9d6-4f4a-9bcf-f5dae874c730",
+             *         "seatType": "admin",
+             *         "createdBy": "4ffd439e-32e5-4046-bb40-3cb81f40e5da",
+             *         "label": "Administrator",
+             *         "description": "Allows user to make admin changes over whole account",
+             *         "createdAt": "2022-06-28T16:47:00Z",
+             *         "updatedAt": "2022-06-28T16:47:00Z"
+             *       }
+             *     ]
+             */
+            items: components["schemas"]["ListSeatMetricEndpointProductListSeatMetricResponseModel"][];
+            pagination: components["schemas"]["PaginationMeta"];
+        };
+        /**
+         * @example {
+         *       "id": "bc61d4b8-e9d6-4f4a-9bcf-f5dae874c730",
+         *       "seatType": "admin",
+         *       "createdBy": "4ffd439e-32e5-4046-bb40-3cb81f40e5da",
+         *       "label": "Administrator",
+         *       "description": "Allows user to make admin changes over whole account",
+         *       "createdAt": "2022-06-28T16:47:00Z",
+         *       "updatedAt": "2022-06-28T16:47:00Z"
+         *     }
+         */
+        ListSeatMetricEndpointProductListSeatMetricResponseModel: {
+            /**
+             * @description Unique ID for this seat metric.
+             * @example bc61d4b8-e9d6-4f4a-9bcf-f5dae874c730
+             */
+            id: string;
+            /**
+             * @description Immutable, unique value used to identify and refer to this seat type when submitting events.
+             * @example admin
+             */
+            seatType: string;
+            /**
+             * @description The ID of the Sequence user who created this seat metric.
+             * @example 4ffd439e-32e5-4046-bb40-3cb81f40e5da
+             */
+            createdBy?: string | null;
+            /**
+             * @description Friendly, customer-facing name for this seat metric.
+             * @example Administrator
+             */
+            label: string;
+            /**
+             * @description Optional description for this seat metric.
+             * @example Allows user to make admin changes over whole account
+             */
+            description?: string | null;
+            /**
+             * @description The time at which this seat metric was created. Formatted as an ISO 8601 timestamp.
+             * @example 2022-06-28T16:47:00Z
+             */
+            createdAt: string;
+            /**
+             * @description The time at which this seat metric was updated. Formatted as an ISO 8601 timestamp.
+             * @example 2022-06-28T16:47:00Z
+             */
+            updatedAt: string;
+        };
+        /**
+         * @example {
+         *       "customerEventId": "event-id-H4twuTWpYx1rkd8OMTki2hTUcZ",
+         *       "customerAlias": "customer-id-2H4u5BBwBWsS5V2sroRFqJfTXpW",
+         *       "seatType": "admin",
+         *       "eventTimestamp": "2022-10-01T00:00:00Z",
+         *       "total": 1
+         *     }
+         */
+        CreateSeatEventEndpointCreateSeatEventRequestModel: {
+            /**
+             * @description Unique ID provided by customer. Another event with the same customer event ID will supersede this one.
+             * @example event-id-H4twuTWpYx1rkd8OMTki2hTUcZ
+             */
+            customerEventId?: string | null;
+            /**
+             * @description End-customer alias or ID.
+             * @example customer-id-2H4u5BBwBWsS5V2sroRFqJfTXpW
+             */
+            customerAlias: string;
+            /**
+             * @description Seat type. This can be referenced from a seat metric.
+             * @example admin
+             */
+            seatType: string;
+            /**
+             * @description Event timestamp, in ISO 8601 format.
+             * @example 2022-10-01T00:00:00Z
+             */
+            eventTimestamp: string;
+            /**
+             * @description Total seats consumed for this seat type.
+             * @example 1
+             */
+            total: number;
+        };
+        /**
+         * @example {
+         *       "id": "0184421a-8202-70ea-a729-30308a40bbf7",
+         *       "customerEventId": "event-id-H4twuTWpYx1rkd8OMTki2hTUcZ",
+         *       "customerAlias": "customer-id-2H4u5BBwBWsS5V2sroRFqJfTXpW",
+         *       "seatType": "admin",
+         *       "sequenceAccountId": "0184421e-a9cc-711b-af93-bf0511d4d833",
+         *       "eventTimestamp": "2022-10-01T00:00:00Z",
+         *       "total": 1
+         *     }
+         */
+        CreateSeatEventEndpointProductCreateSeatEventResponseModel: {
+            /**
+             * @description Unique ID for this seat event.
+             * @example 0184421a-8202-70ea-a729-30308a40bbf7
+             */
+            id: string;
+            /**
+             * @description Unique ID provided by customer. Another event with the same customer event ID will supersede this one.
+             * @example event-id-H4twuTWpYx1rkd8OMTki2hTUcZ
+             */
+            customerEventId: string;
+            /**
+             * @description End-customer alias or ID.
+             * @example customer-id-2H4u5BBwBWsS5V2sroRFqJfTXpW
+             */
+            customerAlias: string;
+            /**
+             * @description Seat type. This can be referenced from a seat metric.
+             * @example admin
+             */
+            seatType: string;
+            /**
+             * @description Unique Sequence account ID.
+             * @example 0184421e-a9cc-711b-af93-bf0511d4d833
+             */
+            sequenceAccountId: string;
+            /**
+             * @description Event timestamp, in ISO 8601 format.
+             * @example 2022-10-01T00:00:00Z
+             */
+            eventTimestamp: string;
+            /**
+             * @description Total seats consumed for this seat type.
+             * @example 1
+             */
+            total: number;
+        };
+        /**
+         * @example {
+         *       "items": [
+         *         {
+         *           "id": "0184421a-8202-70ea-a729-30308a40bbf7",
+         *           "customerEventId": "event-id-H4twuTWpYx1rkd8OMTki2hTUcZ",
+         *           "customerAlias": "customer-id-2H4u5BBwBWsS5V2sroRFqJfTXpW",
+         *           "seatType": "admin",
+         *           "sequenceAccountId": "0184421e-a9cc-711b-af93-bf0511d4d833",
+         *           "eventTimestamp": "2022-10-01T00:00:00Z",
+         *           "total": 1
+         *         }
+         *       ],
+         *       "pagination": {
+         *         "after": "MDE4NDUyNjYtNmQ2NC03N2M4LTlhZGYtNDQ4N2Q5NGQxNDU3",
+         *         "before": "MDE4NDQyMWUtYTljYy03MTFiLWFmOTMtYmYwNTExZDRkODMz",
+         *         "totalResultSize": 10
+         *       }
+         *     }
+         */
+        ListSeatEventsEndpointEndpointResponseModel: {
+            /**
+             * @description Seat events
+             * @example [
+             *       {
+             *         "id": "0184421a-8202-70ea-a729-30308a40bbf7",
+             *         "customerEventId": "event-id-H4twuTWpYx1rkd8OMTki2hTUcZ",
+             *         "customerAlias": "customer-id-2H4u5BBwBWsS5V2sroRFqJfTXpW",
+             *         "seatType": "admin",
+             *         "sequenceAccountId": "0184421e-a9cc-711b-af93-bf0511d4d833",
+             *         "eventTimestamp": "2022-10-01T00:00:00Z",
+             *         "total": 1
+             *       }
+             *     ]
+             */
+            items: components["schemas"]["SeatEvent"][];
+            pagination: components["schemas"]["PaginationMeta"];
+        };
+        /**
+         * @example {
+         *       "id": "0184421a-8202-70ea-a729-30308a40bbf7",
+         *       "customerEventId": "event-id-H4twuTWpYx1rkd8OMTki2hTUcZ",
+         *       "customerAlias": "customer-id-2H4u5BBwBWsS5V2sroRFqJfTXpW",
+         *       "seatType": "admin",
+         *       "sequenceAccountId": "0184421e-a9cc-711b-af93-bf0511d4d833",
+         *       "eventTimestamp": "2022-10-01T00:00:00Z",
+         *       "total": 1
+         *     }
+         */
+        SeatEvent: {
+            /**
+             * @description Unique ID for this seat event.
+             * @example 0184421a-8202-70ea-a729-30308a40bbf7
+             */
+            id: string;
+            /**
+             * @description Unique ID provided by you. Another event with the same customer event ID will supersede this one. This ID usually corresponds to the event ID you use internally.
+             * @example event-id-H4twuTWpYx1rkd8OMTki2hTUcZ
+             */
+            customerEventId: string;
+            /**
+             * @description End-customer alias or ID. This is a unique value provided by you and is an identifier to your customer who consumed the seats.
+             * @example customer-id-2H4u5BBwBWsS5V2sroRFqJfTXpW
+             */
+            customerAlias: string;
+            /**
+             * @description Seat type. This can be referenced from a seat metric.
+             * @example admin
+             */
+            seatType: string;
+            /**
+             * @description Unique Sequence account ID.
+             * @example 0184421e-a9cc-711b-af93-bf0511d4d833
+             */
+            sequenceAccountId: string;
+            /**
+             * @description Event timestamp, in ISO 8601 format.
+             * @example 2022-10-01T00:00:00Z
+             */
+            eventTimestamp: string;
+            /**
+             * @description Total seats consumed for this seat type.
+             * @example 1
+             */
+            total: number;
+        };
+        /**
+         * @example {
+         *       "items": [
+         *         {
+         *           "id": "d82010a6-6835-41f8-9dd3-6f858f617f35",
+         *           "sequenceAccountId": "806460ce-050d-45e4-8d22-b403a523b866",
+         *           "legalName": "Acme Corp",
+         *           "customerAliases": [
+         *             "acme"
+         *           ],
+         *           "total": 10,
+         *           "changeTimestamp": "2022-06-28T16:47:00Z",
+         *           "balances": [
+         *             {
+         *               "seatType": "admin",
+         *               "total": 10,
+         *               "changeTimestamp": "2022-06-28T16:47:00Z"
+         *             }
+         *           ]
+         *         }
+         *       ],
+         *       "pagination": {
+         *         "after": "MDE4NDUyNjYtNmQ2NC03N2M4LTlhZGYtNDQ4N2Q5NGQxNDU3",
+         *         "before": "MDE4NDQyMWUtYTljYy03MTFiLWFmOTMtYmYwNTExZDRkODMz",
+         *         "totalResultSize": 10
+         *       }
+         *     }
+         */
+        ListCustomerSeatBalancesEndpointListCustomerSeatBalancesPaginatedResponseModel: {
+            /**
+             * @description Seat balances
+             * @example [
+             *       {
+             *         "id": "d82010a6-6835-41f8-9dd3-6f858f617f35",
+             *         "sequenceAccountId": "806460ce-050d-45e4-8d22-b403a523b866",
+             *         "legalName": "Acme Corp",
+             *         "customerAliases": [
+             *           "acme"
+             *         ],
+             *         "total": 10,
+             *         "changeTimestamp": "2022-06-28T16:47:00Z",
+             *         "balances": [
+             *           {
+             *             "seatType": "admin",
+             *             "total": 10,
+             *             "changeTimestamp": "2022-06-28T16:47:00Z"
+             *           }
+             *         ]
+             *       }
+             *     ]
+             */
+            items: components["schemas"]["CustomerSeatBalances"][];
+            pagination: components["schemas"]["PaginationMeta"];
+        };
+        /**
+         * @example {
+         *       "id": "d82010a6-6835-41f8-9dd3-6f858f617f35",
+         *       "sequenceAccountId": "806460ce-050d-45e4-8d22-b403a523b866",
+         *       "legalName": "Acme Corp",
+         *       "customerAliases": [
+         *         "acme"
+         *       ],
+         *       "total": 10,
+         *       "changeTimestamp": "2022-06-28T16:47:00Z",
+         *       "balances": [
+         *         {
+         *           "seatType": "admin",
+         *           "total": 10,
+         *           "changeTimestamp": "2022-06-28T16:47:00Z"
+         *         }
+         *       ]
+         *     }
+         */
+        CustomerSeatBalances: {
+            /**
+             * @description Customer ID
+             * @example d82010a6-6835-41f8-9dd3-6f858f617f35
+             */
+            id: string;
+            /**
+             * @description Sequence Account ID
+             * @example 806460ce-050d-45e4-8d22-b403a523b866
+             */
+            sequenceAccountId: string;
+            /**
+             * @description Legal name
+             * @example Acme Corp
+             */
+            legalName: string;
+            /**
+             * @example [
+             *       "acme"
+             *     ]
+             */
+            customerAliases: string[];
+            /**
+             * @description Total seats balance
+             * @example 10
+             */
+            total: number;
+            /**
+             * @description Timestamp of when the customer seats last changed
+             * @example 2022-06-28T16:47:00Z
+             */
+            changeTimestamp: string;
+            /**
+             * @description Seat balance per seat type
+             * @example [
+             *       {
+             *         "seatType": "admin",
+             *         "total": 10,
+             *         "changeTimestamp": "2022-06-28T16:47:00Z"
+             *       }
+             *     ]
+             */
+            balances: components["schemas"]["SeatBalance"][];
+        };
+        /**
+         * @example {
+         *       "seatType": "admin",
+         *       "total": 10,
+         *       "changeTimestamp": "2022-06-28T16:47:00Z"
+         *     }
+         */
+        SeatBalance: {
+            /**
+             * @description Seat type
+             * @example admin
+             */
+            seatType: string;
+            /**
+             * @description Total seats for this seat type
+             * @example 10
+             */
+            total: number;
+            /**
+             * @description Timestamp of change
+             * @example 2022-06-28T16:47:00Z
+             */
+            changeTimestamp: string;
+        };
+        /**
+         * @example {
          *       "customerId": "cca32597-b6b0-4499-9669-128aef8702e4"
          *     }
          */
@@ -6551,6 +7290,96 @@ export interface components {
             updatedAt: string;
             /** @description Determines how the discount is applied to any seat-based prices */
             seatDiscountType: components["schemas"]["SeatDiscountType"];
+        };
+        /**
+         * @example {
+         *       "id": "746fc7f2-8098-4fe7-953c-7d51c580a126",
+         *       "sequenceAccountId": "dce9ae85-d8d0-42b4-bcad-f221a64363c6",
+         *       "customerId": "61b083e0-1faa-47ca-9aeb-6205da8f6c47",
+         *       "name": "Onboarding Credits",
+         *       "creditUnitType": "CURRENCY",
+         *       "currency": "GBP",
+         *       "metricId": "f092246c-6b90-4106-bcca-304ccf06bf45",
+         *       "amount": 10,
+         *       "costOfCredit": 10,
+         *       "effectiveDate": "2023-01-01",
+         *       "expiryDate": "2023-01-31",
+         *       "createdAt": "2022-10-07T14:12:08.826121Z",
+         *       "integrationIds": [
+         *         {
+         *           "service": "Xero",
+         *           "id": "74ed2615-4730-49ab-9445-74f31723a206",
+         *           "isPending": false
+         *         }
+         *       ]
+         *     }
+         */
+        CreditGrantResponse: {
+            /**
+             * @description Credit grant ID
+             * @example 746fc7f2-8098-4fe7-953c-7d51c580a126
+             */
+            id: string;
+            /**
+             * @description Sequence account ID
+             * @example dce9ae85-d8d0-42b4-bcad-f221a64363c6
+             */
+            sequenceAccountId: string;
+            /**
+             * @description The ID of the customer credit is granted to
+             * @example 61b083e0-1faa-47ca-9aeb-6205da8f6c47
+             */
+            customerId: string;
+            /**
+             * @description Name of the credit grant
+             * @example Onboarding Credits
+             */
+            name: string;
+            /** @description Type of the unit of credit */
+            creditUnitType: components["schemas"]["CreditUnitType"];
+            /** @description Currency of cash credit (if creditUnitType is CURRENCY) */
+            currency?: components["schemas"]["Currency"];
+            /**
+             * @description Metric ID (if creditUnitType is METRIC)
+             * @example f092246c-6b90-4106-bcca-304ccf06bf45
+             */
+            metricId?: string;
+            /**
+             * @description Amount of units granted
+             * @example 10
+             */
+            amount: number;
+            /**
+             * @description Cost of credit grant, to be invoiced to the customer
+             * @example 10
+             */
+            costOfCredit?: number;
+            /**
+             * @description First day credit grant can be consumed
+             * @example 2023-01-01
+             */
+            effectiveDate?: string;
+            /**
+             * @description Last day credit grant can be consumed
+             * @example 2023-01-31
+             */
+            expiryDate?: string;
+            /**
+             * @description The creation timestamp
+             * @example 2022-10-07T14:12:08.826121Z
+             */
+            createdAt: string;
+            /**
+             * @description IDs in external integrations
+             * @example [
+             *       {
+             *         "service": "Xero",
+             *         "id": "74ed2615-4730-49ab-9445-74f31723a206",
+             *         "isPending": false
+             *       }
+             *     ]
+             */
+            integrationIds: components["schemas"]["IntegrationId"][];
         };
         /**
          * @example {
@@ -9271,6 +10100,330 @@ export interface components {
         RevenueRecognitionMethod: "STRAIGHT_LINE" | "USAGE" | "MILESTONE" | "POINT_IN_TIME";
         /**
          * @example {
+         *       "sequenceAccountId": "dce9ae85-d8d0-42b4-bcad-f221a64363c6",
+         *       "customerId": "61b083e0-1faa-47ca-9aeb-6205da8f6c47",
+         *       "name": "Onboarding Credits",
+         *       "creditUnitType": "CURRENCY",
+         *       "currency": "GBP",
+         *       "metricId": "f092246c-6b90-4106-bcca-304ccf06bf45",
+         *       "amount": 10,
+         *       "costOfCredit": 10,
+         *       "effectiveDate": "2023-01-01",
+         *       "expiryDate": "2023-01-31",
+         *       "createInvoice": true
+         *     }
+         */
+        CreateCreditGrantRequest: {
+            /**
+             * @description Sequence account ID
+             * @example dce9ae85-d8d0-42b4-bcad-f221a64363c6
+             */
+            sequenceAccountId: string;
+            /**
+             * @description The ID of the customer credit is granted to
+             * @example 61b083e0-1faa-47ca-9aeb-6205da8f6c47
+             */
+            customerId: string;
+            /**
+             * @description Name of the credit grant
+             * @example Onboarding Credits
+             */
+            name: string;
+            /** @description Type of the unit of credit */
+            creditUnitType: components["schemas"]["CreditUnitType"];
+            /** @description Currency of cash credit (if creditUnitType is CURRENCY) */
+            currency: components["schemas"]["Currency"];
+            /**
+             * @description Metric ID (if creditUnitType is METRIC)
+             * @example f092246c-6b90-4106-bcca-304ccf06bf45
+             */
+            metricId?: string;
+            /**
+             * @description Amount of units granted
+             * @example 10
+             */
+            amount: number;
+            /**
+             * @description Cost of credit grant, to be invoiced to the customer
+             * @example 10
+             */
+            costOfCredit?: number;
+            /**
+             * @description First day credit grant can be consumed
+             * @example 2023-01-01
+             */
+            effectiveDate?: string;
+            /**
+             * @description Last day credit grant can be consumed
+             * @example 2023-01-31
+             */
+            expiryDate?: string;
+            /**
+             * @description If true we will create an invoice to charge the customer for this grant
+             * @example true
+             */
+            createInvoice?: boolean;
+        };
+        /**
+         * @example {
+         *       "id": "746fc7f2-8098-4fe7-953c-7d51c580a126",
+         *       "sequenceAccountId": "dce9ae85-d8d0-42b4-bcad-f221a64363c6",
+         *       "customerId": "61b083e0-1faa-47ca-9aeb-6205da8f6c47",
+         *       "name": "Onboarding Credits",
+         *       "creditUnitType": "CURRENCY",
+         *       "currency": "GBP",
+         *       "metricId": "f092246c-6b90-4106-bcca-304ccf06bf45",
+         *       "amount": 10,
+         *       "costOfCredit": 10,
+         *       "effectiveDate": "2023-01-01",
+         *       "expiryDate": "2023-01-31",
+         *       "createdAt": "2022-10-07T14:12:08.826121Z",
+         *       "integrationIds": [
+         *         {
+         *           "service": "Xero",
+         *           "id": "74ed2615-4730-49ab-9445-74f31723a206",
+         *           "isPending": false
+         *         }
+         *       ]
+         *     }
+         */
+        CreditGrantResponse2: {
+            /**
+             * @description Credit grant ID
+             * @example 746fc7f2-8098-4fe7-953c-7d51c580a126
+             */
+            id: string;
+            /**
+             * @description Sequence account ID
+             * @example dce9ae85-d8d0-42b4-bcad-f221a64363c6
+             */
+            sequenceAccountId: string;
+            /**
+             * @description The ID of the customer credit is granted to
+             * @example 61b083e0-1faa-47ca-9aeb-6205da8f6c47
+             */
+            customerId: string;
+            /**
+             * @description Name of the credit grant
+             * @example Onboarding Credits
+             */
+            name: string;
+            /** @description Type of the unit of credit */
+            creditUnitType: components["schemas"]["CreditUnitType"];
+            /** @description Currency of cash credit (if creditUnitType is CURRENCY) */
+            currency?: components["schemas"]["Currency"];
+            /**
+             * @description Metric ID (if creditUnitType is METRIC)
+             * @example f092246c-6b90-4106-bcca-304ccf06bf45
+             */
+            metricId?: string;
+            /**
+             * @description Amount of units granted
+             * @example 10
+             */
+            amount: number;
+            /**
+             * @description Cost of credit grant, to be invoiced to the customer
+             * @example 10
+             */
+            costOfCredit?: number;
+            /**
+             * @description First day credit grant can be consumed
+             * @example 2023-01-01
+             */
+            effectiveDate?: string;
+            /**
+             * @description Last day credit grant can be consumed
+             * @example 2023-01-31
+             */
+            expiryDate?: string;
+            /**
+             * @description The creation timestamp
+             * @example 2022-10-07T14:12:08.826121Z
+             */
+            createdAt: string;
+            /**
+             * @description IDs in external integrations
+             * @example [
+             *       {
+             *         "service": "Xero",
+             *         "id": "74ed2615-4730-49ab-9445-74f31723a206",
+             *         "isPending": false
+             *       }
+             *     ]
+             */
+            integrationIds: components["schemas"]["IntegrationId"][];
+        };
+        /**
+         * @example {
+         *       "id": "746fc7f2-8098-4fe7-953c-7d51c580a126",
+         *       "sequenceAccountId": "dce9ae85-d8d0-42b4-bcad-f221a64363c6",
+         *       "customerId": "61b083e0-1faa-47ca-9aeb-6205da8f6c47",
+         *       "name": "On-boarding Credits",
+         *       "creditUnitType": "CURRENCY",
+         *       "currency": "GBP",
+         *       "metricId": "f092246c-6b90-4106-bcca-304ccf06bf45",
+         *       "amount": 10,
+         *       "costOfCredit": 10,
+         *       "taxRateId": "179d1ab3-cc96-48e2-9310-067b0b42d47c",
+         *       "effectiveDate": "2023-01-01",
+         *       "expiryDate": "2023-01-31",
+         *       "createdAt": "2022-10-07T14:12:08.826121Z",
+         *       "creditNoteId": "73086198-8752-4ec9-a99b-16209a32dc6c",
+         *       "integrationIds": [
+         *         {
+         *           "service": "Xero",
+         *           "id": "74ed2615-4730-49ab-9445-74f31723a206",
+         *           "isPending": false
+         *         }
+         *       ]
+         *     }
+         */
+        CreditGrant: {
+            /**
+             * @description Credit Grant ID
+             * @example 746fc7f2-8098-4fe7-953c-7d51c580a126
+             */
+            id: string;
+            /**
+             * @description Sequence Account ID
+             * @example dce9ae85-d8d0-42b4-bcad-f221a64363c6
+             */
+            sequenceAccountId: string;
+            /**
+             * @description The ID of the Customer Credit is granted to
+             * @example 61b083e0-1faa-47ca-9aeb-6205da8f6c47
+             */
+            customerId: string;
+            /**
+             * @description Name of the Credit Grant
+             * @example On-boarding Credits
+             */
+            name: string;
+            /** @description Type of the Unit of Credit */
+            creditUnitType: components["schemas"]["CreditUnitType"];
+            /** @description Currency of Cash Credit (if CreditUnitType is CURRENCY) */
+            currency: components["schemas"]["Currency"];
+            /**
+             * @description Metric ID (if CreditUnitType is METRIC)
+             * @example f092246c-6b90-4106-bcca-304ccf06bf45
+             */
+            metricId?: string;
+            /**
+             * @description Amount of Units Granted
+             * @example 10
+             */
+            amount: number;
+            /**
+             * @description Cost of Credit Grant, to be Invoiced to the Customer
+             * @example 10
+             */
+            costOfCredit: number;
+            /**
+             * @description Tax Rate ID for Credit Purchase
+             * @example 179d1ab3-cc96-48e2-9310-067b0b42d47c
+             */
+            taxRateId?: string;
+            /**
+             * @description First Day Credit Grant can be consumed
+             * @example 2023-01-01
+             */
+            effectiveDate?: string;
+            /**
+             * @description Last Day Credit Grant can be consumed
+             * @example 2023-01-31
+             */
+            expiryDate?: string;
+            /**
+             * @description The created at
+             * @example 2022-10-07T14:12:08.826121Z
+             */
+            createdAt: string;
+            /**
+             * @description ID of the credit note that created this grant (if applicable)
+             * @example 73086198-8752-4ec9-a99b-16209a32dc6c
+             */
+            creditNoteId?: string;
+            /**
+             * @description IDs in external integrations
+             * @example [
+             *       {
+             *         "service": "Xero",
+             *         "id": "74ed2615-4730-49ab-9445-74f31723a206",
+             *         "isPending": false
+             *       }
+             *     ]
+             */
+            integrationIds: components["schemas"]["IntegrationId"][];
+        };
+        /**
+         * @example {
+         *       "items": [
+         *         {
+         *           "id": "746fc7f2-8098-4fe7-953c-7d51c580a126",
+         *           "sequenceAccountId": "dce9ae85-d8d0-42b4-bcad-f221a64363c6",
+         *           "customerId": "61b083e0-1faa-47ca-9aeb-6205da8f6c47",
+         *           "name": "On-boarding Credits",
+         *           "creditUnitType": "CURRENCY",
+         *           "currency": "GBP",
+         *           "metricId": "f092246c-6b90-4106-bcca-304ccf06bf45",
+         *           "amount": 10,
+         *           "costOfCredit": 10,
+         *           "taxRateId": "179d1ab3-cc96-48e2-9310-067b0b42d47c",
+         *           "effectiveDate": "2023-01-01",
+         *           "expiryDate": "2023-01-31",
+         *           "createdAt": "2022-10-07T14:12:08.826121Z",
+         *           "creditNoteId": "73086198-8752-4ec9-a99b-16209a32dc6c",
+         *           "integrationIds": [
+         *             {
+         *               "service": "Xero",
+         *               "id": "74ed2615-4730-49ab-9445-74f31723a206",
+         *               "isPending": false
+         *             }
+         *           ]
+         *         }
+         *       ],
+         *       "pagination": {
+         *         "after": "MDE4NDUyNjYtNmQ2NC03N2M4LTlhZGYtNDQ4N2Q5NGQxNDU3",
+         *         "before": "MDE4NDQyMWUtYTljYy03MTFiLWFmOTMtYmYwNTExZDRkODMz",
+         *         "totalResultSize": 10
+         *       }
+         *     }
+         */
+        ListCreditGrantsResponse: {
+            /**
+             * @description Credit grants
+             * @example [
+             *       {
+             *         "id": "746fc7f2-8098-4fe7-953c-7d51c580a126",
+             *         "sequenceAccountId": "dce9ae85-d8d0-42b4-bcad-f221a64363c6",
+             *         "customerId": "61b083e0-1faa-47ca-9aeb-6205da8f6c47",
+             *         "name": "On-boarding Credits",
+             *         "creditUnitType": "CURRENCY",
+             *         "currency": "GBP",
+             *         "metricId": "f092246c-6b90-4106-bcca-304ccf06bf45",
+             *         "amount": 10,
+             *         "costOfCredit": 10,
+             *         "taxRateId": "179d1ab3-cc96-48e2-9310-067b0b42d47c",
+             *         "effectiveDate": "2023-01-01",
+             *         "expiryDate": "2023-01-31",
+             *         "createdAt": "2022-10-07T14:12:08.826121Z",
+             *         "creditNoteId": "73086198-8752-4ec9-a99b-16209a32dc6c",
+             *         "integrationIds": [
+             *           {
+             *             "service": "Xero",
+             *             "id": "74ed2615-4730-49ab-9445-74f31723a206",
+             *             "isPending": false
+             *           }
+             *         ]
+             *       }
+             *     ]
+             */
+            items: components["schemas"]["CreditGrant"][];
+            pagination: components["schemas"]["PaginationMeta3"];
+        };
+        /**
+         * @example {
          *       "name": "Demo Product",
          *       "status": "ACTIVE"
          *     }
@@ -9288,6 +10441,331 @@ export interface components {
              */
             status?: components["schemas"]["PriceStatus"];
         };
+        /**
+         * @example {
+         *       "items": [
+         *         {
+         *           "id": "6587e308-ab0d-4a58-8cc1-1d168490de7b",
+         *           "type": "CASH",
+         *           "name": "Credits",
+         *           "balance": "50",
+         *           "grants": [
+         *             {
+         *               "id": "5a0faea3-7ad5-4a83-a420-09bb6576f7e6",
+         *               "sequenceAccountId": "a507e782-d26b-4d34-92b9-aacd1667e1f0",
+         *               "customerId": "eabb3196-9c73-4c0d-b508-d3c4fc7b2cbb",
+         *               "type": "CASH",
+         *               "currency": "GBP",
+         *               "metricId": "b84f5290-fe95-4c6f-bedc-477700125265",
+         *               "name": "GBP",
+         *               "originalAmount": "10",
+         *               "currentBalance": "1",
+         *               "expiryDate": "2024-01-02",
+         *               "costOfCredit": "10",
+         *               "taxRateId": "b3c37ea3-96bb-44fb-baed-01eb38d3328e",
+         *               "effectiveDate": "2024-01-01",
+         *               "createdAt": "2024-01-01T12:00:00Z"
+         *             }
+         *           ],
+         *           "transactions": [
+         *             {
+         *               "id": "c770d296-ef09-459b-b8dd-42c334e00dab",
+         *               "grantId": "5a0faea3-7ad5-4a83-a420-09bb6576f7e6",
+         *               "reason": "because",
+         *               "invoiceId": "c6864c69-42a3-4966-8c22-1c56d7375a05",
+         *               "billingRunId": "e95256be-08e7-4585-b3c7-fa9928aacd90",
+         *               "type": "CREDIT",
+         *               "amount": "10",
+         *               "date": "2024-01-01"
+         *             }
+         *           ]
+         *         }
+         *       ]
+         *     }
+         */
+        CreditBalancesReply: {
+            /**
+             * @example [
+             *       {
+             *         "id": "6587e308-ab0d-4a58-8cc1-1d168490de7b",
+             *         "type": "CASH",
+             *         "name": "Credits",
+             *         "balance": "50",
+             *         "grants": [
+             *           {
+             *             "id": "5a0faea3-7ad5-4a83-a420-09bb6576f7e6",
+             *             "sequenceAccountId": "a507e782-d26b-4d34-92b9-aacd1667e1f0",
+             *             "customerId": "eabb3196-9c73-4c0d-b508-d3c4fc7b2cbb",
+             *             "type": "CASH",
+             *             "currency": "GBP",
+             *             "metricId": "b84f5290-fe95-4c6f-bedc-477700125265",
+             *             "name": "GBP",
+             *             "originalAmount": "10",
+             *             "currentBalance": "1",
+             *             "expiryDate": "2024-01-02",
+             *             "costOfCredit": "10",
+             *             "taxRateId": "b3c37ea3-96bb-44fb-baed-01eb38d3328e",
+             *             "effectiveDate": "2024-01-01",
+             *             "createdAt": "2024-01-01T12:00:00Z"
+             *           }
+             *         ],
+             *         "transactions": [
+             *           {
+             *             "id": "c770d296-ef09-459b-b8dd-42c334e00dab",
+             *             "grantId": "5a0faea3-7ad5-4a83-a420-09bb6576f7e6",
+             *             "reason": "because",
+             *             "invoiceId": "c6864c69-42a3-4966-8c22-1c56d7375a05",
+             *             "billingRunId": "e95256be-08e7-4585-b3c7-fa9928aacd90",
+             *             "type": "CREDIT",
+             *             "amount": "10",
+             *             "date": "2024-01-01"
+             *           }
+             *         ]
+             *       }
+             *     ]
+             */
+            items: components["schemas"]["CreditBalance"][];
+        };
+        /**
+         * @example {
+         *       "id": "6587e308-ab0d-4a58-8cc1-1d168490de7b",
+         *       "type": "CASH",
+         *       "name": "Credits",
+         *       "balance": "50",
+         *       "grants": [
+         *         {
+         *           "id": "5a0faea3-7ad5-4a83-a420-09bb6576f7e6",
+         *           "sequenceAccountId": "a507e782-d26b-4d34-92b9-aacd1667e1f0",
+         *           "customerId": "eabb3196-9c73-4c0d-b508-d3c4fc7b2cbb",
+         *           "type": "CASH",
+         *           "currency": "GBP",
+         *           "metricId": "b84f5290-fe95-4c6f-bedc-477700125265",
+         *           "name": "GBP",
+         *           "originalAmount": "10",
+         *           "currentBalance": "1",
+         *           "expiryDate": "2024-01-02",
+         *           "costOfCredit": "10",
+         *           "taxRateId": "b3c37ea3-96bb-44fb-baed-01eb38d3328e",
+         *           "effectiveDate": "2024-01-01",
+         *           "createdAt": "2024-01-01T12:00:00Z"
+         *         }
+         *       ],
+         *       "transactions": [
+         *         {
+         *           "id": "c770d296-ef09-459b-b8dd-42c334e00dab",
+         *           "grantId": "5a0faea3-7ad5-4a83-a420-09bb6576f7e6",
+         *           "reason": "because",
+         *           "invoiceId": "c6864c69-42a3-4966-8c22-1c56d7375a05",
+         *           "billingRunId": "e95256be-08e7-4585-b3c7-fa9928aacd90",
+         *           "type": "CREDIT",
+         *           "amount": "10",
+         *           "date": "2024-01-01"
+         *         }
+         *       ]
+         *     }
+         */
+        CreditBalance: {
+            /**
+             * @description Indicates the ID of Credit target, either a currency code or a metric id
+             * @example 6587e308-ab0d-4a58-8cc1-1d168490de7b
+             */
+            id: string;
+            /** @description Type of the Credit - will either be CASH or USAGE */
+            type: components["schemas"]["CreditType"];
+            /**
+             * @description Name of the Credit - will either be the currency or name of the metric
+             * @example Credits
+             */
+            name: string;
+            /**
+             * @description Amount remaining of Credits Granted
+             * @example 50
+             */
+            balance: string;
+            /**
+             * @description Related credit grants
+             * @example [
+             *       {
+             *         "id": "5a0faea3-7ad5-4a83-a420-09bb6576f7e6",
+             *         "sequenceAccountId": "a507e782-d26b-4d34-92b9-aacd1667e1f0",
+             *         "customerId": "eabb3196-9c73-4c0d-b508-d3c4fc7b2cbb",
+             *         "type": "CASH",
+             *         "currency": "GBP",
+             *         "metricId": "b84f5290-fe95-4c6f-bedc-477700125265",
+             *         "name": "GBP",
+             *         "originalAmount": "10",
+             *         "currentBalance": "1",
+             *         "expiryDate": "2024-01-02",
+             *         "costOfCredit": "10",
+             *         "taxRateId": "b3c37ea3-96bb-44fb-baed-01eb38d3328e",
+             *         "effectiveDate": "2024-01-01",
+             *         "createdAt": "2024-01-01T12:00:00Z"
+             *       }
+             *     ]
+             */
+            grants: components["schemas"]["CreditGrant2"][];
+            /**
+             * @description Related credit transactions
+             * @example [
+             *       {
+             *         "id": "c770d296-ef09-459b-b8dd-42c334e00dab",
+             *         "grantId": "5a0faea3-7ad5-4a83-a420-09bb6576f7e6",
+             *         "reason": "because",
+             *         "invoiceId": "c6864c69-42a3-4966-8c22-1c56d7375a05",
+             *         "billingRunId": "e95256be-08e7-4585-b3c7-fa9928aacd90",
+             *         "type": "CREDIT",
+             *         "amount": "10",
+             *         "date": "2024-01-01"
+             *       }
+             *     ]
+             */
+            transactions: components["schemas"]["CreditTransaction"][];
+        };
+        /**
+         * @example CASH
+         * @enum {string}
+         */
+        CreditType: "CASH" | "USAGE";
+        /**
+         * @example {
+         *       "id": "5a0faea3-7ad5-4a83-a420-09bb6576f7e6",
+         *       "sequenceAccountId": "a507e782-d26b-4d34-92b9-aacd1667e1f0",
+         *       "customerId": "eabb3196-9c73-4c0d-b508-d3c4fc7b2cbb",
+         *       "type": "CASH",
+         *       "currency": "GBP",
+         *       "metricId": "b84f5290-fe95-4c6f-bedc-477700125265",
+         *       "name": "GBP",
+         *       "originalAmount": "10",
+         *       "currentBalance": "1",
+         *       "expiryDate": "2024-01-02",
+         *       "costOfCredit": "10",
+         *       "taxRateId": "b3c37ea3-96bb-44fb-baed-01eb38d3328e",
+         *       "effectiveDate": "2024-01-01",
+         *       "createdAt": "2024-01-01T12:00:00Z"
+         *     }
+         */
+        CreditGrant2: {
+            /**
+             * @description Credit Grant ID
+             * @example 5a0faea3-7ad5-4a83-a420-09bb6576f7e6
+             */
+            id: string;
+            /**
+             * @description Sequence account ID
+             * @example a507e782-d26b-4d34-92b9-aacd1667e1f0
+             */
+            sequenceAccountId: string;
+            /**
+             * @description Customer ID
+             * @example eabb3196-9c73-4c0d-b508-d3c4fc7b2cbb
+             */
+            customerId: string;
+            /** @description Type of the Credit - will either be CASH or USAGE */
+            type: components["schemas"]["CreditType"];
+            /** @description Currency */
+            currency: components["schemas"]["Currency"];
+            /**
+             * @description Usage metric ID (if type is USAGE)
+             * @example b84f5290-fe95-4c6f-bedc-477700125265
+             */
+            metricId?: string;
+            /**
+             * @description Name of the Credit - will either be the currency or name of the metric
+             * @example GBP
+             */
+            name: string;
+            /**
+             * @description Amount of credits originally granted
+             * @example 10
+             */
+            originalAmount: string;
+            /**
+             * @description Amount remaining of Credits Granted
+             * @example 1
+             */
+            currentBalance: string;
+            /**
+             * @description Last Day Credit Grant can be consumed
+             * @example 2024-01-02
+             */
+            expiryDate?: string;
+            /**
+             * @description Cost of credit grant
+             * @example 10
+             */
+            costOfCredit: string;
+            /**
+             * @description Tax Rate ID for Credit Purchase
+             * @example b3c37ea3-96bb-44fb-baed-01eb38d3328e
+             */
+            taxRateId?: string;
+            /**
+             * @description First Day Credit Grant can be consumed
+             * @example 2024-01-01
+             */
+            effectiveDate?: string;
+            /**
+             * @description The created at
+             * @example 2024-01-01T12:00:00Z
+             */
+            createdAt: string;
+        };
+        /**
+         * @example {
+         *       "id": "c770d296-ef09-459b-b8dd-42c334e00dab",
+         *       "grantId": "5a0faea3-7ad5-4a83-a420-09bb6576f7e6",
+         *       "reason": "because",
+         *       "invoiceId": "c6864c69-42a3-4966-8c22-1c56d7375a05",
+         *       "billingRunId": "e95256be-08e7-4585-b3c7-fa9928aacd90",
+         *       "type": "CREDIT",
+         *       "amount": "10",
+         *       "date": "2024-01-01"
+         *     }
+         */
+        CreditTransaction: {
+            /**
+             * @description Credit Transaction ID
+             * @example c770d296-ef09-459b-b8dd-42c334e00dab
+             */
+            id?: string;
+            /**
+             * @description Credit Grant ID
+             * @example 5a0faea3-7ad5-4a83-a420-09bb6576f7e6
+             */
+            grantId: string;
+            /**
+             * @description Transaction Reason
+             * @example because
+             */
+            reason?: string;
+            /**
+             * @description Invoice ID where Credit was consumed
+             * @example c6864c69-42a3-4966-8c22-1c56d7375a05
+             */
+            invoiceId?: string;
+            /**
+             * @description Billing Run ID where Credit was consumed
+             * @example e95256be-08e7-4585-b3c7-fa9928aacd90
+             */
+            billingRunId?: string;
+            /** @description Credit Transaction Type */
+            type: components["schemas"]["CreditTransactionType"];
+            /**
+             * @description Number of units added or consumed
+             * @example 10
+             */
+            amount: string;
+            /**
+             * @description Date of transaction
+             * @example 2024-01-01
+             */
+            date: string;
+        };
+        /**
+         * @example CREDIT
+         * @enum {string}
+         */
+        CreditTransactionType: "DEBIT" | "CREDIT";
         /**
          * @example {
          *       "startDate": "2022-01-01",
@@ -9671,6 +11149,78 @@ export interface components {
              *     ]
              */
             items: string[];
+        };
+        /**
+         * @example {
+         *       "items": [
+         *         {
+         *           "id": "22efb229-c474-407c-bbf7-f5e113ee8b20",
+         *           "name": "API Calls",
+         *           "grantAmount": 1000,
+         *           "balance": 324,
+         *           "issueDate": "2022-02-22",
+         *           "expiryDate": "2030-03-03"
+         *         }
+         *       ]
+         *     }
+         */
+        CreditGrantsResponse: {
+            /**
+             * @description Credit Grants
+             * @example [
+             *       {
+             *         "id": "22efb229-c474-407c-bbf7-f5e113ee8b20",
+             *         "name": "API Calls",
+             *         "grantAmount": 1000,
+             *         "balance": 324,
+             *         "issueDate": "2022-02-22",
+             *         "expiryDate": "2030-03-03"
+             *       }
+             *     ]
+             */
+            items: components["schemas"]["CreditGrantResponseItem"][];
+        };
+        /**
+         * @example {
+         *       "id": "22efb229-c474-407c-bbf7-f5e113ee8b20",
+         *       "name": "API Calls",
+         *       "grantAmount": 1000,
+         *       "balance": 324,
+         *       "issueDate": "2022-02-22",
+         *       "expiryDate": "2030-03-03"
+         *     }
+         */
+        CreditGrantResponseItem: {
+            /**
+             * @description Credit Grant ID
+             * @example 22efb229-c474-407c-bbf7-f5e113ee8b20
+             */
+            id: string;
+            /**
+             * @description Credit Grant Name
+             * @example API Calls
+             */
+            name: string;
+            /**
+             * @description Amount of Credits Granted
+             * @example 1000
+             */
+            grantAmount: number;
+            /**
+             * @description Amount remaining of Credits Granted
+             * @example 324
+             */
+            balance: number;
+            /**
+             * @description Grant Issue Date
+             * @example 2022-02-22
+             */
+            issueDate: string;
+            /**
+             * @description Grant Expiry Date
+             * @example 2030-03-03
+             */
+            expiryDate?: string;
         };
         /**
          * @example {
@@ -18425,6 +19975,495 @@ export interface operations {
             };
         };
     };
+    getSeatMetrics: {
+        parameters: {
+            query?: {
+                /** @description Maximum number of objects to return per-page. Must be between 1 and 100 (inclusive). */
+                limit?: number;
+                /** @description Pagination offset. To page through items, omit this parameter to retrieve the first page, and then successively use the value you get from `pagination.after` or `pagination.before` to retrieve each page. */
+                after?: string;
+                /** @description Pagination offset. To page through items, omit this parameter to retrieve the first page, and then successively use the value you get from `pagination.next` or `pagination.previous` to retrieve each page. */
+                before?: string;
+            };
+            header: {
+                /** @description Your [API credentials](/reference/authentication). Eg. `Basic {credentials}`. */
+                Authorization: string;
+                /** @description Use this header to select an API version */
+                "Sequence-Version"?: "2024-07-30";
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ListSeatMetricEndpointProductListSeatMetricPaginatedResponseModel"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    postSeatMetrics: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description Your [API credentials](/reference/authentication). Eg. `Basic {credentials}`. */
+                Authorization: string;
+                /** @description Use this header to select an API version */
+                "Sequence-Version"?: "2024-07-30";
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateSeatMetricRequest"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SeatMetric"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    getSeatMetricsById: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description Your [API credentials](/reference/authentication). Eg. `Basic {credentials}`. */
+                Authorization: string;
+                /** @description Use this header to select an API version */
+                "Sequence-Version"?: "2024-07-30";
+            };
+            path: {
+                /** @description Unique ID for this seat metric. */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GetSeatMetricEndpointProductGetSeatMetricResponseModel"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    putSeatMetricsById: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description Your [API credentials](/reference/authentication). Eg. `Basic {credentials}`. */
+                Authorization: string;
+                /** @description Use this header to select an API version */
+                "Sequence-Version"?: "2024-07-30";
+            };
+            path: {
+                /** @description id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateSeatMetricRequest"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SeatMetric"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    deleteSeatMetricsById: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description Your [API credentials](/reference/authentication). Eg. `Basic {credentials}`. */
+                Authorization: string;
+                /** @description Use this header to select an API version */
+                "Sequence-Version"?: "2024-07-30";
+            };
+            path: {
+                /** @description id */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SeatMetric"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Not Found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    getSeatEvents: {
+        parameters: {
+            query?: {
+                /** @description Pagination cursor. To page through items, omit this parameter to retrieve the first page, and then successively use the value you get from `pagination.after` or `pagination.before` to retrieve each page. */
+                before?: string;
+                /** @description Pagination cursor. To page through items, omit this parameter to retrieve the first page, and then successively use the value you get from `pagination.after` or `pagination.before` to retrieve each page. */
+                after?: string;
+                /** @description Maximum number of objects to return per-page. Must be between 1 and 100 (inclusive). */
+                limit?: number;
+                /** @description Sort order. Default: DESC (descending, most often used for reverse chronological sorting). */
+                sortOrder?: string;
+                /** @description Filter event by customer alias */
+                customerAlias?: string;
+                /** @description Filter events by customer IDs. Resolves to all of each customer's aliases (and the customer ID itself). Comma-separated, max 25 IDs. */
+                customerIds?: string;
+                /** @description Filter events by seat type. Comma-separated, max 25 values. */
+                seatType?: string;
+                /** @description Filter events by customer event ID */
+                customerEventId?: string;
+                /** @description Filter events by timestamp before */
+                eventTimestampBefore?: string;
+                /** @description Filter events by timestamp after */
+                eventTimestampAfter?: string;
+                /** @description Sort column. Default: creation time. */
+                sortBy?: string;
+            };
+            header: {
+                /** @description Your [API credentials](/reference/authentication). Eg. `Basic {credentials}`. */
+                Authorization: string;
+                /** @description Use this header to select an API version */
+                "Sequence-Version"?: "2024-07-30";
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ListSeatEventsEndpointEndpointResponseModel"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    postSeatEvents: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description Your [API credentials](/reference/authentication). Eg. `Basic {credentials}`. */
+                Authorization: string;
+                /** @description Use this header to select an API version */
+                "Sequence-Version"?: "2024-07-30";
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateSeatEventEndpointCreateSeatEventRequestModel"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CreateSeatEventEndpointProductCreateSeatEventResponseModel"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    getSeatEventsById: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description Your [API credentials](/reference/authentication). Eg. `Basic {credentials}`. */
+                Authorization: string;
+                /** @description Use this header to select an API version */
+                "Sequence-Version"?: "2024-07-30";
+            };
+            path: {
+                /** @description Unique ID for this seat event */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SeatEvent"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    getSeatBalances: {
+        parameters: {
+            query?: {
+                /** @description Exclude customers with no seats usage. Defaults to false. */
+                excludeZeroQuantity?: boolean;
+                /** @description Filter seat balances by customer alias */
+                customerAliases?: string;
+                /** @description Filter seat balances by customer IDs. Max 25 IDs. */
+                customerIds?: string;
+            };
+            header: {
+                /** @description Your [API credentials](/reference/authentication). Eg. `Basic {credentials}`. */
+                Authorization: string;
+                /** @description Use this header to select an API version */
+                "Sequence-Version"?: "2024-07-30";
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ListCustomerSeatBalancesEndpointListCustomerSeatBalancesPaginatedResponseModel"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
     postBillingSchedulesByBillingScheduleIdDuplicate: {
         parameters: {
             query?: never;
@@ -18604,6 +20643,104 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["DiscountResponse"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    getCreditsById: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description Your [API credentials](/reference/authentication). Eg. `Basic {credentials}`. */
+                Authorization: string;
+                /** @description Use this header to select an API version */
+                "sequence-version"?: "2024-07-30";
+            };
+            path: {
+                /** @description Credit grant ID */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CreditGrant"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    deleteCreditsById: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description Your [API credentials](/reference/authentication). Eg. `Basic {credentials}`. */
+                Authorization: string;
+                /** @description Use this header to select an API version */
+                "sequence-version"?: "2024-07-30";
+            };
+            path: {
+                /** @description Credit grant ID */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CreditGrantResponse"];
                 };
             };
             /** @description Bad Request */
@@ -19031,6 +21168,109 @@ export interface operations {
             };
         };
     };
+    getCredits: {
+        parameters: {
+            query?: {
+                /** @description Maximum number of objects to return per-page. Must be between 1 and 100 (inclusive). */
+                limit?: number;
+                /** @description Pagination offset. To page through items, omit this parameter to retrieve the first page, and then successively use the value you get from `pagination.after` or `pagination.before` to retrieve each page. */
+                after?: string;
+                /** @description Pagination offset. To page through items, omit this parameter to retrieve the first page, and then successively use the value you get from `pagination.next` or `pagination.previous` to retrieve each page. */
+                before?: string;
+            };
+            header: {
+                /** @description Your [API credentials](/reference/authentication). Eg. `Basic {credentials}`. */
+                Authorization: string;
+                /** @description Use this header to select an API version */
+                "sequence-version"?: "2024-07-30";
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ListCreditGrantsResponse"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    postCredits: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description Your [API credentials](/reference/authentication). Eg. `Basic {credentials}`. */
+                Authorization: string;
+                /** @description Use this header to select an API version */
+                "sequence-version"?: "2024-07-30";
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateCreditGrantRequest"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CreditGrantResponse2"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
     postBillingSchedulesByBillingScheduleIdArchive: {
         parameters: {
             query?: never;
@@ -19333,6 +21573,55 @@ export interface operations {
             };
         };
     };
+    getCreditsByCustomerIdBalances: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description Your [API credentials](/reference/authentication). Eg. `Basic {credentials}`. */
+                Authorization: string;
+                /** @description Use this header to select an API version */
+                "sequence-version"?: "2024-07-30";
+            };
+            path: {
+                /** @description Customer ID */
+                customerId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CreditBalancesReply"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
     putBillingSchedulesByBillingScheduleIdActivate: {
         parameters: {
             query?: never;
@@ -19403,6 +21692,55 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ListBillingScheduleCustomFieldKeysResponse"];
+                };
+            };
+            /** @description Bad Request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Unauthorized */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Internal Server Error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    getCreditsByCustomerIdGrants: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description Your [API credentials](/reference/authentication). Eg. `Basic {credentials}`. */
+                Authorization: string;
+                /** @description Use this header to select an API version */
+                "sequence-version"?: "2024-07-30";
+            };
+            path: {
+                /** @description Customer ID */
+                customerId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CreditGrantsResponse"];
                 };
             };
             /** @description Bad Request */

@@ -47,7 +47,8 @@ function balances(call: Call) {
     const key = metric ? String(grant.metricId) : currency;
     let group = groups.get(key);
     if (!group) {
-      const name = metric ? String(call.partition.get(USAGE_METRICS, key)?.name ?? key) : currency;
+      const metricName = call.partition.get(USAGE_METRICS, key)?.name;
+      const name = metric && typeof metricName === 'string' ? metricName : key;
       groups.set(key, (group = { id: key, type: metric ? 'USAGE' : 'CASH', name, grants: [], transactions: [], sum: decimal(0) }));
     }
     group.sum = group.sum.plus(left);

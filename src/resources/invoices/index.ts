@@ -11,6 +11,7 @@ import type { Call, CollectionRules, Json, Plugin } from '../../engine/plugin.js
 import { amount, lineTotals, sumTotals } from '../../engine/money.js';
 import { applyCreditNote, currencyOf, totalsAndBalance } from './balances.js';
 import { named, type StoredRecord } from '../../engine/store/types.js';
+import { invoiceListSummary, invoiceSummary } from './summaries.js';
 import { CREDIT_NOTE, editProblem, INVOICE, transition, type Lifecycle } from './lifecycle.js';
 
 function documentRules(lifecycle: Lifecycle, kind: 'invoice' | 'creditNote', created: Json): CollectionRules {
@@ -56,7 +57,7 @@ export const invoices: Plugin = {
   name: 'invoices',
   tags: ['Invoices', 'Invoice Line Items', 'Credit Notes', 'Credit Note Line Items'],
   page: 'docs/resources/invoices.md',
-  handlers: { postCreditNoteApplications: applyCreditNote },
+  handlers: { postCreditNoteApplications: applyCreditNote, getInvoicesSummary: invoiceSummary, getInvoicesListSummary: invoiceListSummary },
   rules: {
     '/invoices': documentRules(INVOICE, 'invoice', { status: 'DRAFT', paymentStatus: 'UNPAID', creditNoteIds: [] }),
     '/invoices/{invoice}/line-items': lineRules('/invoices', 'invoice'),

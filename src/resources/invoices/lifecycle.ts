@@ -60,7 +60,9 @@ export function transition(lifecycle: Lifecycle, action: string, record: StoredR
     : step.when?.(record);
   if (refused) throw new RuleViolation([{ path: '/path/id', message: refused }]);
   const numbered = step.numbers && typeof record[lifecycle.number.field] !== 'string';
-  return { status: step.to, ...(numbered && { [lifecycle.number.field]: nextNumber(lifecycle, call) }) };
+  // Finalizing issues the document: its number, and the day it was issued unless it has one.
+  const issued = numbered && typeof record.issueDate !== 'string' && { issueDate: call.clock.now().toISOString().slice(0, 10) };
+  return { status: step.to, ...(numbered && { [lifecycle.number.field]: nextNumber(lifecycle, call) }), ...issued };
 }
 
 export const INVOICE: Lifecycle = {

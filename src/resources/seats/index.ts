@@ -32,13 +32,14 @@ function seatBalances(call: Call) {
   const { partition, query } = call;
   // The latest event per customerEventId, then per customer and seat type the latest by time.
   const latest = new Map<string, StoredRecord>();
-  for (const event of partition.all(SEAT_EVENTS)) latest.set(String(event.customerEventId ?? event.id), event);
+  for (const event of partition.all(SEAT_EVENTS))
+    latest.set(typeof event.customerEventId === 'string' ? event.customerEventId : event.id, event);
   const levels = new Map<string, Map<string, StoredRecord>>();
   for (const event of latest.values()) {
     const customer = customerOf(String(event.customerAlias), partition);
     if (!customer) continue;
     let byType = levels.get(customer.id);
-    if (!byType) levels.set(customer.id, (byType = new Map()));
+    if (!byType) levels.set(customer.id, (byType = new Map<string, StoredRecord>()));
     const seatType = String(event.seatType);
     const current = byType.get(seatType);
     if (!current || time(event) >= time(current)) byType.set(seatType, event);
