@@ -17,7 +17,7 @@ import type { Config } from './config.js';
 import type { Clock } from './engine/clock.js';
 import { systemClock } from './engine/clock.js';
 import { Conformer, forValidation } from './engine/contract/conform.js';
-import { describeCollections, describeOperations } from './engine/contract/operations.js';
+import { describeDocument, type describeCollections, type describeOperations } from './engine/contract/operations.js';
 import { BASE_PATHS, loadSpec, type OpenApiDocument } from './engine/contract/spec.js';
 import { Engine } from './engine/engine.js';
 import type { Plugin } from './engine/plugin.js';
@@ -81,13 +81,10 @@ function prepared(spec: OpenApiDocument, strict: boolean): Prepared {
   let made = byMode.get(strict);
   if (made) return made;
   // Read before the validator starts: it strips the examples from the document it is given.
-  const operations = describeOperations({
-    ...spec,
-    paths: Object.fromEntries(Object.entries(spec.paths).filter(([path]) => !path.startsWith(ADMIN_PATH))),
-  });
+  const { operations, collections } = describeDocument(spec);
   made = {
     operations,
-    collections: describeCollections(operations),
+    collections,
     conformer: new Conformer(spec),
     // Without examples and documentation strings (0.42 of 1.5 MB): the validator never reads them, and
     // copies and walks the whole document several times while it starts (docs/benchmarks.md).

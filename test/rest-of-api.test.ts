@@ -275,6 +275,19 @@ describe("for-<thing> reads answer the partition's own records", () => {
   });
 });
 
+describe('what the API cannot create starts from the documented records', () => {
+  it("lists quotes by customer from the document's own quote, archived ones only when asked", async () => {
+    const auth = freshClient();
+    const content = (spec.paths['/quotes'] as any).get.responses['200'].content['application/json'];
+    const example = (content.example ?? (Object.values(content.examples) as any[])[0].value).items[0];
+    expect(example.archivedAt).toEqual(expect.any(String));
+    const list = (query: string) => api(auth).get(`/quotes?${query}`);
+    expect((await list(`customerId=${example.customerId}`)).body.items).toEqual([]);
+    expect((await list(`customerId=${example.customerId}&includeArchived=true`)).body.items.map((q: any) => q.id)).toEqual([example.id]);
+    expect((await list(`customerId=${crypto.randomUUID()}&includeArchived=true`)).body.items).toEqual([]);
+  });
+});
+
 describe("the account's settings are one record each, and writes stick", () => {
   it('reads the documented settings, keeps a change, refuses another id, and keeps accounts apart', async () => {
     const auth = freshClient();

@@ -225,3 +225,20 @@ export function describeCollections(operations: readonly OperationInfo[]): Colle
   for (const collection of collections) collection.actions = collection.actions.filter((a) => !collections.some((c) => c.create === a));
   return collections;
 }
+
+const described = new WeakMap<OpenApiDocument, { operations: OperationInfo[]; collections: Collection[] }>();
+
+/**
+ * The operations and collections of a document, made once per document object: the app and the
+ * fixtures (src/tools/admin/fixtures.ts) both need them at start-up. Paths under `/__` are the
+ * fake's own (its admin API), not the vendor's.
+ */
+export function describeDocument(document: OpenApiDocument): { operations: OperationInfo[]; collections: Collection[] } {
+  let made = described.get(document);
+  if (!made) {
+    const paths = Object.fromEntries(Object.entries(document.paths).filter(([path]) => !path.startsWith('/__')));
+    const operations = describeOperations({ ...document, paths });
+    described.set(document, (made = { operations, collections: describeCollections(operations) }));
+  }
+  return made;
+}

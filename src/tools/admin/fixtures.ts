@@ -4,7 +4,7 @@
 // The customers live in data/, not in code, in the data file's partition format (format 4:
 // collections of records).
 import { readFileSync } from 'node:fs';
-import { describeCollections, describeOperations } from '../../engine/contract/operations.js';
+import { describeDocument } from '../../engine/contract/operations.js';
 import { loadSpec } from '../../engine/contract/spec.js';
 import { documentFixtures } from '../../engine/fixtures.js';
 import type { PartitionSnapshot } from '../../engine/store/types.js';
@@ -13,5 +13,5 @@ export const FIXTURES_PATH = new URL('../../../data/fixtures.json', import.meta.
 
 export function loadFixtures(path: URL = FIXTURES_PATH): PartitionSnapshot {
   const { collections } = JSON.parse(readFileSync(path, 'utf8')) as PartitionSnapshot;
-  return { collections: { ...documentFixtures(describeCollections(describeOperations(loadSpec()))), ...collections } };
+  return { collections: { ...documentFixtures(describeDocument(loadSpec()).collections), ...collections } };
 }
