@@ -191,7 +191,7 @@ describe('the swagger-typescript-api client generated from the published documen
     };
     const applied = await api.creditNoteApplications.postCreditNoteApplications(application);
     expect(applied.status).toBe(201);
-    const ledger = (await applied.json()) as any;
+    const ledger = await applied.json();
     // Invoice 43.88 - 10 = 33.88; credit note 14.40 - 10 = 4.40; each version 1.
     expect(ledger.invoiceBalance).toEqual({ value: 33.88, currency: 'GBP', version: 1 });
     expect(ledger.creditNoteBalance).toEqual({ value: 4.4, currency: 'GBP', version: 1 });

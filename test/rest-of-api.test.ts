@@ -279,7 +279,7 @@ describe('what the API cannot create starts from the documented records', () => 
   it("lists quotes by customer from the document's own quote, archived ones only when asked", async () => {
     const auth = freshClient();
     const content = (spec.paths['/quotes'] as any).get.responses['200'].content['application/json'];
-    const example = (content.example ?? (Object.values(content.examples) as any[])[0].value).items[0];
+    const example = (content.example ?? Object.values<any>(content.examples)[0].value).items[0];
     expect(example.archivedAt).toEqual(expect.any(String));
     const list = (query: string) => api(auth).get(`/quotes?${query}`);
     expect((await list(`customerId=${example.customerId}`)).body.items).toEqual([]);
