@@ -175,6 +175,9 @@ const PREPARE: Record<string, (auth: string, values: Record<string, string>) => 
     values.type = 'INVOICE_ISSUED';
   },
   'put /customer-organizations/{id}/members': async (auth, values) => organization(auth, values),
+  // A quote's PDF and analytics need a quote of the account: the documented one (archived).
+  'get /quotes/{id}/download': async (auth, values) => void (values.id = await documentedQuote(auth)),
+  'get /quotes/{id}/analytics': async (auth, values) => void (values.id = await documentedQuote(auth)),
   // /credits/{customerId}/... names a customer, not a credit grant (whose item path it shares).
   'get /credits/{customerId}/balances': async (auth, values) => void (values.customerId = await customer(auth)),
   'get /credits/{customerId}/grants': async (auth, values) => void (values.customerId = await customer(auth)),
@@ -215,6 +218,12 @@ const BODIES: Record<string, (auth: string) => Promise<unknown>> = {
     };
   },
 };
+
+async function documentedQuote(auth: string): Promise<string> {
+  const res = await call(auth, 'get', '/quotes?includeArchived=true');
+  expect(res.body.items.length).toBeGreaterThan(0);
+  return res.body.items[0].id;
+}
 
 async function settingsFor(auth: string, values: Record<string, string>, path: string, field: string) {
   const create = operations.find((o) => o.method === 'post' && o.path === path)!;

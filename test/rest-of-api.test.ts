@@ -285,6 +285,10 @@ describe('what the API cannot create starts from the documented records', () => 
     expect((await list(`customerId=${example.customerId}`)).body.items).toEqual([]);
     expect((await list(`customerId=${example.customerId}&includeArchived=true`)).body.items.map((q: any) => q.id)).toEqual([example.id]);
     expect((await list(`customerId=${crypto.randomUUID()}&includeArchived=true`)).body.items).toEqual([]);
+    // What is about one quote (its analytics, its PDF) needs that quote.
+    expect((await api(auth).get(`/quotes/${example.id}/analytics`)).status).toBe(200);
+    expectError(await api(auth).get(`/quotes/${crypto.randomUUID()}/analytics`), 404, '/path/id');
+    expectError(await api(auth).get(`/invoices/${crypto.randomUUID()}/download`), 404, '/path/id');
   });
 });
 

@@ -11,7 +11,17 @@ import { bodyOf, CollectionService } from './collections.js';
 import { notFound, NotFound, RuleViolation } from './errors.js';
 import { exampleAnswer } from './examples.js';
 import type { Answer, Call, CollectionRules, Handler, Json, Plugin } from './plugin.js';
-import type { StoredRecord } from './store/types.js';
+import { named, type StoredRecord } from './store/types.js';
+
+/** The collection whose item an operation's path runs through (`/quotes/{id}/analytics`), and the parameter naming the item. */
+function ownerOf(operation: OperationInfo, collections: readonly Collection[]): { collection: Collection; param: string } | undefined {
+  for (const collection of collections) {
+    if (collection.parent) continue;
+    const match = /^\/\{([^}]+)\}\/./.exec(operation.path.slice(collection.name.length));
+    if (operation.path.startsWith(`${collection.name}/`) && match) return { collection, param: match[1]! };
+  }
+  return undefined;
+}
 
 /** An operation as `method path`, the document's path: HEAD is answered as GET. */
 export function operationKey(method: string, path: string): string {
@@ -109,11 +119,20 @@ export class Engine {
     for (const operation of document.operations) {
       const handler = handlers.get(operation.operationId);
       const role = roles.get(operation);
+      const owner = handler || role ? undefined : ownerOf(operation, document.collections);
       const answer: (call: Call) => Answer = handler
         ? handler
         : role
           ? (call) => this.collection(role.collection, role.role, call)
-          : (call) => exampleAnswer(document.conformer, call);
+          : owner
+            ? // An example answer about an item (a PDF, analytics) still needs the item: 404 otherwise.
+              (call) => {
+                const id = call.params[owner.param] ?? '';
+                if (!call.partition.get(named(owner.collection.name), id))
+                  throw notFound(owner.collection.name.slice(1), `/path/${owner.param}`, id);
+                return exampleAnswer(document.conformer, call);
+              }
+            : (call) => exampleAnswer(document.conformer, call);
       this.table.set(operationKey(operation.method, operation.path), { operation, answer });
     }
   }
