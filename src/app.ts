@@ -159,7 +159,8 @@ export function createApp({
   app.use(ADMIN_PATH, adminRoutes(admin, store, config));
 
   // Every operation of the document, answered by the engine for the operation the validator matched.
-  const engine = new Engine({ operations, collections, conformer }, plugins);
+  const engine = new Engine({ operations, collections, conformer }, plugins, admin.webhooks);
+  admin.webhooks?.attach(engine);
   const api = series(mockControls(admin.faults), admin.idempotency.middleware(), answerOperations(engine, store, clock));
   // Mounted once per base path: express 5 does not match '/' inside a path array (measured).
   for (const base of BASE_PATHS) app.use(base, api);

@@ -14,6 +14,9 @@ import { presentCustomer, type Customer } from './resources/customers/present.js
 import { loadFixtures } from './tools/admin/fixtures.js';
 import { generateCustomers, type SeedOptions } from './tools/admin/generate.js';
 import { FaultRules } from './http/faults.js';
+import { systemClock } from './engine/clock.js';
+import { Webhooks } from './tools/webhooks/webhooks.js';
+import type { WebhookOptions } from './tools/webhooks/deliveries.js';
 import { clientErrorResponse } from './http/errors.js';
 import { createLogger, flushLogger, WARM_UP_HEADER, WARM_UP_MARK } from './logger.js';
 import { loadSpec } from './engine/contract/spec.js';
@@ -34,6 +37,8 @@ export interface ServerOptions extends Partial<Config> {
    * the socket and the answer's memory for ever.
    */
   socketTimeoutMs?: number;
+  /** Webhook delivery: per-attempt timeout, retry backoff, attempts, deliveries kept (docs/webhooks.md). */
+  webhooks?: Partial<WebhookOptions>;
 }
 
 export const UPSTREAM_TIMEOUT_MS = 30_000;
@@ -65,7 +70,9 @@ export async function createServer(options: ServerOptions = {}): Promise<MockSer
   const store = dataFile
     ? await (await import('./engine/store/durable.js')).DurableStore.open(dataFile, { initial, maxPartitions: config.maxPartitions })
     : new MemoryStore({ ...(initial && { initial }), maxPartitions: config.maxPartitions });
-  const admin = new Admin({ store, journal: new Journal(config.journalSize), faults: new FaultRules(), fixtures: initial });
+  const faults = new FaultRules();
+  const webhooks = config.upstream ? undefined : new Webhooks({ store, clock: systemClock, logger, faults, options: options.webhooks });
+  const admin = new Admin({ store, journal: new Journal(config.journalSize), faults, fixtures: initial, ...(webhooks && { webhooks }) });
   const upstream = config.upstream ? new Upstream(new URL(config.upstream), options.upstreamTimeoutMs ?? UPSTREAM_TIMEOUT_MS) : undefined;
   const app = createApp({
     config,
@@ -143,12 +150,15 @@ export async function start(options: ServerOptions = {}): Promise<RunningServer>
   // A proxy warms up only its own routes: a warm-up request must never reach the upstream.
   await warmUp(port, config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host, config.upstream === undefined);
   logger.info({ url }, 'sequence-mock ready');
+  // Deliveries a previous run left pending (a durable store keeps them) go now.
+  admin.webhooks?.resume();
 
   return {
     ...mock,
     url,
     port,
     close: async () => {
+      admin.webhooks?.close();
       await closeServer(server);
       mock.upstream?.close();
       await store.close();

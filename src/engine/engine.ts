@@ -11,6 +11,7 @@ import { bodyOf, CollectionService } from './collections.js';
 import { notFound, NotFound, RuleViolation } from './errors.js';
 import { exampleAnswer } from './examples.js';
 import type { Answer, Call, CollectionRules, Handler, Json, Plugin } from './plugin.js';
+import { eventSources, typesOf, type EventSink, type EventSource, type ResourceEvent } from './events.js';
 import { named, type StoredRecord } from './store/types.js';
 
 /** The collection whose item an operation's path runs through (`/quotes/{id}/analytics`), and the parameter naming the item. */
@@ -81,11 +82,17 @@ export interface EngineDocument {
 }
 
 export class Engine {
-  private readonly table = new Map<string, { operation: OperationInfo; answer: (call: Call) => Answer }>();
+  private readonly table = new Map<string, { operation: OperationInfo; answer: (call: Call) => Answer; events?: EventSource }>();
   readonly service: CollectionService;
+  /** The document's NotificationType values: the events there are. */
+  readonly eventTypes: ReadonlySet<string>;
 
   /** Throws at start-up for a plug-in naming an operation or collection the document does not have. */
-  constructor(document: EngineDocument, plugins: readonly Plugin[]) {
+  constructor(
+    document: EngineDocument,
+    plugins: readonly Plugin[],
+    private readonly sink?: EventSink,
+  ) {
     const operations = new Map(document.operations.map((o) => [o.operationId, o]));
     const handlers = new Map<string, Handler>();
     const rules = new Map<string, CollectionRules>();
@@ -135,6 +142,52 @@ export class Engine {
             : (call) => exampleAnswer(document.conformer, call);
       this.table.set(operationKey(operation.method, operation.path), { operation, answer });
     }
+    const types = document.conformer.schema('#/components/schemas/NotificationType')?.enum;
+    this.eventTypes = new Set(Array.isArray(types) ? types.map(String) : []);
+    const sources = eventSources(document.operations, document.collections, this.eventTypes, (read) =>
+      read.responseSchema ? document.conformer.refName(read.responseSchema) : undefined,
+    );
+    for (const [operation, source] of sources) this.table.get(operationKey(operation.method, operation.path))!.events = source;
+  }
+
+  /** The event of `type` for the resource `id` as a GET answers it now; undefined when there is no such resource. */
+  event(request: CallRequest, type: string, id: string): ResourceEvent | undefined {
+    const prefix = [...this.table.values()].find((entry) => entry.events && type.startsWith(`${entry.events.prefix}_`))?.events;
+    if (!prefix || !this.eventTypes.has(type)) return undefined;
+    const resource = this.read(prefix, request, id);
+    return resource === undefined ? undefined : { notificationType: type, resourceType: prefix.resourceType, resourceId: id, resource };
+  }
+
+  /** What the item read answers for a resource, or undefined when it is not there. */
+  private read(source: EventSource, request: CallRequest, id: string): unknown {
+    try {
+      const answer = this.answer(source.readKey, {
+        ...request,
+        params: { [source.readParam]: id },
+        body: undefined,
+        example: undefined,
+        readQuery: () => ({}),
+      });
+      return answer && answer.status < 300 ? answer.body : undefined;
+    } catch (err) {
+      if (err instanceof NotFound) return undefined;
+      throw err;
+    }
+  }
+
+  /** The events of a change an operation made, each with the resource as it reads now. */
+  private eventsOf(source: EventSource, request: CallRequest, answer: Answer, before: unknown): ResourceEvent[] {
+    const id = source.kind === 'create' ? (answer.body as { id?: unknown } | undefined)?.id : Object.values(request.params)[0];
+    if (typeof id !== 'string') return [];
+    const resource = this.read(source, request, id);
+    if (resource === undefined) return [];
+    const after = (resource as { status?: unknown }).status;
+    return typesOf(source, this.eventTypes, before, after).map((notificationType) => ({
+      notificationType,
+      resourceType: source.resourceType,
+      resourceId: id,
+      resource,
+    }));
   }
 
   /** The operation of the document at `key` (`method path`), if any. */
@@ -146,9 +199,27 @@ export class Engine {
   answer(key: string, request: CallRequest): (Answer & { status: number }) | undefined {
     const found = this.table.get(key);
     if (!found) return undefined;
+    // Events only where someone listens: a partition without a webhook policy pays one lookup.
+    const source = found.events && this.sink?.wants(request.partition) ? found.events : undefined;
+    const before = source && source.kind !== 'create' ? this.statusOf(source, request) : undefined;
     const answer: Answer = found.answer(new OperationCall(request, found.operation, this.service));
     answer.status ??= found.operation.status;
+    if (source && answer.changed && answer.status < 300) {
+      const events = this.eventsOf(source, request, answer, before);
+      if (events.length > 0)
+        this.sink!.emit(
+          { partition: request.partition, clientId: request.clientId, accountId: accountIdOf(request.clientId), clock: request.clock },
+          events,
+        );
+    }
     return answer as Answer & { status: number };
+  }
+
+  /** The status of the resource an operation is about to change, to tell when it is issued. */
+  private statusOf(source: EventSource, request: CallRequest): unknown {
+    const id = Object.values(request.params)[0];
+    const resource = typeof id === 'string' ? this.read(source, request, id) : undefined;
+    return (resource as { status?: unknown } | undefined)?.status;
   }
 
   /** A collection's operation: the record read, changed or listed, answered in the operation's own shape. */

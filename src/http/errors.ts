@@ -45,6 +45,8 @@ export const MESSAGES = {
     `The admin API does not answer for Host "${host}" (a guard against DNS rebinding): use localhost or an IP address, or add the name to ALLOWED_HOSTS`,
   adminCrossOrigin: 'The admin API refuses changes sent by a web page of another origin',
   seedNeedsPartition: 'Seeding needs Sequence credentials (Authorization: Basic ...) naming the partition to seed.',
+  webhooksNeedPartition: 'This needs Sequence credentials (Authorization: Basic ...) naming the partition whose webhooks it acts on.',
+  noWebhooks: 'This server delivers no webhooks (it forwards to an upstream).',
   internal: 'Internal server error',
   storeUnavailable:
     'The data file cannot be written, so changes are refused until the server is restarted with a writable one (reads still work)',

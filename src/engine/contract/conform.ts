@@ -77,6 +77,12 @@ export class Conformer {
     return isObject(found) ? found : undefined;
   }
 
+  /** The component a pointer's schema refers to (`BillingScheduleResponse`), if it is a `$ref`. */
+  refName(pointer: string): string | undefined {
+    const found = at(this.document, pointer);
+    return isObject(found) && typeof found.$ref === 'string' ? found.$ref.split('/').pop() : undefined;
+  }
+
   /** A schema with `$ref`s followed. */
   resolve(schema: unknown, depth = 0): unknown {
     if (depth < 32 && isObject(schema) && typeof schema.$ref === 'string') return this.resolve(at(this.document, schema.$ref), depth + 1);

@@ -125,6 +125,73 @@ export function adminRoutes(admin: Admin, store: Store, options: AdminRouteOptio
     res.status(204).end();
   });
 
+  // Webhook deliveries (tools/webhooks/): what was sent where, again on demand, raised by hand, paused.
+  const webhooksOf = () => {
+    if (!admin.webhooks) throw new ApiError(404, MESSAGES.noWebhooks, [{ path: '/', message: MESSAGES.noWebhooks }]);
+    return admin.webhooks;
+  };
+  const ownPartition = (req: Request): string => {
+    const partition = partitionOf(req);
+    if (partition === undefined)
+      throw new ApiError(401, MESSAGES.webhooksNeedPartition, [
+        { path: '/headers/authorization', message: MESSAGES.webhooksNeedPartition },
+      ]);
+    return partition;
+  };
+
+  router.get('/webhooks', (req: Request, res: Response) => {
+    const webhooks = webhooksOf();
+    const own = partitionOf(req);
+    const q = req.query;
+    const partitions = own === undefined ? admin.partitions() : [own];
+    const items = partitions
+      .flatMap((partition) => webhooks.list(partition).map((delivery) => ({ partition, ...delivery })))
+      .filter((d) => typeof q.status !== 'string' || d.status === q.status)
+      .filter((d) => typeof q.notificationType !== 'string' || d.notificationType === q.notificationType)
+      .sort((a, b) => b.createdAt.localeCompare(a.createdAt))
+      .slice(0, q.limit === undefined ? 100 : Number(q.limit))
+      .map(({ roundStart: _round, ...delivery }) => delivery);
+    res.json({
+      items,
+      ...(own !== undefined && { paused: webhooks.isPaused(own), dropped: webhooks.droppedIn(own) }),
+    });
+  });
+
+  router.post('/webhooks/trigger', async (req: Request, res: Response) => {
+    const webhooks = webhooksOf();
+    const partition = ownPartition(req);
+    const { notificationType, resourceId } = req.body as { notificationType: string; resourceId: string };
+    if (!webhooks.types.has(notificationType)) {
+      const message = `${notificationType} is not one of the document's notification types`;
+      throw new ApiError(400, message, [{ path: '/body/notificationType', message }]);
+    }
+    const made = webhooks.trigger(partition, notificationType, resourceId);
+    if (!made) {
+      const message = `no resource with id ${resourceId} for ${notificationType} in this partition`;
+      throw new ApiError(404, message, [{ path: '/body/resourceId', message }]);
+    }
+    await store.commit();
+    res.status(201).json({ items: made.map(({ roundStart: _round, ...delivery }) => delivery) });
+  });
+
+  router.post('/webhooks/:id/redeliver', async (req: Request<{ id: string }>, res: Response) => {
+    const again = webhooksOf().redeliver(ownPartition(req), req.params.id);
+    if (!again) {
+      const message = `no webhook delivery ${req.params.id} in this partition`;
+      throw new ApiError(404, message, [{ path: '/path/id', message }]);
+    }
+    await store.commit();
+    const { roundStart: _round, ...delivery } = again;
+    res.json(delivery);
+  });
+
+  router.put('/webhooks/paused', (req: Request, res: Response) => {
+    const partition = ownPartition(req);
+    const { paused } = req.body as { paused: boolean };
+    webhooksOf().setPaused(partition, paused);
+    res.json({ paused });
+  });
+
   /** Server-wide reads and changes: no credentials naming a partition, and the admin's. */
   const adminOnly = (req: Request): void => {
     if (req.headers.authorization !== undefined || partitionOf(req) !== undefined) {

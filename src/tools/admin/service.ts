@@ -3,6 +3,7 @@
 import { type FaultRules, type FaultRule, type FaultRuleRequest } from '../../http/faults.js';
 import { IdempotencyKeys } from '../../http/idempotency.js';
 import { Divergences } from '../proxy/divergences.js';
+import type { Webhooks } from '../webhooks/webhooks.js';
 import { generateCustomers, type SeedOptions } from './generate.js';
 import type { CustomerRecord } from '../../engine/records.js';
 import type { PartitionSnapshot, Store } from '../../engine/store/types.js';
@@ -20,6 +21,8 @@ export interface AdminDeps {
   idempotency?: IdempotencyKeys;
   /** What the validating proxy (--upstream) found; empty when the fake answers itself. */
   divergences?: Divergences;
+  /** Webhook deliveries (tools/webhooks/); none when the app is made without them. */
+  webhooks?: Webhooks;
 }
 
 export class Admin {
@@ -37,6 +40,10 @@ export class Admin {
 
   get faults(): FaultRules {
     return this.deps.faults;
+  }
+
+  get webhooks(): Webhooks | undefined {
+    return this.deps.webhooks;
   }
 
   /** One partition, or every partition when none is named. */

@@ -1,0 +1,62 @@
+// What a webhook delivery is, as kept in the partition (so a durable store keeps it), and how it is
+// signed: Sequence-Signature: t=<unix ms>,s=<hex HMAC-SHA256 of "<t>.<raw body>" keyed by the secret>.
+import { createHmac } from 'node:crypto';
+import { collection, type StoredRecord } from '../../engine/store/types.js';
+
+export interface WebhookOptions {
+  /** How long one attempt may take before it counts as failed. */
+  timeoutMs: number;
+  /** The wait before the first retry; each later retry waits twice the one before. */
+  retryBaseMs: number;
+  /** Attempts in all, the first included. */
+  maxAttempts: number;
+  /** Deliveries kept per partition, finished ones included. */
+  maxKept: number;
+}
+
+export const WEBHOOK_DEFAULTS: WebhookOptions = { timeoutMs: 5_000, retryBaseMs: 1_000, maxAttempts: 5, maxKept: 1_000 };
+
+export interface Attempt {
+  at: string;
+  /** The Sequence-Signature header sent. */
+  signature: string;
+  /** The receiver's status; absent when there was none (a timeout, a refused connection). */
+  statusCode?: number;
+  error?: string;
+  durationMs: number;
+}
+
+export type DeliveryStatus = 'PENDING' | 'DELIVERED' | 'FAILED';
+
+export interface DeliveryRecord extends StoredRecord {
+  id: string;
+  eventId: string;
+  policyId: string;
+  url: string;
+  notificationType: string;
+  resourceId: string;
+  /** The exact bytes sent, every attempt. */
+  body: string;
+  createdAt: string;
+  status: DeliveryStatus;
+  attempts: Attempt[];
+  /** When the next attempt is due (PENDING only). */
+  nextAttemptAt?: string;
+  /** Attempts made before the last redelivery: a redelivery starts a fresh round of maxAttempts. */
+  roundStart?: number;
+}
+
+/** The policies, found by channel: only WEBHOOK ones deliver. */
+export const POLICIES = collection('/notifications/policies', {
+  indexes: { channel: (p) => (typeof p.channel === 'string' ? p.channel : undefined) },
+});
+
+/** A partition's deliveries, oldest first; `pending` finds the ones still to send. */
+export const DELIVERIES = collection<DeliveryRecord>('/__webhooks/deliveries', {
+  indexes: { pending: (d) => (d.status === 'PENDING' ? 'pending' : undefined) },
+});
+
+/** The Sequence-Signature header of `body` sent at `t` (unix ms). */
+export function signatureHeader(secret: string, t: number, body: string): string {
+  return `t=${t},s=${createHmac('sha256', secret).update(`${t}.${body}`).digest('hex')}`;
+}

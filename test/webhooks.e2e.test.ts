@@ -1,0 +1,263 @@
+// Webhooks end to end: a real local HTTP receiver, policies made through the API, state changed
+// through the API, and what arrived checked as a user's handler would check it: the body, the
+// headers, and the signature computed here with node:crypto (not with the fake's own function).
+import { afterAll, afterEach, beforeAll, describe, expect, it } from '@jest/globals';
+import { createHmac, timingSafeEqual } from 'node:crypto';
+import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { start, type RunningServer } from '../src/server.js';
+
+interface Received {
+  headers: IncomingHttpHeaders;
+  raw: string;
+  body: any;
+  at: number;
+}
+
+/** A receiver that answers each request with the next status of `script` (then 200), and keeps what it got. */
+async function receiver(script: number[] = []) {
+  const got: Received[] = [];
+  const waiting: (() => void)[] = [];
+  const statuses = [...script];
+  const server: Server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      const raw = Buffer.concat(chunks).toString('utf8');
+      got.push({ headers: req.headers, raw, body: JSON.parse(raw), at: Date.now() });
+      res.statusCode = statuses.shift() ?? 200;
+      res.end();
+      for (const wake of waiting.splice(0)) wake();
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/hooks`;
+  /** Waits until `n` requests have arrived (or 10 s). */
+  const count = async (n: number) => {
+    const deadline = Date.now() + 10_000;
+    while (got.length < n && Date.now() < deadline) await new Promise<void>((resolve) => (waiting.push(resolve), setTimeout(resolve, 200)));
+    return got;
+  };
+  return { url, got, count, close: () => new Promise<void>((resolve) => server.close(() => resolve())) };
+}
+
+/** Verifies a Sequence-Signature header as the page says: HMAC-SHA256 of "<t>.<raw body>", hex, constant-time compared. */
+function verified(header: string | undefined, raw: string, secret: string): boolean {
+  const parts = Object.fromEntries((header ?? '').split(',').map((p) => p.split('=') as [string, string]));
+  if (!parts.t || !parts.s) return false;
+  const expected = createHmac('sha256', secret).update(`${parts.t}.${raw}`).digest();
+  const given = Buffer.from(parts.s, 'hex');
+  return given.length === expected.length && timingSafeEqual(given, expected);
+}
+
+let fake: RunningServer;
+let clients = 0;
+beforeAll(async () => {
+  fake = await start({ port: 0, logLevel: 'silent', strict: true, webhooks: { retryBaseMs: 200, timeoutMs: 1_000 } });
+});
+afterAll(() => fake.close());
+const open: { close(): Promise<void> }[] = [];
+afterEach(async () => {
+  for (const r of open.splice(0)) await r.close();
+});
+
+function client() {
+  clients += 1;
+  const auth = `Basic ${Buffer.from(`hooks-${process.pid}-${clients}:secret`).toString('base64')}`;
+  const call = async (method: string, path: string, body?: unknown) => {
+    const res = await fetch(`${fake.url}${path}`, {
+      method,
+      headers: { Authorization: auth, 'Content-Type': 'application/json' },
+      ...(body !== undefined && { body: JSON.stringify(body) }),
+    });
+    const text = await res.text();
+    return { status: res.status, body: text ? JSON.parse(text) : undefined };
+  };
+  return call;
+}
+
+const customer = {
+  legalName: 'Hooked Ltd',
+  address: { line1: '1 High St', town: 'London', postcode: 'E1 1AA', country: 'GB' },
+  taxStatus: 'TAXED',
+  contacts: [],
+};
+
+describe('webhooks', () => {
+  it('deliver signed events of state changes to the policy URL, with the resource as a GET answers it', async () => {
+    const hooks = await receiver();
+    open.push(hooks);
+    const call = client();
+    const policy = await call('POST', '/api/notifications/policies', {
+      name: 'Hooks',
+      channel: 'WEBHOOK',
+      recipients: [hooks.url],
+      webhookSecret: 'whsec_test_secret',
+    });
+    expect(policy.status).toBe(201);
+    const made = await call('POST', '/api/customers', customer);
+    expect(made.status).toBe(201);
+    const updated = await call('PUT', `/api/customers/${made.body.id}`, { ...customer, legalName: 'Hooked Group Ltd' });
+    expect(updated.status).toBe(200);
+
+    const got = await hooks.count(2);
+    expect(got.map((r) => r.body.notificationType)).toEqual(['CUSTOMER_CREATED', 'CUSTOMER_UPDATED']);
+    const [created, changed] = got;
+    expect(created!.headers['content-type']).toBe('application/json');
+    expect(verified(created!.headers['sequence-signature'] as string, created!.raw, 'whsec_test_secret')).toBe(true);
+    expect(verified(created!.headers['sequence-signature'] as string, created!.raw, 'whsec_other')).toBe(false);
+    // t is unix milliseconds, close to now.
+    const t = Number(/t=(\d+)/.exec(created!.headers['sequence-signature'] as string)![1]);
+    expect(Math.abs(t - Date.now())).toBeLessThan(60_000);
+    expect(created!.body).toMatchObject({
+      notificationType: 'CUSTOMER_CREATED',
+      sequenceAccountId: made.body.sequenceAccountId ?? expect.any(String),
+      resourceId: made.body.id,
+      resourceType: expect.any(String),
+      resource: { id: made.body.id, legalName: 'Hooked Ltd' },
+    });
+    expect(changed!.body.resource).toEqual((await call('GET', `/api/customers/${made.body.id}`)).body);
+
+    // The admin API shows each delivery with its exact body and signature.
+    const listed = await call('GET', '/__admin/webhooks');
+    expect(listed.status).toBe(200);
+    expect(listed.body.items.map((d: any) => [d.notificationType, d.status, d.attempts.length])).toEqual([
+      ['CUSTOMER_UPDATED', 'DELIVERED', 1],
+      ['CUSTOMER_CREATED', 'DELIVERED', 1],
+    ]);
+    expect(listed.body.items[1].body).toBe(created!.raw);
+    expect(listed.body.items[1].attempts[0].signature).toBe(created!.headers['sequence-signature']);
+    expect(JSON.stringify(listed.body)).not.toContain('whsec_test_secret');
+  });
+
+  it('sends only the types a policy lists, and a generated secret when none was sent', async () => {
+    const hooks = await receiver();
+    open.push(hooks);
+    const call = client();
+    const policy = await call('POST', '/api/notifications/policies', {
+      name: 'Invoices only',
+      channel: 'WEBHOOK',
+      recipients: [hooks.url],
+      notificationTypes: ['INVOICE_CREATED', 'INVOICE_ISSUED'],
+    });
+    const secret = policy.body.webhookSecret as string;
+    expect(secret).toMatch(/^whsec_/);
+    const who = await call('POST', '/api/customers', customer);
+    const invoice = await call('POST', '/api/invoices', { currency: 'GBP', customerId: who.body.id });
+    await call('POST', `/api/invoices/${invoice.body.id}/line-items`, {
+      title: 'x',
+      quantity: '1',
+      rate: '10.00',
+      taxRate: '0',
+      externalIds: [],
+    });
+    expect((await call('POST', `/api/invoices/${invoice.body.id}/finalize`)).status).toBe(200);
+
+    const got = await hooks.count(2);
+    await new Promise((resolve) => setTimeout(resolve, 300)); // nothing else arrives
+    expect(got.map((r) => r.body.notificationType)).toEqual(['INVOICE_CREATED', 'INVOICE_ISSUED']);
+    expect(got.every((r) => verified(r.headers['sequence-signature'] as string, r.raw, secret))).toBe(true);
+    expect(got[1]!.body.resource).toMatchObject({ id: invoice.body.id, status: 'FINAL', invoiceNumber: 'INV00001', grossTotal: '10.00' });
+  });
+
+  it('retries a failing endpoint with backoff, the same body each time, and a fresh signature', async () => {
+    const hooks = await receiver([500, 503]);
+    open.push(hooks);
+    const call = client();
+    await call('POST', '/api/notifications/policies', {
+      name: 'Flaky',
+      channel: 'WEBHOOK',
+      recipients: [hooks.url],
+      webhookSecret: 'whsec_flaky',
+    });
+    await call('POST', '/api/customers', customer);
+    const got = await hooks.count(3);
+    expect(got).toHaveLength(3);
+    expect(new Set(got.map((r) => r.raw)).size).toBe(1);
+    expect(got.every((r) => verified(r.headers['sequence-signature'] as string, r.raw, 'whsec_flaky'))).toBe(true);
+    // Backoff 200 ms, then 400 ms (retryBaseMs 200 in this server).
+    expect(got[1]!.at - got[0]!.at).toBeGreaterThanOrEqual(190);
+    expect(got[2]!.at - got[1]!.at).toBeGreaterThanOrEqual(390);
+    const [delivery] = (await call('GET', '/__admin/webhooks')).body.items;
+    expect(delivery.status).toBe('DELIVERED');
+    expect(delivery.attempts.map((a: any) => a.statusCode)).toEqual([500, 503, 200]);
+  });
+
+  it('gives up after the attempts allowed, and redelivers on demand', async () => {
+    const hooks = await receiver([500, 500, 500, 500, 500]);
+    open.push(hooks);
+    const call = client();
+    await call('POST', '/api/notifications/policies', {
+      name: 'Down',
+      channel: 'WEBHOOK',
+      recipients: [hooks.url],
+      webhookSecret: 'whsec_down',
+    });
+    await call('POST', '/api/customers', customer);
+    await hooks.count(5);
+    let delivery: any;
+    for (let i = 0; i < 50 && delivery?.status !== 'FAILED'; i += 1) {
+      [delivery] = (await call('GET', '/__admin/webhooks')).body.items;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    expect([delivery.status, delivery.attempts.length]).toEqual(['FAILED', 5]);
+    const again = await call('POST', `/__admin/webhooks/${delivery.id}/redeliver`);
+    expect([again.status, again.body.status]).toEqual([200, 'PENDING']);
+    const got = await hooks.count(6);
+    expect(got).toHaveLength(6);
+    expect(got[5]!.raw).toBe(got[0]!.raw);
+    expect((await call('POST', '/__admin/webhooks/nope/redeliver')).status).toBe(404);
+  });
+
+  it('raises any event type for a resource on demand, and holds deliveries while paused', async () => {
+    const hooks = await receiver();
+    open.push(hooks);
+    const call = client();
+    await call('POST', '/api/notifications/policies', {
+      name: 'All',
+      channel: 'WEBHOOK',
+      recipients: [hooks.url],
+      webhookSecret: 'whsec_all',
+    });
+    expect((await call('PUT', '/__admin/webhooks/paused', { paused: true })).body).toEqual({ paused: true });
+    const who = await call('POST', '/api/customers', customer);
+    const triggered = await call('POST', '/__admin/webhooks/trigger', { notificationType: 'CUSTOMER_ARCHIVED', resourceId: who.body.id });
+    expect(triggered.status).toBe(201);
+    expect(triggered.body.items.map((d: any) => d.notificationType)).toEqual(['CUSTOMER_ARCHIVED']);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(hooks.got).toHaveLength(0);
+    expect((await call('GET', '/__admin/webhooks')).body).toMatchObject({ paused: true });
+    await call('PUT', '/__admin/webhooks/paused', { paused: false });
+    const got = await hooks.count(2);
+    expect(got.map((r) => r.body.notificationType)).toEqual(['CUSTOMER_CREATED', 'CUSTOMER_ARCHIVED']);
+    expect(got[1]!.body.resource.id).toBe(who.body.id);
+
+    expect((await call('POST', '/__admin/webhooks/trigger', { notificationType: 'NOT_A_TYPE', resourceId: who.body.id })).status).toBe(400);
+    expect((await call('POST', '/__admin/webhooks/trigger', { notificationType: 'CUSTOMER_UPDATED', resourceId: 'nobody' })).status).toBe(
+      404,
+    );
+  });
+
+  it('lets a fault rule fail deliveries, as rules fail API calls', async () => {
+    const hooks = await receiver();
+    open.push(hooks);
+    const call = client();
+    await call('POST', '/api/notifications/policies', {
+      name: 'Faulty',
+      channel: 'WEBHOOK',
+      recipients: [hooks.url],
+      webhookSecret: 'whsec_f',
+    });
+    const rule = await call('POST', '/__admin/faults', {
+      match: { method: 'WEBHOOK', path: '/CUSTOMER_CREATED' },
+      respond: { code: 500 },
+      times: 1,
+    });
+    expect(rule.status).toBe(201);
+    await call('POST', '/api/customers', customer);
+    const got = await hooks.count(1);
+    expect(got).toHaveLength(1); // the first attempt was the rule's, the retry reached the receiver
+    const [delivery] = (await call('GET', '/__admin/webhooks')).body.items;
+    expect(delivery.attempts.map((a: any) => a.statusCode)).toEqual([500, 200]);
+  });
+});
