@@ -29,6 +29,8 @@ export interface Config {
   readonly upstream: string | undefined;
   /** With upstream: keep what the upstream answered in this data file (the durable store's format). */
   readonly record: string | undefined;
+  /** Webhook delivery (docs/webhooks.md): one attempt's timeout, the first retry's wait (doubling after), attempts in all. */
+  readonly webhooks: { readonly timeoutMs: number; readonly retryBaseMs: number; readonly maxAttempts: number };
 }
 
 export const DEFAULTS: Config = Object.freeze({
@@ -47,6 +49,7 @@ export const DEFAULTS: Config = Object.freeze({
   dataFile: undefined,
   upstream: undefined,
   record: undefined,
+  webhooks: Object.freeze({ timeoutMs: 5_000, retryBaseMs: 1_000, maxAttempts: 5 }),
 });
 
 const LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -165,5 +168,11 @@ export function configFromEnv(env: NodeJS.ProcessEnv, base: Config = DEFAULTS): 
   if (env.DATA_FILE) c.dataFile = env.DATA_FILE;
   if (env.UPSTREAM) c.upstream = parseUpstream(env.UPSTREAM, 'UPSTREAM');
   if (env.RECORD_FILE) c.record = env.RECORD_FILE;
+  if (env.WEBHOOK_TIMEOUT_MS || env.WEBHOOK_RETRY_MS || env.WEBHOOK_ATTEMPTS)
+    c.webhooks = Object.freeze({
+      timeoutMs: env.WEBHOOK_TIMEOUT_MS ? parseCount(env.WEBHOOK_TIMEOUT_MS, 'WEBHOOK_TIMEOUT_MS', 1, 600_000) : c.webhooks.timeoutMs,
+      retryBaseMs: env.WEBHOOK_RETRY_MS ? parseCount(env.WEBHOOK_RETRY_MS, 'WEBHOOK_RETRY_MS', 1, 3_600_000) : c.webhooks.retryBaseMs,
+      maxAttempts: env.WEBHOOK_ATTEMPTS ? parseCount(env.WEBHOOK_ATTEMPTS, 'WEBHOOK_ATTEMPTS', 1, 100) : c.webhooks.maxAttempts,
+    });
   return Object.freeze(c);
 }

@@ -21,3 +21,5 @@ export { PREFER_CODES, MAX_DELAY_MS } from './http/mock-controls.js';
 export { verify, formatReport, isProduction, type VerifyOptions, type VerifyReport } from './tools/verify/run.js';
 export type { Difference } from './tools/verify/compare.js';
 export type { DivergenceSummary, Divergence } from './tools/proxy/divergences.js';
+export { createWebhookReceiver, verifySignature, type WebhookReceiver, type ReceivedWebhook } from './tools/webhooks/receiver.js';
+export type { DeliveryRecord, WebhookOptions } from './tools/webhooks/deliveries.js';

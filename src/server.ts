@@ -23,7 +23,7 @@ import { loadSpec } from './engine/contract/spec.js';
 import { MemoryPartition, MemoryStore } from './engine/store/memory.js';
 import type { PartitionSnapshot, Store } from './engine/store/types.js';
 
-export interface ServerOptions extends Partial<Config> {
+export interface ServerOptions extends Omit<Partial<Config>, 'webhooks'> {
   logger?: Logger;
   /** A client must send all its headers within this (default 10 s); slower ones get a 408 and are cut off. */
   headersTimeoutMs?: number;
@@ -37,7 +37,7 @@ export interface ServerOptions extends Partial<Config> {
    * the socket and the answer's memory for ever.
    */
   socketTimeoutMs?: number;
-  /** Webhook delivery: per-attempt timeout, retry backoff, attempts, deliveries kept (docs/webhooks.md). */
+  /** Webhook delivery, over the config's (WEBHOOK_* env): adds the deliveries kept per partition (docs/webhooks.md). */
   webhooks?: Partial<WebhookOptions>;
 }
 
@@ -59,7 +59,14 @@ export interface MockServer {
 
 /** Everything but the listening socket: for supertest, or to mount the app in your own server. */
 export async function createServer(options: ServerOptions = {}): Promise<MockServer> {
-  const config: Config = checkCombination(Object.freeze({ ...DEFAULTS, ...withoutUndefined(options) }));
+  const { webhooks: webhookOptions, ...settings } = options;
+  const config: Config = checkCombination(
+    Object.freeze({
+      ...DEFAULTS,
+      ...withoutUndefined(settings),
+      webhooks: Object.freeze({ ...DEFAULTS.webhooks, ...withoutUndefined({ ...webhookOptions, maxKept: undefined }) }),
+    }),
+  );
   const logger = options.logger ?? createLogger(config.logLevel, config.logFormat);
   // A proxy's store holds only what the upstream answered (--record): no starting data.
   const initial = config.upstream ? undefined : await initialData(config);
@@ -71,7 +78,9 @@ export async function createServer(options: ServerOptions = {}): Promise<MockSer
     ? await (await import('./engine/store/durable.js')).DurableStore.open(dataFile, { initial, maxPartitions: config.maxPartitions })
     : new MemoryStore({ ...(initial && { initial }), maxPartitions: config.maxPartitions });
   const faults = new FaultRules();
-  const webhooks = config.upstream ? undefined : new Webhooks({ store, clock: systemClock, logger, faults, options: options.webhooks });
+  const webhooks = config.upstream
+    ? undefined
+    : new Webhooks({ store, clock: systemClock, logger, faults, options: { ...config.webhooks, ...webhookOptions } });
   const admin = new Admin({ store, journal: new Journal(config.journalSize), faults, fixtures: initial, ...(webhooks && { webhooks }) });
   const upstream = config.upstream ? new Upstream(new URL(config.upstream), options.upstreamTimeoutMs ?? UPSTREAM_TIMEOUT_MS) : undefined;
   const app = createApp({

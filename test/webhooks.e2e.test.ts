@@ -6,6 +6,7 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { start, type RunningServer } from '../src/server.js';
+import { createWebhookReceiver } from '../src/index.js';
 
 interface Received {
   headers: IncomingHttpHeaders;
@@ -259,5 +260,75 @@ describe('webhooks', () => {
     expect(got).toHaveLength(1); // the first attempt was the rule's, the retry reached the receiver
     const [delivery] = (await call('GET', '/__admin/webhooks')).body.items;
     expect(delivery.attempts.map((a: any) => a.statusCode)).toEqual([500, 200]);
+  });
+
+  it("keeps the order of one resource's events: a later event waits while an earlier one is retried", async () => {
+    const hooks = await receiver([500]);
+    open.push(hooks);
+    const call = client();
+    await call('POST', '/api/notifications/policies', {
+      name: 'Ordered',
+      channel: 'WEBHOOK',
+      recipients: [hooks.url],
+      webhookSecret: 'whsec_o',
+    });
+    const made = await call('POST', '/api/customers', customer);
+    await call('PUT', `/api/customers/${made.body.id}`, { ...customer, legalName: 'Second' });
+    await call('PUT', `/api/customers/${made.body.id}`, { ...customer, legalName: 'Third' });
+    const got = await hooks.count(4);
+    expect(got.map((r) => [r.body.notificationType, r.body.resource.legalName])).toEqual([
+      ['CUSTOMER_CREATED', 'Hooked Ltd'], // answered 500
+      ['CUSTOMER_CREATED', 'Hooked Ltd'],
+      ['CUSTOMER_UPDATED', 'Second'],
+      ['CUSTOMER_UPDATED', 'Third'],
+    ]);
+  });
+
+  it('offers a receiver for tests in the programmatic API, which checks signatures', async () => {
+    const hooks = await createWebhookReceiver();
+    open.push(hooks);
+    const call = client();
+    const policy = await call('POST', '/api/notifications/policies', { name: 'Receiver', channel: 'WEBHOOK', recipients: [hooks.url] });
+    hooks.secret = policy.body.webhookSecret;
+    const who = await call('POST', '/api/customers', customer);
+    const invoice = await call('POST', '/api/invoices', { currency: 'GBP', customerId: who.body.id });
+    await call('POST', `/api/invoices/${invoice.body.id}/finalize`);
+    const issued = await hooks.next('INVOICE_ISSUED');
+    expect(issued.verified).toBe(true);
+    expect(verified(issued.headers['sequence-signature'] as string, issued.raw, policy.body.webhookSecret)).toBe(true);
+    expect(issued.body.resource).toMatchObject({ id: invoice.body.id, status: 'FINAL' });
+    // Skipped over, not lost: the earlier events are still there for next().
+    expect((await hooks.next()).notificationType).toBe('CUSTOMER_CREATED');
+    expect((await hooks.next('INVOICE_CREATED')).body.resourceId).toBe(invoice.body.id);
+    await expect(hooks.next('QUOTE_ACCEPTED', 200)).rejects.toThrow('no QUOTE_ACCEPTED within 200 ms');
+  });
+});
+
+describe('webhooks to an endpoint that never answers', () => {
+  it('keep at most maxKept deliveries per partition, dropping the oldest and counting them', async () => {
+    const small = await start({ port: 0, logLevel: 'silent', webhooks: { maxKept: 5 } });
+    try {
+      const auth = `Basic ${Buffer.from('hooks-cap:secret').toString('base64')}`;
+      const call = async (method: string, path: string, body?: unknown) => {
+        const res = await fetch(`${small.url}${path}`, {
+          method,
+          headers: { Authorization: auth, 'Content-Type': 'application/json' },
+          ...(body !== undefined && { body: JSON.stringify(body) }),
+        });
+        return { status: res.status, body: await res.json() };
+      };
+      await call('PUT', '/__admin/webhooks/paused', { paused: true });
+      // Port 9 (discard) on localhost: nothing listens, every attempt would fail.
+      await call('POST', '/api/notifications/policies', { name: 'Dead', channel: 'WEBHOOK', recipients: ['http://127.0.0.1:9/dead'] });
+      const ids: string[] = [];
+      for (let i = 0; i < 8; i += 1) ids.push((await call('POST', '/api/customers', { ...customer, legalName: `C${i}` })).body.id);
+      const listed = await call('GET', '/__admin/webhooks');
+      expect(listed.body.items).toHaveLength(5);
+      expect(listed.body.dropped).toBe(3);
+      // The newest are kept.
+      expect(listed.body.items.map((d: any) => d.resourceId)).toEqual(ids.slice(3).reverse());
+    } finally {
+      await small.close();
+    }
   });
 });
