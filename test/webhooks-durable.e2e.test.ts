@@ -28,7 +28,7 @@ describe('webhook deliveries across a crash', () => {
   it('sends, after kill -9 and a restart on the same data file, what was pending', async () => {
     const port = await freePort();
     const env = { WEBHOOK_RETRY_MS: '2000' };
-    const first = await startCli(['--data', file, '--log-level', 'silent'], env);
+    const first = await startCli(['--data', file, '--log-level', 'debug'], env);
     const call = (url: string, path: string, body: unknown) =>
       fetch(`${url}${path}`, {
         method: 'POST',
@@ -59,7 +59,7 @@ describe('webhook deliveries across a crash', () => {
       });
     });
     await new Promise<void>((resolve) => receiver.listen(port, '127.0.0.1', resolve));
-    const second = await startCli(['--data', file, '--log-level', 'silent'], env);
+    const second = await startCli(['--data', file, '--log-level', 'debug'], env);
     try {
       for (const deadline = Date.now() + 15_000; got.length === 0 && Date.now() < deadline;) await new Promise((r) => setTimeout(r, 50));
       expect(got.length).toBeGreaterThanOrEqual(1);
@@ -67,6 +67,9 @@ describe('webhook deliveries across a crash', () => {
       expect([body.notificationType, body.resourceId, body.resource.legalName]).toEqual(['CUSTOMER_CREATED', id, 'Survivor Ltd']);
       const [, t, s] = /^t=(\d+),s=([0-9a-f]+)$/.exec(got[0]!.signature)!;
       expect(s).toBe(createHmac('sha256', 'whsec_crash').update(`${t}.${got[0]!.raw}`).digest('hex'));
+      // The secret is in no log line of either server, even at debug.
+      expect(first.output()).toContain('/api/notifications/policies');
+      expect(first.output() + second.output()).not.toContain('whsec_crash');
     } finally {
       second.child.kill('SIGTERM');
       await exited(second.child);

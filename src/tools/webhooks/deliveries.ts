@@ -53,7 +53,7 @@ export const POLICIES = collection('/notifications/policies', {
 
 /** A partition's deliveries, oldest first; `pending` finds the ones still to send. */
 export const DELIVERIES = collection<DeliveryRecord>('/__webhooks/deliveries', {
-  indexes: { pending: (d) => (d.status === 'PENDING' ? 'pending' : undefined) },
+  indexes: { pending: (d) => (d.status === 'PENDING' ? 'pending' : undefined), all: () => 'all' },
 });
 
 /** The Sequence-Signature header of `body` sent at `t` (unix ms). */

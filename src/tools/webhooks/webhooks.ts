@@ -11,6 +11,8 @@
 //     receiver may see an event twice (a 2xx lost on the way, a redelivery).
 //   - Order per resource and URL: a delivery waits while an earlier one for the same resource and URL
 //     is pending.
+//   - At most MAX_IN_FLIGHT attempts per partition are open at once, so a hanging endpoint holds a
+//     few sockets, not one per event.
 //   - Each partition keeps at most maxKept deliveries: past that the oldest finished one goes, or the
 //     oldest pending one (logged, and counted as dropped), so a dead endpoint never grows memory.
 //   - Paused (per partition), deliveries queue and wait; resumed, they go.
@@ -44,11 +46,17 @@ export interface WebhookDeps {
   options?: Partial<WebhookOptions>;
 }
 
+/** Attempts at once per partition. */
+export const MAX_IN_FLIGHT = 8;
+
 export class Webhooks implements EventSink {
   readonly options: WebhookOptions;
   private readonly paused = new Set<string>();
   private readonly dropped = new Map<string, number>();
   private readonly inFlight = new Set<string>();
+  /** Attempts in flight per partition: a hanging endpoint holds at most MAX_IN_FLIGHT sockets of it. */
+  private readonly busy = new Map<string, number>();
+  private readonly scheduled = new Set<string>();
   private readonly timers = new Map<string, NodeJS.Timeout>();
   private engine: Engine | undefined;
   private closed = false;
@@ -119,35 +127,45 @@ export class Webhooks implements EventSink {
 
   /** At most maxKept deliveries per partition: the oldest finished go first, then the oldest pending (dropped). */
   private trim(partition: Partition, clientId: string): void {
+    const { maxKept } = this.options;
+    if (partition.count(DELIVERIES, 'all', 'all') <= maxKept) return;
+    // Down to nine tenths of the cap at once, so a flood pays for one pass per tenth, not per event.
     const all = partition.all(DELIVERIES);
-    let excess = all.length - this.options.maxKept;
-    if (excess <= 0) return;
+    let excess = all.length - (maxKept - Math.floor(maxKept / 10));
     for (const delivery of all) {
       if (excess <= 0) break;
       if (delivery.status === 'PENDING') continue;
       partition.delete(DELIVERIES, delivery.id);
       excess -= 1;
     }
+    let dropped = 0;
     for (const delivery of all) {
       if (excess <= 0) break;
       if (delivery.status !== 'PENDING' || !partition.get(DELIVERIES, delivery.id)) continue;
       partition.delete(DELIVERIES, delivery.id);
       excess -= 1;
-      this.dropped.set(clientId, (this.dropped.get(clientId) ?? 0) + 1);
-      this.deps.logger.warn(
-        { partition: clientId, delivery: delivery.id, notificationType: delivery.notificationType, url: delivery.url },
-        'webhook delivery dropped: the partition keeps at most %d deliveries',
-        this.options.maxKept,
-      );
+      dropped += 1;
     }
+    if (dropped === 0) return;
+    this.dropped.set(clientId, (this.dropped.get(clientId) ?? 0) + dropped);
+    this.deps.logger.warn(
+      { partition: clientId, dropped },
+      'webhook deliveries dropped, oldest first: the partition keeps at most %d deliveries',
+      maxKept,
+    );
   }
 
   /** Sends what is due in a partition once everything written so far is durable. */
   kick(clientId: string): void {
-    if (this.closed) return;
+    if (this.closed || this.scheduled.has(clientId)) return;
+    // One run per partition waits for the commit, however many changes ask for it meanwhile.
+    this.scheduled.add(clientId);
     void this.deps.store.commit().then(
-      () => this.run(clientId),
-      () => undefined,
+      () => {
+        this.scheduled.delete(clientId);
+        this.run(clientId);
+      },
+      () => this.scheduled.delete(clientId),
     );
   }
 
@@ -159,6 +177,8 @@ export class Webhooks implements EventSink {
 
   private run(clientId: string): void {
     if (this.closed || this.paused.has(clientId)) return;
+    // At the cap nothing can start: the attempt that ends first runs this again.
+    if ((this.busy.get(clientId) ?? 0) >= MAX_IN_FLIGHT) return;
     const partition = this.deps.store.partition(clientId);
     const now = Date.now();
     const waiting = new Set<string>();
@@ -170,7 +190,8 @@ export class Webhooks implements EventSink {
       if (this.inFlight.has(delivery.id)) continue;
       const due = Date.parse(delivery.nextAttemptAt ?? delivery.createdAt);
       if (due > now) wake = Math.min(wake, due);
-      else void this.attempt(clientId, delivery);
+      else if ((this.busy.get(clientId) ?? 0) < MAX_IN_FLIGHT) void this.attempt(clientId, delivery);
+      // Past the cap the rest waits: each attempt that ends runs this again.
     }
     clearTimeout(this.timers.get(clientId));
     if (wake !== Infinity)
@@ -182,6 +203,7 @@ export class Webhooks implements EventSink {
 
   private async attempt(clientId: string, delivery: DeliveryRecord): Promise<void> {
     this.inFlight.add(delivery.id);
+    this.busy.set(clientId, (this.busy.get(clientId) ?? 0) + 1);
     try {
       const partition = this.deps.store.partition(clientId);
       const fault = this.deps.faults.take({ method: 'WEBHOOK', path: `/${delivery.notificationType}`, partition: clientId });
@@ -209,6 +231,9 @@ export class Webhooks implements EventSink {
         this.deps.logger.info({ partition: clientId, delivery: delivery.id, url: delivery.url, ...outcome }, 'webhook attempt failed');
     } finally {
       this.inFlight.delete(delivery.id);
+      const left = (this.busy.get(clientId) ?? 1) - 1;
+      if (left > 0) this.busy.set(clientId, left);
+      else this.busy.delete(clientId);
       this.kick(clientId);
     }
   }
