@@ -70,4 +70,25 @@ export class AdminClient {
   clearFaults(): Promise<void> {
     return this.call('DELETE', '/faults');
   }
+
+  /** Webhook deliveries of the client id's partition, newest first, with their bodies and attempts. */
+  async webhooks(
+    filter: { status?: 'PENDING' | 'DELIVERED' | 'FAILED'; notificationType?: string; limit?: number } = {},
+  ): Promise<Schemas['WebhookDelivery'][]> {
+    const query = new URLSearchParams(Object.entries(filter).map(([k, v]): [string, string] => [k, String(v)])).toString();
+    return (await this.call<{ items: Schemas['WebhookDelivery'][] }>('GET', `/webhooks${query ? `?${query}` : ''}`)).items;
+  }
+
+  redeliverWebhook(id: string): Promise<Schemas['WebhookDelivery']> {
+    return this.call('POST', `/webhooks/${encodeURIComponent(id)}/redeliver`);
+  }
+
+  /** Raises an event for a resource by hand, to every matching policy (as stripe trigger does). */
+  async triggerWebhook(notificationType: string, resourceId: string): Promise<Schemas['WebhookDelivery'][]> {
+    return (await this.call<{ items: Schemas['WebhookDelivery'][] }>('POST', '/webhooks/trigger', { notificationType, resourceId })).items;
+  }
+
+  pauseWebhooks(paused = true): Promise<{ paused: boolean }> {
+    return this.call('PUT', '/webhooks/paused', { paused });
+  }
 }

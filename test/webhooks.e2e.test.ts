@@ -6,7 +6,7 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { start, type RunningServer } from '../src/server.js';
-import { createWebhookReceiver } from '../src/index.js';
+import { AdminClient, createWebhookReceiver } from '../src/index.js';
 
 interface Received {
   headers: IncomingHttpHeaders;
@@ -301,6 +301,34 @@ describe('webhooks', () => {
     expect((await hooks.next()).notificationType).toBe('CUSTOMER_CREATED');
     expect((await hooks.next('INVOICE_CREATED')).body.resourceId).toBe(invoice.body.id);
     await expect(hooks.next('QUOTE_ACCEPTED', 200)).rejects.toThrow('no QUOTE_ACCEPTED within 200 ms');
+  });
+});
+
+describe('webhooks through the AdminClient', () => {
+  it('lists, triggers, redelivers and pauses for its client id', async () => {
+    const hooks = await createWebhookReceiver({ secret: 'whsec_admin' });
+    open.push(hooks);
+    const clientId = `hooks-admin-${process.pid}`;
+    const admin = new AdminClient({ baseUrl: fake.url, clientId });
+    const auth = `Basic ${Buffer.from(`${clientId}:secret`).toString('base64')}`;
+    const post = (path: string, body: unknown) =>
+      fetch(`${fake.url}/api${path}`, {
+        method: 'POST',
+        headers: { Authorization: auth, 'Content-Type': 'application/json' },
+        body: JSON.stringify(body),
+      });
+    await post('/notifications/policies', { name: 'Admin', channel: 'WEBHOOK', recipients: [hooks.url], webhookSecret: 'whsec_admin' });
+    const who = (await (await post('/customers', customer)).json()) as { id: string };
+    expect((await hooks.next('CUSTOMER_CREATED')).verified).toBe(true);
+    expect(await admin.pauseWebhooks(true)).toEqual({ paused: true });
+    const [triggered] = await admin.triggerWebhook('CUSTOMER_UPDATED', who.id);
+    expect(triggered!.status).toBe('PENDING');
+    await admin.pauseWebhooks(false);
+    expect((await hooks.next('CUSTOMER_UPDATED')).body.resourceId).toBe(who.id);
+    const delivered = await admin.webhooks({ status: 'DELIVERED' });
+    expect(delivered.map((d) => d.notificationType)).toEqual(['CUSTOMER_UPDATED', 'CUSTOMER_CREATED']);
+    await admin.redeliverWebhook(delivered[1]!.id);
+    expect((await hooks.next('CUSTOMER_CREATED')).raw).toBe(delivered[1]!.body);
   });
 });
 

@@ -181,10 +181,106 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/__admin/webhooks": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Webhook deliveries, newest first (the caller's partition's, or every partition's for the admin) */
+        get: operations["getAdminWebhooks"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/__admin/webhooks/trigger": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Raise an event for a resource by hand, as stripe trigger does, to every matching policy */
+        post: operations["postAdminWebhooksTrigger"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/__admin/webhooks/{id}/redeliver": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Send a delivery again now, with a fresh round of attempts */
+        post: operations["postAdminWebhooksRedeliver"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/__admin/webhooks/paused": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        /** Pause or resume delivery in the caller's partition (deliveries queue while paused) */
+        put: operations["putAdminWebhooksPaused"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        WebhookDelivery: {
+            /** @description The client id whose partition raised it (in the admin's every-partition list). */
+            partition?: string;
+            id: string;
+            /** @description Shared by the deliveries of one event (one per policy and recipient). */
+            eventId: string;
+            policyId: string;
+            url: string;
+            notificationType: string;
+            resourceId: string;
+            /** @description The exact bytes sent, every attempt. */
+            body: string;
+            /** Format: date-time */
+            createdAt: string;
+            /** @enum {string} */
+            status: "PENDING" | "DELIVERED" | "FAILED";
+            /** Format: date-time */
+            nextAttemptAt?: string;
+            attempts: {
+                /** Format: date-time */
+                at: string;
+                /** @description The Sequence-Signature header sent. */
+                signature: string;
+                statusCode?: number;
+                error?: string;
+                durationMs: number;
+            }[];
+        };
         JournalEntry: {
             /** @description Increases by one per recorded request. */
             id: number;
@@ -1089,6 +1185,156 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+        };
+    };
+    getAdminWebhooks: {
+        parameters: {
+            query?: {
+                status?: "PENDING" | "DELIVERED" | "FAILED";
+                notificationType?: string;
+                limit?: number;
+            };
+            header?: {
+                /** @description Required (and checked) only when the server runs with ADMIN_TOKEN. */
+                "X-Admin-Token"?: components["parameters"]["AdminToken"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Deliveries, each with every attempt made, the exact body and the signature header of each attempt */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["WebhookDelivery"][];
+                        /** @description Whether delivery is paused in the caller's partition. */
+                        paused?: boolean;
+                        /** @description Pending deliveries dropped because the partition kept too many. */
+                        dropped?: number;
+                    };
+                };
+            };
+        };
+    };
+    postAdminWebhooksTrigger: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Required (and checked) only when the server runs with ADMIN_TOKEN. */
+                "X-Admin-Token"?: components["parameters"]["AdminToken"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description One of the document's NotificationType values. */
+                    notificationType: string;
+                    /** @description The customer, invoice, billing schedule or credit note the event is about. */
+                    resourceId: string;
+                };
+            };
+        };
+        responses: {
+            /** @description The deliveries made (none when no policy matches) */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["WebhookDelivery"][];
+                    };
+                };
+            };
+            /** @description Not a notification type of the document */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+            /** @description No such resource in the partition */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    postAdminWebhooksRedeliver: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Required (and checked) only when the server runs with ADMIN_TOKEN. */
+                "X-Admin-Token"?: components["parameters"]["AdminToken"];
+            };
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The delivery, pending again */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookDelivery"];
+                };
+            };
+            /** @description No such delivery in the partition */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
+                };
+            };
+        };
+    };
+    putAdminWebhooksPaused: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Required (and checked) only when the server runs with ADMIN_TOKEN. */
+                "X-Admin-Token"?: components["parameters"]["AdminToken"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    paused: boolean;
+                };
+            };
+        };
+        responses: {
+            /** @description The switch as it now is */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        paused: boolean;
+                    };
+                };
             };
         };
     };
