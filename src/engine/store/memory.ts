@@ -71,6 +71,9 @@ export class MemoryPartition implements Partition {
   }
 
   count<R extends StoredRecord>(spec: CollectionSpec<R>, index: string, key: string): number {
+    // A collection this partition never wrote to has nothing to count, and is not made by asking
+    // (every write to a partition asks whether it has webhook policies).
+    if (!this.collections.has(spec.name)) return 0;
     return this.of(spec).index(index).count(key);
   }
 

@@ -1,7 +1,7 @@
 // What a webhook delivery is, as kept in the partition (so a durable store keeps it), and how it is
 // signed: Sequence-Signature: t=<unix ms>,s=<hex HMAC-SHA256 of "<t>.<raw body>" keyed by the secret>.
 import { createHmac } from 'node:crypto';
-import { collection, type StoredRecord } from '../../engine/store/types.js';
+import { collection, type Partition, type StoredRecord } from '../../engine/store/types.js';
 
 export interface WebhookOptions {
   /** How long one attempt may take before it counts as failed. */
@@ -59,4 +59,30 @@ export const DELIVERIES = collection<DeliveryRecord>('/__webhooks/deliveries', {
 /** The Sequence-Signature header of `body` sent at `t` (unix ms). */
 export function signatureHeader(secret: string, t: number, body: string): string {
   return `t=${t},s=${createHmac('sha256', secret).update(`${t}.${body}`).digest('hex')}`;
+}
+
+/**
+ * At most maxKept deliveries in a partition: past it, down to nine tenths of the cap at once (a
+ * flood pays one pass per tenth, not per event), the oldest finished first, then the oldest pending.
+ * Answers how many pending ones were dropped.
+ */
+export function trimDeliveries(partition: Partition, maxKept: number): number {
+  if (partition.count(DELIVERIES, 'all', 'all') <= maxKept) return 0;
+  const all = partition.all(DELIVERIES);
+  let excess = all.length - (maxKept - Math.floor(maxKept / 10));
+  for (const delivery of all) {
+    if (excess <= 0) break;
+    if (delivery.status === 'PENDING') continue;
+    partition.delete(DELIVERIES, delivery.id);
+    excess -= 1;
+  }
+  let dropped = 0;
+  for (const delivery of all) {
+    if (excess <= 0) break;
+    if (delivery.status !== 'PENDING' || !partition.get(DELIVERIES, delivery.id)) continue;
+    partition.delete(DELIVERIES, delivery.id);
+    excess -= 1;
+    dropped += 1;
+  }
+  return dropped;
 }

@@ -29,6 +29,7 @@ import {
   DELIVERIES,
   POLICIES,
   signatureHeader,
+  trimDeliveries,
   WEBHOOK_DEFAULTS,
   type Attempt,
   type DeliveryRecord,
@@ -127,31 +128,13 @@ export class Webhooks implements EventSink {
 
   /** At most maxKept deliveries per partition: the oldest finished go first, then the oldest pending (dropped). */
   private trim(partition: Partition, clientId: string): void {
-    const { maxKept } = this.options;
-    if (partition.count(DELIVERIES, 'all', 'all') <= maxKept) return;
-    // Down to nine tenths of the cap at once, so a flood pays for one pass per tenth, not per event.
-    const all = partition.all(DELIVERIES);
-    let excess = all.length - (maxKept - Math.floor(maxKept / 10));
-    for (const delivery of all) {
-      if (excess <= 0) break;
-      if (delivery.status === 'PENDING') continue;
-      partition.delete(DELIVERIES, delivery.id);
-      excess -= 1;
-    }
-    let dropped = 0;
-    for (const delivery of all) {
-      if (excess <= 0) break;
-      if (delivery.status !== 'PENDING' || !partition.get(DELIVERIES, delivery.id)) continue;
-      partition.delete(DELIVERIES, delivery.id);
-      excess -= 1;
-      dropped += 1;
-    }
+    const dropped = trimDeliveries(partition, this.options.maxKept);
     if (dropped === 0) return;
     this.dropped.set(clientId, (this.dropped.get(clientId) ?? 0) + dropped);
     this.deps.logger.warn(
       { partition: clientId, dropped },
       'webhook deliveries dropped, oldest first: the partition keeps at most %d deliveries',
-      maxKept,
+      this.options.maxKept,
     );
   }
 
