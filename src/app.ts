@@ -161,6 +161,7 @@ export function createApp({
   // Every operation of the document, answered by the engine for the operation the validator matched.
   const engine = new Engine({ operations, collections, conformer }, plugins, admin.webhooks);
   admin.webhooks?.attach(engine);
+  admin.clocks?.attach(engine);
   const api = series(mockControls(admin.faults), admin.idempotency.middleware(), answerOperations(engine, store, clock));
   // Mounted once per base path: express 5 does not match '/' inside a path array (measured).
   for (const base of BASE_PATHS) app.use(base, api);

@@ -91,4 +91,27 @@ export class AdminClient {
   pauseWebhooks(paused = true): Promise<{ paused: boolean }> {
     return this.call('PUT', '/webhooks/paused', { paused });
   }
+
+  /** The partition's clock: a test clock, or the server's. */
+  clock(): Promise<Schemas['ClockView']> {
+    return this.call('GET', '/clock');
+  }
+
+  /** Puts the partition's test clock at a time; moving it forward runs billing up to its day. */
+  setClock(now: Date | string): Promise<Schemas['ClockRun']> {
+    return this.call('PUT', '/clock', { now: typeof now === 'string' ? now : now.toISOString() });
+  }
+
+  /** Moves the test clock forward by an ISO 8601 duration (P1M, P10D, PT1H) or to a time, running billing on the way. */
+  advanceClock(move: { by: string } | { to: Date | string }): Promise<Schemas['ClockRun']> {
+    return this.call(
+      'POST',
+      '/clock/advance',
+      'by' in move ? { by: move.by } : { to: typeof move.to === 'string' ? move.to : move.to.toISOString() },
+    );
+  }
+
+  resetClock(): Promise<Schemas['ClockView']> {
+    return this.call('DELETE', '/clock');
+  }
 }

@@ -16,6 +16,7 @@ import { generateCustomers, type SeedOptions } from './tools/admin/generate.js';
 import { FaultRules } from './http/faults.js';
 import { systemClock } from './engine/clock.js';
 import { Webhooks } from './tools/webhooks/webhooks.js';
+import { TestClocks } from './tools/billing/clock.js';
 import type { WebhookOptions } from './tools/webhooks/deliveries.js';
 import { clientErrorResponse } from './http/errors.js';
 import { createLogger, flushLogger, WARM_UP_HEADER, WARM_UP_MARK } from './logger.js';
@@ -81,7 +82,13 @@ export async function createServer(options: ServerOptions = {}): Promise<MockSer
   const webhooks = config.upstream
     ? undefined
     : new Webhooks({ store, clock: systemClock, logger, faults, options: { ...config.webhooks, ...webhookOptions } });
-  const admin = new Admin({ store, journal: new Journal(config.journalSize), faults, fixtures: initial, ...(webhooks && { webhooks }) });
+  const admin = new Admin({
+    store,
+    journal: new Journal(config.journalSize),
+    faults,
+    fixtures: initial,
+    ...(webhooks && { webhooks, clocks: new TestClocks(store, systemClock) }),
+  });
   const upstream = config.upstream ? new Upstream(new URL(config.upstream), options.upstreamTimeoutMs ?? UPSTREAM_TIMEOUT_MS) : undefined;
   const app = createApp({
     config,

@@ -30,7 +30,11 @@ export function operationKey(method: string, path: string): string {
 }
 
 /** What the HTTP side knows of a request: a Call without what the engine adds; the query is read only if a handler asks. */
-export type CallRequest = Omit<Call, 'operation' | 'shape' | 'accountId' | 'query'> & { readQuery(): Readonly<Json> };
+export type CallRequest = Omit<Call, 'operation' | 'shape' | 'accountId' | 'query'> & {
+  readQuery(): Readonly<Json>;
+  /** Raise no events: a caller inside the fake (a billing run) raises its own, once its work is whole. */
+  quiet?: boolean;
+};
 
 /**
  * A Call as handlers get it. The query (a getter on express's request), the account id (a hash) and
@@ -158,6 +162,17 @@ export class Engine {
     return resource === undefined ? undefined : { notificationType: type, resourceType: prefix.resourceType, resourceId: id, resource };
   }
 
+  /** Raises events of the given types for a resource, as a change through the API would. */
+  raise(request: CallRequest, types: readonly string[], id: string): void {
+    if (!this.sink?.wants(request.partition)) return;
+    const events = types.flatMap((type) => this.event(request, type, id) ?? []);
+    if (events.length > 0)
+      this.sink.emit(
+        { partition: request.partition, clientId: request.clientId, accountId: accountIdOf(request.clientId), clock: request.clock },
+        events,
+      );
+  }
+
   /** What the item read answers for a resource, or undefined when it is not there. */
   private read(source: EventSource, request: CallRequest, id: string): unknown {
     try {
@@ -200,7 +215,7 @@ export class Engine {
     const found = this.table.get(key);
     if (!found) return undefined;
     // Events only where someone listens: a partition without a webhook policy pays one lookup.
-    const source = found.events && this.sink?.wants(request.partition) ? found.events : undefined;
+    const source = found.events && !request.quiet && this.sink?.wants(request.partition) ? found.events : undefined;
     const before = source && source.kind !== 'create' ? this.statusOf(source, request) : undefined;
     const answer: Answer = found.answer(new OperationCall(request, found.operation, this.service));
     answer.status ??= found.operation.status;

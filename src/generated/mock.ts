@@ -249,10 +249,61 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/__admin/clock": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The caller's partition's clock (a test clock, or the server's) */
+        get: operations["getAdminClock"];
+        /** Put the partition's test clock at a time; moving it forward runs billing up to its day */
+        put: operations["putAdminClock"];
+        post?: never;
+        /** Put the partition back on the server's clock (nothing is billed) */
+        delete: operations["deleteAdminClock"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/__admin/clock/advance": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Move the partition's test clock forward by a duration or to a time, running billing on the way */
+        post: operations["postAdminClockAdvance"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        ClockView: {
+            /** Format: date-time */
+            now: string;
+            /** @description Whether the partition runs on a test clock (false, the server's clock). */
+            testClock: boolean;
+        };
+        ClockRun: {
+            /** Format: date-time */
+            now: string;
+            testClock: boolean;
+            /** @description Ids of the invoices the billing run made, in the order they fell due. */
+            invoices: string[];
+            /** @description Ids of the billing schedules that ended (COMPLETED). */
+            completed: string[];
+        };
         WebhookDelivery: {
             /** @description The client id whose partition raised it (in the admin's every-partition list). */
             partition?: string;
@@ -1334,6 +1385,123 @@ export interface operations {
                     "application/json": {
                         paused: boolean;
                     };
+                };
+            };
+        };
+    };
+    getAdminClock: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Required (and checked) only when the server runs with ADMIN_TOKEN. */
+                "X-Admin-Token"?: components["parameters"]["AdminToken"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The time in the partition */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ClockView"];
+                };
+            };
+        };
+    };
+    putAdminClock: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Required (and checked) only when the server runs with ADMIN_TOKEN. */
+                "X-Admin-Token"?: components["parameters"]["AdminToken"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** Format: date-time */
+                    now: string;
+                };
+            };
+        };
+        responses: {
+            /** @description The clock, and what billing made */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ClockRun"];
+                };
+            };
+        };
+    };
+    deleteAdminClock: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Required (and checked) only when the server runs with ADMIN_TOKEN. */
+                "X-Admin-Token"?: components["parameters"]["AdminToken"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The clock */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ClockView"];
+                };
+            };
+        };
+    };
+    postAdminClockAdvance: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Required (and checked) only when the server runs with ADMIN_TOKEN. */
+                "X-Admin-Token"?: components["parameters"]["AdminToken"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": {
+                    /** @description An ISO 8601 duration, e.g. P1M, P10D, PT1H (months on the calendar). */
+                    by?: string;
+                    /** Format: date-time */
+                    to?: string;
+                };
+            };
+        };
+        responses: {
+            /** @description The clock, and what billing made */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ClockRun"];
+                };
+            };
+            /** @description Neither a duration nor a time */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ErrorResponse"];
                 };
             };
         };

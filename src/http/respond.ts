@@ -1,6 +1,6 @@
 // Answers leave through here: the engine's answer for an operation, written as res.json would.
 import type { Request, RequestHandler, Response } from 'express';
-import type { Clock } from '../engine/clock.js';
+import { clockOf, type Clock } from '../engine/clock.js';
 import type { Engine } from '../engine/engine.js';
 import type { Store } from '../engine/store/types.js';
 import { MAX_PARTITION_RECORDS } from '../engine/store/memory.js';
@@ -51,7 +51,7 @@ export function answerOperations(engine: Engine, store: Store, clock: Clock): Re
       params: matched.params,
       readQuery: () => req.query,
       body: req.body,
-      clock,
+      clock: clockOf(partition, clock),
       example: context.example,
     });
     if (!answer) return next();

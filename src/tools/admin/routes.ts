@@ -11,6 +11,7 @@ import { MAX_PARTITION_RECORDS } from '../../engine/store/memory.js';
 import type { Store } from '../../engine/store/types.js';
 import type { Admin, ResetTarget } from './service.js';
 import { uiFile, uiPage } from '../dashboard/ui.js';
+import { parseDuration } from '../billing/clock.js';
 import { isAdmin, type AdminPolicy } from './guard.js';
 
 export type AdminRouteOptions = Pick<AdminPolicy, 'adminToken' | 'credentials'>;
@@ -190,6 +191,50 @@ export function adminRoutes(admin: Admin, store: Store, options: AdminRouteOptio
     const { paused } = req.body as { paused: boolean };
     webhooksOf().setPaused(partition, paused);
     res.json({ paused });
+  });
+
+  // The partition's test clock (tools/billing/): moving it forward runs billing.
+  const clocksOf = () => {
+    if (!admin.clocks) throw new ApiError(404, MESSAGES.noWebhooks, [{ path: '/', message: MESSAGES.noWebhooks }]);
+    return admin.clocks;
+  };
+  const timeOf = (value: unknown, path: string): Date => {
+    const time = typeof value === 'string' ? new Date(value) : new Date(NaN);
+    if (Number.isNaN(time.getTime()))
+      throw new ApiError(400, `${String(value)} is not a date-time`, [{ path, message: 'must be a date-time' }]);
+    return time;
+  };
+
+  router.get('/clock', (req: Request, res: Response) => {
+    res.json(clocksOf().read(ownPartition(req)));
+  });
+
+  router.put('/clock', async (req: Request, res: Response) => {
+    const result = clocksOf().set(ownPartition(req), timeOf((req.body as { now?: unknown }).now, '/body/now'));
+    await store.commit();
+    res.json(result);
+  });
+
+  router.post('/clock/advance', async (req: Request, res: Response) => {
+    const clocks = clocksOf();
+    const partition = ownPartition(req);
+    const { by, to } = req.body as { by?: string; to?: string };
+    let result;
+    if (to !== undefined) result = clocks.set(partition, timeOf(to, '/body/to'));
+    else {
+      const duration = parseDuration(by ?? '');
+      if (!duration)
+        throw new ApiError(400, `${String(by)} is not an ISO 8601 duration`, [
+          { path: '/body/by', message: 'must be an ISO 8601 duration such as P1M, P10D or PT1H' },
+        ]);
+      result = clocks.advance(partition, duration);
+    }
+    await store.commit();
+    res.json(result);
+  });
+
+  router.delete('/clock', (req: Request, res: Response) => {
+    res.json(clocksOf().reset(ownPartition(req)));
   });
 
   /** Server-wide reads and changes: no credentials naming a partition, and the admin's. */

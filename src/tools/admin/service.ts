@@ -4,6 +4,7 @@ import { type FaultRules, type FaultRule, type FaultRuleRequest } from '../../ht
 import { IdempotencyKeys } from '../../http/idempotency.js';
 import { Divergences } from '../proxy/divergences.js';
 import type { Webhooks } from '../webhooks/webhooks.js';
+import type { TestClocks } from '../billing/clock.js';
 import { generateCustomers, type SeedOptions } from './generate.js';
 import type { CustomerRecord } from '../../engine/records.js';
 import type { PartitionSnapshot, Store } from '../../engine/store/types.js';
@@ -23,6 +24,8 @@ export interface AdminDeps {
   divergences?: Divergences;
   /** Webhook deliveries (tools/webhooks/); none when the app is made without them. */
   webhooks?: Webhooks;
+  /** Test clocks and the billing runs they drive (tools/billing/). */
+  clocks?: TestClocks;
 }
 
 export class Admin {
@@ -44,6 +47,10 @@ export class Admin {
 
   get webhooks(): Webhooks | undefined {
     return this.deps.webhooks;
+  }
+
+  get clocks(): TestClocks | undefined {
+    return this.deps.clocks;
   }
 
   /** One partition, or every partition when none is named. */
