@@ -8,10 +8,12 @@ import type { Collection, OperationInfo } from './contract/operations.js';
 import { chosenExample, freshFields, primaryExample } from './contract/operations.js';
 import { isObject, type Conformer } from './contract/conform.js';
 import { NotFound, RuleViolation, type Violation } from './errors.js';
+
+export { fillPath } from './record-rules.js';
 import { isTrue, slicePage } from './paging.js';
 import type { Call, CollectionRules, Json } from './plugin.js';
-import { CUSTOMERS } from './records.js';
-import { named, type Partition, type StoredRecord } from './store/types.js';
+import { asAccount, fillPath, references } from './record-rules.js';
+import { named, type StoredRecord } from './store/types.js';
 
 /** Query parameters that page or sort a list, never filters on a field. */
 const PAGING = new Set(['limit', 'after', 'before', 'sortBy', 'sortOrder', 'includeArchived']);
@@ -22,6 +24,8 @@ export const bodyOf = (call: Call): Json => (isObject(call.body) ? call.body : {
 export class CollectionService {
   /** What each collection's schemas say, read from the document once rather than on every request. */
   private readonly shapes = new Map<Collection, { readers: { schema: Json; example: unknown }[]; itemFields: Set<string> }>();
+  private readonly madeBases = new Map<string, unknown[]>();
+  private readonly madeDefaults = new Map<Collection, Json[]>();
 
   constructor(
     private readonly conformer: Conformer,
@@ -101,17 +105,38 @@ export class CollectionService {
     // fields describe some other resource (archivedAt, a purchase order number, ...), not this one;
     // nor do its lists (integrations, attachments, custom metric parameters), which start empty.
     const schema = create.responseSchema ?? {};
-    const bases = this.bases(create, call.example).map((example) => this.withEmptyLists(schema, this.conformer.minimal(schema, example)));
-    const fitted = this.conformer.fitBest(schema, bases, overlay) as StoredRecord;
+    const fitted = this.conformer.fitBest(schema, this.createBases(create, call.example), overlay) as StoredRecord;
     const record = rules?.computed ? { ...fitted, ...rules.computed(fitted, call) } : fitted;
     // What the read and list answers require and the create did not make is fixed now, from their
     // examples, so every later answer of this record says the same.
-    for (const { schema: shape, example } of this.readers(collection)) {
-      const required = this.withEmptyLists(shape, this.conformer.minimal(shape, example));
-      if (isObject(required)) for (const [key, value] of Object.entries(required)) if (!(key in record)) record[key] = value;
-    }
+    for (const required of this.readerDefaults(collection))
+      for (const [key, value] of Object.entries(required)) if (!(key in record)) record[key] = value;
     call.partition.put(this.key(collection, call), record);
     return record;
+  }
+
+  /** The examples a create's record is fitted to, cut down as create() says: worked out once per operation and example name. */
+  private createBases(create: OperationInfo, example: string | undefined): unknown[] {
+    const key = `${create.method} ${create.path} ${example ?? ''}`;
+    let bases = this.madeBases.get(key);
+    if (!bases) {
+      const schema = create.responseSchema ?? {};
+      bases = this.bases(create, example).map((base) => this.withEmptyLists(schema, this.conformer.minimal(schema, base)));
+      this.madeBases.set(key, bases);
+    }
+    return bases;
+  }
+
+  /** What each reader of a collection requires, from its example: worked out once per collection. */
+  private readerDefaults(collection: Collection): Json[] {
+    let defaults = this.madeDefaults.get(collection);
+    if (!defaults) {
+      defaults = this.readers(collection)
+        .map(({ schema, example }) => this.withEmptyLists(schema, this.conformer.minimal(schema, example)))
+        .filter(isObject);
+      this.madeDefaults.set(collection, defaults);
+    }
+    return defaults;
   }
 
   /** An example with its lists emptied, where its schema allows that. */
@@ -260,24 +285,4 @@ export class CollectionService {
       ? this.conformer.fit(list.responseSchema, { ...(isObject(base) ? base : {}), items: [] }, { items, pagination: page.pagination })
       : undefined;
   }
-}
-
-/** A collection path with the request's path parameters in it: where one item's nested records are kept. */
-export function fillPath(path: string, params: Record<string, string>): string {
-  return path.replace(/\{([^}]+)\}/g, (_, name: string) => params[name] ?? `{${name}}`);
-}
-
-/** Records generated or loaded without an account id answer as the caller's account. */
-function asAccount(record: Json, accountId: string | undefined): Json {
-  return accountId === undefined || 'sequenceAccountId' in record ? record : { ...record, sequenceAccountId: accountId };
-}
-
-/**
- * A request naming a customer must name one of this account's customers: Sequence would not bill a
- * customer that does not exist. Checked for the `customerId` field at the top of a body.
- */
-function references(body: Json, partition: Partition): Violation[] {
-  const id = body.customerId;
-  if (typeof id !== 'string' || partition.get(CUSTOMERS, id)) return [];
-  return [{ path: '/body/customerId', message: `no customer with id ${id} in this account` }];
 }

@@ -38,19 +38,28 @@ function passesFilters(metric: StoredRecord, properties: Record<string, unknown>
   });
 }
 
-/** The metric's value over [from, to) (ms) for the customers `aliases` names, and the events it counted. */
+/** The events that count: the latest per customerEventId, in the order they were sent. */
+export function countedEvents(partition: Partition): StoredRecord[] {
+  const latest = new Map<string, StoredRecord>();
+  for (const event of partition.all(USAGE_EVENTS))
+    latest.set(typeof event.customerEventId === 'string' ? event.customerEventId : event.id, event);
+  return [...latest.values()];
+}
+
+/**
+ * The metric's value over [from, to) (ms) for the customers `aliases` names, and the events it
+ * counted. `counted` is countedEvents(partition), passed in by a caller that aggregates many times
+ * over the same events (a billing run).
+ */
 export function aggregateUsage(
   partition: Partition,
   metric: StoredRecord,
   aliases: ReadonlySet<string>,
   from: number,
   to: number,
+  counted: readonly StoredRecord[] = countedEvents(partition),
 ): { value: Decimal; events: StoredRecord[] } {
-  // The latest event per customerEventId, in the order they were sent.
-  const latest = new Map<string, StoredRecord>();
-  for (const event of partition.all(USAGE_EVENTS))
-    latest.set(typeof event.customerEventId === 'string' ? event.customerEventId : event.id, event);
-  const events = [...latest.values()].filter((event) => {
+  const events = counted.filter((event) => {
     const at = Date.parse(String(event.eventTimestamp));
     const properties = (event.eventProperties ?? {}) as Record<string, unknown>;
     return (

@@ -71,10 +71,17 @@ export class Conformer {
     return { code, schema: this.schema(schema) ? schema : undefined };
   }
 
+  /** Schemas found by pointer, and `$ref` targets: a pointer is read once, not split and unescaped on every answer. */
+  private readonly byPointer = new Map<string, Json | undefined>();
+  private readonly refs = new Map<string, unknown>();
+
   /** The schema at a pointer, with `$ref`s followed. */
   schema(pointer: string): Json | undefined {
+    if (this.byPointer.has(pointer)) return this.byPointer.get(pointer);
     const found = this.resolve(at(this.document, pointer));
-    return isObject(found) ? found : undefined;
+    const schema = isObject(found) ? found : undefined;
+    this.byPointer.set(pointer, schema);
+    return schema;
   }
 
   /** The component a pointer's schema refers to (`BillingScheduleResponse`), if it is a `$ref`. */
@@ -85,7 +92,11 @@ export class Conformer {
 
   /** A schema with `$ref`s followed. */
   resolve(schema: unknown, depth = 0): unknown {
-    if (depth < 32 && isObject(schema) && typeof schema.$ref === 'string') return this.resolve(at(this.document, schema.$ref), depth + 1);
+    if (depth < 32 && isObject(schema) && typeof schema.$ref === 'string') {
+      const ref = schema.$ref;
+      if (!this.refs.has(ref)) this.refs.set(ref, at(this.document, ref));
+      return this.resolve(this.refs.get(ref), depth + 1);
+    }
     return schema;
   }
 

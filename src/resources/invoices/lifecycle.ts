@@ -3,7 +3,7 @@
 // past DRAFT "prevents further editing", so its updates and its lines' writes are refused the same way.
 import { RuleViolation, type Violation } from '../../engine/errors.js';
 import type { Call, Json } from '../../engine/plugin.js';
-import { named, type StoredRecord } from '../../engine/store/types.js';
+import { collection, named, type StoredRecord } from '../../engine/store/types.js';
 
 export interface Transition {
   /** Statuses the action starts from. */
@@ -39,15 +39,23 @@ export function editProblem(lifecycle: Lifecycle, record: StoredRecord): Violati
   };
 }
 
+/** The highest number given so far per kind, so numbering does not scan every document each time. */
+const NUMBERS = collection<{ id: string; highest: number }>('/__numbers');
+
 /** The next number of this kind in the partition: one more than the highest given so far. */
 function nextNumber(lifecycle: Lifecycle, call: Call): string {
   const { field, prefix } = lifecycle.number;
-  let highest = 0;
-  for (const record of call.partition.all(named(lifecycle.collection))) {
-    const value = record[field];
-    const n = typeof value === 'string' && value.startsWith(prefix) ? Number(value.slice(prefix.length)) : NaN;
-    if (Number.isInteger(n) && n > highest) highest = n;
+  let highest = call.partition.get(NUMBERS, prefix)?.highest;
+  if (highest === undefined) {
+    // First number of this kind here (or data from before the counter): from the documents.
+    highest = 0;
+    for (const record of call.partition.all(named(lifecycle.collection))) {
+      const value = record[field];
+      const n = typeof value === 'string' && value.startsWith(prefix) ? Number(value.slice(prefix.length)) : NaN;
+      if (Number.isInteger(n) && n > highest) highest = n;
+    }
   }
+  call.partition.put(NUMBERS, { id: prefix, highest: highest + 1 });
   return `${prefix}${String(highest + 1).padStart(5, '0')}`;
 }
 

@@ -17,7 +17,7 @@ import { decimal, type Decimal } from '../../engine/money.js';
 import type { Json } from '../../engine/plugin.js';
 import { BILLING_SCHEDULES } from '../../engine/records.js';
 import { collection, named, type Partition, type StoredRecord } from '../../engine/store/types.js';
-import { aggregateUsage, aliasesOf, USAGE_METRICS } from '../../engine/usage.js';
+import { aggregateUsage, aliasesOf, countedEvents, USAGE_METRICS } from '../../engine/usage.js';
 import { adjustments, type Line } from './discounts.js';
 import { addDays, daysBetween, MONTHS, ms, periods } from './periods.js';
 import { charge } from './pricing.js';
@@ -75,7 +75,12 @@ function seatsAt(partition: Partition, aliases: ReadonlySet<string>, seatType: u
 }
 
 /** Every charge of a schedule due on or before `until` (a date), billed or not. */
-export function charges(partition: Partition, schedule: StoredRecord, until: string): Due[] {
+export function charges(
+  partition: Partition,
+  schedule: StoredRecord,
+  until: string,
+  counted: readonly StoredRecord[] = countedEvents(partition),
+): Due[] {
   const found: Due[] = [];
   const customer = aliasesOf([String(schedule.customerId)], partition);
   const scheduleStart = String(schedule.startDate);
@@ -94,7 +99,7 @@ export function charges(partition: Partition, schedule: StoredRecord, until: str
         const due = price.billingType === 'IN_ADVANCE' || structure.pricingType === 'ONE_TIME' ? start : endExclusive;
         if (ms(due) > ms(until)) return undefined;
         const metric = partition.get(USAGE_METRICS, String(structure.usageMetricId));
-        const usage = metric ? aggregateUsage(partition, metric, customer, ms(start), ms(endExclusive)).value : decimal(0);
+        const usage = metric ? aggregateUsage(partition, metric, customer, ms(start), ms(endExclusive), counted).value : decimal(0);
         const seatType = partition.get(SEAT_METRICS, String(structure.seatMetricId))?.seatType;
         const seats = seatsAt(partition, customer, seatType, ms(endExclusive));
         const priced = charge(structure, usage, seats, share);
@@ -147,10 +152,12 @@ export interface RunResult {
  */
 export function runBilling(engine: Engine, partition: Partition, clientId: string, base: Clock, until: string): RunResult {
   const result: RunResult = { invoices: [], completed: [] };
+  // The usage events that count, once for the whole run rather than once per charge.
+  const counted = countedEvents(partition);
   for (const schedule of partition.all(BILLING_SCHEDULES)) {
     if (schedule.status !== 'ACTIVE' || schedule.archivedAt !== undefined) continue;
     const billed = new Set(partition.get(BILLED, schedule.id)?.keys ?? []);
-    const due = charges(partition, schedule, until).filter((c) => !billed.has(c.key));
+    const due = charges(partition, schedule, until, counted).filter((c) => !billed.has(c.key));
     const groups = new Map<string, Due[]>();
     for (const c of due.sort((a, b) => a.due.localeCompare(b.due))) {
       const key = `${c.due}|${c.currency}`;
@@ -162,7 +169,7 @@ export function runBilling(engine: Engine, partition: Partition, clientId: strin
       partition.put(BILLED, { id: schedule.id, keys: [...billed] });
     }
     const end = text(schedule.endDate);
-    if (end && ms(end) < ms(until) && charges(partition, schedule, until).every((c) => billed.has(c.key))) {
+    if (end && ms(end) < ms(until) && charges(partition, schedule, until, counted).every((c) => billed.has(c.key))) {
       const current = partition.get(BILLING_SCHEDULES, schedule.id)!;
       partition.put(BILLING_SCHEDULES, { ...current, status: 'COMPLETED' });
       result.completed.push(schedule.id);
