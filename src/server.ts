@@ -16,7 +16,8 @@ import { generateCustomers, type SeedOptions } from './tools/admin/generate.js';
 import { FaultRules } from './http/faults.js';
 import { systemClock } from './engine/clock.js';
 import { Webhooks } from './tools/webhooks/webhooks.js';
-import { TestClocks } from './tools/billing/clock.js';
+import { parseDuration, TestClocks, type ClockView } from './tools/billing/clock.js';
+import type { RunResult } from './tools/billing/runs.js';
 import type { WebhookOptions } from './tools/webhooks/deliveries.js';
 import { clientErrorResponse } from './http/errors.js';
 import { createLogger, flushLogger, WARM_UP_HEADER, WARM_UP_MARK } from './logger.js';
@@ -126,6 +127,13 @@ export interface RunningServer extends MockServer {
   requests(filter?: JournalFilter): JournalEntry[];
   /** Adds faker customers to a partition; the same seed gives the same customers. */
   seed(partition: string, options?: Partial<SeedOptions>): Promise<Customer[]>;
+  /** A partition's test clock, as the admin API's /__admin/clock: moving it forward runs billing (docs/billing-runs.md). */
+  clock(partition: string): {
+    read(): ClockView;
+    set(now: Date): Promise<ClockView & RunResult>;
+    advance(by: string): Promise<ClockView & RunResult>;
+    reset(): ClockView;
+  };
 }
 
 export async function start(options: ServerOptions = {}): Promise<RunningServer> {
@@ -186,6 +194,21 @@ export async function start(options: ServerOptions = {}): Promise<RunningServer>
       const made = await admin.seed(partition, seedOptions);
       const view = store.partition(partition);
       return made.map((c) => presentCustomer(c, view));
+    },
+    clock: (partition) => {
+      const clocks = admin.clocks;
+      if (!clocks) throw new Error('this server has no test clocks (it forwards to an upstream)');
+      const durable = async <T>(result: T) => (await store.commit(), result);
+      return {
+        read: () => clocks.read(partition),
+        set: (now) => durable(clocks.set(partition, now)),
+        advance: (by) => {
+          const duration = parseDuration(by);
+          if (!duration) throw new Error(`${by} is not an ISO 8601 duration (P1M, P10D, PT1H)`);
+          return durable(clocks.advance(partition, duration));
+        },
+        reset: () => clocks.reset(partition),
+      };
     },
   };
 }

@@ -14,9 +14,11 @@ import {
   Currency,
   DiscountCalculationType,
   MetricType,
+  NotificationChannel,
+  NotificationType,
   TaxStatus,
 } from './clients/swagger-typescript-api/sequence.js';
-import { AdminClient } from '../src/index.js';
+import { AdminClient, createWebhookReceiver } from '../src/index.js';
 import { start, type RunningServer } from '../src/server.js';
 
 let fake: RunningServer;
@@ -258,5 +260,81 @@ describe('a billing run on a test clock', () => {
     ]);
     // Advancing again over the same days bills nothing twice.
     expect((await admin.advanceClock({ by: 'PT1H' })).invoices).toEqual([]);
+  });
+
+  it('prorates a first partial period, issues as it goes, raises the events, and completes at the end date', async () => {
+    const partition = 'billing-runs-partial';
+    const clock = fake.clock(partition);
+    const own = new Api({
+      baseUrl: `${fake.url}/api`,
+      baseApiParams: { headers: { Authorization: `Basic ${Buffer.from(`${partition}:secret`).toString('base64')}` } },
+    });
+    await clock.set(new Date('2026-01-10T00:00:00Z'));
+    const hooks = await createWebhookReceiver();
+    try {
+      const policy = await own.notifications.postNotificationsPolicies({
+        name: 'Issued',
+        channel: NotificationChannel.WEBHOOK,
+        recipients: [hooks.url],
+        notificationTypes: [NotificationType.INVOICE_ISSUED, NotificationType.BILLING_SCHEDULE_UPDATED],
+      });
+      hooks.secret = policy.data.webhookSecret ?? undefined;
+      const customer = (
+        await own.customers.postCustomers({
+          legalName: 'Partial Ltd',
+          address: { line1: '1 High St', town: 'London', postcode: 'E1 1AA', country: CountryCode1.GB },
+          taxStatus: TaxStatus.TAXED,
+          contacts: [],
+        })
+      ).data;
+      const product = (await own.products.postProducts({ name: 'Plan', label: 'plan' })).data;
+      const monthly = (
+        await own.prices.postPrices({
+          productId: product.id,
+          name: 'Plan',
+          currency: Currency.GBP,
+          billingFrequency: BillingFrequency.MONTHLY,
+          billingType: BillingType.IN_ADVANCE,
+          structure: { pricingType: 'FIXED', price: '31.00' },
+        } as PriceBody)
+      ).data.id;
+      const schedule = (
+        await own.billingSchedules.postBillingSchedules({
+          customerId: customer.id,
+          startDate: '2026-01-10',
+          endDate: '2026-03-31',
+          recurrenceDayOfMonth: 1,
+          taxRates: [],
+          autoIssueInvoices: true,
+          isDraft: false,
+          rollUpBilling: false,
+          phases: [{ priceIds: [monthly], startDate: '2026-01-10' }],
+        })
+      ).data;
+      const run = await clock.advance('P83D'); // 10 Jan -> 3 Apr
+      expect(run.now.slice(0, 10)).toBe('2026-04-03');
+      expect(run.completed).toEqual([schedule.id]);
+      const invoices = await Promise.all(run.invoices.map(async (id) => (await own.invoices.getInvoicesById(id)).data));
+      // Billed on the 1st: 10-31 January is 22 of January's 31 days: 31.00 x 22/31 = 22.00; then whole months.
+      expect(invoices.map((i) => [i.billingPeriod?.start, i.billingPeriod?.endInclusive, i.grossTotal, i.status, i.invoiceNumber])).toEqual(
+        [
+          ['2026-01-10', '2026-01-31', '22.00', 'SENT', 'INV00001'],
+          ['2026-02-01', '2026-02-28', '31.00', 'SENT', 'INV00002'],
+          ['2026-03-01', '2026-03-31', '31.00', 'SENT', 'INV00003'],
+        ],
+      );
+      expect((await own.billingSchedules.getBillingSchedulesByBillingScheduleId(schedule.id)).data).toMatchObject({
+        status: 'COMPLETED',
+        lastInvoiceId: run.invoices[2],
+      });
+      // Each issued invoice, then the completed schedule, reached the webhook, signed.
+      for (const id of run.invoices) expect((await hooks.next('INVOICE_ISSUED')).body.resourceId).toBe(id);
+      const completed = await hooks.next('BILLING_SCHEDULE_UPDATED');
+      expect([completed.verified, (completed.body.resource as { status?: string }).status]).toEqual([true, 'COMPLETED']);
+      expect(clock.read()).toMatchObject({ testClock: true });
+      expect(clock.reset()).toMatchObject({ testClock: false });
+    } finally {
+      await hooks.close();
+    }
   });
 });
