@@ -337,4 +337,85 @@ describe('a billing run on a test clock', () => {
       await hooks.close();
     }
   });
+
+  it("keeps the next charges as an upcoming IN_PROGRESS invoice, which draft makes the user's", async () => {
+    const partition = 'billing-runs-upcoming';
+    const clock = fake.clock(partition);
+    const own = new Api({
+      baseUrl: `${fake.url}/api`,
+      baseApiParams: { headers: { Authorization: `Basic ${Buffer.from(`${partition}:secret`).toString('base64')}` } },
+    });
+    await clock.set(new Date('2026-01-01T00:00:00Z'));
+    const customer = (
+      await own.customers.postCustomers({
+        legalName: 'Upcoming Ltd',
+        address: { line1: '1 High St', town: 'London', postcode: 'E1 1AA', country: CountryCode1.GB },
+        taxStatus: TaxStatus.TAXED,
+        contacts: [],
+        customerAliases: ['upcoming'],
+      })
+    ).data;
+    const product = (await own.products.postProducts({ name: 'Plan', label: 'plan' })).data;
+    const calls = (
+      await own.usageMetrics.postUsageMetrics({
+        name: 'calls',
+        metricType: MetricType.SIMPLE,
+        eventType: 'call',
+        aggregationType: AggregationType.COUNT,
+      })
+    ).data.id;
+    const price = async (name: string, billingType: BillingType, structure: object) =>
+      (
+        await own.prices.postPrices({
+          productId: product.id,
+          name,
+          currency: Currency.GBP,
+          billingFrequency: BillingFrequency.MONTHLY,
+          billingType,
+          structure,
+        } as PriceBody)
+      ).data.id;
+    const plan = await price('Plan', BillingType.IN_ADVANCE, { pricingType: 'FIXED', price: '10.00' });
+    const perCall = await price('Calls', BillingType.IN_ARREARS, {
+      pricingType: 'LINEAR',
+      pricePerUnit: '1.00',
+      usageMetricId: calls,
+      isPricePercentage: false,
+    });
+    await own.billingSchedules.postBillingSchedules({
+      customerId: customer.id,
+      startDate: '2026-01-01',
+      taxRates: [],
+      autoIssueInvoices: false,
+      isDraft: false,
+      rollUpBilling: false,
+      phases: [{ priceIds: [plan, perCall], startDate: '2026-01-01' }],
+    });
+    for (const day of ['05', '06', '07'])
+      await own.usageEvents.postUsageEvents({ customerAlias: 'upcoming', eventType: 'call', eventTimestamp: `2026-01-${day}T12:00:00Z` });
+
+    const first = await clock.advance('P10D');
+    expect(first.invoices).toHaveLength(1); // January's plan, in advance
+    expect(first.upcoming).toHaveLength(1);
+    const upcoming = (await own.invoices.getInvoicesById(first.upcoming[0]!)).data;
+    // Due 1 Feb: February's plan 10.00, and January's calls so far: 3 x 1.00.
+    expect([upcoming.status, upcoming.billingPeriod?.start, upcoming.netTotal]).toEqual(['IN_PROGRESS', '2026-01-01', '13.00']);
+
+    // A fourth call before the end of January: the next run prices the upcoming invoice again.
+    await own.usageEvents.postUsageEvents({ customerAlias: 'upcoming', eventType: 'call', eventTimestamp: '2026-01-20T12:00:00Z' });
+    const second = await clock.advance('P10D');
+    expect(second.invoices).toEqual([]);
+    const again = (await own.invoices.getInvoicesById(second.upcoming[0]!)).data;
+    expect([again.status, again.netTotal]).toEqual(['IN_PROGRESS', '14.00']);
+    expect((await own.invoices.getInvoicesById(first.upcoming[0]!).catch((e: Response) => e)).status).toBe(404);
+
+    // Drafted, it is the user's: the run that reaches 1 Feb bills those charges no more.
+    const drafted = (await own.invoices.postInvoicesByIdDraft(again.id)).data;
+    expect([drafted.status, drafted.netTotal]).toEqual(['DRAFT', '14.00']);
+    const third = await clock.advance('P15D'); // to 5 Feb
+    expect(third.invoices).toEqual([]);
+    expect((await own.invoices.getInvoicesById(again.id)).data.status).toBe('DRAFT');
+    // The next upcoming invoice is March's plan and February's calls (none yet).
+    expect((await own.invoices.getInvoicesById(third.upcoming[0]!)).data).toMatchObject({ status: 'IN_PROGRESS', netTotal: '10.00' });
+  });
 });

@@ -303,6 +303,8 @@ export interface components {
             invoices: string[];
             /** @description Ids of the billing schedules that ended (COMPLETED). */
             completed: string[];
+            /** @description Ids of the upcoming (IN_PROGRESS) invoices made after the run, one per schedule still running. */
+            upcoming: string[];
         };
         WebhookDelivery: {
             /** @description The client id whose partition raised it (in the admin's every-partition list). */

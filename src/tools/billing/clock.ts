@@ -54,7 +54,7 @@ export class TestClocks {
     const run =
       to.getTime() > from.getTime()
         ? runBilling(this.engine, partition, clientId, this.base, to.toISOString().slice(0, 10))
-        : { invoices: [], completed: [] };
+        : { invoices: [], completed: [], upcoming: [] };
     return { ...this.read(clientId), ...run };
   }
 

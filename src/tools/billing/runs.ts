@@ -12,13 +12,15 @@
 // The run is a client of the engine's own operations (POST /invoices, its line items, finalize,
 // send): the invoices it makes are exactly what the API makes, dated on the day they fell due.
 import type { Clock } from '../../engine/clock.js';
-import type { CallRequest, Engine } from '../../engine/engine.js';
+import type { Engine } from '../../engine/engine.js';
 import { decimal, type Decimal } from '../../engine/money.js';
 import type { Json } from '../../engine/plugin.js';
 import { BILLING_SCHEDULES } from '../../engine/records.js';
 import { collection, named, type Partition, type StoredRecord } from '../../engine/store/types.js';
 import { aggregateUsage, aliasesOf, countedEvents, USAGE_METRICS } from '../../engine/usage.js';
-import { adjustments, type Line } from './discounts.js';
+import type { Line } from './discounts.js';
+import { invoice, request } from './invoice.js';
+import { settleUpcoming, makeUpcoming } from './upcoming.js';
 import { addDays, daysBetween, MONTHS, ms, periods } from './periods.js';
 import { charge } from './pricing.js';
 
@@ -144,6 +146,8 @@ export interface RunResult {
   /** Invoices made, in the order they fell due. */
   invoices: string[];
   completed: string[];
+  /** The upcoming (IN_PROGRESS) invoice of each schedule still running: its next charges, so far. */
+  upcoming: string[];
 }
 
 /**
@@ -151,12 +155,14 @@ export interface RunResult {
  * one invoice per schedule, day and currency.
  */
 export function runBilling(engine: Engine, partition: Partition, clientId: string, base: Clock, until: string): RunResult {
-  const result: RunResult = { invoices: [], completed: [] };
+  const result: RunResult = { invoices: [], completed: [], upcoming: [] };
   // The usage events that count, once for the whole run rather than once per charge.
   const counted = countedEvents(partition);
   for (const schedule of partition.all(BILLING_SCHEDULES)) {
     if (schedule.status !== 'ACTIVE' || schedule.archivedAt !== undefined) continue;
     const billed = new Set(partition.get(BILLED, schedule.id)?.keys ?? []);
+    // The upcoming invoice of the last run: kept as the user's if drafted since, else made again.
+    for (const key of settleUpcoming(engine, partition, clientId, base, schedule)) billed.add(key);
     const due = charges(partition, schedule, until, counted).filter((c) => !billed.has(c.key));
     const groups = new Map<string, Due[]>();
     for (const c of due.sort((a, b) => a.due.localeCompare(b.due))) {
@@ -174,85 +180,11 @@ export function runBilling(engine: Engine, partition: Partition, clientId: strin
       partition.put(BILLING_SCHEDULES, { ...current, status: 'COMPLETED' });
       result.completed.push(schedule.id);
       engine.raise(request(partition, clientId, base, end), ['BILLING_SCHEDULE_UPDATED'], schedule.id);
+    } else {
+      partition.put(BILLED, { id: schedule.id, keys: [...billed] });
+      const next = makeUpcoming(engine, partition, clientId, base, schedule, until, billed, counted);
+      if (next) result.upcoming.push(next);
     }
   }
   return result;
-}
-
-/** A call of the engine's own operations as the partition, dated `day`, raising no events itself. */
-function request(
-  partition: Partition,
-  clientId: string,
-  base: Clock,
-  day: string,
-  params: Record<string, string> = {},
-  body?: Json,
-): CallRequest {
-  const clock: Clock = { now: () => new Date(`${day}T00:00:00Z`), newId: () => base.newId() };
-  return { partition, clientId, params, body, clock, example: undefined, readQuery: () => ({}), quiet: true };
-}
-
-/** One invoice of a schedule's charges due on one day, with its lines, adjustments, and issue. */
-function invoice(engine: Engine, partition: Partition, clientId: string, base: Clock, schedule: StoredRecord, lines: Due[]): string {
-  const [first] = lines as [Due, ...Due[]];
-  const day = first.due;
-  const call = (key: string, params: Record<string, string> = {}, body?: Json) => {
-    const answer = engine.answer(key, request(partition, clientId, base, day, params, body));
-    return (answer?.body ?? {}) as Json;
-  };
-  const dueDays = typeof schedule.defaultDueDateDays === 'number' ? schedule.defaultDueDateDays : undefined;
-  const made = call(
-    'post /invoices',
-    {},
-    {
-      currency: first.currency,
-      customerId: schedule.customerId,
-      billingScheduleId: schedule.id,
-      billingPeriod: {
-        start: lines.map((l) => l.start).sort()[0],
-        endInclusive: lines
-          .map((l) => l.endInclusive)
-          .sort()
-          .at(-1),
-      },
-      ...(dueDays !== undefined && { dueDate: addDays(day, dueDays) }),
-      ...(text(schedule.purchaseOrderNumber) && { purchaseOrderNumber: schedule.purchaseOrderNumber }),
-      ...(text(schedule.reference) && { reference: schedule.reference }),
-      ...(text(schedule.memo) && { memo: schedule.memo }),
-    },
-  );
-  const id = String(made.id);
-  // Each phase's discounts and minimums apply to its own lines (one invoice may bill two phases).
-  const phases = [...new Set(lines.map((l) => l.phase))];
-  const adjusted = phases.flatMap((phase) =>
-    adjustments(
-      lines.filter((l) => l.phase === phase),
-      phase,
-    ),
-  );
-  for (const line of [...lines, ...adjusted])
-    call(
-      'post /invoices/{invoice}/line-items',
-      { invoice: id },
-      {
-        title: line.title,
-        description: line.description,
-        quantity: line.quantity.toString(),
-        rate: line.rate.toString(),
-        taxRate: line.taxRate.toString(),
-        servicePeriod: { startDate: line.start, endDate: line.endInclusive },
-        ...(line.priceId && { priceId: line.priceId }),
-        externalIds: [],
-      },
-    );
-  const types = ['INVOICE_CREATED'];
-  if (schedule.autoIssueInvoices === true) {
-    call('post /invoices/{id}/finalize', { id });
-    call('post /invoices/{id}/send', { id });
-    types.push('INVOICE_ISSUED');
-  }
-  const current = partition.get(BILLING_SCHEDULES, schedule.id);
-  if (current) partition.put(BILLING_SCHEDULES, { ...current, lastInvoiceId: id });
-  engine.raise(request(partition, clientId, base, day), types, id);
-  return id;
 }
