@@ -85,6 +85,8 @@ export function charges(
 ): Due[] {
   const found: Due[] = [];
   const customer = aliasesOf([String(schedule.customerId)], partition);
+  // Only this customer's events: each charge aggregates over them, not over the partition's.
+  const own = counted.filter((event) => customer.has(String(event.customerAlias)));
   const scheduleStart = String(schedule.startDate);
   const recurrenceDay = typeof schedule.recurrenceDayOfMonth === 'number' ? schedule.recurrenceDayOfMonth : undefined;
   const taxOf = (priceId: string) => {
@@ -101,7 +103,7 @@ export function charges(
         const due = price.billingType === 'IN_ADVANCE' || structure.pricingType === 'ONE_TIME' ? start : endExclusive;
         if (ms(due) > ms(until)) return undefined;
         const metric = partition.get(USAGE_METRICS, String(structure.usageMetricId));
-        const usage = metric ? aggregateUsage(partition, metric, customer, ms(start), ms(endExclusive), counted).value : decimal(0);
+        const usage = metric ? aggregateUsage(partition, metric, customer, ms(start), ms(endExclusive), own).value : decimal(0);
         const seatType = partition.get(SEAT_METRICS, String(structure.seatMetricId))?.seatType;
         const seats = seatsAt(partition, customer, seatType, ms(endExclusive));
         const priced = charge(structure, usage, seats, share);
