@@ -177,6 +177,58 @@ describe('the dashboard', () => {
     await shot('resources');
   });
 
+  it('shows the test clock, advances it, and lists the invoices the billing run made', async () => {
+    const auth = `Basic ${Buffer.from('dash-clock:secret').toString('base64')}`;
+    const as = async (method: string, path: string, body?: unknown) => {
+      const res = await fetch(`${server.url}${path}`, {
+        method,
+        headers: { Authorization: auth, 'Content-Type': 'application/json' },
+        ...(body !== undefined && { body: JSON.stringify(body) }),
+      });
+      return (await res.json()) as any;
+    };
+    await as('PUT', '/__admin/clock', { now: '2026-01-01T00:00:00Z' });
+    const who = await as('POST', '/api/customers', customer('Clock Co'));
+    const product = await as('POST', '/api/products', { name: 'Plan', label: 'plan' });
+    const price = await as('POST', '/api/prices', {
+      productId: product.id,
+      name: 'Plan',
+      currency: 'GBP',
+      billingFrequency: 'MONTHLY',
+      billingType: 'IN_ADVANCE',
+      structure: { pricingType: 'FIXED', price: '25.00' },
+    });
+    await as('POST', '/api/billing-schedules', {
+      customerId: who.id,
+      startDate: '2026-01-01',
+      taxRates: [],
+      autoIssueInvoices: true,
+      isDraft: false,
+      rollUpBilling: false,
+      phases: [{ priceIds: [price.id], startDate: '2026-01-01' }],
+    });
+    await page.goto(`${server.url}/__admin/ui#/clock`);
+    // The page lists only its own partition's id once it has one: the other is typed in.
+    await page.locator('#partition-new').fill('dash-clock');
+    await page.getByRole('button', { name: 'Use' }).click();
+    await page.locator('#clock-kind', { hasText: '(test clock)' }).waitFor();
+    await expect(page.locator('#clock-now').textContent()).resolves.toMatch(/^2026-01-01T/);
+    await page.getByLabel('Advance by').fill('P2M');
+    await page.getByRole('button', { name: 'Advance', exact: true }).click();
+    await page.locator('#clock-runs tbody tr').nth(2).waitFor();
+    const rows = await page.locator('#clock-runs tbody tr').allTextContents();
+    // Newest first: March, February, January, each 25.00 and sent.
+    expect(rows.map((row) => row.includes('SENT') && row.includes('25.00 GBP'))).toEqual([true, true, true]);
+    expect(rows[0]).toContain('2026-03-01 to 2026-03-31');
+    await expect(page.locator('#clock-now').textContent()).resolves.toMatch(/^2026-03-01T/);
+    await shot('clock');
+    await page.getByRole('button', { name: "Back to the server's clock" }).click();
+    await page.locator('#clock-kind', { hasText: "(the server's clock)" }).waitFor();
+    // The tests after this one use the first partition again.
+    await page.locator('#partition-new').fill(PARTITION);
+    await page.getByRole('button', { name: 'Use' }).click();
+  });
+
   it('seeds faker customers, then resets the partition and shows the table empty', async () => {
     await page.goto(`${server.url}/__admin/ui#/customers`);
     await page.getByLabel('Faker customers').fill('25');

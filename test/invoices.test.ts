@@ -44,6 +44,10 @@ describe('money', () => {
       totalTax: '0.00',
       grossTotal: '0.00',
     });
+    // Billed to its customer, not to the document's example company.
+    const customer = (await request(app).get(`/customers/${customerId}`).set('Authorization', auth)).body;
+    expect(res.body).toMatchObject({ customerLegalCompanyName: customer.legalName, customerBillingAddress: customer.address });
+    expect(res.body.customerLegalCompanyName).not.toBe('Facebook');
   });
 
   it('a 3-line GBP invoice with two tax rates: each line rounded half up to pence, the invoice their sum', async () => {

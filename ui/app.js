@@ -110,7 +110,7 @@ $('#partition-form').addEventListener('submit', (event) => {
   void loadPartitions().then(render);
 });
 
-// Views, by the location's hash: #/customers, #/customers/<id>, #/requests, #/faults, #/resources.
+// Views, by the location's hash: #/customers, #/customers/<id>, #/requests, #/faults, #/resources, #/clock.
 function route() {
   const [, view = 'customers', id] = location.hash.split('/');
   return { view: view === 'customers' && id ? 'customer' : view, id: id && decodeURIComponent(id) };
@@ -132,6 +132,7 @@ async function render() {
     else if (view === 'requests') await showRequests();
     else if (view === 'faults') await showFaults();
     else if (view === 'resources') await showResources();
+    else if (view === 'clock') await showClock();
   } catch (err) {
     if (!(err instanceof NeedsCredentials)) say(err.message);
   }
@@ -457,6 +458,70 @@ async function showResources() {
   $('#resources').replaceChildren(...sections);
   say('');
 }
+
+// The test clock: read it, move it; each move forward answers the invoices its billing run made.
+const runs = [];
+
+async function showClock() {
+  const current = ticket('clock');
+  const clock = await call('GET', '/__admin/clock');
+  if (!current()) return;
+  $('#clock-now').textContent = clock.now;
+  $('#clock-kind').textContent = clock.testClock ? '(test clock)' : "(the server's clock)";
+  $('#clock-runs tbody').replaceChildren(
+    ...runs.map(({ to, invoice }) =>
+      h(
+        'tr',
+        {},
+        h('td', {}, to),
+        h('td', {}, invoice.invoiceNumber ?? invoice.id),
+        h(
+          'td',
+          {},
+          h('a', { href: `#/customers/${encodeURIComponent(invoice.customerId)}` }, invoice.customerLegalCompanyName ?? invoice.customerId),
+        ),
+        h('td', {}, invoice.billingPeriod ? `${invoice.billingPeriod.start} to ${invoice.billingPeriod.endInclusive}` : ''),
+        h('td', {}, invoice.status),
+        h('td', {}, `${invoice.grossTotal} ${invoice.currency}`),
+      ),
+    ),
+  );
+  say('');
+}
+
+async function moved(result) {
+  const invoices = await Promise.all(result.invoices.map((id) => call('GET', `/api/invoices/${encodeURIComponent(id)}`)));
+  runs.unshift(...invoices.reverse().map((invoice) => ({ to: result.now, invoice })));
+  await showClock();
+  say(`The clock reads ${result.now}: ${result.invoices.length} invoice(s) made.`);
+}
+
+$('#clock-advance').addEventListener('submit', async (event) => {
+  event.preventDefault();
+  try {
+    await moved(await call('POST', '/__admin/clock/advance', { by: $('#clock-by').value.trim() }));
+  } catch (err) {
+    if (!(err instanceof NeedsCredentials)) say(err.message);
+  }
+});
+
+$('#clock-set').addEventListener('click', async () => {
+  try {
+    if (!$('#clock-at').value) return say('Pick a date and time to put the clock at.');
+    await moved(await call('PUT', '/__admin/clock', { now: new Date(`${$('#clock-at').value}Z`).toISOString() }));
+  } catch (err) {
+    if (!(err instanceof NeedsCredentials)) say(err.message);
+  }
+});
+
+$('#clock-reset').addEventListener('click', async () => {
+  try {
+    await call('DELETE', '/__admin/clock');
+    await showClock();
+  } catch (err) {
+    if (!(err instanceof NeedsCredentials)) say(err.message);
+  }
+});
 
 if (!location.hash) location.replace('#/customers');
 void render();

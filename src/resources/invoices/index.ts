@@ -5,18 +5,40 @@
 //     to the currency's minor units).
 //   - An invoice's or credit note's totals are the sums of its lines when it is read (no lines: 0);
 //     a line item group's, the sums of the lines that name it (groupId).
-//   - A new one is DRAFT, UNPAID where it has a payment status, and has no credit notes yet.
+//   - A new one is DRAFT, UNPAID where it has a payment status, and has no credit notes yet; it takes
+//     its customer's legal name, addresses and billing emails unless the request gives them.
 //   - Actions move it through its lifecycle (lifecycle.ts); past DRAFT it cannot be edited.
 import type { Call, CollectionRules, Json, Plugin } from '../../engine/plugin.js';
 import { amount, lineTotals, sumTotals } from '../../engine/money.js';
+import { CUSTOMERS } from '../../engine/records.js';
+import { contactsOf } from '../../engine/relations.js';
 import { applyCreditNote, currencyOf, totalsAndBalance } from './balances.js';
 import { named, type StoredRecord } from '../../engine/store/types.js';
 import { invoiceListSummary, invoiceSummary } from './summaries.js';
 import { CREDIT_NOTE, editProblem, INVOICE, transition, type Lifecycle } from './lifecycle.js';
 
+/**
+ * What a new invoice or credit note takes from its customer unless the request says otherwise: its
+ * legal name, addresses and the emails of its billing contacts, as Sequence fills them (never the
+ * document's example company).
+ */
+function fromCustomer(body: Json, call: Call): Json {
+  const customer = call.partition.get(CUSTOMERS, String(body.customerId));
+  if (!customer) return {};
+  const emails = contactsOf(call.partition, customer.id)
+    .filter((c) => c.archivedAt === undefined && c.billingPreference !== 'NONE')
+    .map((c) => c.email);
+  return {
+    customerLegalCompanyName: body.customerLegalCompanyName ?? customer.legalName,
+    customerBillingAddress: body.customerBillingAddress ?? customer.address,
+    customerShippingAddress: body.customerShippingAddress ?? customer.address,
+    customerEmails: body.customerEmails ?? emails,
+  };
+}
+
 function documentRules(lifecycle: Lifecycle, kind: 'invoice' | 'creditNote', created: Json): CollectionRules {
   return {
-    generated: () => created,
+    generated: (body, call) => ({ ...fromCustomer(body, call), ...created }),
     // Totals from the lines; the balance is what is left after credit-note applications (balances.ts).
     presented: (record, call) => {
       const { totals, balance, version, currency } = totalsAndBalance(kind, record, call);
