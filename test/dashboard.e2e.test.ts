@@ -185,7 +185,7 @@ describe('the dashboard', () => {
         headers: { Authorization: auth, 'Content-Type': 'application/json' },
         ...(body !== undefined && { body: JSON.stringify(body) }),
       });
-      return (await res.json()) as any;
+      return await res.json();
     };
     await as('PUT', '/__admin/clock', { now: '2026-01-01T00:00:00Z' });
     const who = await as('POST', '/api/customers', customer('Clock Co'));
