@@ -319,6 +319,31 @@ describe('webhooks', () => {
   });
 });
 
+describe('webhooks on a test clock', () => {
+  it('deliver at once with a clock set days ahead, the event dated by the clock', async () => {
+    const hooks = await createWebhookReceiver({ secret: 'whsec_ahead' });
+    open.push(hooks);
+    const clientId = `hooks-ahead-${process.pid}`;
+    // Ten days ahead: a delivery scheduled on the partition's clock would wait ten days.
+    const ahead = new Date(Date.now() + 10 * 86_400_000);
+    await fake.clock(clientId).set(ahead);
+    const auth = `Basic ${Buffer.from(`${clientId}:secret`).toString('base64')}`;
+    const post = (path: string, body: unknown) =>
+      fetch(`${fake.url}/api${path}`, {
+        method: 'POST',
+        headers: { Authorization: auth, 'Content-Type': 'application/json' },
+        body: JSON.stringify(body),
+      });
+    await post('/notifications/policies', { name: 'Ahead', channel: 'WEBHOOK', recipients: [hooks.url], webhookSecret: 'whsec_ahead' });
+    await post('/customers', customer);
+    const created = await hooks.next('CUSTOMER_CREATED', 3_000);
+    expect(created.verified).toBe(true);
+    expect(String(created.body.resource!.createdAt).slice(0, 10)).toBe(ahead.toISOString().slice(0, 10));
+    const [delivery] = await new AdminClient({ baseUrl: fake.url, clientId }).webhooks();
+    expect(delivery!.createdAt.slice(0, 10)).toBe(ahead.toISOString().slice(0, 10));
+  });
+});
+
 describe('webhooks through the AdminClient', () => {
   it('lists, triggers, redelivers and pauses for its client id', async () => {
     const hooks = await createWebhookReceiver({ secret: 'whsec_admin' });

@@ -20,7 +20,7 @@
 //     receiver (its code fails it, its delay slows it), as rules answer the API.
 import type { Logger } from 'pino';
 import { accountIdOf } from '../../engine/account.js';
-import type { Clock } from '../../engine/clock.js';
+import { clockOf, type Clock } from '../../engine/clock.js';
 import type { Engine } from '../../engine/engine.js';
 import type { EventSink, ResourceEvent } from '../../engine/events.js';
 import type { Partition, Store } from '../../engine/store/types.js';
@@ -112,7 +112,9 @@ export class Webhooks implements EventSink {
             createdAt: now,
             status: 'PENDING',
             attempts: [],
-            nextAttemptAt: now,
+            // Attempts run on real time, whatever the partition's test clock reads (a clock set ahead
+            // would otherwise hold deliveries until the world caught up with it).
+            nextAttemptAt: new Date().toISOString(),
           };
           partition.put(DELIVERIES, delivery);
           made.push(delivery);
@@ -171,7 +173,7 @@ export class Webhooks implements EventSink {
       if (waiting.has(order)) continue;
       waiting.add(order);
       if (this.inFlight.has(delivery.id)) continue;
-      const due = Date.parse(delivery.nextAttemptAt ?? delivery.createdAt);
+      const due = delivery.nextAttemptAt === undefined ? 0 : Date.parse(delivery.nextAttemptAt);
       if (due > now) wake = Math.min(wake, due);
       else if ((this.busy.get(clientId) ?? 0) < MAX_IN_FLIGHT) void this.attempt(clientId, delivery);
       // Past the cap the rest waits: each attempt that ends runs this again.
@@ -242,7 +244,7 @@ export class Webhooks implements EventSink {
     const again = {
       ...delivery,
       status: 'PENDING' as const,
-      nextAttemptAt: this.deps.clock.now().toISOString(),
+      nextAttemptAt: new Date().toISOString(),
       roundStart: delivery.attempts.length,
     };
     partition.put(DELIVERIES, again);
@@ -254,10 +256,11 @@ export class Webhooks implements EventSink {
   trigger(clientId: string, notificationType: string, resourceId: string): DeliveryRecord[] | undefined {
     if (!this.engine) throw new Error('webhooks: no engine attached');
     const partition = this.deps.store.partition(clientId);
-    const request = { partition, clientId, params: {}, body: undefined, clock: this.deps.clock, example: undefined, readQuery: () => ({}) };
+    const clock = clockOf(partition, this.deps.clock);
+    const request = { partition, clientId, params: {}, body: undefined, clock, example: undefined, readQuery: () => ({}) };
     const event = this.engine.event(request, notificationType, resourceId);
     if (!event) return undefined;
-    return this.record({ partition, clientId, accountId: accountIdOf(clientId), clock: this.deps.clock }, [event]);
+    return this.record({ partition, clientId, accountId: accountIdOf(clientId), clock }, [event]);
   }
 
   /** The document's notification types (what trigger accepts). */
