@@ -38,20 +38,54 @@ afterAll(() => fake.close());
 // The price bodies are typed by the document per pricing type; built as data here, checked by the fake.
 type PriceBody = Parameters<Api<unknown>['prices']['postPrices']>[0];
 
+/** The generated client, as the partition `clientId`. */
+const clientOf = (clientId: string) =>
+  new Api({
+    baseUrl: `${fake.url}/api`,
+    baseApiParams: { headers: { Authorization: `Basic ${Buffer.from(`${clientId}:secret`).toString('base64')}` } },
+  });
+
+/** A customer of the partition, billed in London. */
+async function customerIn(
+  client: Api<unknown>,
+  legalName: string,
+  extra: Partial<Parameters<Api<unknown>['customers']['postCustomers']>[0]> = {},
+) {
+  const made = await client.customers.postCustomers({
+    legalName,
+    address: { line1: '1 High St', town: 'London', postcode: 'E1 1AA', country: CountryCode1.GB },
+    taxStatus: TaxStatus.TAXED,
+    contacts: [],
+    ...extra,
+  });
+  return made.data;
+}
+
+/** A product and a maker of its monthly GBP prices, each answering the price's id. */
+async function catalogueIn(client: Api<unknown>, name: string) {
+  const product = (await client.products.postProducts({ name, label: name.toLowerCase() })).data;
+  return async (priceName: string, billingType: BillingType, structure: object) =>
+    (
+      await client.prices.postPrices({
+        productId: product.id,
+        name: priceName,
+        currency: Currency.GBP,
+        billingFrequency: BillingFrequency.MONTHLY,
+        billingType,
+        structure,
+      } as PriceBody)
+    ).data.id;
+}
+
 describe('a billing run on a test clock', () => {
   it('invoices every pricing type over two phases, with a discount and a minimum, as worked out by hand', async () => {
     expect((await admin.setClock('2026-01-01T00:00:00Z')).testClock).toBe(true);
-    const customer = (
-      await api.customers.postCustomers({
-        legalName: 'Runs Ltd',
-        address: { line1: '1 High St', town: 'London', postcode: 'E1 1AA', country: CountryCode1.GB },
-        taxStatus: TaxStatus.TAXED,
-        contacts: [{ name: 'Ada', email: 'ada@runs.example', billingPreference: ContactBillingPreference.PRIMARY }],
-        customerAliases: ['runs'],
-      })
-    ).data;
+    const customer = await customerIn(api, 'Runs Ltd', {
+      contacts: [{ name: 'Ada', email: 'ada@runs.example', billingPreference: ContactBillingPreference.PRIMARY }],
+      customerAliases: ['runs'],
+    });
     expect(customer.createdAt.slice(0, 10)).toBe('2026-01-01'); // dated by the test clock
-    const product = (await api.products.postProducts({ name: 'Platform', label: 'platform' })).data;
+    const price = await catalogueIn(api, 'Platform');
     const metric = async (name: string, property: string) =>
       (
         await api.usageMetrics.postUsageMetrics({
@@ -69,17 +103,6 @@ describe('a billing run on a test clock', () => {
       await metric('minutes', 'm'),
     ];
     const seatMetric = (await api.seatMetrics.postSeatMetrics({ seatType: 'editor', label: 'Editor' })).data;
-    const price = async (name: string, billingType: BillingType, structure: object) =>
-      (
-        await api.prices.postPrices({
-          productId: product.id,
-          name,
-          currency: Currency.GBP,
-          billingFrequency: BillingFrequency.MONTHLY,
-          billingType,
-          structure,
-        } as PriceBody)
-      ).data.id;
     const fixed100 = await price('Base', BillingType.IN_ADVANCE, { pricingType: 'FIXED', price: '100.00' });
     const setup = await price('Setup', BillingType.IN_ADVANCE, { pricingType: 'ONE_TIME', price: '50.00' });
     const linear = await price('API calls', BillingType.IN_ARREARS, {
@@ -265,10 +288,7 @@ describe('a billing run on a test clock', () => {
   it('prorates a first partial period, issues as it goes, raises the events, and completes at the end date', async () => {
     const partition = 'billing-runs-partial';
     const clock = fake.clock(partition);
-    const own = new Api({
-      baseUrl: `${fake.url}/api`,
-      baseApiParams: { headers: { Authorization: `Basic ${Buffer.from(`${partition}:secret`).toString('base64')}` } },
-    });
+    const own = clientOf(partition);
     await clock.set(new Date('2026-01-10T00:00:00Z'));
     const hooks = await createWebhookReceiver();
     try {
@@ -279,25 +299,8 @@ describe('a billing run on a test clock', () => {
         notificationTypes: [NotificationType.INVOICE_ISSUED, NotificationType.BILLING_SCHEDULE_UPDATED],
       });
       hooks.secret = policy.data.webhookSecret ?? undefined;
-      const customer = (
-        await own.customers.postCustomers({
-          legalName: 'Partial Ltd',
-          address: { line1: '1 High St', town: 'London', postcode: 'E1 1AA', country: CountryCode1.GB },
-          taxStatus: TaxStatus.TAXED,
-          contacts: [],
-        })
-      ).data;
-      const product = (await own.products.postProducts({ name: 'Plan', label: 'plan' })).data;
-      const monthly = (
-        await own.prices.postPrices({
-          productId: product.id,
-          name: 'Plan',
-          currency: Currency.GBP,
-          billingFrequency: BillingFrequency.MONTHLY,
-          billingType: BillingType.IN_ADVANCE,
-          structure: { pricingType: 'FIXED', price: '31.00' },
-        } as PriceBody)
-      ).data.id;
+      const customer = await customerIn(own, 'Partial Ltd');
+      const monthly = await (await catalogueIn(own, 'Plan'))('Plan', BillingType.IN_ADVANCE, { pricingType: 'FIXED', price: '31.00' });
       const schedule = (
         await own.billingSchedules.postBillingSchedules({
           customerId: customer.id,
@@ -341,21 +344,10 @@ describe('a billing run on a test clock', () => {
   it("keeps the next charges as an upcoming IN_PROGRESS invoice, which draft makes the user's", async () => {
     const partition = 'billing-runs-upcoming';
     const clock = fake.clock(partition);
-    const own = new Api({
-      baseUrl: `${fake.url}/api`,
-      baseApiParams: { headers: { Authorization: `Basic ${Buffer.from(`${partition}:secret`).toString('base64')}` } },
-    });
+    const own = clientOf(partition);
     await clock.set(new Date('2026-01-01T00:00:00Z'));
-    const customer = (
-      await own.customers.postCustomers({
-        legalName: 'Upcoming Ltd',
-        address: { line1: '1 High St', town: 'London', postcode: 'E1 1AA', country: CountryCode1.GB },
-        taxStatus: TaxStatus.TAXED,
-        contacts: [],
-        customerAliases: ['upcoming'],
-      })
-    ).data;
-    const product = (await own.products.postProducts({ name: 'Plan', label: 'plan' })).data;
+    const customer = await customerIn(own, 'Upcoming Ltd', { customerAliases: ['upcoming'] });
+    const price = await catalogueIn(own, 'Plan');
     const calls = (
       await own.usageMetrics.postUsageMetrics({
         name: 'calls',
@@ -364,17 +356,6 @@ describe('a billing run on a test clock', () => {
         aggregationType: AggregationType.COUNT,
       })
     ).data.id;
-    const price = async (name: string, billingType: BillingType, structure: object) =>
-      (
-        await own.prices.postPrices({
-          productId: product.id,
-          name,
-          currency: Currency.GBP,
-          billingFrequency: BillingFrequency.MONTHLY,
-          billingType,
-          structure,
-        } as PriceBody)
-      ).data.id;
     const plan = await price('Plan', BillingType.IN_ADVANCE, { pricingType: 'FIXED', price: '10.00' });
     const perCall = await price('Calls', BillingType.IN_ARREARS, {
       pricingType: 'LINEAR',

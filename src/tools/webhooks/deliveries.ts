@@ -2,6 +2,7 @@
 // signed: Sequence-Signature: t=<unix ms>,s=<hex HMAC-SHA256 of "<t>.<raw body>" keyed by the secret>.
 import { createHmac } from 'node:crypto';
 import { collection, type Partition, type StoredRecord } from '../../engine/store/types.js';
+import type { components } from '../../generated/mock.js';
 
 export interface WebhookOptions {
   /** How long one attempt may take before it counts as failed. */
@@ -16,35 +17,13 @@ export interface WebhookOptions {
 
 export const WEBHOOK_DEFAULTS: WebhookOptions = { timeoutMs: 5_000, retryBaseMs: 1_000, maxAttempts: 5, maxKept: 1_000 };
 
-export interface Attempt {
-  at: string;
-  /** The Sequence-Signature header sent. */
-  signature: string;
-  /** The receiver's status; absent when there was none (a timeout, a refused connection). */
-  statusCode?: number;
-  error?: string;
-  durationMs: number;
-}
+/** A delivery as the admin API answers it (spec/mock.yaml's WebhookDelivery), without the partition it lists. */
+type Delivery = Omit<components['schemas']['WebhookDelivery'], 'partition'>;
+export type Attempt = Delivery['attempts'][number];
+export type DeliveryStatus = Delivery['status'];
 
-export type DeliveryStatus = 'PENDING' | 'DELIVERED' | 'FAILED';
-
-export interface DeliveryRecord extends StoredRecord {
-  id: string;
-  eventId: string;
-  policyId: string;
-  url: string;
-  notificationType: string;
-  resourceId: string;
-  /** The exact bytes sent, every attempt. */
-  body: string;
-  createdAt: string;
-  status: DeliveryStatus;
-  attempts: Attempt[];
-  /** When the next attempt is due (PENDING only). */
-  nextAttemptAt?: string;
-  /** Attempts made before the last redelivery: a redelivery starts a fresh round of maxAttempts. */
-  roundStart?: number;
-}
+/** A delivery as kept: what the admin API answers, and how many attempts came before the last redelivery (each starts a fresh round of maxAttempts). */
+export type DeliveryRecord = Delivery & StoredRecord & { roundStart?: number };
 
 /** The policies, found by channel: only WEBHOOK ones deliver. */
 export const POLICIES = collection('/notifications/policies', {
