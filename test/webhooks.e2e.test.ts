@@ -89,6 +89,16 @@ async function settled(call: ReturnType<typeof client>, n: number): Promise<any[
   }
 }
 
+/** A receiver answering `script`, a client of its own, and a WEBHOOK policy of that client to the receiver. */
+async function hooked(script: number[], name: string, webhookSecret: string) {
+  const hooks = await receiver(script);
+  open.push(hooks);
+  const call = client();
+  const policy = await call('POST', '/api/notifications/policies', { name, channel: 'WEBHOOK', recipients: [hooks.url], webhookSecret });
+  expect(policy.status).toBe(201);
+  return { hooks, call };
+}
+
 const customer = {
   legalName: 'Hooked Ltd',
   address: { line1: '1 High St', town: 'London', postcode: 'E1 1AA', country: 'GB' },
@@ -175,15 +185,7 @@ describe('webhooks', () => {
   });
 
   it('retries a failing endpoint with backoff, the same body each time, and a fresh signature', async () => {
-    const hooks = await receiver([500, 503]);
-    open.push(hooks);
-    const call = client();
-    await call('POST', '/api/notifications/policies', {
-      name: 'Flaky',
-      channel: 'WEBHOOK',
-      recipients: [hooks.url],
-      webhookSecret: 'whsec_flaky',
-    });
+    const { hooks, call } = await hooked([500, 503], 'Flaky', 'whsec_flaky');
     await call('POST', '/api/customers', customer);
     const got = await hooks.count(3);
     expect(got).toHaveLength(3);
@@ -200,15 +202,7 @@ describe('webhooks', () => {
   });
 
   it('gives up after the attempts allowed, and redelivers on demand', async () => {
-    const hooks = await receiver([500, 500, 500, 500, 500]);
-    open.push(hooks);
-    const call = client();
-    await call('POST', '/api/notifications/policies', {
-      name: 'Down',
-      channel: 'WEBHOOK',
-      recipients: [hooks.url],
-      webhookSecret: 'whsec_down',
-    });
+    const { hooks, call } = await hooked([500, 500, 500, 500, 500], 'Down', 'whsec_down');
     await call('POST', '/api/customers', customer);
     await hooks.count(5);
     let delivery: any;
@@ -226,15 +220,7 @@ describe('webhooks', () => {
   });
 
   it('raises any event type for a resource on demand, and holds deliveries while paused', async () => {
-    const hooks = await receiver();
-    open.push(hooks);
-    const call = client();
-    await call('POST', '/api/notifications/policies', {
-      name: 'All',
-      channel: 'WEBHOOK',
-      recipients: [hooks.url],
-      webhookSecret: 'whsec_all',
-    });
+    const { hooks, call } = await hooked([], 'All', 'whsec_all');
     expect((await call('PUT', '/__admin/webhooks/paused', { paused: true })).body).toEqual({ paused: true });
     const who = await call('POST', '/api/customers', customer);
     const triggered = await call('POST', '/__admin/webhooks/trigger', { notificationType: 'CUSTOMER_ARCHIVED', resourceId: who.body.id });
@@ -255,15 +241,7 @@ describe('webhooks', () => {
   });
 
   it('lets a fault rule fail deliveries, as rules fail API calls', async () => {
-    const hooks = await receiver();
-    open.push(hooks);
-    const call = client();
-    await call('POST', '/api/notifications/policies', {
-      name: 'Faulty',
-      channel: 'WEBHOOK',
-      recipients: [hooks.url],
-      webhookSecret: 'whsec_f',
-    });
+    const { hooks, call } = await hooked([], 'Faulty', 'whsec_f');
     const rule = await call('POST', '/__admin/faults', {
       match: { method: 'WEBHOOK', path: '/CUSTOMER_CREATED' },
       respond: { code: 500 },
@@ -278,15 +256,7 @@ describe('webhooks', () => {
   });
 
   it("keeps the order of one resource's events: a later event waits while an earlier one is retried", async () => {
-    const hooks = await receiver([500]);
-    open.push(hooks);
-    const call = client();
-    await call('POST', '/api/notifications/policies', {
-      name: 'Ordered',
-      channel: 'WEBHOOK',
-      recipients: [hooks.url],
-      webhookSecret: 'whsec_o',
-    });
+    const { hooks, call } = await hooked([500], 'Ordered', 'whsec_o');
     const made = await call('POST', '/api/customers', customer);
     await call('PUT', `/api/customers/${made.body.id}`, { ...customer, legalName: 'Second' });
     await call('PUT', `/api/customers/${made.body.id}`, { ...customer, legalName: 'Third' });
