@@ -38,8 +38,9 @@ export class AdminClient {
     return this.call('GET', '/health');
   }
 
+  /** Resets the client id's partition; without a client id, every partition (the body says so: {"all": true}). */
   reset(to?: 'fixtures' | 'empty'): Promise<{ reset: string; to: string }> {
-    return this.call('POST', '/reset', to === undefined ? {} : { to });
+    return this.call('POST', '/reset', { ...(to !== undefined && { to }), ...(this.options.clientId === undefined && { all: true }) });
   }
 
   seed(

@@ -21,11 +21,23 @@ describe('POST /__admin/reset', () => {
     expectCustomer(await request(app).get(`/customers/${made[1]}`).set('Authorization', b), 200);
   });
 
-  it('without credentials resets every partition; to=empty leaves no fixtures', async () => {
+  it('without credentials resets nothing unless it says all: a 400 naming /body/all', async () => {
+    const { app } = makeApp();
+    const a = freshClient();
+    const made = await request(app).post('/customers').set('Authorization', a).send(minimalRequest()).expect(201);
+    for (const body of [{}, { to: 'empty' }, { to: 'empty', all: false }])
+      expect(expectError(await request(app).post('/__admin/reset').send(body), 400, '/body/all').message).toBe(MESSAGES.resetAllExplicit);
+    expect((await request(app).post('/__admin/reset')).status).toBe(400);
+    expect((await request(app).get(`/customers/${made.body.id}`).set('Authorization', a)).status).toBe(200);
+    // With credentials, `all` is refused too: a call acts on its own partition or, by name, on all.
+    expectError(await request(app).post('/__admin/reset').set('Authorization', a).send({ all: true }), 400, '/body/all');
+  });
+
+  it('without credentials and with all: true resets every partition; to=empty leaves no fixtures', async () => {
     const { app } = makeApp();
     const [a, b] = [freshClient(), freshClient()];
     for (const auth of [a, b]) await request(app).post('/customers').set('Authorization', auth).send(minimalRequest()).expect(201);
-    const res = await request(app).post('/__admin/reset').send({ to: 'empty' });
+    const res = await request(app).post('/__admin/reset').send({ to: 'empty', all: true });
     expect(res.body).toEqual({ reset: 'all', to: 'empty' });
     for (const auth of [a, b]) {
       const list = await request(app).get('/customers').set('Authorization', auth);
@@ -274,7 +286,7 @@ describe('ADMIN_TOKEN', () => {
     expect((await request(app).get('/__admin/health')).status).toBe(200);
     for (const call of [
       request(app).get('/__admin/requests'),
-      request(app).post('/__admin/reset').send({}),
+      request(app).post('/__admin/reset').send({ all: true }),
       request(app).get('/__admin/faults'),
     ]) {
       expect(expectError(await call, 401, '/headers/x-admin-token').message).toBe(MESSAGES.adminToken);

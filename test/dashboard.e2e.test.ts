@@ -229,6 +229,35 @@ describe('the dashboard', () => {
     await page.getByRole('button', { name: 'Use' }).click();
   });
 
+  it('loads without a console error (no /favicon.ico 401), and never resets without a partition', async () => {
+    const fresh = await browser.newPage({ viewport: { width: 1200, height: 760 } });
+    const errors: string[] = [];
+    fresh.on('console', (message) => void (message.type() === 'error' && errors.push(message.text())));
+    const asked: string[] = [];
+    fresh.on('request', (req) => void asked.push(new URL(req.url()).pathname));
+    fresh.on('dialog', (dialog) => void dialog.accept());
+    await fresh.goto(`${server.url}/__admin/ui#/customers`);
+    await fresh.getByRole('heading', { name: 'Customers' }).waitFor();
+    await fresh.waitForLoadState('networkidle');
+    expect(errors).toEqual([]);
+    expect(asked).not.toContain('/favicon.ico');
+
+    // A page with no partition refuses to reset, and sends nothing: no reset of every partition by omission.
+    const resets: string[] = [];
+    // A page that never had a partition: a new one, on a server that (as far as it knows) has none.
+    const blank = await browser.newPage();
+    blank.on('request', (req) => void (new URL(req.url()).pathname === '/__admin/reset' && resets.push(req.method())));
+    blank.on('dialog', (dialog) => void dialog.accept());
+    await blank.route('**/__admin/partitions', (route) => route.fulfill({ json: { items: [] } }));
+    await blank.goto(`${server.url}/__admin/ui#/customers`);
+    await blank.locator('#status', { hasText: 'No partition yet' }).waitFor();
+    await blank.getByRole('button', { name: 'Reset to empty' }).click({ force: true });
+    await blank.locator('#status', { hasText: 'Pick or type a partition first' }).waitFor();
+    expect(resets).toEqual([]);
+    await blank.close();
+    await fresh.close();
+  });
+
   it('seeds faker customers, then resets the partition and shows the table empty', async () => {
     await page.goto(`${server.url}/__admin/ui#/customers`);
     await page.getByLabel('Faker customers').fill('25');

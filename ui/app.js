@@ -181,6 +181,8 @@ $('#include-archived').addEventListener('change', () => ((state.page = {}), void
 
 for (const to of ['fixtures', 'empty']) {
   $(`#reset-${to}`).addEventListener('click', async () => {
+    // Without a partition the call would carry no credentials: never a reset of every partition from here.
+    if (!state.partition) return say('Pick or type a partition first: the dashboard resets one partition at a time.');
     if (!confirm(`Reset partition ${state.partition} to ${to === 'empty' ? 'nothing' : 'the fixtures'}?`)) return;
     try {
       await call('POST', '/__admin/reset', { to });

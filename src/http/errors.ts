@@ -47,6 +47,9 @@ export const MESSAGES = {
   seedNeedsPartition: 'Seeding needs Sequence credentials (Authorization: Basic ...) naming the partition to seed.',
   webhooksNeedPartition: 'This needs Sequence credentials (Authorization: Basic ...) naming the partition whose webhooks it acts on.',
   noWebhooks: 'This server delivers no webhooks (it forwards to an upstream).',
+  resetAllExplicit:
+    'Resetting every partition needs {"all": true} in the body; send Sequence credentials (Authorization: Basic ...) to reset only that client id\'s partition.',
+  resetAllWithCredentials: 'A call with credentials resets its own partition only; leave out "all", or the credentials.',
   internal: 'Internal server error',
   storeUnavailable:
     'The data file cannot be written, so changes are refused until the server is restarted with a writable one (reads still work)',

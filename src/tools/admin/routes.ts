@@ -43,8 +43,15 @@ export function adminRoutes(admin: Admin, store: Store, options: AdminRouteOptio
   };
 
   router.post('/reset', async (req: Request, res: Response) => {
-    const to = (req.body as { to?: ResetTarget } | undefined)?.to;
-    const result = admin.reset(partitionOf(req), to);
+    const { to, all } = (req.body ?? {}) as { to?: ResetTarget; all?: boolean };
+    const partition = partitionOf(req);
+    // Every partition only when asked for by name: a page or script that lost its credentials must
+    // not wipe everyone's data by omission.
+    if (partition === undefined && all !== true)
+      throw new ApiError(400, MESSAGES.resetAllExplicit, [{ path: '/body/all', message: MESSAGES.resetAllExplicit }]);
+    if (partition !== undefined && all !== undefined)
+      throw new ApiError(400, MESSAGES.resetAllWithCredentials, [{ path: '/body/all', message: MESSAGES.resetAllWithCredentials }]);
+    const result = admin.reset(partition, to);
     await store.commit();
     res.json(result);
   });
