@@ -30,7 +30,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Empty a partition (or all), back to the fixtures or to nothing */
+        /** Empty the caller's partition, or every partition with {"all":true}, back to the fixtures or to nothing */
         post: operations["postAdminReset"];
         delete?: never;
         options?: never;
@@ -877,6 +877,8 @@ export interface operations {
                      * @enum {string}
                      */
                     to?: "fixtures" | "empty";
+                    /** @description Required (true) to reset every partition, on a call without credentials: no client empties everyone's data by leaving its credentials out. A call with credentials resets its own partition and must not send it. */
+                    all?: boolean;
                 };
             };
         };
