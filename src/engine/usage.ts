@@ -1,5 +1,6 @@
 // Usage aggregated from the partition's usage events, as a metric defines it: what
-// GET /usage-metrics/{id}/calculate answers, and what a billing run prices usage from.
+// GET /usage-metrics/{id}/calculate answers, and what a billing run prices usage from. And seat
+// levels from seat events: what GET /seat-balances answers, and what a run prices seats from.
 //   - Events of the metric's eventType, sent under any id or alias of the customers named (an alias
 //     no customer has stands for itself), with an eventTimestamp in [from, to).
 //   - A later event with the same customerEventId supersedes the earlier one: it counts once.
@@ -8,18 +9,27 @@
 //   - COUNT counts events, UNIQUE counts distinct values of aggregationProperty, SUM adds its values
 //     (decimal arithmetic; non-numbers are skipped). CUSTOM has no definition in the document: the count.
 import { decimal, type Decimal } from './money.js';
-import { ALIASES, CUSTOMERS } from './records.js';
+import { ALIASES, CUSTOMERS, type CustomerRecord } from './records.js';
 import { named, type Partition, type StoredRecord } from './store/types.js';
 
 export const USAGE_EVENTS = named('/usage-events');
 export const USAGE_METRICS = named('/usage-metrics');
+export const SEAT_EVENTS = named('/seat-events');
+
+/** The customer a customer id or alias names, if any. */
+export function customerOfAlias(partition: Partition, alias: string): CustomerRecord | undefined {
+  const byId = partition.get(CUSTOMERS, alias);
+  if (byId) return byId;
+  const [owner] = partition.find(ALIASES, 'value', alias);
+  return owner ? partition.get(CUSTOMERS, owner.customerId) : undefined;
+}
 
 /** Every id and alias of the customers the given aliases name (an alias no customer has stands for itself). */
 export function aliasesOf(given: readonly string[], partition: Partition): Set<string> {
   const all = new Set<string>();
   for (const alias of given) {
     all.add(alias);
-    const customerId = partition.get(CUSTOMERS, alias)?.id ?? partition.find(ALIASES, 'value', alias)[0]?.customerId;
+    const customerId = customerOfAlias(partition, alias)?.id;
     if (customerId === undefined) continue;
     all.add(customerId);
     for (const other of partition.find(ALIASES, 'customer', customerId)) all.add(other.value);
@@ -38,12 +48,27 @@ function passesFilters(metric: StoredRecord, properties: Record<string, unknown>
   });
 }
 
-/** The events that count: the latest per customerEventId, in the order they were sent. */
-export function countedEvents(partition: Partition): StoredRecord[] {
+/** The events of a collection (usage events unless another is named) that count: the latest per customerEventId, in the order they were sent. */
+export function countedEvents(partition: Partition, of = USAGE_EVENTS): StoredRecord[] {
   const latest = new Map<string, StoredRecord>();
-  for (const event of partition.all(USAGE_EVENTS))
-    latest.set(typeof event.customerEventId === 'string' ? event.customerEventId : event.id, event);
+  for (const event of partition.all(of)) latest.set(typeof event.customerEventId === 'string' ? event.customerEventId : event.id, event);
   return [...latest.values()];
+}
+
+/**
+ * Seat levels among seat events (countedEvents of SEAT_EVENTS, one customer's): per seatType, its
+ * latest event by eventTimestamp, before `before` (ms) when given. A seat event is a level, not a change.
+ */
+export function seatLevels(events: readonly StoredRecord[], before = Infinity): Map<string, StoredRecord> {
+  const levels = new Map<string, StoredRecord>();
+  const time = (event: StoredRecord) => Date.parse(String(event.eventTimestamp));
+  for (const event of events) {
+    if (!(time(event) < before)) continue;
+    const seatType = String(event.seatType);
+    const current = levels.get(seatType);
+    if (!current || time(event) >= time(current)) levels.set(seatType, event);
+  }
+  return levels;
 }
 
 /**

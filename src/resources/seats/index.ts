@@ -9,50 +9,37 @@
 //   - One item per customer that has seat events (or that the customerIds / customerAliases filter
 //     names): its seat types' balances, their sum, and the latest change. excludeZeroQuantity drops
 //     customers whose total is 0.
+import { decimal } from '../../engine/money.js';
 import type { Call, Json, Plugin } from '../../engine/plugin.js';
-import { ALIASES, CUSTOMERS, type CustomerRecord } from '../../engine/records.js';
-import { named, type Partition, type StoredRecord } from '../../engine/store/types.js';
-
-const SEAT_EVENTS = named('/seat-events');
+import { ALIASES, CUSTOMERS } from '../../engine/records.js';
+import type { StoredRecord } from '../../engine/store/types.js';
+import { countedEvents, customerOfAlias, SEAT_EVENTS, seatLevels } from '../../engine/usage.js';
 
 const split = (value: unknown): string[] =>
   (typeof value === 'string' ? value.split(',') : Array.isArray(value) ? value.map(String) : []).map((v) => v.trim()).filter(Boolean);
-
-/** The customer an id or alias names, if any. */
-function customerOf(alias: string, partition: Partition): CustomerRecord | undefined {
-  const byId = partition.get(CUSTOMERS, alias);
-  if (byId) return byId;
-  const [owner] = partition.find(ALIASES, 'value', alias);
-  return owner ? partition.get(CUSTOMERS, owner.customerId) : undefined;
-}
 
 const time = (event: StoredRecord) => Date.parse(String(event.eventTimestamp));
 
 function seatBalances(call: Call) {
   const { partition, query } = call;
-  // The latest event per customerEventId, then per customer and seat type the latest by time.
-  const latest = new Map<string, StoredRecord>();
-  for (const event of partition.all(SEAT_EVENTS))
-    latest.set(typeof event.customerEventId === 'string' ? event.customerEventId : event.id, event);
-  const levels = new Map<string, Map<string, StoredRecord>>();
-  for (const event of latest.values()) {
-    const customer = customerOf(String(event.customerAlias), partition);
-    if (!customer) continue;
-    let byType = levels.get(customer.id);
-    if (!byType) levels.set(customer.id, (byType = new Map<string, StoredRecord>()));
-    const seatType = String(event.seatType);
-    const current = byType.get(seatType);
-    if (!current || time(event) >= time(current)) byType.set(seatType, event);
+  // The events that count, by the customer they name (src/engine/usage.ts).
+  const byCustomer = new Map<string, StoredRecord[]>();
+  for (const event of countedEvents(partition, SEAT_EVENTS)) {
+    const customer = customerOfAlias(partition, String(event.customerAlias));
+    if (customer) byCustomer.set(customer.id, [...(byCustomer.get(customer.id) ?? []), event]);
   }
-  const named = [...split(query.customerIds), ...split(query.customerAliases).flatMap((alias) => customerOf(alias, partition)?.id ?? [])];
+  const named = [
+    ...split(query.customerIds),
+    ...split(query.customerAliases).flatMap((alias) => customerOfAlias(partition, alias)?.id ?? []),
+  ];
   const filtered = query.customerIds !== undefined || query.customerAliases !== undefined;
-  const ids = filtered ? [...new Set(named)] : [...levels.keys()];
+  const ids = filtered ? [...new Set(named)] : [...byCustomer.keys()];
   const items = ids.flatMap((id): Json[] => {
     const customer = partition.get(CUSTOMERS, id);
     if (!customer) return [];
-    const events = [...(levels.get(id)?.values() ?? [])].sort((a, b) => String(a.seatType).localeCompare(String(b.seatType)));
+    const events = [...seatLevels(byCustomer.get(id) ?? []).values()].sort((a, b) => String(a.seatType).localeCompare(String(b.seatType)));
     const balances = events.map((e) => ({ seatType: e.seatType, total: e.total, changeTimestamp: e.eventTimestamp }));
-    const total = events.reduce((sum, e) => sum + Number(e.total), 0);
+    const total = events.reduce((sum, e) => sum.plus(decimal(e.total)), decimal(0)).toNumber();
     if (total === 0 && (query.excludeZeroQuantity === true || query.excludeZeroQuantity === 'true')) return [];
     const changed = events.reduce<StoredRecord | undefined>((last, e) => (!last || time(e) > time(last) ? e : last), undefined);
     return [

@@ -2,13 +2,13 @@
 // faker seed gives the same customers, ids and timestamps included, byte for byte. faker is imported
 // only here, on first use, so start-up does not pay for it. Customers are made by the customers
 // plug-in's own create, so generated data keeps every rule a request would.
+import { USAGE_EVENTS } from '../../engine/usage.js';
 import { ALIASES, type CustomerRecord } from '../../engine/records.js';
 import { named, type Partition } from '../../engine/store/types.js';
 import { SUBDIVISIONS_OF, type CustomerRequest } from '../../resources/customers/rules.js';
 import { createCustomer } from '../../resources/customers/service.js';
 
 const BILLING_SCHEDULES = named('/billing-schedules');
-const USAGE_EVENTS = named('/usage-events');
 
 export interface SeedOptions {
   count: number;

@@ -17,7 +17,7 @@ import { decimal, type Decimal } from '../../engine/money.js';
 import type { Json } from '../../engine/plugin.js';
 import { BILLING_SCHEDULES } from '../../engine/records.js';
 import { collection, named, type Partition, type StoredRecord } from '../../engine/store/types.js';
-import { aggregateUsage, aliasesOf, countedEvents, USAGE_METRICS } from '../../engine/usage.js';
+import { aggregateUsage, aliasesOf, countedEvents, SEAT_EVENTS, seatLevels, USAGE_METRICS } from '../../engine/usage.js';
 import type { Line } from './discounts.js';
 import { invoice, request } from './invoice.js';
 import { settleUpcoming, makeUpcoming } from './upcoming.js';
@@ -27,7 +27,6 @@ import { charge } from './pricing.js';
 const PRICES = named('/prices');
 const TAX_RATES = named('/tax-rates');
 const SEAT_METRICS = named('/seat-metrics');
-const SEAT_EVENTS = named('/seat-events');
 /** What each schedule has billed: one key per price and service period. */
 const BILLED = collection<{ id: string; keys: string[] }>('/__billing/billed');
 
@@ -65,17 +64,6 @@ function phasesOf(schedule: StoredRecord): Phase[] {
   });
 }
 
-/** The seat level of a customer for a seat type at the end of a day: its latest seat event then. */
-function seatsAt(partition: Partition, aliases: ReadonlySet<string>, seatType: unknown, before: number): Decimal {
-  let latest: StoredRecord | undefined;
-  for (const event of partition.all(SEAT_EVENTS)) {
-    const at = Date.parse(String(event.eventTimestamp));
-    if (event.seatType !== seatType || !aliases.has(String(event.customerAlias)) || at >= before) continue;
-    if (!latest || at >= Date.parse(String(latest.eventTimestamp))) latest = event;
-  }
-  return decimal(latest?.total ?? 0);
-}
-
 /** Every charge of a schedule due on or before `until` (a date), billed or not. */
 export function charges(
   partition: Partition,
@@ -87,6 +75,7 @@ export function charges(
   const customer = aliasesOf([String(schedule.customerId)], partition);
   // Only this customer's events: each charge aggregates over them, not over the partition's.
   const own = counted.filter((event) => customer.has(String(event.customerAlias)));
+  const ownSeats = countedEvents(partition, SEAT_EVENTS).filter((event) => customer.has(String(event.customerAlias)));
   const scheduleStart = String(schedule.startDate);
   const recurrenceDay = typeof schedule.recurrenceDayOfMonth === 'number' ? schedule.recurrenceDayOfMonth : undefined;
   const taxOf = (priceId: string) => {
@@ -105,7 +94,8 @@ export function charges(
         const metric = partition.get(USAGE_METRICS, String(structure.usageMetricId));
         const usage = metric ? aggregateUsage(partition, metric, customer, ms(start), ms(endExclusive), own).value : decimal(0);
         const seatType = partition.get(SEAT_METRICS, String(structure.seatMetricId))?.seatType;
-        const seats = seatsAt(partition, customer, seatType, ms(endExclusive));
+        // The seat level at the end of the part served (src/engine/usage.ts, as /seat-balances reads it).
+        const seats = decimal(seatLevels(ownSeats, ms(endExclusive)).get(String(seatType))?.total ?? 0);
         const priced = charge(structure, usage, seats, share);
         if (!priced) return undefined;
         return {
