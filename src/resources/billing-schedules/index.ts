@@ -19,19 +19,17 @@ import { isTrue } from '../../engine/paging.js';
 import type { Call, CollectionRules, Json, Plugin } from '../../engine/plugin.js';
 import { BILLING_SCHEDULES, CUSTOMERS } from '../../engine/records.js';
 import { collection, named, type Partition, type StoredRecord } from '../../engine/store/types.js';
+import { objects, strings } from '../../engine/values.js';
 
 const PRICES = named('/prices');
 const DISCOUNTS = collection('/discounts', {
   indexes: { schedule: (d) => (typeof d.billingScheduleId === 'string' ? d.billingScheduleId : undefined) },
 });
 
-const list = (value: unknown): Json[] => (Array.isArray(value) ? (value as Json[]) : []);
-const ids = (value: unknown): string[] => (Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : []);
-
 /** Every price a phase names that this account does not have. */
 function priceViolations(body: Json, partition: Partition): Violation[] {
-  return list(body.phases).flatMap((phase, i) =>
-    ids(phase.priceIds).flatMap((id, j) =>
+  return objects(body.phases).flatMap((phase, i) =>
+    strings(phase.priceIds).flatMap((id, j) =>
       partition.get(PRICES, id) ? [] : [{ path: `/body/phases/${i}/priceIds/${j}`, message: `no price with id ${id} in this account` }],
     ),
   );
@@ -47,22 +45,22 @@ function phaseOf(sent: Json, scheduleId: string, call: Call): Json {
     id,
     createdAt: now,
     billingScheduleId: scheduleId,
-    priceIds: ids(sent.priceIds),
-    discounts: list(sent.discounts).map((discount) => ({ ...discount, id: call.clock.newId() })),
-    minimums: list(sent.minimums).map((minimum) => ({
+    priceIds: strings(sent.priceIds),
+    discounts: objects(sent.discounts).map((discount) => ({ ...discount, id: call.clock.newId() })),
+    minimums: objects(sent.minimums).map((minimum) => ({
       id: call.clock.newId(),
       sequenceAccountId: call.accountId,
       billingScheduleId: scheduleId,
       phaseId: id,
       amount: minimum.amount,
-      restrictToPrices: ids(minimum.restrictToPrices),
+      restrictToPrices: strings(minimum.restrictToPrices),
       createdAt: now,
       updatedAt: now,
     })),
     // An update names the grants it keeps by id (the document's update example does).
-    creditGrants: list(sent.creditGrants).map((grant) => ({ restrictToPrices: [], ...grant, id: grant.id ?? call.clock.newId() })),
+    creditGrants: objects(sent.creditGrants).map((grant) => ({ restrictToPrices: [], ...grant, id: grant.id ?? call.clock.newId() })),
     recurrencePreference: sent.recurrencePreference ?? 'CONTINUE_FROM_PREVIOUS_PHASE',
-    phasePriceMetadata: list(sent.phasePriceMetadata),
+    phasePriceMetadata: objects(sent.phasePriceMetadata),
   };
 }
 
@@ -70,14 +68,14 @@ function phaseOf(sent: Json, scheduleId: string, call: Call): Json {
 function keepDiscounts(schedule: Json, call: Call): void {
   const id = String(schedule.id);
   for (const old of call.partition.find(DISCOUNTS, 'schedule', id)) call.partition.delete(DISCOUNTS, old.id);
-  for (const phase of list(schedule.phases))
-    for (const discount of list(phase.discounts))
+  for (const phase of objects(schedule.phases))
+    for (const discount of objects(phase.discounts))
       call.partition.put(DISCOUNTS, {
         id: String(discount.id),
         sequenceAccountId: call.accountId,
         billingScheduleId: id,
         phaseId: phase.id,
-        priceIds: ids(discount.restrictToPrices).length > 0 ? ids(discount.restrictToPrices) : ids(phase.priceIds),
+        priceIds: strings(discount.restrictToPrices).length > 0 ? strings(discount.restrictToPrices) : strings(phase.priceIds),
         separateLineItem: discount.separateLineItem,
         amount: discount.amount,
         discountCalculationType: discount.type,
@@ -92,7 +90,7 @@ function keepDiscounts(schedule: Json, call: Call): void {
 
 /** The prices the phases name, as stored now (a price removed since is left out). */
 function pricesOf(phases: unknown, partition: Partition): StoredRecord[] {
-  const named = [...new Set(list(phases).flatMap((phase) => ids(phase.priceIds)))];
+  const named = [...new Set(objects(phases).flatMap((phase) => strings(phase.priceIds)))];
   return named.flatMap((id) => partition.get(PRICES, id) ?? []);
 }
 
@@ -104,7 +102,7 @@ const rules: CollectionRules = {
   computed(record, call) {
     const body = (call.body ?? {}) as Json;
     if (!Array.isArray(body.phases)) return {};
-    const phases = list(body.phases).map((phase) => phaseOf(phase, String(record.id), call));
+    const phases = objects(body.phases).map((phase) => phaseOf(phase, String(record.id), call));
     keepDiscounts({ id: record.id, phases }, call);
     return { phases };
   },
@@ -138,12 +136,12 @@ function duplicate(call: Call) {
     createdAt: now,
     updatedAt: now,
     integrationIds: [],
-    phases: list(original.phases).map((phase) => {
+    phases: objects(original.phases).map((phase) => {
       const { id: _id, createdAt: _at, billingScheduleId: _of, minimums, creditGrants, ...sent } = phase;
       const asSent = {
         ...sent,
-        minimums: list(minimums).map(({ amount, restrictToPrices }) => ({ amount, restrictToPrices })),
-        creditGrants: list(creditGrants).map(({ id: _grant, ...grant }) => grant),
+        minimums: objects(minimums).map(({ amount, restrictToPrices }) => ({ amount, restrictToPrices })),
+        creditGrants: objects(creditGrants).map(({ id: _grant, ...grant }) => grant),
       };
       return phaseOf(asSent, copyId, call);
     }),

@@ -16,6 +16,7 @@ import { randomBytes } from 'node:crypto';
 import { found, NotFound, notFound, RuleViolation, type Violation } from '../../engine/errors.js';
 import type { Call, CollectionRules, Plugin } from '../../engine/plugin.js';
 import { collection, type StoredRecord } from '../../engine/store/types.js';
+import { strings } from '../../engine/values.js';
 
 const POLICIES = collection('/notifications/policies');
 
@@ -36,7 +37,6 @@ const isUrl = (text: string) => {
     return false;
   }
 };
-const strings = (value: unknown): string[] => (Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : []);
 
 function recipientProblems(channel: unknown, recipients: string[], path: string, offset = 0): Violation[] {
   return recipients.flatMap((recipient, i): Violation[] => {

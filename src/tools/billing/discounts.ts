@@ -9,6 +9,7 @@
 // Discounts are always their own lines (separateLineItem or not), so the arithmetic shows.
 import { decimal, Decimal } from '../../engine/money.js';
 import type { Json } from '../../engine/plugin.js';
+import { objects, strings } from '../../engine/values.js';
 
 export interface Line {
   priceId?: string;
@@ -21,18 +22,15 @@ export interface Line {
   endInclusive: string;
 }
 
-const list = (value: unknown): Json[] => (Array.isArray(value) ? (value as Json[]) : []);
-const ids = (value: unknown): string[] => (Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : []);
-
 const appliesTo = (lines: readonly Line[], rule: Json) => {
-  const only = ids(rule.restrictToPrices);
+  const only = strings(rule.restrictToPrices);
   return lines.filter((l) => l.priceId !== undefined && (only.length === 0 || only.includes(l.priceId)));
 };
 const net = (l: Line) => l.quantity.times(l.rate);
 
 export function adjustments(lines: readonly Line[], phase: Json): Line[] {
   const made: Line[] = [];
-  for (const discount of list(phase.discounts)) {
+  for (const discount of objects(phase.discounts)) {
     const affected = appliesTo(lines, discount);
     const message = typeof discount.message === 'string' ? discount.message : 'Discount';
     if (discount.type === 'PERCENTAGE') {
@@ -57,7 +55,7 @@ export function adjustments(lines: readonly Line[], phase: Json): Line[] {
       });
     }
   }
-  for (const minimum of list(phase.minimums)) {
+  for (const minimum of objects(phase.minimums)) {
     const affected = appliesTo(lines, minimum);
     if (affected.length === 0) continue;
     const sum = affected.reduce((total, l) => total.plus(net(l)), decimal(0));

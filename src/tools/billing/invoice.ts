@@ -9,9 +9,9 @@ import { named, type Partition, type StoredRecord } from '../../engine/store/typ
 import { adjustments } from './discounts.js';
 import { addDays } from './periods.js';
 import type { Due } from './runs.js';
+import { text } from '../../engine/values.js';
 
 const INVOICES = named('/invoices');
-const text = (value: unknown): string | undefined => (typeof value === 'string' ? value : undefined);
 
 /** A call of the engine's own operations as the partition, dated `day`, raising no events itself. */
 export function request(

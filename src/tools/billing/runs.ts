@@ -23,16 +23,13 @@ import { invoice, request } from './invoice.js';
 import { settleUpcoming, makeUpcoming } from './upcoming.js';
 import { addDays, daysBetween, MONTHS, ms, periods } from './periods.js';
 import { charge } from './pricing.js';
+import { objects, strings, text } from '../../engine/values.js';
 
 const PRICES = named('/prices');
 const TAX_RATES = named('/tax-rates');
 const SEAT_METRICS = named('/seat-metrics');
 /** What each schedule has billed: one key per price and service period. */
 const BILLED = collection<{ id: string; keys: string[] }>('/__billing/billed');
-
-const list = (value: unknown): Json[] => (Array.isArray(value) ? (value as Json[]) : []);
-const ids = (value: unknown): string[] => (Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : []);
-const text = (value: unknown): string | undefined => (typeof value === 'string' ? value : undefined);
 
 export interface Due extends Line {
   /** The day it falls due: the invoice's date. */
@@ -52,7 +49,7 @@ interface Phase {
 
 /** The phases in order, each ending where the next starts unless it ends sooner. */
 function phasesOf(schedule: StoredRecord): Phase[] {
-  const sorted = list(schedule.phases)
+  const sorted = objects(schedule.phases)
     .filter((p) => typeof p.startDate === 'string')
     .sort((a, b) => String(a.startDate).localeCompare(String(b.startDate)));
   const scheduleEnd = text(schedule.endDate) && addDays(String(schedule.endDate), 1);
@@ -79,11 +76,11 @@ export function charges(
   const scheduleStart = String(schedule.startDate);
   const recurrenceDay = typeof schedule.recurrenceDayOfMonth === 'number' ? schedule.recurrenceDayOfMonth : undefined;
   const taxOf = (priceId: string) => {
-    const rate = list(schedule.taxRates).find((t) => t.priceId === priceId);
+    const rate = objects(schedule.taxRates).find((t) => t.priceId === priceId);
     return decimal(partition.get(TAX_RATES, String(rate?.taxRateId))?.amount ?? 0);
   };
   for (const phase of phasesOf(schedule)) {
-    for (const priceId of ids(phase.record.priceIds)) {
+    for (const priceId of strings(phase.record.priceIds)) {
       const price = partition.get(PRICES, priceId);
       if (!price) continue;
       const structure = (price.structure ?? {}) as Json;

@@ -36,8 +36,7 @@ import {
   type WebhookOptions,
 } from './deliveries.js';
 import { post } from './send.js';
-
-const strings = (value: unknown): string[] => (Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : []);
+import { strings } from '../../engine/values.js';
 
 export interface WebhookDeps {
   store: Store;
