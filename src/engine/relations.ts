@@ -93,6 +93,13 @@ export function hasPrimaryWhenBilled(contacts: readonly Pick<ContactRecord, 'bil
   return !billed || contacts.some((c) => c.billingPreference === 'PRIMARY');
 }
 
+/** The emails a customer is billed at: its active contacts that receive billing (PRIMARY and STANDARD). */
+export function billingEmailsOf(partition: Partition, customerId: string): string[] {
+  return contactsOf(partition, customerId)
+    .filter((c) => c.archivedAt === undefined && c.billingPreference !== 'NONE')
+    .map((c) => c.email);
+}
+
 /** A customer's contacts in the order they were added, archived ones included. */
 export function contactsOf(partition: Partition, customerId: string): ContactRecord[] {
   return partition.find(CONTACTS, 'customer', customerId);

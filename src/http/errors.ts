@@ -46,7 +46,7 @@ export const MESSAGES = {
   adminCrossOrigin: 'The admin API refuses changes sent by a web page of another origin',
   seedNeedsPartition: 'Seeding needs Sequence credentials (Authorization: Basic ...) naming the partition to seed.',
   webhooksNeedPartition: 'This needs Sequence credentials (Authorization: Basic ...) naming the partition whose webhooks it acts on.',
-  noWebhooks: 'This server delivers no webhooks (it forwards to an upstream).',
+  notWithUpstream: 'This server forwards to an upstream: it delivers no webhooks and runs no test clocks.',
   resetAllExplicit:
     'Resetting every partition needs {"all": true} in the body; send Sequence credentials (Authorization: Basic ...) to reset only that client id\'s partition.',
   resetAllWithCredentials: 'A call with credentials resets its own partition only; leave out "all", or the credentials.',

@@ -10,7 +10,7 @@
 //   - GET /credits/{customerId}/grants lists the grants whose balance is not 0.
 //   - An unknown customer is a 404 naming /path/customerId.
 import { notFound } from '../../engine/errors.js';
-import { amount, decimal } from '../../engine/money.js';
+import { amount, amountNumber, decimal } from '../../engine/money.js';
 import type { Call, Json, Plugin } from '../../engine/plugin.js';
 import { CUSTOMERS } from '../../engine/records.js';
 import { named, type StoredRecord } from '../../engine/store/types.js';
@@ -99,7 +99,8 @@ function grants(call: Call) {
       id: grant.id,
       name: grant.name,
       grantAmount: grant.amount,
-      balance: Number(left),
+      // The schema types it a number: a decimal becomes one in one place (money.ts).
+      balance: amountNumber(decimal(left), grant.creditUnitType === 'METRIC' ? undefined : currencyOf(grant)),
       issueDate: typeof grant.effectiveDate === 'string' ? day(grant.effectiveDate) : day(String(grant.createdAt)),
       ...(typeof grant.expiryDate === 'string' && { expiryDate: grant.expiryDate }),
     }));

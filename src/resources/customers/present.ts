@@ -4,7 +4,7 @@
 import type { components } from '../../generated/openapi.js';
 import { pagination, type Page } from '../../engine/paging.js';
 import type { CustomerRecord } from '../../engine/records.js';
-import { contactsOf, organizationsOf, presentContact } from '../../engine/relations.js';
+import { billingEmailsOf, contactsOf, organizationsOf, presentContact } from '../../engine/relations.js';
 import type { Partition } from '../../engine/store/types.js';
 
 type Schemas = components['schemas'];
@@ -39,7 +39,7 @@ export function presentByAlias(customer: CustomerRecord, partition: Partition): 
     ...presented,
     ...(main && { contactName: main.name }),
     email: main?.email ?? '',
-    billingEmails: active.filter((c) => c.billingPreference !== 'NONE').map((c) => c.email),
+    billingEmails: billingEmailsOf(partition, customer.id),
   };
 }
 

@@ -11,7 +11,7 @@
 import type { Call, CollectionRules, Json, Plugin } from '../../engine/plugin.js';
 import { amount, lineTotals, sumTotals } from '../../engine/money.js';
 import { CUSTOMERS } from '../../engine/records.js';
-import { contactsOf } from '../../engine/relations.js';
+import { billingEmailsOf } from '../../engine/relations.js';
 import { applyCreditNote, currencyOf, totalsAndBalance } from './balances.js';
 import { named, type StoredRecord } from '../../engine/store/types.js';
 import { invoiceListSummary, invoiceSummary } from './summaries.js';
@@ -25,14 +25,12 @@ import { CREDIT_NOTE, editProblem, INVOICE, transition, type Lifecycle } from '.
 function fromCustomer(body: Json, call: Call): Json {
   const customer = call.partition.get(CUSTOMERS, String(body.customerId));
   if (!customer) return {};
-  const emails = contactsOf(call.partition, customer.id)
-    .filter((c) => c.archivedAt === undefined && c.billingPreference !== 'NONE')
-    .map((c) => c.email);
+
   return {
     customerLegalCompanyName: body.customerLegalCompanyName ?? customer.legalName,
     customerBillingAddress: body.customerBillingAddress ?? customer.address,
     customerShippingAddress: body.customerShippingAddress ?? customer.address,
-    customerEmails: body.customerEmails ?? emails,
+    customerEmails: body.customerEmails ?? billingEmailsOf(call.partition, customer.id),
   };
 }
 

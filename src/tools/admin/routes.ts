@@ -135,7 +135,7 @@ export function adminRoutes(admin: Admin, store: Store, options: AdminRouteOptio
 
   // Webhook deliveries (tools/webhooks/): what was sent where, again on demand, raised by hand, paused.
   const webhooksOf = () => {
-    if (!admin.webhooks) throw new ApiError(404, MESSAGES.noWebhooks, [{ path: '/', message: MESSAGES.noWebhooks }]);
+    if (!admin.webhooks) throw new ApiError(404, MESSAGES.notWithUpstream, [{ path: '/', message: MESSAGES.notWithUpstream }]);
     return admin.webhooks;
   };
   const ownPartition = (req: Request): string => {
@@ -202,7 +202,7 @@ export function adminRoutes(admin: Admin, store: Store, options: AdminRouteOptio
 
   // The partition's test clock (tools/billing/): moving it forward runs billing.
   const clocksOf = () => {
-    if (!admin.clocks) throw new ApiError(404, MESSAGES.noWebhooks, [{ path: '/', message: MESSAGES.noWebhooks }]);
+    if (!admin.clocks) throw new ApiError(404, MESSAGES.notWithUpstream, [{ path: '/', message: MESSAGES.notWithUpstream }]);
     return admin.clocks;
   };
   const timeOf = (value: unknown, path: string): Date => {

@@ -152,7 +152,8 @@ export function runBilling(engine: Engine, partition: Partition, clientId: strin
     const billed = new Set(partition.get(BILLED, schedule.id)?.keys ?? []);
     // The upcoming invoice of the last run: kept as the user's if drafted since, else made again.
     for (const key of settleUpcoming(engine, partition, clientId, base, schedule)) billed.add(key);
-    const due = charges(partition, schedule, until, counted).filter((c) => !billed.has(c.key));
+    const all = charges(partition, schedule, until, counted);
+    const due = all.filter((c) => !billed.has(c.key));
     const groups = new Map<string, Due[]>();
     for (const c of due.sort((a, b) => a.due.localeCompare(b.due))) {
       const key = `${c.due}|${c.currency}`;
@@ -164,7 +165,7 @@ export function runBilling(engine: Engine, partition: Partition, clientId: strin
       partition.put(BILLED, { id: schedule.id, keys: [...billed] });
     }
     const end = text(schedule.endDate);
-    if (end && ms(end) < ms(until) && charges(partition, schedule, until, counted).every((c) => billed.has(c.key))) {
+    if (end && ms(end) < ms(until) && all.every((c) => billed.has(c.key))) {
       const current = partition.get(BILLING_SCHEDULES, schedule.id)!;
       partition.put(BILLING_SCHEDULES, { ...current, status: 'COMPLETED' });
       result.completed.push(schedule.id);
