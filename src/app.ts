@@ -156,7 +156,7 @@ export function createApp({
   const { operations, collections, conformer, validator } = prepared(spec, config.strict);
   app.use(series(...validator));
 
-  app.use(ADMIN_PATH, adminRoutes(admin, store, config));
+  app.use(ADMIN_PATH, adminRoutes(admin, store, config, { collections, conformer }));
 
   // Every operation of the document, answered by the engine for the operation the validator matched.
   const engine = new Engine({ operations, collections, conformer }, plugins, admin.webhooks);
@@ -193,7 +193,7 @@ function proxyApp(app: Express, { config, store, admin, logger, spec, proxy, plu
   const { operations, collections, conformer, validator } = prepared(spec, false);
   const validate = series(...validator);
   app.use(series(...front(logger, admin, policyOf(config)), adminOnly(jsonBody(BODY_LIMIT)), adminOnly(validate)));
-  app.use(ADMIN_PATH, adminRoutes(admin, store, config));
+  app.use(ADMIN_PATH, adminRoutes(admin, store, config, { collections, conformer }));
   app.use(
     proxyRoutes({
       upstream: proxy.upstream,

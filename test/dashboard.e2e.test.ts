@@ -2,33 +2,12 @@
 // here when missing and this runs as root), against a fake started in this process. The screenshots
 // in docs/screenshots/ come from this run.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { readFileSync } from 'node:fs';
+import type { Browser, Page } from 'playwright-core';
 import { PREFER_CODES } from '../src/http/mock-controls.js';
 import { start, type RunningServer } from '../src/server.js';
 import { minimalRequest } from './helpers.js';
-
-const SHOTS = new URL('../docs/screenshots/', import.meta.url);
-const CANDIDATES = [process.env.CHROMIUM_PATH, '/usr/bin/chromium', '/usr/bin/chromium-browser'].filter((p): p is string => Boolean(p));
-
-/** Debian's chromium: found, or installed with apt-get when this runs as root (CI on a new machine). */
-function chromiumPath(): string {
-  const found = CANDIDATES.find((p) => existsSync(p));
-  if (found) return found;
-  if (process.getuid?.() !== 0)
-    throw new Error(`no Chromium at ${CANDIDATES.join(', ')}: install Debian's chromium package (apt-get install chromium)`);
-  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
-  try {
-    execFileSync('apt-get', ['install', '-y', '-q', 'chromium'], { env, stdio: 'ignore' });
-  } catch {
-    execFileSync('apt-get', ['update', '-q'], { env, stdio: 'ignore' });
-    execFileSync('apt-get', ['install', '-y', '-q', 'chromium'], { env, stdio: 'ignore' });
-  }
-  const installed = CANDIDATES.find((p) => existsSync(p));
-  if (!installed) throw new Error('apt-get installed chromium, but no binary was found');
-  return installed;
-}
+import { DESKTOP, launch, shot as shoot } from './support/browser.js';
 
 let browser: Browser;
 let server: RunningServer;
@@ -51,13 +30,12 @@ const customer = (legalName: string, extra: Record<string, unknown> = {}) => ({
   contacts: [{ name: 'Ann', email: 'ann@example.com', billingPreference: 'PRIMARY' }],
   ...extra,
 });
-const shot = (name: string) => page.screenshot({ path: new URL(`${name}.png`, SHOTS).pathname });
+const shot = (name: string) => shoot(page, name);
 
 beforeAll(async () => {
-  mkdirSync(SHOTS, { recursive: true });
-  browser = await chromium.launch({ executablePath: chromiumPath(), args: ['--no-sandbox'] });
+  browser = await launch();
   server = await start({ port: 0, logLevel: 'silent', fixtures: false });
-  page = await browser.newPage({ viewport: { width: 1200, height: 760 } });
+  page = await browser.newPage({ viewport: DESKTOP });
   page.on('dialog', (dialog) => void dialog.accept());
 }, 300_000);
 afterAll(async () => {
@@ -108,6 +86,13 @@ describe('the dashboard', () => {
     await tree.getByRole('link', { name: 'Dash Child' }).click();
     await page.getByRole('heading', { name: 'Dash Child' }).waitFor();
     await expect(page.locator('#customer-aliases').textContent()).resolves.toBe('dash-child-alias');
+    await page.getByRole('tree').getByRole('link', { name: 'Dash Parent' }).click();
+    await page.getByRole('heading', { name: 'Dash Parent' }).waitFor();
+    // No alias: a sentence, not a one-item list.
+    await expect(page.locator('#customer-aliases').textContent()).resolves.toBe('None.');
+    await expect(page.locator('#customer-aliases li').count()).resolves.toBe(0);
+    await tree.getByRole('link', { name: 'Dash Child' }).click();
+    await page.getByRole('heading', { name: 'Dash Child' }).waitFor();
     await expect(page.locator('#customer-properties').textContent()).resolves.toBe('tiergold');
     await expect(page.locator('#customer-contacts tbody').textContent()).resolves.toContain('ann@example.com');
     await page.getByRole('tree').getByRole('link', { name: 'Dash Parent' }).click();
@@ -151,11 +136,9 @@ describe('the dashboard', () => {
     expect((await api('POST', '/customers', customer('Accepted again'))).status).toBe(201);
   });
 
-  it('lists the other resources that keep state', async () => {
-    await api('POST', '/customer-aliases', {
-      customerId: (await api('POST', '/customers', customer('Usage Co'))).body.id,
-      value: 'usage-co',
-    });
+  it('lists every collection of the document, each with readable headings and links between records', async () => {
+    const usageCo = (await api('POST', '/customers', customer('Usage Co'))).body;
+    await api('POST', '/customer-aliases', { customerId: usageCo.id, value: 'usage-co' });
     expect(
       (await api('POST', '/usage-events', { customerAlias: 'usage-co', eventType: 'api_call', eventProperties: { n: 1 } })).status,
     ).toBe(201);
@@ -166,15 +149,38 @@ describe('the dashboard', () => {
       body: JSON.stringify({ count: 1, seed: 7, withActivity: true }),
     });
     expect(seeded.status).toBe(201);
-    const schedules = (await api('GET', '/billing-schedules')).body.items.length;
-    const events = (await api('GET', '/usage-events?limit=100')).body.items.length;
-    expect([schedules, events >= 2]).toEqual([1, true]);
-    await page.goto(`${server.url}/__admin/ui#/resources`);
-    await page.getByRole('heading', { name: `Usage events (${events})` }).waitFor();
-    await page.getByRole('heading', { name: 'Billing schedules (1)' }).waitFor();
-    await expect(page.locator('#resources').textContent()).resolves.toContain('api_call');
-    await expect(page.locator('#resources').textContent()).resolves.toContain('ACTIVE');
+    const schedule = (await api('GET', '/billing-schedules')).body.items[0];
+    const owner = (await api('GET', `/customers/${schedule.customerId}`)).body;
+    const catalogue = (await (await fetch(`${server.url}/__admin/collections`, { headers: { Authorization: AUTH } })).json()) as {
+      items: { title: string }[];
+    };
+    await page.goto(`${server.url}/__admin/ui#/records`);
+    await page.getByRole('heading', { name: 'All resources' }).waitFor();
+    // One link per collection the document lists, by its readable title.
+    await expect(page.locator('.catalogue a').allTextContents()).resolves.toEqual(catalogue.items.map((e) => e.title));
+    expect(catalogue.items.map((e) => e.title)).toEqual(expect.arrayContaining(['Billing schedules', 'Usage events', 'Tax rates', 'Credit notes']));
     await shot('resources');
+    await page.getByRole('link', { name: 'Billing schedules' }).click();
+    const schedules = page.getByRole('region', { name: '1 billing schedules of this partition' });
+    await schedules.waitFor();
+    // Human headings, not API field names; the customer is a link named by its legal name, not its id.
+    await expect(schedules.locator('th').allTextContents()).resolves.toEqual(expect.arrayContaining(['Customer', 'Status', 'Start date']));
+    await expect(schedules.locator('tbody').textContent()).resolves.toContain('ACTIVE');
+    await schedules.getByRole('link', { name: owner.legalName }).click();
+    await page.getByRole('heading', { name: owner.legalName }).waitFor();
+    // Usage events: the alias names the row, the type and time beside it.
+    await page.goto(`${server.url}/__admin/ui#/records/${encodeURIComponent('/usage-events')}`);
+    const events = page.getByRole('region', { name: /usage events of this partition/ });
+    await events.locator('tbody tr', { hasText: 'usage-co' }).waitFor();
+    await expect(events.locator('tbody tr', { hasText: 'usage-co' }).textContent()).resolves.toContain('api_call');
+    // One record: its fields by readable names, the customer a link, and the record as JSON.
+    await page.goto(`${server.url}/__admin/ui#/records/${encodeURIComponent('/billing-schedules')}/${schedule.id}`);
+    await page.getByRole('heading', { name: /^Billing schedules: / }).waitFor();
+    const fields = page.locator('#records dl.record');
+    await expect(fields.locator('dt').allTextContents()).resolves.toEqual(expect.arrayContaining(['Customer', 'Start date', 'Status']));
+    await fields.getByRole('link', { name: owner.legalName }).waitFor();
+    await page.getByText('As JSON').click();
+    await expect(page.locator('#records pre').textContent()).resolves.toContain(`"id": "${schedule.id}"`);
   });
 
   it('shows the test clock, advances it, and lists the invoices the billing run made', async () => {
@@ -241,6 +247,9 @@ describe('the dashboard', () => {
     await fresh.waitForLoadState('networkidle');
     expect(errors).toEqual([]);
     expect(asked).not.toContain('/favicon.ico');
+    // One load, one read of the partitions (and of the customers).
+    expect(asked.filter((path) => path === '/__admin/partitions')).toHaveLength(1);
+    expect(asked.filter((path) => path === '/api/customers')).toHaveLength(1);
 
     // A page with no partition refuses to reset, and sends nothing: no reset of every partition by omission.
     const resets: string[] = [];
@@ -251,9 +260,15 @@ describe('the dashboard', () => {
     await blank.route('**/__admin/partitions', (route) => route.fulfill({ json: { items: [] } }));
     await blank.goto(`${server.url}/__admin/ui#/customers`);
     await blank.locator('#status', { hasText: 'No partition yet' }).waitFor();
-    await blank.getByRole('button', { name: 'Reset to empty' }).click({ force: true });
+    // Not offered without a partition; and a click that reaches the button anyway sends nothing.
+    await expect(blank.getByRole('button', { name: 'Reset to empty' }).isVisible()).resolves.toBe(false);
+    await expect(blank.getByRole('button', { name: 'Seed' }).isVisible()).resolves.toBe(false);
+    await blank.locator('#reset-empty').dispatchEvent('click');
     await blank.locator('#status', { hasText: 'Pick or type a partition first' }).waitFor();
+    await blank.locator('#seed-form').evaluate((form: HTMLFormElement) => form.requestSubmit());
     expect(resets).toEqual([]);
+    // The dashboard asked for no client secret: seeding without a partition was refused in the page.
+    await expect(blank.locator('#credentials').isHidden()).resolves.toBe(true);
     await blank.close();
     await fresh.close();
   });
@@ -268,14 +283,21 @@ describe('the dashboard', () => {
     await page.waitForFunction(() => !(document.querySelector('#page-before') as HTMLButtonElement).disabled);
     // 6 customers made by the tests above, then 25: the second page holds the last 11.
     await expect(page.locator('#customers-table tbody tr').count()).resolves.toBe(11);
+    await expect(page.locator('#customers-position').textContent()).resolves.toBe('Showing 21–31 of 31');
+    await page.getByRole('button', { name: 'Previous page' }).click();
+    await page.locator('#customers-position', { hasText: 'Showing 1–20 of 31' }).waitFor();
     await page.getByRole('button', { name: 'Reset to empty' }).click();
     await page.locator('#customers-caption', { hasText: `0 customers of ${PARTITION}` }).waitFor();
-    await expect(page.locator('#customers-table tbody tr').count()).resolves.toBe(0);
+    // An empty table says so, in one row across it.
+    await expect(page.locator('#customers-table tbody').textContent()).resolves.toBe(
+      'No customers yet: create one through the API, or seed some below.',
+    );
+    await expect(page.locator('#customers-position').textContent()).resolves.toBe('');
     expect((await api('GET', '/customers')).body.items).toEqual([]);
   });
 
   it('labels every control, so it can be used by keyboard and screen reader', async () => {
-    for (const view of ['customers', 'requests', 'faults']) {
+    for (const view of ['customers', 'requests', 'faults', 'webhooks', 'clock', 'records']) {
       await page.goto(`${server.url}/__admin/ui#/${view}`);
       await page.locator(`#view-${view}`).waitFor();
       const unlabelled = await page.evaluate(() =>
@@ -322,10 +344,24 @@ describe('the dashboard with ADMIN_TOKEN', () => {
         body: JSON.stringify(minimalRequest({ legalName: 'Token Test Ltd' })),
       });
       expect(made.status).toBe(201);
+      const failures: string[] = [];
+      tab.on('pageerror', (error) => void failures.push(error.message));
       await tab.goto(`${guarded.url}/__admin/ui`);
       const token = tab.getByLabel('Admin token');
       await token.waitFor();
-      await expect(tab.locator('#credentials-why').textContent()).resolves.toMatch(/X-Admin-Token/i);
+      const why = await tab.locator('#credentials-why').textContent();
+      expect(why).toMatch(/X-Admin-Token/i);
+      expect(why).not.toMatch(/\.\.$/);
+      // A client id typed before the token: asked for the token again, and no unhandled rejection.
+      await tab.locator('#partition-new').fill(PARTITION);
+      await tab.getByRole('button', { name: 'Use' }).click();
+      await token.waitFor();
+      // A wrong token is said to be refused, and the field is emptied for another try.
+      await token.fill('not-the-token');
+      await tab.getByRole('button', { name: 'Continue' }).click();
+      await tab.locator('#credentials-why', { hasText: 'That admin token was refused' }).waitFor();
+      await expect(token.inputValue()).resolves.toBe('');
+      expect(failures).toEqual([]);
       await token.fill('dash-token');
       await tab.getByRole('button', { name: 'Continue' }).click();
       await tab.locator('#partition option', { hasText: PARTITION }).waitFor({ state: 'attached' });

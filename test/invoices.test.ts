@@ -235,12 +235,24 @@ describe('credit-note applications', () => {
       invoiceBalance: { value: 100, currency: 'GBP', version: 1 },
       creditNoteBalance: { value: 10, currency: 'GBP', version: 1 },
     });
-    expect((await read(invoiceId)).body).toMatchObject({
+    const afterFirst = (await read(invoiceId)).body;
+    expect(afterFirst).toMatchObject({
       balance: '100.00',
       balanceVersion: 1,
       paymentStatus: 'PARTIALLY_PAID',
       creditNoteIds: [creditNoteId],
     });
+    // The credit note applied, with its own totals (1 x 25.00 @ 20%) and its line.
+    expect(afterFirst.appliedCreditNotes).toEqual([
+      {
+        id: creditNoteId,
+        creditNoteNumber: expect.stringMatching(/^CN\d{5}$/),
+        netTotal: '25.00',
+        totalTax: '5.00',
+        grossTotal: '30.00',
+        lineItems: [{ name: 'line', netTotal: '25.00', grossTotal: '30.00', invoiceLineItemIds: [] }],
+      },
+    ]);
     const stale = await apply({
       creditNoteId,
       invoiceId,

@@ -146,6 +146,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/__admin/collections": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * What the dashboard can list, read from Sequence's document
+         * @description Every collection a client can list (the document's list operations), with a readable title, the columns worth a table (a name, the status, links to other collections, money and dates) and the collections nested under its items. The same for every partition: nothing here is data.
+         */
+        get: operations["getAdminCollections"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/__admin/faults/{id}": {
         parameters: {
             query?: never;
@@ -289,6 +309,27 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        CatalogueEntry: {
+            /** @description The collection's path in Sequence's API, e.g. /billing-schedules. */
+            name: string;
+            /** @description From its list operation's summary ("List all Tax Rates" is "Tax rates"), else its tag. */
+            title: string;
+            /** @description One record per account (settings); its list path answers that record. */
+            single: boolean;
+            /** @description Where one record is read, e.g. /billing-schedules/{id}. */
+            itemPath?: string;
+            columns: {
+                field: string;
+                heading: string;
+                /** @description The collection a `<thing>Id` field names, e.g. /customers for customerId. */
+                link?: string;
+            }[];
+            /** @description Collections under one of its items, e.g. /invoices/{invoice}/line-items. */
+            children: {
+                title: string;
+                path: string;
+            }[];
+        };
         ClockView: {
             /** Format: date-time */
             now: string;
@@ -1154,6 +1195,31 @@ export interface operations {
                 content: {
                     "application/json": {
                         items: string[];
+                    };
+                };
+            };
+        };
+    };
+    getAdminCollections: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Required (and checked) only when the server runs with ADMIN_TOKEN. */
+                "X-Admin-Token"?: components["parameters"]["AdminToken"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The collections, by title */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": {
+                        items: components["schemas"]["CatalogueEntry"][];
                     };
                 };
             };

@@ -43,6 +43,32 @@ export function totalsAndBalance(kind: 'invoice' | 'creditNote', record: StoredR
   return { totals, balance: value, version: applied.length, currency };
 }
 
+/**
+ * The credit notes applied to an invoice (AppliedCreditNoteResponse): each once, with its own totals
+ * and lines, as the schema describes them ("Net total of the credit note"); what was applied shows in
+ * the invoice's balance.
+ */
+export function appliedCreditNotes(invoice: StoredRecord, call: Pick<Call, 'partition'>): Json[] {
+  const noteIds = [...new Set(call.partition.find(APPLICATIONS, 'invoice', invoice.id).map((a) => a.creditNoteId))];
+  return noteIds.flatMap((id) => {
+    const note = call.partition.get(CREDIT_NOTES, id);
+    if (!note) return [];
+    const lines = call.partition.all(named(CREDIT_NOTE_KIND.lines(id)));
+    const { totals } = totalsAndBalance('creditNote', note, call);
+    return [
+      {
+        id,
+        ...(typeof note.creditNoteNumber === 'string' && { creditNoteNumber: note.creditNoteNumber }),
+        ...totals,
+        lineItems: lines.map((line) => {
+          const { netTotal, grossTotal } = sumTotals([line], currencyOf(note));
+          return { name: typeof line.title === 'string' ? line.title : '', netTotal, grossTotal, invoiceLineItemIds: [] };
+        }),
+      },
+    ];
+  });
+}
+
 const balanceView = (value: Decimal, currency: string | undefined, version: number) => ({
   value: amountNumber(value, currency),
   currency: currency ?? '',

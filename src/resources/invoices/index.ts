@@ -12,7 +12,7 @@ import type { Call, CollectionRules, Json, Plugin } from '../../engine/plugin.js
 import { amount, lineTotals, sumTotals } from '../../engine/money.js';
 import { CUSTOMERS } from '../../engine/records.js';
 import { billingEmailsOf } from '../../engine/relations.js';
-import { applyCreditNote, currencyOf, totalsAndBalance } from './balances.js';
+import { applyCreditNote, appliedCreditNotes, currencyOf, totalsAndBalance } from './balances.js';
 import { named, type StoredRecord } from '../../engine/store/types.js';
 import { invoiceListSummary, invoiceSummary } from './summaries.js';
 import { CREDIT_NOTE, editProblem, INVOICE, transition, type Lifecycle } from './lifecycle.js';
@@ -40,7 +40,8 @@ function documentRules(lifecycle: Lifecycle, kind: 'invoice' | 'creditNote', cre
     // Totals from the lines; the balance is what is left after credit-note applications (balances.ts).
     presented: (record, call) => {
       const { totals, balance, version, currency } = totalsAndBalance(kind, record, call);
-      return { ...totals, balance: amount(balance, currency), balanceVersion: version };
+      const applied = kind === 'invoice' && { appliedCreditNotes: appliedCreditNotes(record, call) };
+      return { ...totals, balance: amount(balance, currency), balanceVersion: version, ...applied };
     },
     editable: (record) => editProblem(lifecycle, record),
     actions: Object.fromEntries(

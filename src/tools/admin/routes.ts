@@ -11,12 +11,20 @@ import { MAX_PARTITION_RECORDS } from '../../engine/store/memory.js';
 import type { Store } from '../../engine/store/types.js';
 import type { Admin, ResetTarget } from './service.js';
 import { uiFile, uiPage } from '../dashboard/ui.js';
+import { catalogue } from '../dashboard/catalogue.js';
+import type { Collection } from '../../engine/contract/operations.js';
+import type { Conformer } from '../../engine/contract/conform.js';
 import { parseDuration } from '../billing/clock.js';
 import { isAdmin, type AdminPolicy } from './guard.js';
 
 export type AdminRouteOptions = Pick<AdminPolicy, 'adminToken' | 'credentials'>;
+/** What the document says, for the dashboard's catalogue of collections. */
+export interface AdminDocument {
+  collections: readonly Collection[];
+  conformer: Conformer;
+}
 
-export function adminRoutes(admin: Admin, store: Store, options: AdminRouteOptions): Router {
+export function adminRoutes(admin: Admin, store: Store, options: AdminRouteOptions, document: AdminDocument): Router {
   const router = Router();
 
   router.get('/health', (_req, res) => {
@@ -126,6 +134,11 @@ export function adminRoutes(admin: Admin, store: Store, options: AdminRouteOptio
   router.get('/partitions', (req: Request, res: Response) => {
     const own = partitionOf(req);
     res.json({ items: own === undefined ? admin.partitions() : admin.partitions().filter((id) => id === own) });
+  });
+
+  router.get('/collections', (req: Request, res: Response) => {
+    partitionOf(req);
+    res.json({ items: catalogue(document.collections, document.conformer) });
   });
 
   router.delete('/faults', (req: Request, res: Response) => {

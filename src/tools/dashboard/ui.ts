@@ -14,7 +14,17 @@ const TYPES: Record<string, string> = {
   css: 'text/css; charset=utf-8',
 };
 /** The files there are, by name: a request names one of these or gets a 404, so no path reaches the disk. */
-export const UI_FILES = ['index.html', 'app.js', 'style.css'] as const;
+export const UI_FILES = [
+  'index.html',
+  'style.css',
+  'app.js',
+  'api.js',
+  'dom.js',
+  'customers.js',
+  'billing.js',
+  'records.js',
+  'tools.js',
+] as const;
 const cache = new Map<string, Buffer>();
 
 function send(res: Response, file: string): void {
