@@ -299,3 +299,39 @@ describe('ADMIN_TOKEN', () => {
     expect((await request(app).get(`/customers/${PARENT_ID}`).set('Authorization', freshClient())).status).toBe(200);
   });
 });
+
+describe('GET /__admin/collections', () => {
+  it("lists every collection the document can list, titled, with its columns' headings and links, read from the document", async () => {
+    const { app } = makeApp();
+    const res = await request(app).get('/__admin/collections').set('Authorization', freshClient());
+    expect(res.status).toBe(200);
+    const byName = new Map((res.body.items as { name: string }[]).map((entry) => [entry.name, entry]));
+    // "List all Invoices" titles /invoices; the invoice's own number names it; customerId links to /customers.
+    expect(byName.get('/invoices')).toEqual({
+      name: '/invoices',
+      title: 'Invoices',
+      single: false,
+      itemPath: '/invoices/{id}',
+      columns: expect.arrayContaining([
+        { field: 'invoiceNumber', heading: 'Invoice number' },
+        { field: 'customerId', heading: 'Customer', link: '/customers' },
+        { field: 'status', heading: 'Status' },
+        { field: 'grossTotal', heading: 'Gross total' },
+      ]),
+      children: [
+        { title: 'Line items', path: '/invoices/{invoice}/line-items' },
+        { title: 'Line item groups', path: '/invoices/{invoice}/line-item-groups' },
+      ],
+    });
+    expect(byName.get('/billing-schedules')).toMatchObject({ title: 'Billing schedules' });
+    // A settings record, one per account: its list path answers the record.
+    expect(byName.get('/payments/settings')).toMatchObject({ single: true });
+    // Every list of the document, none twice; no nested collection at the top.
+    expect(byName.size).toBe(res.body.items.length);
+    expect([...byName.keys()].every((name) => !name.includes('{'))).toBe(true);
+    expect([...byName.keys()]).toEqual(expect.arrayContaining(['/customers', '/credit-notes', '/tax-rates', '/usage-events', '/users']));
+    // Titles in order, for a page to list as they come.
+    const titles = res.body.items.map((entry: { title: string }) => entry.title);
+    expect(titles).toEqual([...titles].sort((a: string, b: string) => a.localeCompare(b)));
+  });
+});

@@ -1,7 +1,7 @@
 // The billing picture as a billing person reads it: an invoice with its lines, groups, tax, totals,
 // status history, credit notes applied and balance; and a customer's schedules, invoices, usage and
 // balances. Everything is read from Sequence's API (and the journal, for the history).
-import { call } from './api.js';
+import { call, recordHref } from './api.js';
 import { $, h, money, pairs, put, say, table, when } from './dom.js';
 import { linkTo, namer } from './records.js';
 
@@ -49,14 +49,13 @@ async function history(invoice) {
 export async function showInvoice(invoiceId, isCurrent) {
   const [invoice, lines, groups] = await Promise.all([
     call('GET', `/api/invoices/${id(invoiceId)}`),
-    call('GET', `/api/invoices/${id(invoiceId)}/line-items?limit=100`),
-    call('GET', `/api/invoices/${id(invoiceId)}/line-item-groups?limit=100`),
+    call('GET', `/api/invoices/${id(invoiceId)}/line-items?limit=100&sortOrder=ASC`),
+    call('GET', `/api/invoices/${id(invoiceId)}/line-item-groups?limit=100&sortOrder=ASC`),
   ]);
   const names = namer();
   const steps = await history(invoice);
   const customer = invoice.customerId ? await linkTo('/customers', invoice.customerId, names) : invoice.customerLegalCompanyName;
   const schedule = invoice.billingScheduleId ? await linkTo('/billing-schedules', invoice.billingScheduleId, names) : undefined;
-  const credits = await Promise.all((invoice.creditNoteIds ?? []).map((note) => linkTo('/credit-notes', note, names)));
   if (!isCurrent()) return;
   const c = invoice.currency;
   const groupTitle = new Map(groups.items.map((g) => [g.id, g.title]));
@@ -150,7 +149,7 @@ export async function showInvoice(invoiceId, isCurrent) {
         h(
           'tr',
           {},
-          h('td', {}, credits.find((link) => link.getAttribute('href').endsWith(id(note.id))) ?? note.creditNoteNumber ?? note.id),
+          h('td', {}, h('a', { href: recordHref('/credit-notes', note.id) }, note.creditNoteNumber ?? note.id)),
           h('td', { class: 'number' }, money(note.netTotal, c)),
           h('td', { class: 'number' }, money(note.totalTax, c)),
           h('td', { class: 'number' }, money(note.grossTotal, c)),
@@ -158,9 +157,6 @@ export async function showInvoice(invoiceId, isCurrent) {
       ),
       'No credit note applied.',
     ),
-    credits.length > 0
-      ? h('p', {}, 'Credit notes for this invoice: ', ...credits.flatMap((link, i) => (i ? [', ', link] : [link])))
-      : undefined,
   );
   $('#invoice-history').replaceChildren(...steps, h('li', {}, 'Now ', status(invoice.status)));
   say('');
