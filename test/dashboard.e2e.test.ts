@@ -8,6 +8,7 @@ import { PREFER_CODES } from '../src/http/mock-controls.js';
 import { start, type RunningServer } from '../src/server.js';
 import { minimalRequest } from './helpers.js';
 import { DESKTOP, launch, shot as shoot } from './support/browser.js';
+import { monthlyPlan } from './support/plans.js';
 
 let browser: Browser;
 let server: RunningServer;
@@ -199,24 +200,7 @@ describe('the dashboard', () => {
     };
     await as('PUT', '/__admin/clock', { now: '2026-01-01T00:00:00Z' });
     const who = await as('POST', '/api/customers', customer('Clock Co'));
-    const product = await as('POST', '/api/products', { name: 'Plan', label: 'plan' });
-    const price = await as('POST', '/api/prices', {
-      productId: product.id,
-      name: 'Plan',
-      currency: 'GBP',
-      billingFrequency: 'MONTHLY',
-      billingType: 'IN_ADVANCE',
-      structure: { pricingType: 'FIXED', price: '25.00' },
-    });
-    await as('POST', '/api/billing-schedules', {
-      customerId: who.id,
-      startDate: '2026-01-01',
-      taxRates: [],
-      autoIssueInvoices: true,
-      isDraft: false,
-      rollUpBilling: false,
-      phases: [{ priceIds: [price.id], startDate: '2026-01-01' }],
-    });
+    await monthlyPlan(as, who.id, { name: 'Plan', amount: '25.00', autoIssueInvoices: true });
     await page.goto(`${server.url}/__admin/ui#/clock`);
     // The page lists only its own partition's id once it has one: the other is typed in.
     await page.locator('#partition-new').fill('dash-clock');

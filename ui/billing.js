@@ -3,7 +3,7 @@
 // balances. Everything is read from Sequence's API (and the journal, for the history).
 import { call, recordHref } from './api.js';
 import { $, h, money, pairs, put, say, table, when } from './dom.js';
-import { linkTo, namer } from './records.js';
+import { collections, linkTo, namer } from './records.js';
 
 const id = encodeURIComponent;
 
@@ -33,11 +33,13 @@ async function history(invoice) {
   const steps = [];
   if (invoice.createdAt) steps.push({ at: invoice.createdAt, what: 'Created' });
   const journal = await call('GET', `/__admin/requests?path=${id(`/invoices/${invoice.id}`)}&limit=100`).catch(() => ({ items: [] }));
-  for (const entry of journal.items)
-    if (entry.method !== 'GET' && entry.status < 300) {
-      const action = entry.path.split('?')[0].split(`/invoices/${invoice.id}`)[1]?.replace(/^\//, '') || 'updated';
-      steps.push({ at: entry.time, what: `${entry.method} ${action}` });
-    }
+  // The calls on the invoice itself (an update) or one of its actions; writes to its lines are not steps.
+  const lists = new Set((await collections()).find((c) => c.name === '/invoices')?.children.map((c) => c.path.split('/').pop()));
+  for (const entry of journal.items) {
+    const action = entry.path.split('?')[0].split(`/invoices/${invoice.id}`)[1]?.replace(/^\//, '') ?? '';
+    if (entry.method !== 'GET' && entry.status < 300 && !action.includes('/') && !lists.has(action))
+      steps.push({ at: entry.time, what: `${entry.method} ${action || 'updated'}` });
+  }
   // A date without a time: after that day's timed steps.
   if (invoice.issueDate) steps.push({ at: `${invoice.issueDate}T~`, what: 'Issued', day: true });
   return steps
