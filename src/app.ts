@@ -2,13 +2,15 @@
 //   1. request id, log line, journal       (every response carries Request-Id and Sequence-Version)
 //   2. JSON body parsing                   (1 MB limit; malformed JSON -> 400, too large -> 413)
 //   3. auth, then version                  (Basic credentials -> the caller's partition; 401 otherwise;
-//                                           Sequence-Version other than 2024-07-30 -> 400)
-//   4. spec validation                     (openapi.yaml + spec/mock.yaml; 400/404/405/415)
+//                                           Sequence-Version: the version answering, 400 if unknown)
+//   4. spec validation                     (openapi.yaml + spec/mock.yaml, or the older version's own
+//                                           document, read on its first request; 400/404/405/415)
 //   5. admin API                           (/__admin, outside Sequence's API)
 //   6. mock controls                       (Prefer: code=..., delay=...; sticky fault rules)
 //   7. idempotency                         (Idempotency-Key where the document declares it)
 //   8. the engine                          (src/engine/engine.ts: the operation's plug-in handler, else its
-//                                           collection, else its documented example -> store -> JSON)
+//                                           collection, else its documented example -> store -> JSON;
+//                                           an older version through its view, src/engine/versions.ts)
 //   9. not found, then the one error handler (every error in Sequence's {"error": {...}} envelope)
 // Response validation (strict mode) wraps res.json from step 4 onwards.
 import express, { type Express, type Request, type RequestHandler } from 'express';
@@ -18,8 +20,9 @@ import type { Clock } from './engine/clock.js';
 import { systemClock } from './engine/clock.js';
 import { Conformer, forValidation } from './engine/contract/conform.js';
 import { describeDocument, type describeCollections, type describeOperations } from './engine/contract/operations.js';
-import { BASE_PATHS, loadSpec, type OpenApiDocument } from './engine/contract/spec.js';
+import { BASE_PATHS, loadSpec, loadVersionSpec, type OpenApiDocument } from './engine/contract/spec.js';
 import { Engine } from './engine/engine.js';
+import { VersionView } from './engine/versions.js';
 import type { Plugin } from './engine/plugin.js';
 import type { Store } from './engine/store/types.js';
 import { authenticate } from './http/auth.js';
@@ -154,25 +157,50 @@ export function createApp({
     ),
   );
   const { operations, collections, conformer, validator } = prepared(spec, config.strict);
-  app.use(series(...validator));
-
-  app.use(ADMIN_PATH, adminRoutes(admin, store, config, { collections, conformer }));
-
   // Every operation of the document, answered by the engine for the operation the validator matched.
   const engine = new Engine({ operations, collections, conformer }, plugins, admin.webhooks);
   admin.webhooks?.attach(engine);
   admin.clocks?.attach(engine);
-  const api = series(mockControls(admin.faults), admin.idempotency.middleware(), answerOperations(engine, store, clock));
+
+  // An older API version: its own document validates, and its view answers over the same engine
+  // and store. Made on its first request, so a current client never pays for it.
+  const older = new Map<string, { validate: RequestHandler; view: VersionView }>();
+  const version = (name: string) => {
+    let made = older.get(name);
+    if (!made) {
+      const own = prepared(loadVersionSpec(name), config.strict);
+      const view = new VersionView(name, own, { engine, document: { operations, collections, conformer } }, plugins);
+      older.set(name, (made = { validate: series(...own.validator), view }));
+    }
+    return made;
+  };
+  const validate = series(...validator);
+  app.use((req, res, next) => {
+    const asked = res.locals.context.version;
+    return asked === undefined || req.path.startsWith(ADMIN_PATH) ? validate(req, res, next) : version(asked).validate(req, res, next);
+  });
+
+  app.use(ADMIN_PATH, adminRoutes(admin, store, config, { collections, conformer }));
+
+  const answerer = (asked: string | undefined) => (asked === undefined ? engine : version(asked).view);
+  const api = series(mockControls(admin.faults), admin.idempotency.middleware(), answerOperations(answerer, store, clock));
   // Mounted once per base path: express 5 does not match '/' inside a path array (measured).
   for (const base of BASE_PATHS) app.use(base, api);
 
   app.use(notFoundHandler);
-  app.use(errorHandler(logger, (req, status) => listsErrors(conformer, engine, req, status)));
+  app.use(
+    errorHandler(logger, (req, status) => {
+      const asked = req.res?.locals.context.version;
+      return asked === undefined
+        ? listsErrors(conformer, engine, req, status)
+        : listsErrors(version(asked).view.conformer, version(asked).view, req, status);
+    }),
+  );
   return app;
 }
 
 /** Whether the matched operation documents, for this status, a body that requires a top-level `errors` list. */
-function listsErrors(conformer: Conformer, engine: Engine, req: Request, status: number): boolean {
+function listsErrors(conformer: Conformer, engine: Pick<Engine, 'operation'>, req: Request, status: number): boolean {
   const matched = matchedOperation(req);
   const operation = matched && engine.operation(matched.key);
   const documented = operation && conformer.response(operation.method, operation.path, status);

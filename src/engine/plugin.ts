@@ -66,6 +66,23 @@ export interface CollectionRules {
 /** --record: how an upstream's successful answer to an operation is kept as this resource's records. */
 export type Recorder = (partition: Partition, params: Readonly<Record<string, string>>, body: unknown) => void;
 
+/** What a mapping between API versions may read: the caller's data. */
+export interface VersionCall {
+  readonly partition: Partition;
+  readonly clientId: string;
+}
+
+/**
+ * How one of Sequence's older API versions differs from the current one for a resource, where the
+ * documents cannot say it (a field renamed or split): by the older version's schema names.
+ */
+export interface VersionMapping {
+  /** A request body of that version (by its request schema's name) in the current version's shape. */
+  readonly requests?: Readonly<Record<string, (body: Json, call: VersionCall) => Json>>;
+  /** A current answer in that version's shape (by that version's schema name), before it is fitted to the schema. */
+  readonly answers?: Readonly<Record<string, (body: Json, call: VersionCall) => Json>>;
+}
+
 export interface Plugin {
   /** The resource's folder under src/resources/. */
   readonly name: string;
@@ -79,4 +96,6 @@ export interface Plugin {
   readonly rules?: Readonly<Record<string, CollectionRules>>;
   /** How a proxied answer is recorded (--record), by operationId; other operations are recorded generically. */
   readonly record?: Readonly<Record<string, Recorder>>;
+  /** Its shapes in Sequence's older API versions, by version, where the documents cannot map them (docs/versions.md). */
+  readonly versions?: Readonly<Record<string, VersionMapping>>;
 }

@@ -24,6 +24,8 @@ export interface RequestContext {
   divergences?: Divergence[];
   /** The JSON body's text as received (set by the body parser): the journal keeps it, not the parsed value. */
   bodyText?: string;
+  /** Sequence-Version when it names an older version than the current one (set by checkVersion). */
+  version?: string;
 }
 
 declare global {
@@ -38,7 +40,7 @@ declare global {
 /**
  * Every response carries a Request-Id, as Sequence's and Stripe's do, to match logs to clients, and
  * the Sequence-Version that served it ("All HTTP responses returned by the API will include the
- * Sequence-Version header"; the fake serves one version).
+ * Sequence-Version header"): the current one, until checkVersion reads an older one asked for.
  */
 export const requestId: RequestHandler = (_req, res, next) => {
   const id = randomUUID();
@@ -50,6 +52,7 @@ export const requestId: RequestHandler = (_req, res, next) => {
     errors: undefined,
     divergences: undefined,
     bodyText: undefined,
+    version: undefined,
   };
   res.setHeader('Request-Id', id);
   res.setHeader('Sequence-Version', SEQUENCE_VERSION);

@@ -56,8 +56,6 @@ export const MESSAGES = {
   responseInvalid: 'sequence-mock produced a response that does not conform to openapi.yaml (a bug in the fake)',
   // Verbatim from docs.sequencehq.com/reference/versioning.
   unrecognisedVersion: 'No matching API version found. Please make sure the specified API version is valid.',
-  unsupportedVersion: (version: string) =>
-    `Sequence-Version ${version} is a Sequence API version, but sequence-mock serves only ${SEQUENCE_VERSION}: send Sequence-Version: ${SEQUENCE_VERSION} or omit the header`,
   idempotencyKeyReused: 'was already used with a different request; a retry must send the same method, path and body',
   idempotencyInFlight: 'A request with this Idempotency-Key is still being processed; retry once it has been answered',
 } as const;
@@ -66,7 +64,6 @@ export const MESSAGES = {
 export const ERROR_TYPES = {
   validation: 'ValidationError',
   unrecognisedVersion: 'UnrecognisedApiVersion',
-  unsupportedVersion: 'UnsupportedApiVersion',
   storeUnavailable: 'DataFileUnavailable',
   idempotencyKeyReused: 'IdempotencyKeyReused',
   byStatus: {

@@ -30,7 +30,10 @@ export function sendJson(res: Response, status: number, body: unknown): void {
  * (one Map lookup): the request becomes a Call (no HTTP past this point), a change is made durable
  * before it is acknowledged, and the answer is written once, here.
  */
-export function answerOperations(engine: Engine, store: Store, clock: Clock): RequestHandler {
+/** What answers an operation: the engine, or an older API version's view over it (engine/versions.ts). */
+export type Answerer = Pick<Engine, 'answer'>;
+
+export function answerOperations(engineFor: (version: string | undefined) => Answerer, store: Store, clock: Clock): RequestHandler {
   // Not async: a read answers synchronously (a promise and a microtask per request, measured on the
   // GET path); only a change waits for the store.
   return (req: Request, res: Response, next) => {
@@ -45,7 +48,7 @@ export function answerOperations(engine: Engine, store: Store, clock: Clock): Re
         { path: '/', message: MESSAGES.partitionFull(MAX_PARTITION_RECORDS) },
       ]);
     }
-    const answer = engine.answer(matched.key, {
+    const answer = engineFor(context.version).answer(matched.key, {
       partition,
       clientId,
       params: matched.params,

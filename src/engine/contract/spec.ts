@@ -2,7 +2,7 @@
 // normalised at load by src/contract/normalise.ts), plus sequence-mock's own spec/mock.yaml, merged
 // in memory once at start-up. The files on disk stay as their authors wrote them.
 import { createHash } from 'node:crypto';
-import { readFileSync, statSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { CORE_SCHEMA, load } from 'js-yaml';
 import { BASE_PATHS } from './base-paths.js';
 import { normalise } from './normalise.js';
@@ -121,10 +121,13 @@ export function currentCopy(copy: BuiltCopy, files: string, sources: () => strin
  *    Describing our envelope here, once, is what lets every error be validated like any response.
  */
 export function buildSpec(): OpenApiDocument {
-  const vendor = normalise(readYaml(VENDOR_SPEC_PATH));
   // mock.yaml points into openapi.yaml ('../openapi.yaml#/...') so it stands alone for tools;
   // merged into one document, those become local references.
-  const mock = localiseRefs(readYaml(MOCK_SPEC_PATH)) as OpenApiDocument;
+  return served(normalise(readYaml(VENDOR_SPEC_PATH)), localiseRefs(readYaml(MOCK_SPEC_PATH)) as OpenApiDocument);
+}
+
+/** A published document as served: steps 1 to 3 above, with `mock`'s paths and schemas. */
+function served(vendor: OpenApiDocument, mock: OpenApiDocument): OpenApiDocument {
   const doc: OpenApiDocument = {
     ...vendor,
     servers: BASE_PATHS.map((url) => ({ url })),
@@ -149,4 +152,34 @@ export function buildSpec(): OpenApiDocument {
     }
   }
   return doc;
+}
+
+/** Sequence's published documents, one per API version, as shipped: spec/sequence/<version>.product.json. */
+export const PUBLISHED_DIR = new URL('spec/sequence/', root);
+const PUBLISHED = /^(\d{4}-\d{2}-\d{2})\.product\.json$/;
+
+/** The API versions there is a document for, newest first (the first is the one openapi.yaml serves). */
+export function publishedVersions(): string[] {
+  return (versions ??= readdirSync(PUBLISHED_DIR)
+    .flatMap((file) => PUBLISHED.exec(file)?.[1] ?? [])
+    .sort()
+    .reverse());
+}
+let versions: string[] | undefined;
+
+const older = new Map<string, OpenApiDocument>();
+
+/**
+ * The document an older version is served from, made from its published file on first use and kept:
+ * a client of the current version never pays for reading the others (docs/versions.md).
+ */
+export function loadVersionSpec(version: string): OpenApiDocument {
+  let document = older.get(version);
+  if (!document) {
+    const vendor = JSON.parse(readFileSync(new URL(`${version}.product.json`, PUBLISHED_DIR), 'utf8')) as OpenApiDocument;
+    // The admin API is the current document's; the error envelope every answer may carry is everyone's.
+    const mock = localiseRefs(readYaml(MOCK_SPEC_PATH)) as OpenApiDocument;
+    older.set(version, (document = served(normalise(vendor), { ...mock, paths: {} })));
+  }
+  return document;
 }

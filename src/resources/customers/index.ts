@@ -10,6 +10,7 @@ import { listCustomers, toCustomerQuery } from './query.js';
 import { recordCustomer, recordCustomerList } from './record.js';
 import type { CustomerRequest } from './rules.js';
 import { archiveCustomer, createCustomer, updateCustomer } from './service.js';
+import { CUSTOMER_VERSIONS } from './versions.js';
 
 const missing = (id: string) => () => notFound('customer', '/path/id', id);
 
@@ -46,6 +47,7 @@ export const customers: Plugin = {
       return { body: presentByAlias(customer, partition) };
     },
   },
+  versions: CUSTOMER_VERSIONS,
   record: {
     postCustomers: recordCustomer,
     getCustomersById: recordCustomer,

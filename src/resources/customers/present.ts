@@ -32,15 +32,14 @@ export function presentListItem(customer: CustomerRecord, partition: Partition):
  * derived from the contacts, so a client decoding either shape finds its fields.
  */
 export function presentByAlias(customer: CustomerRecord, partition: Partition): CustomerByAlias {
-  const presented = presentCustomer(customer, partition);
-  const active = presented.contacts.filter((c) => !c.archivedAt);
+  return { ...presentCustomer(customer, partition), ...contactFields(partition, customer.id) };
+}
+
+/** The 2024-05-09 and 2024-01-01 contact fields of a customer, derived from its contacts (docs/versions.md). */
+export function contactFields(partition: Partition, customerId: string): { contactName?: string; email: string; billingEmails: string[] } {
+  const active = contactsOf(partition, customerId).filter((c) => !c.archivedAt);
   const main = active.find((c) => c.billingPreference === 'PRIMARY') ?? active[0];
-  return {
-    ...presented,
-    ...(main && { contactName: main.name }),
-    email: main?.email ?? '',
-    billingEmails: billingEmailsOf(partition, customer.id),
-  };
+  return { ...(main && { contactName: main.name }), email: main?.email ?? '', billingEmails: billingEmailsOf(partition, customerId) };
 }
 
 export function presentCustomer(customer: CustomerRecord, partition: Partition, withContacts = true): Customer {
