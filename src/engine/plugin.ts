@@ -77,7 +77,7 @@ export interface VersionCall {
  * documents cannot say it (a field renamed or split): by the older version's schema names.
  */
 export interface VersionMapping {
-  /** A request body of that version (by its request schema's name) in the current version's shape. */
+  /** A request body of that version (by its request schema's name, or the operationId of an inline body) in the current version's shape. */
   readonly requests?: Readonly<Record<string, (body: Json, call: VersionCall) => Json>>;
   /** A current answer in that version's shape (by that version's schema name), before it is fitted to the schema. */
   readonly answers?: Readonly<Record<string, (body: Json, call: VersionCall) => Json>>;

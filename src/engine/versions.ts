@@ -111,8 +111,8 @@ export class VersionView {
   private requestIn(operation: OperationInfo, body: unknown, call: VersionCall): unknown {
     if (!isObject(body)) return body;
     const schema = this.conformer.schema(pointer('paths', operation.path, operation.method, 'requestBody', 'content', 'application/json'));
-    const name = refNameOf(schema?.schema);
-    const mapping = name === undefined ? undefined : this.requests[name];
+    // By the body schema's name, or the operation's id where the body is written inline (a oneOf).
+    const mapping = this.requests[refNameOf(schema?.schema) ?? operation.operationId];
     return mapping ? mapping(body, call) : body;
   }
 
@@ -143,6 +143,8 @@ export class VersionView {
     }
     if (!isObject(mapped)) return mapped;
     const properties = conformer.properties(resolved);
+    // A schema that names no field (`items: {}`) says nothing to shape by: the value stands.
+    if (properties.size === 0) return mapped;
     // A body this version wraps ({"customer": {...}}) around what the current version answers bare.
     const required = [...conformer.required(resolved)];
     const wrapped =

@@ -19,6 +19,7 @@ import { isTrue } from '../../engine/paging.js';
 import type { Call, CollectionRules, Json, Plugin } from '../../engine/plugin.js';
 import { BILLING_SCHEDULES, CUSTOMERS } from '../../engine/records.js';
 import { collection, named, type Partition, type StoredRecord } from '../../engine/store/types.js';
+import { SCHEDULE_VERSIONS } from './versions.js';
 import { objects, strings } from '../../engine/values.js';
 
 const PRICES = named('/prices');
@@ -157,4 +158,5 @@ export const billingSchedules: Plugin = {
   page: 'docs/resources/billing-schedules.md',
   handlers: { postBillingSchedulesByBillingScheduleIdDuplicate: duplicate },
   rules: { '/billing-schedules': rules },
+  versions: SCHEDULE_VERSIONS,
 };
