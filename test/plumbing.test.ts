@@ -88,7 +88,7 @@ describe('the engine, answering through answerOperations', () => {
       if (id) Object.assign(req, { openapi: { openApiRoute: '/customers/{id}', pathParams: { id: decodeURIComponent(id) } } });
       next();
     });
-    app.use(answerOperations(engine, new MemoryStore(), systemClock));
+    app.use(answerOperations(() => engine, new MemoryStore(), systemClock));
     app.use((_req, res) => void res.status(404).json({ passed: true }));
     const answered = await request(app).get('/customers/a%20b');
     expect([answered.status, answered.body]).toEqual([200, { id: 'a b' }]);
