@@ -235,7 +235,10 @@ export function toApiError(err: unknown, method: string, path: string): ApiError
   if (isValidatorError(err)) {
     switch (err.status) {
       case 400: {
-        return validationError((err.errors ?? []).map((e) => ({ path: e.path, message: e.message })));
+        // A oneOf with a discriminator reports the request's URL as the path (2024-01-01's price
+        // structure): the body is what it is about.
+        const located = (at: string) => (/^\/(body|query|path|headers)(\/|$)/.test(at) ? at : '/body');
+        return validationError((err.errors ?? []).map((e) => ({ path: located(e.path), message: e.message })));
       }
       case 404:
         return new ApiError(404, MESSAGES.noRoute, [{ path, message: `no operation ${method} ${path}` }]);
