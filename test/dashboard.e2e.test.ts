@@ -116,6 +116,13 @@ describe('the dashboard', () => {
     await detail.getByRole('heading', { name: 'Violations' }).waitFor();
     await expect(detail.locator('.violations mark').allTextContents()).resolves.toEqual(['/body/taxStatus']);
     await expect(detail.locator('pre').textContent()).resolves.toContain('"legalName": "No tax status"');
+    // Each request says which API version answered it.
+    await expect(row.textContent()).resolves.toContain('2024-07-30');
+    const older = await fetch(`${server.url}/api/customers?limit=1`, {
+      headers: { Authorization: AUTH, 'Sequence-Version': '2024-01-01' },
+    });
+    expect(older.status).toBe(200);
+    await page.locator('#requests-table tbody tr', { hasText: '2024-01-01' }).first().waitFor({ timeout: 5000 });
     // The dashboard's own reads are not in the journal it shows.
     await expect(page.locator('#requests-table tbody').textContent()).resolves.not.toContain('limit=20');
     await shot('requests');

@@ -298,6 +298,16 @@ describe('invoices across versions', () => {
   });
 });
 
+describe('the journal', () => {
+  it('records the version each request was answered in', async () => {
+    await v0509.getCustomers({ client: clients['2024-05-09'], headers: H0509, query: { limit: 1 } });
+    await current.getCustomers({ client: clients['2024-07-30'], headers: H0730, query: { limit: 1 } });
+    const res = await fetch(`${fake.url}/__admin/requests?path=%2Fcustomers&method=GET&limit=2`, { headers: { Authorization: AUTH } });
+    const { items } = (await res.json()) as { items: { version: string }[] };
+    expect(items.map((entry) => entry.version)).toEqual(['2024-07-30', '2024-05-09']);
+  });
+});
+
 describe("each version's own operations", () => {
   it('answers an operation only the older versions have, and 404s one a version does not have', async () => {
     const plans = await v0101.getPlans({ client: clients['2024-01-01'], headers: H0101 });

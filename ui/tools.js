@@ -45,6 +45,7 @@ function journalRows(entry, isCurrent) {
     { class: kind },
     h('td', {}, entry.method),
     h('td', {}, toggle(open, entry.path, flip)),
+    h('td', {}, entry.version ?? ''),
     h('td', {}, String(entry.status)),
     h('td', {}, `${entry.ms.toFixed(1)} ms`),
     h('td', {}, h('time', { datetime: entry.time }, entry.time.slice(11, 23))),
@@ -58,7 +59,7 @@ function journalRows(entry, isCurrent) {
     { class: 'detail' },
     h(
       'td',
-      { colspan: '5' },
+      { colspan: '6' },
       list(
         'Violations',
         errors.map((e) => h('li', {}, h('mark', {}, e.path), ` ${e.message}`)),

@@ -386,6 +386,8 @@ export interface components {
             path: string;
             /** @description The Basic-auth client id, when the credentials were valid. */
             partition?: string;
+            /** @description The API version that answered (the Sequence-Version the answer carries). */
+            version?: string;
             status: number;
             /** @description Time to the response's last byte. */
             ms: number;

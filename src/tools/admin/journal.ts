@@ -120,6 +120,7 @@ export function recordRequests(journal: Journal, skip: (path: string, headers: R
         method: req.method,
         path: req.originalUrl,
         ...(context.clientId !== undefined && { partition: context.clientId }),
+        version: String(res.getHeader('sequence-version')),
         status: res.statusCode,
         ms: Number(process.hrtime.bigint() - started) / 1e6,
         ...body,
