@@ -20,14 +20,14 @@ import type { Clock } from './engine/clock.js';
 import { systemClock } from './engine/clock.js';
 import { Conformer, forValidation } from './engine/contract/conform.js';
 import { describeDocument, type describeCollections, type describeOperations } from './engine/contract/operations.js';
-import { BASE_PATHS, loadSpec, loadVersionSpec, type OpenApiDocument } from './engine/contract/spec.js';
+import { BASE_PATHS, loadSpec, loadVersionSpec, publishedVersions, type OpenApiDocument } from './engine/contract/spec.js';
 import { Engine } from './engine/engine.js';
 import { VersionView } from './engine/versions.js';
 import type { Plugin } from './engine/plugin.js';
 import type { Store } from './engine/store/types.js';
 import { authenticate } from './http/auth.js';
 import { requestId } from './http/context.js';
-import { errorHandler, notFoundHandler } from './http/errors.js';
+import { errorHandler, notFoundHandler, SEQUENCE_VERSION } from './http/errors.js';
 import { jsonBody } from './http/json-body.js';
 import { mockControls } from './http/mock-controls.js';
 import { matchedOperation, specValidator } from './http/openapi.js';
@@ -43,7 +43,7 @@ import type { Admin } from './tools/admin/service.js';
 import { browserHome, DASHBOARD_HEADER } from './tools/dashboard/ui.js';
 import type { Upstream } from './tools/proxy/forward.js';
 import { Recorder } from './tools/proxy/record.js';
-import { proxyRoutes } from './tools/proxy/routes.js';
+import { proxyRoutes, type CheckedBy } from './tools/proxy/routes.js';
 
 export interface AppDeps {
   config: Pick<Config, 'strict' | 'credentials' | 'adminToken'> & Partial<Pick<Config, 'allowedHosts'>>;
@@ -220,13 +220,24 @@ function proxyApp(app: Express, { config, store, admin, logger, spec, proxy, plu
       req.path.startsWith(ADMIN_PATH) ? handler(req, res, next) : next();
   const { operations, collections, conformer, validator } = prepared(spec, false);
   const validate = series(...validator);
+  // A request naming an older version is checked, both ways, against that version's document.
+  const current = { validator: validate, conformer, current: true };
+  const older = new Map<string, CheckedBy>();
+  const documentFor = (asked: string | undefined): CheckedBy => {
+    if (asked === undefined || asked === SEQUENCE_VERSION || !publishedVersions().includes(asked)) return current;
+    let made = older.get(asked);
+    if (!made) {
+      const own = prepared(loadVersionSpec(asked), false);
+      older.set(asked, (made = { validator: series(...own.validator), conformer: own.conformer, current: false }));
+    }
+    return made;
+  };
   app.use(series(...front(logger, admin, policyOf(config)), adminOnly(jsonBody(BODY_LIMIT)), adminOnly(validate)));
   app.use(ADMIN_PATH, adminRoutes(admin, store, config, { collections, conformer }));
   app.use(
     proxyRoutes({
       upstream: proxy.upstream,
-      validator: validate,
-      conformer,
+      documentFor,
       divergences: admin.divergences,
       logger,
       recorder: proxy.record ? new Recorder(store, collections, plugins, operations) : undefined,

@@ -219,6 +219,31 @@ describe('the validating proxy', () => {
     expect((await (await fetch(`${proxy.url}/__admin/divergences`)).json()).items).toEqual([]);
   });
 
+  it("checks a request naming an older version against that version's document, both ways", async () => {
+    // A 2024-05-09 customer: email and billingEmails, no contacts; its answer in that version's shape
+    // (which requires integrationIds: its answer is checked by its own document, too).
+    const answered = { id: CUSTOMER.id, createdAt: CUSTOMER.createdAt, legalName: 'Acme Ltd', address: CUSTOMER.address };
+    stub.answer = (_req, res) => {
+      res.writeHead(201, { 'Content-Type': 'application/json', 'Sequence-Version': '2024-05-09' });
+      res.end(JSON.stringify({ ...answered, email: 'a@acme.example', billingEmails: [], integrationIds: [], taxStatus: 'TAXED' }));
+    };
+    const sent = { legalName: 'Acme Ltd', address: CUSTOMER.address, taxStatus: 'TAXED', email: 'a@acme.example', billingEmails: [] };
+    const res = await fetch(`${proxy.url}/api/customers`, {
+      method: 'POST',
+      headers: { Authorization: AUTH, 'Content-Type': 'application/json', 'Sequence-Version': '2024-05-09' },
+      body: JSON.stringify(sent),
+    });
+    expect(res.status).toBe(201);
+    // Valid in 2024-05-09 both ways: nothing diverges (under 2024-07-30 the request would lack contacts).
+    expect(res.headers.get('sequence-mock-divergences')).toBeNull();
+    const current = await fetch(`${proxy.url}/api/customers`, {
+      method: 'POST',
+      headers: { Authorization: AUTH, 'Content-Type': 'application/json' },
+      body: JSON.stringify(sent),
+    });
+    expect(current.headers.get('sequence-mock-divergences')).toContain('request /body/contacts');
+  });
+
   it('passes any status back, and reports a request the document has no operation for', async () => {
     stub.answer = (_req, res) => {
       res.writeHead(418, { 'Content-Type': 'text/plain', 'Sequence-Version': '2024-07-30' });

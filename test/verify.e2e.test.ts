@@ -93,6 +93,20 @@ describe('verify against another sequence-mock', () => {
   });
 });
 
+describe('verify --api-version', () => {
+  it("reads the scenario's records in the version a pinned client sends, on both sides, and finds no difference", async () => {
+    await fetch(`${upstream.url}/__admin/requests`, { method: 'DELETE', headers: { Authorization: AUTH } });
+    const report = await verify({ upstream: `${upstream.url}/api`, clientId: ID, clientSecret: SECRET, apiVersion: '2024-05-09' });
+    expect(report.differences).toEqual([]);
+    // The upstream answered every read in 2024-05-09 (its journal says so), and every write with a body in the current version.
+    const res = await fetch(`${upstream.url}/__admin/requests?limit=200`, { headers: { Authorization: AUTH } });
+    const { items } = (await res.json()) as { items: { method: string; body?: unknown; version: string; status: number }[] };
+    const ofRun = items.filter((entry) => entry.status < 300);
+    expect(new Set(ofRun.filter((e) => e.method === 'GET').map((e) => e.version))).toEqual(new Set(['2024-05-09']));
+    expect(new Set(ofRun.filter((e) => e.body !== undefined).map((e) => e.version))).toEqual(new Set(['2024-07-30']));
+  });
+});
+
 describe('verify against a stub with planted differences', () => {
   it('reports each planted difference and nothing else', async () => {
     const report = await verify({ upstream: stubUrl, clientId: ID, clientSecret: SECRET });

@@ -58,9 +58,9 @@ export class VersionView {
           own: paramsOf(operation.path),
         });
     }
-    const mappings = plugins.map((plugin) => plugin.versions?.[version] ?? {});
-    this.requests = Object.assign({}, ...mappings.map((m) => m.requests ?? {}));
-    this.answers = Object.assign({}, ...mappings.map((m) => m.answers ?? {}));
+    const mappings: VersionMapping[] = plugins.map((plugin) => plugin.versions?.[version] ?? {});
+    this.requests = Object.fromEntries(mappings.flatMap((m) => Object.entries(m.requests ?? {})));
+    this.answers = Object.fromEntries(mappings.flatMap((m) => Object.entries(m.answers ?? {})));
   }
 
   get conformer(): Conformer {

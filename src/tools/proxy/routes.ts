@@ -14,11 +14,18 @@ import { DIVERGENCES_HEADER, divergencesHeader, type Divergences, type Divergenc
 import { connectionHeaders, MAX_UPSTREAM_BYTES, type Upstream } from './forward.js';
 import type { Recorder } from './record.js';
 
-export interface ProxyDeps {
-  upstream: Upstream;
-  /** The document's request validator, as one handler (reporting is checkRequest's). */
+/** The document an exchange is checked against: the request validator (as one handler) and its schemas. */
+export interface CheckedBy {
   validator: RequestHandler;
   conformer: Conformer;
+  /** Whether it is the current version's (only its answers are recorded: the store keeps that version's shapes). */
+  current: boolean;
+}
+
+export interface ProxyDeps {
+  upstream: Upstream;
+  /** The document of the API version a request names in Sequence-Version (the current one otherwise). */
+  documentFor: (version: string | undefined) => CheckedBy;
   divergences: Divergences;
   logger: Logger;
   recorder: Recorder | undefined;
@@ -32,7 +39,9 @@ export function proxyRoutes(deps: ProxyDeps): RequestHandler {
     const raw = await readBody(req, deps.limit);
     const clientId = clientIdOf(req.headers.authorization);
     if (clientId !== undefined) res.locals.context.clientId = clientId;
-    const checked = await checkRequest(req, res, raw, deps.validator);
+    const asked = req.headers['sequence-version'];
+    const document = deps.documentFor(typeof asked === 'string' ? asked.trim() : undefined);
+    const checked = await checkRequest(req, res, raw, document.validator);
     let answer;
     try {
       answer = await deps.upstream.send(req.method, withoutApi(req.originalUrl), req.rawHeaders, raw);
@@ -49,7 +58,7 @@ export function proxyRoutes(deps: ProxyDeps): RequestHandler {
     const headers = Object.fromEntries([...grouped].map(([lower, { values }]) => [lower, values[0]!]));
     // The journal and the divergences name the request as the caller saw it: by the upstream's Request-Id.
     if (headers['request-id'] !== undefined) res.locals.context.requestId = headers['request-id'];
-    const response = checkResponse(deps.conformer, checked.operation, answer.status, headers, answer.body);
+    const response = checkResponse(document.conformer, checked.operation, answer.status, headers, answer.body);
     const violations: Divergence[] = [...checked.violations, ...response.violations];
     const name = checked.operation
       ? checked.operation.replace(/^\S+/, (method) => method.toUpperCase())
@@ -64,6 +73,7 @@ export function proxyRoutes(deps: ProxyDeps): RequestHandler {
     }
     if (
       deps.recorder &&
+      document.current &&
       clientId !== undefined &&
       checked.operation &&
       answer.status >= 200 &&

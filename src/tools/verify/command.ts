@@ -3,7 +3,7 @@
 import { parseArgs } from 'node:util';
 import { formatReport, verify, VerifyError } from './run.js';
 
-export const VERIFY_HELP = `Usage: sequence-mock verify --upstream <url> [--json] [--allow-production]
+export const VERIFY_HELP = `Usage: sequence-mock verify --upstream <url> [--api-version <version>] [--json] [--allow-production]
 
 Plays one scenario of the Customers API against Sequence (the upstream) and against a fake started
 in this process, and prints where they differ: status codes, the Sequence-Version header, body
@@ -15,6 +15,8 @@ Options:
   --json                print the report as JSON (for CI)
   --allow-production    run against a production URL too (refused by default)
   --timeout <ms>        per upstream request (default 30000)
+  --api-version <v>     the Sequence-Version your client sends (e.g. 2024-05-09): every request of
+                        the scenario without a body is made in it (writes stay in the current one)
   -h, --help            show this help
 
 Environment:
@@ -32,6 +34,7 @@ export async function verifyCommand(argv: string[], env: NodeJS.ProcessEnv): Pro
         json: { type: 'boolean' },
         'allow-production': { type: 'boolean' },
         timeout: { type: 'string' },
+        'api-version': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
     }));
@@ -56,6 +59,7 @@ export async function verifyCommand(argv: string[], env: NodeJS.ProcessEnv): Pro
       clientSecret,
       allowProduction: values['allow-production'] === true,
       ...(timeoutMs !== undefined && { timeoutMs }),
+      ...(values['api-version'] !== undefined && { apiVersion: values['api-version'] }),
     });
     process.stdout.write(values.json ? `${JSON.stringify(report, null, 2)}\n` : formatReport(report));
     return report.differences.length === 0 ? 0 : 1;

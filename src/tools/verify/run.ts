@@ -19,6 +19,12 @@ export interface VerifyOptions {
   allowProduction?: boolean;
   /** Per request, upstream (default 30 s). */
   timeoutMs?: number;
+  /**
+   * The API version a pinned client sends (--api-version): every request of the scenario without a
+   * body is made in it, so both sides answer the scenario's records in that version's shapes; a
+   * request with a body stays in the current version, whose shapes the scenario writes.
+   */
+  apiVersion?: string;
 }
 
 export interface StepOutcome {
@@ -111,7 +117,9 @@ export async function verify(options: VerifyOptions): Promise<VerifyReport> {
   const timeoutMs = options.timeoutMs ?? 30_000;
   try {
     for (const step of steps) {
-      const [u, f] = [await send(targets[0]!, step, timeoutMs), await send(targets[1]!, step, timeoutMs)];
+      const pinned = step.body === undefined && step.version === undefined && options.apiVersion !== undefined;
+      const sent = pinned ? { ...step, version: options.apiVersion } : step;
+      const [u, f] = [await send(targets[0]!, sent, timeoutMs), await send(targets[1]!, sent, timeoutMs)];
       const request = `${step.method} ${step.operation}`;
       report.steps.push({ step: step.name, request, upstream: u.status, fake: f.status });
       report.differences.push(
