@@ -37,7 +37,14 @@ export function servedTable(document, older = {}) {
     const kept = own.filter((o) => stateful.has(o));
     const examples = own.filter((o) => !kept.includes(o));
     const page = PLUGINS.find((plugin) => plugin.tags.includes(tag))?.page ?? 'docs/resources/rest-of-the-api.md';
-    const state = own.length === 0 ? 'not in this version' : kept.length === 0 ? 'none' : kept.length === own.length ? `all ${own.length}` : `${kept.length} of ${own.length}`;
+    const state =
+      own.length === 0
+        ? 'not in this version'
+        : kept.length === 0
+          ? 'none'
+          : kept.length === own.length
+            ? `all ${own.length}`
+            : `${kept.length} of ${own.length}`;
     const columns = versions.map(([, ops]) => ` ${inVersion(tag, ops)} |`).join('');
     return `| ${tag} | ${state} | ${examples.length === 0 ? '' : examples.map(name).join(', ')} |${columns} [${page.split('/').pop()}](${page}) |`;
   });
