@@ -298,6 +298,43 @@ describe('invoices across versions', () => {
   });
 });
 
+describe('invoices the other way', () => {
+  it('one made under 2024-07-30 and finalized reads back under 2024-05-09 and 2024-01-01, numbered and totalled', async () => {
+    const customer = await customerId();
+    const made = await current.postInvoices({
+      client: clients['2024-07-30'],
+      headers: H0730,
+      body: { customerId: customer, currency: 'EUR' },
+    });
+    const id = made.data!.id;
+    await current.postInvoicesByInvoiceLineItems({
+      client: clients['2024-07-30'],
+      headers: H0730,
+      path: { invoice: id },
+      body: { title: 'Support', quantity: '1', rate: '99.99', taxRate: '0.21', externalIds: [] },
+    });
+    const final = await current.postInvoicesByIdFinalize({ client: clients['2024-07-30'], headers: H0730, path: { id } });
+    expect(final.response.status).toBe(200);
+    // 99.99 at 21% is 20.9979, 21.00 to the cent: 120.99 gross.
+    for (const [version, read] of [
+      ['2024-05-09', () => v0509.getInvoicesById({ client: clients['2024-05-09'], headers: H0509, path: { id } })],
+      ['2024-01-01', () => v0101.getInvoicesById({ client: clients['2024-01-01'], headers: H0101, path: { id } })],
+    ] as const) {
+      const { data } = await read();
+      conforms(version, 'get', '/invoices/{id}', 200, data);
+      expect(data).toMatchObject({
+        id,
+        status: 'FINAL',
+        invoiceNumber: final.data!.invoiceNumber,
+        currency: 'EUR',
+        netTotal: '99.99',
+        totalTax: '21.00',
+        grossTotal: '120.99',
+      });
+    }
+  });
+});
+
 describe('the journal', () => {
   it('records the version each request was answered in', async () => {
     await v0509.getCustomers({ client: clients['2024-05-09'], headers: H0509, query: { limit: 1 } });
