@@ -25,7 +25,7 @@ const restrict = (files, regex, message) => ({
 });
 
 export default defineConfig(
-  { ignores: ['dist/', 'coverage/', 'bench/.prism/', 'test/clients/', 'src/generated/'] },
+  { ignores: ['dist/', 'coverage/', 'bench/.prism/', 'bench/.peers/', 'test/clients/', 'src/generated/'] },
   js.configs.recommended,
   {
     files: ['**/*.ts'],

@@ -1,5 +1,6 @@
-// `npm run bench`: sequence-mock against Stoplight Prism and a node:http ceiling, side by side in
-// one run on this machine. Prints one table and writes bench/results/compare.json.
+// `npm run bench`: sequence-mock against the fakes a team might pick instead (Stoplight Prism,
+// WireMock with its journal on and off, Mockoon CLI: bench/peers.mjs) and a node:http ceiling, side
+// by side in one run on this machine. Prints the tables and writes bench/results/compare.json.
 //
 // - sequence-mock: the production build as users run it (`node --max-semi-space-size=32 dist/cli.js`,
 //   as the bin, `npm start` and the image run it; default settings,
@@ -8,7 +9,9 @@
 //   bench/.prism (ignored by git), mocking the same openapi.yaml.
 // - node:http ceiling (bench/ceiling.mjs): JSON parse, Map insert, JSON reply; no framework.
 //
-// Load: autocannon on loopback, 50 connections, warm-up then 10 s measured, for POST /customers
+// Load: autocannon on loopback, at 10 and at 50 connections (BENCH_CONNECTIONS), each server pinned
+// to one core and the load generator to the other (BENCH_PIN=0 to not pin), warm-up then 10 s
+// measured, for POST /customers
 // (the vendor page's request example) and GET /customers/{id}. Every round starts each server
 // afresh, servers interleaved in a rotating order; the table shows medians over the rounds.
 // POSTs spread over 500 client ids (as a CI fleet of test files would): the vendor example names a
@@ -29,11 +32,15 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { CORE_SCHEMA, load as loadYaml } from 'js-yaml';
 import { freePort, installPrism, prismBin } from './prism.mjs';
+import { installPeers, PEERS } from './peers.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
-const CONNECTIONS = 50;
+const CONNECTION_COUNTS = (process.env.BENCH_CONNECTIONS ?? '10,50').split(',').map(Number);
+// One core for the server, the other for autocannon: neither steals the other's time (2 cores here).
+const PIN = process.env.BENCH_PIN !== '0' && Number(execFileSync('nproc', { encoding: 'utf8' })) >= 2;
+if (PIN) execFileSync('taskset', ['-p', '-c', '0', String(process.pid)], { stdio: 'ignore' });
 
 const spec = loadYaml(readFileSync(path.join(root, 'openapi.yaml'), 'utf8'), { schema: CORE_SCHEMA });
 const example = JSON.stringify(
@@ -48,6 +55,7 @@ const SERVERS = {
   // With the node flag the bin's shebang, `npm start` and the Dockerfile give it.
   'sequence-mock': (port) => [process.execPath, ['--max-semi-space-size=32', 'dist/cli.js', '--port', String(port)]],
   'prism -v silent': (port) => [prismBin, ['mock', 'openapi.yaml', '-p', String(port), '-h', '127.0.0.1', '-v', 'silent']],
+  ...PEERS,
   'node:http ceiling': (port) => [process.execPath, ['bench/ceiling.mjs', String(port)]],
   // What express and express-openapi-validator cost alone (bench/stack-floor.mjs); BENCH_FLOOR=0 skips.
   ...(process.env.BENCH_FLOOR !== '0' && {
@@ -64,7 +72,10 @@ async function start(name) {
   const port = await freePort();
   const [command, args] = SERVERS[name](port);
   const started = process.hrtime.bigint();
-  const child = spawn(command, args, { cwd: root, stdio: 'ignore' });
+  // taskset execs the server, so the child's pid is the server's (its RSS is read from /proc).
+  const child = PIN
+    ? spawn('taskset', ['-c', '1', command, ...args], { cwd: root, stdio: 'ignore' })
+    : spawn(command, args, { cwd: root, stdio: 'ignore' });
   const url = `http://127.0.0.1:${port}`;
   for (;;) {
     if (child.exitCode !== null) throw new Error(`${name} exited ${child.exitCode}`);
@@ -94,10 +105,10 @@ function rssMb(pid) {
 
 // One counter for the whole run: warm-up and measured runs of one server must not reuse an alias.
 let n = 0;
-function load(url, { method, path: urlPath, duration, rotate, auth }) {
+function load(url, { method, path: urlPath, duration, rotate, auth, connections = 50 }) {
   return autocannon({
     url,
-    connections: CONNECTIONS,
+    connections,
     duration,
     requests: [
       {
@@ -138,12 +149,14 @@ async function coldStarts(names) {
   return Object.fromEntries(names.map((n) => [n, median(times[n])]));
 }
 
-// The first and the last GET operation of Sequence's document: the same cost if the route lookup does
+// The first and the last (parameterless) GET operation of Sequence's document: the same cost if the route lookup does
 // not grow with the document (a list of an empty collection and an example answer; sequence-mock
 // and Prism serve both, the ceiling and floors serve neither).
 const vendorGets = Object.entries(spec.paths).flatMap(([p, item]) => (item.get ? [p] : []));
-const FIRST_GET = vendorGets[0];
-const LAST_GET = vendorGets.at(-1).replace(/\{[^}]+\}/g, 'bench-id');
+// Parameterless: a path under an item needs that item (a 404 otherwise), and the bench makes none.
+const listGets = vendorGets.filter((p) => !p.includes('{'));
+const FIRST_GET = listGets[0];
+const LAST_GET = listGets.at(-1);
 const SERVES_DOCUMENT = new Set(['sequence-mock', 'prism -v silent']);
 
 const agent = new Agent({ keepAlive: true, maxSockets: 1 });
@@ -178,15 +191,25 @@ async function round(name) {
   const created = await (await post(server.url, basic('bench-get'))).json();
   const get = { method: 'GET', path: `/customers/${created.id}`, auth: basic('bench-get') };
   const postLoad = { method: 'POST', path: '/customers', rotate: true };
-  await load(server.url, { ...postLoad, duration: 2 });
-  const posted = await load(server.url, { ...postLoad, duration: SECONDS });
-  await load(server.url, { ...get, duration: 1 });
-  const got = await load(server.url, { ...get, duration: SECONDS });
+  const summary = (r) => ({
+    rps: r.requests.average,
+    p50: r.latency.p50,
+    p99: r.latency.p99,
+    max: r.latency.max,
+    bad: r.non2xx + r.errors + r.timeouts,
+  });
+  const loaded = {};
+  for (const connections of CONNECTION_COUNTS) {
+    await load(server.url, { ...postLoad, connections, duration: 2 });
+    const posted = await load(server.url, { ...postLoad, connections, duration: SECONDS });
+    await load(server.url, { ...get, connections, duration: 1 });
+    const got = await load(server.url, { ...get, connections, duration: SECONDS });
+    loaded[connections] = { post: summary(posted), get: summary(got) };
+  }
   await sequential(server.url, postLoad, 200);
   const seqPost = await sequential(server.url, postLoad, 2000);
   await sequential(server.url, get, 200);
   const seqGet = await sequential(server.url, get, 2000);
-  const summary = (r) => ({ rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, bad: r.non2xx + r.errors + r.timeouts });
   let ops;
   if (SERVES_DOCUMENT.has(name)) {
     const first = { method: 'GET', path: `/api${FIRST_GET}`, auth: basic('bench-ops') };
@@ -202,7 +225,7 @@ async function round(name) {
   }
   const afterRss = rssMb(server.child.pid);
   await stop(server);
-  return { post: summary(posted), get: summary(got), seqPost, seqGet, ops, idleRss, afterRss };
+  return { loaded, seqPost, seqGet, ops, idleRss, afterRss };
 }
 
 /** A second start() in one process, to its first 201 (as a jest file starting its own fake): ms, median of 5. */
@@ -237,6 +260,7 @@ async function memoryPerCustomer() {
 }
 
 installPrism();
+installPeers(spec);
 if (!existsSync(path.join(root, 'dist', 'cli.js'))) throw new Error('build first: npm run build');
 const names = Object.keys(SERVERS);
 const began = Date.now();
@@ -254,12 +278,24 @@ const secondStartMs = secondStarts();
 
 const rows = names.map((name) => {
   const m = (pick) => median(runs[name].map(pick));
+  const at = Object.fromEntries(
+    CONNECTION_COUNTS.map((c) => [
+      c,
+      Object.fromEntries(
+        ['post', 'get'].flatMap((kind) =>
+          ['rps', 'p50', 'p99', 'max'].map((key) => [`${kind}${key[0].toUpperCase()}${key.slice(1)}`, m((x) => x.loaded[c][kind][key])]),
+        ),
+      ),
+    ]),
+  );
   return {
     server: name,
-    postRps: m((x) => x.post.rps),
-    postP99: m((x) => x.post.p99),
-    getRps: m((x) => x.get.rps),
-    getP99: m((x) => x.get.p99),
+    at,
+    // The 50-connection figures under the names the earlier results used.
+    postRps: at[CONNECTION_COUNTS.at(-1)].postRps,
+    postP99: at[CONNECTION_COUNTS.at(-1)].postP99,
+    getRps: at[CONNECTION_COUNTS.at(-1)].getRps,
+    getP99: at[CONNECTION_COUNTS.at(-1)].getP99,
     coldStartMs: cold[name],
     idleRssMb: m((x) => x.idleRss),
     afterRssMb: m((x) => x.afterRss),
@@ -271,29 +307,47 @@ const rows = names.map((name) => {
       firstGetRps: m((x) => x.ops.first.rps),
       lastGetRps: m((x) => x.ops.last.rps),
     }),
-    errors: runs[name].reduce((sum, x) => sum + x.post.bad + x.get.bad + (x.ops ? x.ops.first.bad + x.ops.last.bad : 0), 0),
+    errors: runs[name].reduce(
+      (sum, x) =>
+        sum + Object.values(x.loaded).reduce((s, l) => s + l.post.bad + l.get.bad, 0) + (x.ops ? x.ops.first.bad + x.ops.last.bad : 0),
+      0,
+    ),
   };
 });
-const [mock, prism, ceiling, ...floors] = rows;
+const row = (name) => rows.find((r) => r.server === name);
+const [mock, prism, ceiling] = ['sequence-mock', 'prism -v silent', 'node:http ceiling'].map(row);
+const floors = rows.filter((r) => r.server.startsWith('express'));
+const peers = rows.filter((r) => r !== mock && !floors.includes(r) && r !== ceiling);
 const f = (n, d = 0) => n.toFixed(d);
+const pinning = PIN ? 'each server pinned to one core, the load generator to the other' : 'not pinned';
 const lines = [
-  `${ROUNDS} rounds, ${CONNECTIONS} connections, ${SECONDS} s measured per cell; medians. ${new Date().toISOString()}, node ${process.version}`,
+  `${ROUNDS} rounds, ${SECONDS} s measured per cell, ${pinning}; medians. ${new Date().toISOString()}, node ${process.version}`,
   '',
-  '| server | POST req/s | POST p99 ms | GET req/s | GET p99 ms | cold start ms | RSS idle MB | RSS after MB | non-2xx/errors |',
-  '| --- | --- | --- | --- | --- | --- | --- | --- | --- |',
-  ...rows.map(
-    (r) =>
-      `| ${r.server} | ${f(r.postRps)} | ${r.postP99} | ${f(r.getRps)} | ${r.getP99} | ${f(r.coldStartMs)} | ${f(r.idleRssMb)} | ${f(r.afterRssMb)} | ${r.errors} |`,
-  ),
-  '',
-  '| sequence-mock ratio | POST req/s | POST p99 | GET req/s | GET p99 |',
+  ...CONNECTION_COUNTS.flatMap((c) => [
+    `${c} connections (req/s; latency p50 / p99 / max ms):`,
+    '',
+    '| server | POST req/s | POST p50 / p99 / max | GET req/s | GET p50 / p99 / max |',
+    '| --- | --- | --- | --- | --- |',
+    ...rows.map((r) => {
+      const a = r.at[c];
+      return `| ${r.server} | ${f(a.postRps)} | ${a.postP50} / ${a.postP99} / ${a.postMax} | ${f(a.getRps)} | ${a.getP50} / ${a.getP99} / ${a.getMax} |`;
+    }),
+    '',
+    `| sequence-mock at ${c} connections | POST req/s | POST p99 | GET req/s | GET p99 |`,
+    '| --- | --- | --- | --- | --- |',
+    ...[...peers, ceiling, ...floors].map((o) => {
+      const [a, b] = [mock.at[c], o.at[c]];
+      return `| to ${o.server} | ${f(a.postRps / b.postRps, 2)}x | ${f(a.postP99 / b.postP99, 2)}x | ${f(a.getRps / b.getRps, 2)}x | ${f(a.getP99 / b.getP99, 2)}x |`;
+    }),
+    '',
+  ]),
+  '| server | cold start ms (spawn to first 201, median of 5) | RSS idle MB | RSS after MB | non-2xx/errors |',
   '| --- | --- | --- | --- | --- |',
-  `| to Prism | ${f(mock.postRps / prism.postRps, 2)}x | ${f(mock.postP99 / prism.postP99, 2)}x | ${f(mock.getRps / prism.getRps, 2)}x | ${f(mock.getP99 / prism.getP99, 2)}x |`,
+  ...rows.map((r) => `| ${r.server} | ${f(r.coldStartMs)} | ${f(r.idleRssMb)} | ${f(r.afterRssMb)} | ${r.errors} |`),
+  '',
+  '| sequence-mock ratio (50 connections) | POST req/s | POST p99 | GET req/s | GET p99 |',
+  '| --- | --- | --- | --- | --- |',
   `| to the node:http ceiling | ${f(mock.postRps / ceiling.postRps, 2)}x | ${f(mock.postP99 / ceiling.postP99, 2)}x | ${f(mock.getRps / ceiling.getRps, 2)}x | ${f(mock.getP99 / ceiling.getP99, 2)}x |`,
-  ...floors.map(
-    (fl) =>
-      `| to ${fl.server} | ${f(mock.postRps / fl.postRps, 2)}x | ${f(mock.postP99 / fl.postP99, 2)}x | ${f(mock.getRps / fl.getRps, 2)}x | ${f(mock.getP99 / fl.getP99, 2)}x |`,
-  ),
   '',
   'Single connection, sequential keep-alive requests (µs):',
   '',
@@ -302,7 +356,7 @@ const lines = [
   ...rows.map((r) => `| ${r.server} | ${f(r.seqPostP50)} | ${f(r.seqPostP99)} | ${f(r.seqGetP50)} | ${f(r.seqGetP99)} |`),
   `| sequence-mock to Prism | ${f(mock.seqPostP50 / prism.seqPostP50, 2)}x | ${f(mock.seqPostP99 / prism.seqPostP99, 2)}x | ${f(mock.seqGetP50 / prism.seqGetP50, 2)}x | ${f(mock.seqGetP99 / prism.seqGetP99, 2)}x |`,
   '',
-  `The document's first and last GET operation (GET ${FIRST_GET}, GET ${vendorGets.at(-1)}), req/s:`,
+  `The document's first and last parameterless GET operation (GET ${FIRST_GET}, GET ${LAST_GET}), req/s:`,
   '',
   '| server | first | last | last / first |',
   '| --- | --- | --- | --- |',
@@ -322,5 +376,5 @@ console.log(lines.join('\n'));
 mkdirSync(path.join(root, 'bench', 'results'), { recursive: true });
 writeFileSync(
   path.join(root, 'bench', 'results', 'compare.json'),
-  `${JSON.stringify({ date: new Date().toISOString(), node: process.version, rounds: ROUNDS, seconds: SECONDS, connections: CONNECTIONS, rows, runs, memory, secondStartMs }, null, 2)}\n`,
+  `${JSON.stringify({ date: new Date().toISOString(), node: process.version, rounds: ROUNDS, seconds: SECONDS, connections: CONNECTION_COUNTS, pinned: PIN, rows, runs, memory, secondStartMs }, null, 2)}\n`,
 );
