@@ -31,10 +31,11 @@ function java() {
       env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
     });
   }
-  return 'java';
 }
 
 export function installPeers(spec) {
+  // Once, here: checking per spawn would run `java -version` before every WireMock start.
+  java();
   if (!existsSync(jar) || !existsSync(mockoonBin)) {
     process.stderr.write(`installing wiremock@${WIREMOCK_VERSION} and @mockoon/cli@${MOCKOON_VERSION} into bench/.peers ...\n`);
     mkdirSync(dir, { recursive: true });
@@ -71,7 +72,7 @@ export function installPeers(spec) {
 }
 
 const wiremock = (journal) => (port) => [
-  java(),
+  'java',
   [
     '-jar',
     jar,

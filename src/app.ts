@@ -191,9 +191,8 @@ export function createApp({
   app.use(
     errorHandler(logger, (req, status) => {
       const asked = req.res?.locals.context.version;
-      return asked === undefined
-        ? listsErrors(conformer, engine, req, status)
-        : listsErrors(version(asked).view.conformer, version(asked).view, req, status);
+      const view = asked === undefined ? undefined : version(asked).view;
+      return view ? listsErrors(view.conformer, view, req, status) : listsErrors(conformer, engine, req, status);
     }),
   );
   return app;

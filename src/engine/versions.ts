@@ -7,7 +7,7 @@
 // (Plugin.versions), only what they cannot say: a field renamed or split, a body wrapped.
 import { accountIdOf } from './account.js';
 import { isObject, type Conformer } from './contract/conform.js';
-import type { OperationInfo } from './contract/operations.js';
+import { pathShape, primaryExample, type OperationInfo } from './contract/operations.js';
 import { pointer } from './contract/pointer.js';
 import { Engine, operationKey, type CallRequest, type EngineDocument } from './engine.js';
 import type { Answer, Json, Plugin, VersionMapping, VersionCall } from './plugin.js';
@@ -20,8 +20,6 @@ import { collection, type StoredRecord } from './store/types.js';
  */
 const KEPT = collection<StoredRecord & { fields: Json }>('/__versions/fields');
 
-/** An operation's path with its parameters unnamed: /customers/{id} and /customers/{customerId} are one path. */
-const shapeOf = (path: string) => path.replace(/\{[^}]+\}/g, '{}');
 const paramsOf = (path: string) => [...path.matchAll(/\{([^}]+)\}/g)].map((m) => m[1]!);
 /** A schema's component name, when it is a $ref. */
 const refNameOf = (schema: unknown) => (isObject(schema) && typeof schema.$ref === 'string' ? schema.$ref.split('/').pop() : undefined);
@@ -32,6 +30,8 @@ interface Shared {
   params: string[];
   /** This version's path parameters in order. */
   own: string[];
+  /** The fields the current version's answer carries: what a write sent beyond them is kept. */
+  carried: ReadonlySet<string>;
 }
 
 export class VersionView {
@@ -48,14 +48,17 @@ export class VersionView {
     plugins: readonly Plugin[],
   ) {
     this.own = new Engine(document, []);
-    const byShape = new Map(current.document.operations.map((o) => [`${o.method} ${shapeOf(o.path)}`, o]));
+    // /customers/{id} and /customers/{customerId} are one path.
+    const byShape = new Map(current.document.operations.map((o) => [`${o.method} ${pathShape(o.path)}`, o]));
+    const { conformer } = current.document;
     for (const operation of document.operations) {
-      const same = byShape.get(`${operation.method} ${shapeOf(operation.path)}`);
+      const same = byShape.get(`${operation.method} ${pathShape(operation.path)}`);
       if (same)
         this.shared.set(operationKey(operation.method, operation.path), {
           key: operationKey(same.method, same.path),
           params: paramsOf(same.path),
           own: paramsOf(operation.path),
+          carried: same.responseSchema ? conformer.properties(conformer.schema(same.responseSchema)) : new Set(),
         });
     }
     const mappings: VersionMapping[] = plugins.map((plugin) => plugin.versions?.[version] ?? {});
@@ -82,7 +85,7 @@ export class VersionView {
     const params = Object.fromEntries(shared.params.map((name, i) => [name, request.params[shared.own[i]!] ?? '']));
     const answer = this.current.engine.answer(shared.key, { ...request, params, body: this.requestIn(operation, request.body, call) });
     if (!answer || answer.body === undefined) return answer;
-    if (answer.changed && answer.status < 300) this.keep(operation, request, answer.body);
+    if (answer.changed && answer.status < 300) this.keep(shared.carried, request, answer.body);
     const documented = this.conformer.response(operation.method, operation.path, answer.status);
     if (!documented?.schema) return answer;
     const example = answer.status === operation.status ? this.exampleOf(operation, request.example) : undefined;
@@ -93,14 +96,9 @@ export class VersionView {
   }
 
   /** Keeps what a create or update sent that the current version's answer cannot carry back. */
-  private keep(operation: OperationInfo, request: CallRequest, body: unknown): void {
+  private keep(carried: ReadonlySet<string>, request: CallRequest, body: unknown): void {
     const id = isObject(body) && typeof body.id === 'string' ? body.id : Object.values(request.params)[0];
     if (!isObject(request.body) || id === undefined) return;
-    const shared = this.shared.get(operationKey(operation.method, operation.path))!;
-    const current = this.current.engine.operation(shared.key);
-    const carried = current?.responseSchema
-      ? this.current.document.conformer.properties(this.current.document.conformer.schema(current.responseSchema))
-      : new Set<string>();
     const kept = Object.fromEntries(Object.entries(request.body).filter(([field]) => !carried.has(field)));
     if (Object.keys(kept).length === 0) return;
     const before = request.partition.get(KEPT, id)?.fields ?? {};
@@ -117,9 +115,7 @@ export class VersionView {
   }
 
   private exampleOf(operation: OperationInfo, name: string | undefined): unknown {
-    return (
-      (name !== undefined && operation.examples.get(name)) ?? operation.examples.get('default') ?? operation.examples.values().next().value
-    );
+    return (name !== undefined && operation.examples.get(name)) || primaryExample(operation);
   }
 
   /**

@@ -74,7 +74,7 @@ function documentedOrder(parameters: readonly unknown[] | undefined): 'ASC' | 'D
 }
 
 /** The path's shape, parameters unnamed: /invoices/{invoice} and /invoices/{id} are the same item path. */
-const shape = (path: string) => path.replace(/\{[^}]+\}/g, '{}');
+export const pathShape = (path: string) => path.replace(/\{[^}]+\}/g, '{}');
 const lastParam = (path: string) => /\/\{([^}]+)\}$/.exec(path)?.[1];
 
 function examplesOf(media: { example?: unknown; examples?: Record<string, { value?: unknown }> } | undefined): Map<string, unknown> {
@@ -152,11 +152,11 @@ export function describeOperations(document: OpenApiDocument): OperationInfo[] {
  * line-items`) belongs to that item.
  */
 export function describeCollections(operations: readonly OperationInfo[]): Collection[] {
-  const at = (method: string, path: string) => operations.find((o) => o.method === method && shape(o.path) === shape(path));
+  const at = (method: string, path: string) => operations.find((o) => o.method === method && pathShape(o.path) === pathShape(path));
   const collections: Collection[] = [];
   for (const create of operations) {
     if (create.method !== 'post' || create.status !== 201 || lastParam(create.path) !== undefined) continue;
-    const itemOps = operations.filter((o) => shape(o.path) === `${shape(create.path)}/{}`);
+    const itemOps = operations.filter((o) => pathShape(o.path) === `${pathShape(create.path)}/{}`);
     const itemPath = itemOps[0]?.path;
     const list = at('get', create.path);
     const read = itemOps.find((o) => o.method === 'get');
@@ -191,7 +191,7 @@ export function describeCollections(operations: readonly OperationInfo[]): Colle
     if (list.method !== 'get' || list.path.includes('{') || collections.some((c) => c.name === list.path)) continue;
     if (operations.some((o) => o.path === list.path && o.method === 'post')) continue;
     const page = primaryExample(list);
-    const itemOps = operations.filter((o) => shape(o.path) === `${shape(list.path)}/{}`);
+    const itemOps = operations.filter((o) => pathShape(o.path) === `${pathShape(list.path)}/{}`);
     const itemPath = itemOps[0]?.path;
     const isObject = typeof page === 'object' && page !== null;
     // Settings: one record per account, read by GET <path> and changed by PUT <path>/{id}.
@@ -218,7 +218,7 @@ export function describeCollections(operations: readonly OperationInfo[]): Colle
   }
   for (const collection of collections) {
     const parentItem = collection.name.replace(/\/[^/]+$/, '');
-    const parent = collections.find((c) => c.itemPath !== undefined && shape(c.itemPath) === shape(parentItem));
+    const parent = collections.find((c) => c.itemPath !== undefined && pathShape(c.itemPath) === pathShape(parentItem));
     if (parent) collection.parent = { collection: parent.name, param: lastParam(parentItem)! };
   }
   // An action path that is itself a collection (a nested create) is not an action.

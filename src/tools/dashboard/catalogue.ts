@@ -17,16 +17,17 @@ export function heading(field: string): string {
     .replace(/Ids?$/, (ids) => (ids === 'Ids' ? 's' : ''))
     .replace(/([a-z0-9])([A-Z])/g, '$1 $2')
     .split(' ');
-  return words
-    .map((word, i) => (i === 0 ? word[0]!.toUpperCase() + word.slice(1) : /^[A-Z]+$/.test(word) ? word : word.toLowerCase()))
-    .join(' ');
+  return sentence(words);
 }
+
+/** Words as a sentence-case phrase: the first capitalised, the rest lower case unless an acronym (URL). */
+const sentence = (words: readonly string[]) =>
+  words.map((w, i) => (i === 0 ? w[0]!.toUpperCase() + w.slice(1) : /^[A-Z]{2,}$/.test(w) ? w : w.toLowerCase())).join(' ');
 
 /** "List all Tax Rates" -> "Tax rates"; a list without a "List ..." summary goes by its tag. */
 function titleOf(collection: Collection, summary: string | undefined): string {
   const listed = summary && /^list\s+(?:all\s+|your\s+)?(.+)$/i.exec(summary.trim())?.[1];
-  const words = (listed || collection.list?.tags[0] || collection.name.split('/').pop() || collection.name).split(/[\s-]+/);
-  return words.map((w, i) => (i === 0 ? w[0]!.toUpperCase() + w.slice(1) : /^[A-Z]{2,}$/.test(w) ? w : w.toLowerCase())).join(' ');
+  return sentence((listed || collection.list?.tags[0] || collection.name.split('/').pop() || collection.name).split(/[\s-]+/));
 }
 
 const kebab = (camel: string) => camel.replace(/([a-z0-9])([A-Z])/g, '$1-$2').toLowerCase();
