@@ -14,6 +14,7 @@ import { presentCustomer, type Customer } from './resources/customers/present.js
 import { loadFixtures } from './tools/admin/fixtures.js';
 import { generateCustomers, type SeedOptions } from './tools/admin/generate.js';
 import { FaultRules } from './http/faults.js';
+import { bornWithAppPrototypes } from './http/born-with.js';
 import { systemClock } from './engine/clock.js';
 import { Webhooks } from './tools/webhooks/webhooks.js';
 import { parseDuration, TestClocks, type ClockView } from './tools/billing/clock.js';
@@ -145,7 +146,12 @@ export async function start(options: ServerOptions = {}): Promise<RunningServer>
   const headersTimeout = options.headersTimeoutMs ?? HEADERS_TIMEOUT_MS;
   const requestTimeout = Math.max(options.requestTimeoutMs ?? REQUEST_TIMEOUT_MS, headersTimeout);
   const server = createHttpServer(
-    { headersTimeout, requestTimeout, connectionsCheckingInterval: Math.max(50, Math.min(1000, headersTimeout / 4)) },
+    {
+      headersTimeout,
+      requestTimeout,
+      connectionsCheckingInterval: Math.max(50, Math.min(1000, headersTimeout / 4)),
+      ...bornWithAppPrototypes(app),
+    },
     app,
   );
   // Longer than anything the fake itself waits for (a Prefer delay, an upstream's whole answer).
