@@ -2,7 +2,7 @@
 // WireMock with its journal on and off, Mockoon CLI: bench/peers.mjs) and a node:http ceiling, side
 // by side in one run on this machine. Prints the tables and writes bench/results/compare.json.
 //
-// - sequence-mock: the production build as users run it (`node --max-semi-space-size=32 dist/cli.js`,
+// - sequence-mock: the production build as users run it (`node --max-semi-space-size=8 dist/cli.js`,
 //   as the bin, `npm start` and the image run it; default settings,
 //   default logging at info, to /dev/null as a container's log driver would take it).
 // - Prism 5.14.2 (`prism mock openapi.yaml -v silent`, its fastest), installed on demand into
@@ -27,6 +27,7 @@ import autocannon from 'autocannon';
 import { request as httpRequest, Agent } from 'node:http';
 import { execFileSync, spawn } from 'node:child_process';
 import { once } from 'node:events';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -51,16 +52,21 @@ const EXAMPLE_ALIAS = JSON.parse(example).customerAliases[0];
 const basic = (id) => `Basic ${Buffer.from(`${id}:bench-secret`).toString('base64')}`;
 const CLIENTS = Array.from({ length: 500 }, (_, i) => basic(`bench-${i}`));
 
+// The node flag the bin's shebang, `npm start` and the image give the fake; the floors get it too.
+const NODE_FLAG = readFileSync(path.join(root, 'src', 'cli.ts'), 'utf8')
+  .split('\n')[0]
+  .split(' ')
+  .at(-1);
 const SERVERS = {
   // With the node flag the bin's shebang, `npm start` and the Dockerfile give it.
-  'sequence-mock': (port) => [process.execPath, ['--max-semi-space-size=32', 'dist/cli.js', '--port', String(port)]],
+  'sequence-mock': (port) => [process.execPath, [NODE_FLAG, 'dist/cli.js', '--port', String(port)]],
   'prism -v silent': (port) => [prismBin, ['mock', 'openapi.yaml', '-p', String(port), '-h', '127.0.0.1', '-v', 'silent']],
   ...PEERS,
   'node:http ceiling': (port) => [process.execPath, ['bench/ceiling.mjs', String(port)]],
   // What express and express-openapi-validator cost alone (bench/stack-floor.mjs); BENCH_FLOOR=0 skips.
   ...(process.env.BENCH_FLOOR !== '0' && {
-    'express + validator only': (port) => [process.execPath, ['bench/stack-floor.mjs', String(port)]],
-    'express only': (port) => [process.execPath, ['bench/stack-floor.mjs', String(port), '--no-validator']],
+    'express + validator only': (port) => [process.execPath, [NODE_FLAG, 'bench/stack-floor.mjs', String(port)]],
+    'express only': (port) => [process.execPath, [NODE_FLAG, 'bench/stack-floor.mjs', String(port), '--no-validator']],
   }),
 };
 
@@ -105,8 +111,20 @@ function rssMb(pid) {
 
 // One counter for the whole run: warm-up and measured runs of one server must not reuse an alias.
 let n = 0;
-function load(url, { method, path: urlPath, duration, rotate, auth, connections = 50 }) {
-  return autocannon({
+/**
+ * One autocannon load. Besides autocannon's own figures, its answers' latencies split in two: each
+ * connection's first answer (a new connection waits to be accepted: libuv accepts one connection per
+ * turn of a busy server's event loop, so the last of 50 new connections waits 50 turns), and every
+ * answer after it (the steady tail). The bench's own event-loop delay is measured beside them: a
+ * stall of the load generator shows in every server's latency.
+ */
+async function load(url, { method, path: urlPath, duration, rotate, auth, connections = 50 }) {
+  const generator = monitorEventLoopDelay({ resolution: 5 });
+  generator.enable();
+  const steady = [];
+  let firstMax = 0;
+  const seen = new Set();
+  const instance = autocannon({
     url,
     connections,
     duration,
@@ -129,6 +147,18 @@ function load(url, { method, path: urlPath, duration, rotate, auth, connections 
       },
     ],
   });
+  instance.on('response', (client, _status, _bytes, ms) => {
+    if (seen.has(client)) steady.push(ms);
+    else {
+      seen.add(client);
+      firstMax = Math.max(firstMax, ms);
+    }
+  });
+  const result = await instance;
+  generator.disable();
+  steady.sort((a, b) => a - b);
+  const at = (q) => (steady.length ? steady[Math.min(steady.length - 1, Math.floor(q * steady.length))] : 0);
+  return { ...result, steady: { p50: at(0.5), p99: at(0.99), max: at(1) }, firstMax, generatorMaxMs: generator.max / 1e6 };
 }
 
 const median = (values) => {
@@ -196,6 +226,11 @@ async function round(name) {
     p50: r.latency.p50,
     p99: r.latency.p99,
     max: r.latency.max,
+    steadyP50: r.steady.p50,
+    steadyP99: r.steady.p99,
+    steadyMax: r.steady.max,
+    firstMax: r.firstMax,
+    generatorMax: r.generatorMaxMs,
     bad: r.non2xx + r.errors + r.timeouts,
   });
   const loaded = {};
@@ -283,7 +318,10 @@ const rows = names.map((name) => {
       c,
       Object.fromEntries(
         ['post', 'get'].flatMap((kind) =>
-          ['rps', 'p50', 'p99', 'max'].map((key) => [`${kind}${key[0].toUpperCase()}${key.slice(1)}`, m((x) => x.loaded[c][kind][key])]),
+          ['rps', 'p50', 'p99', 'max', 'steadyP50', 'steadyP99', 'steadyMax', 'firstMax', 'generatorMax'].map((key) => [
+            `${kind}${key[0].toUpperCase()}${key.slice(1)}`,
+            m((x) => x.loaded[c][kind][key]),
+          ]),
         ),
       ),
     ]),
@@ -338,6 +376,15 @@ const lines = [
     ...[...peers, ceiling, ...floors].map((o) => {
       const [a, b] = [mock.at[c], o.at[c]];
       return `| to ${o.server} | ${f(a.postRps / b.postRps, 2)}x | ${f(a.postP99 / b.postP99, 2)}x | ${f(a.getRps / b.getRps, 2)}x | ${f(a.getP99 / b.getP99, 2)}x |`;
+    }),
+    '',
+    `The tail at ${c} connections, split (ms): each connection's answers after its first (steady p50 / p99 / max), the slowest first answer of a new connection, and the load generator's own event-loop delay (max) during the load:`,
+    '',
+    '| server | POST steady p50 / p99 / max | POST first answer max | POST generator max | GET steady p50 / p99 / max | GET first answer max | GET generator max |',
+    '| --- | --- | --- | --- | --- | --- | --- |',
+    ...rows.map((r) => {
+      const a = r.at[c];
+      return `| ${r.server} | ${f(a.postSteadyP50, 1)} / ${f(a.postSteadyP99, 1)} / ${f(a.postSteadyMax)} | ${f(a.postFirstMax)} | ${f(a.postGeneratorMax)} | ${f(a.getSteadyP50, 1)} / ${f(a.getSteadyP99, 1)} / ${f(a.getSteadyMax)} | ${f(a.getFirstMax)} | ${f(a.getGeneratorMax)} |`;
     }),
     '',
   ]),

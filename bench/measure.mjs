@@ -22,7 +22,7 @@ export function vendorExample(dir) {
 
 /** Starts a build's CLI as users run it; `env` adds to the environment. */
 export function startCli(dir, port, env = {}) {
-  return spawn(process.execPath, ['--max-semi-space-size=32', 'dist/cli.js', '--port', String(port), '--log-level', 'silent'], {
+  return spawn(process.execPath, ['--max-semi-space-size=8', 'dist/cli.js', '--port', String(port), '--log-level', 'silent'], {
     cwd: dir,
     env: { ...process.env, ...env },
     stdio: 'ignore',

@@ -1,10 +1,13 @@
 // What the mandated stack costs before any of sequence-mock's own work: express 5, express.json and
 // express-openapi-validator configured and patched exactly as the fake runs it (src/http/openapi.ts and
-// its validator-patches: request validation of the same merged document, without its examples), and a
+// its validator-patches: request validation of the same merged document, without its examples; its
+// requests born with the app's prototypes), and a
 // handler that only inserts into a Map and replies. No auth, rules, organizations, logging or journal.
 // With `--no-validator`, express alone. Run by `npm run bench`. Usage: node bench/stack-floor.mjs PORT
 import express from 'express';
 import { randomUUID } from 'node:crypto';
+import { createServer } from 'node:http';
+import { bornWithAppPrototypes } from '../dist/http/born-with.js';
 import { forValidation } from '../dist/engine/contract/conform.js';
 import { specValidator } from '../dist/http/openapi.js';
 import { loadSpec } from '../dist/engine/contract/spec.js';
@@ -30,6 +33,7 @@ for (const base of ['/api', '']) {
   });
 }
 app.use((err, _req, res, _next) => res.status(err.status ?? 500).json({ message: err.message }));
-const server = app.listen(Number(process.argv[2] ?? 0), '127.0.0.1', () => {
+// Requests born with the app's prototypes, as the fake's server makes them (src/http/born-with.ts).
+const server = createServer(bornWithAppPrototypes(app), app).listen(Number(process.argv[2] ?? 0), '127.0.0.1', () => {
   process.stdout.write(`listening on http://127.0.0.1:${server.address().port} \n`);
 });
