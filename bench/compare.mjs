@@ -2,7 +2,7 @@
 // WireMock with its journal on and off, Mockoon CLI: bench/peers.mjs) and a node:http ceiling, side
 // by side in one run on this machine. Prints the tables and writes bench/results/compare.json.
 //
-// - sequence-mock: the production build as users run it (`node --max-semi-space-size=8 dist/cli.js`,
+// - sequence-mock: the production build as users run it (`node --max-semi-space-size=8 --single-threaded-gc dist/cli.js`,
 //   as the bin, `npm start` and the image run it; default settings,
 //   default logging at info, to /dev/null as a container's log driver would take it).
 // - Prism 5.14.2 (`prism mock openapi.yaml -v silent`, its fastest), installed on demand into
@@ -52,21 +52,21 @@ const EXAMPLE_ALIAS = JSON.parse(example).customerAliases[0];
 const basic = (id) => `Basic ${Buffer.from(`${id}:bench-secret`).toString('base64')}`;
 const CLIENTS = Array.from({ length: 500 }, (_, i) => basic(`bench-${i}`));
 
-// The node flag the bin's shebang, `npm start` and the image give the fake; the floors get it too.
-const NODE_FLAG = readFileSync(path.join(root, 'src', 'cli.ts'), 'utf8')
+// The node flags the bin's shebang, `npm start` and the image give the fake; the floors get them too.
+const NODE_FLAGS = readFileSync(path.join(root, 'src', 'cli.ts'), 'utf8')
   .split('\n')[0]
   .split(' ')
-  .at(-1);
+  .slice(3);
 const SERVERS = {
   // With the node flag the bin's shebang, `npm start` and the Dockerfile give it.
-  'sequence-mock': (port) => [process.execPath, [NODE_FLAG, 'dist/cli.js', '--port', String(port)]],
+  'sequence-mock': (port) => [process.execPath, [...NODE_FLAGS, 'dist/cli.js', '--port', String(port)]],
   'prism -v silent': (port) => [prismBin, ['mock', 'openapi.yaml', '-p', String(port), '-h', '127.0.0.1', '-v', 'silent']],
   ...PEERS,
   'node:http ceiling': (port) => [process.execPath, ['bench/ceiling.mjs', String(port)]],
   // What express and express-openapi-validator cost alone (bench/stack-floor.mjs); BENCH_FLOOR=0 skips.
   ...(process.env.BENCH_FLOOR !== '0' && {
-    'express + validator only': (port) => [process.execPath, [NODE_FLAG, 'bench/stack-floor.mjs', String(port)]],
-    'express only': (port) => [process.execPath, [NODE_FLAG, 'bench/stack-floor.mjs', String(port), '--no-validator']],
+    'express + validator only': (port) => [process.execPath, [...NODE_FLAGS, 'bench/stack-floor.mjs', String(port)]],
+    'express only': (port) => [process.execPath, [...NODE_FLAGS, 'bench/stack-floor.mjs', String(port), '--no-validator']],
   }),
 };
 

@@ -22,11 +22,15 @@ export function vendorExample(dir) {
 
 /** Starts a build's CLI as users run it; `env` adds to the environment. */
 export function startCli(dir, port, env = {}) {
-  return spawn(process.execPath, ['--max-semi-space-size=8', 'dist/cli.js', '--port', String(port), '--log-level', 'silent'], {
-    cwd: dir,
-    env: { ...process.env, ...env },
-    stdio: 'ignore',
-  });
+  return spawn(
+    process.execPath,
+    ['--max-semi-space-size=8', '--single-threaded-gc', 'dist/cli.js', '--port', String(port), '--log-level', 'silent'],
+    {
+      cwd: dir,
+      env: { ...process.env, ...env },
+      stdio: 'ignore',
+    },
+  );
 }
 
 /**

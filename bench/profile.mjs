@@ -7,7 +7,7 @@
 // to open in Chrome's DevTools.
 //
 // BENCH_LOADS (default POST,GET), BENCH_CONNECTIONS (default 50), BENCH_SECONDS (default 10), BENCH_NODE_FLAGS (extra node flags, to
-// compare e.g. semi-space sizes: the default is the one users run, --max-semi-space-size=8).
+// compare e.g. semi-space sizes; the default is the flags users run it with, from the bin's shebang).
 import autocannon from 'autocannon';
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
@@ -20,7 +20,16 @@ import { freePort } from './prism.mjs';
 const root = fileURLToPath(new URL('..', import.meta.url));
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 50);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
-const FLAGS = (process.env.BENCH_NODE_FLAGS ?? '--max-semi-space-size=8').split(' ').filter(Boolean);
+const FLAGS = (
+  process.env.BENCH_NODE_FLAGS ??
+  readFileSync(path.join(root, 'src', 'cli.ts'), 'utf8')
+    .split('\n')[0]
+    .split(' ')
+    .slice(3)
+    .join(' ')
+)
+  .split(' ')
+  .filter(Boolean);
 const outDir = path.join(root, 'bench/results/profiles');
 
 /** Which part of the stack a profile node's code belongs to. */

@@ -102,13 +102,17 @@ describe('sequence-mock CLI', () => {
     expect([version.code, version.out.trim()]).toEqual([0, expect.stringMatching(/^\d+\.\d+\.\d+$/)]);
   });
 
-  it('runs with one node flag wherever it is started: through the bin (its shebang), npm start and the image', async () => {
-    const FLAG = '--max-semi-space-size=8';
+  it('runs with the same node flags wherever it is started: through the bin (its shebang), npm start and the image', async () => {
+    const FLAG = '--max-semi-space-size=8 --single-threaded-gc';
     const shebang = readFileSync(CLI, 'utf8').split('\n')[0]!;
     expect(shebang).toBe(`#!/usr/bin/env -S node ${FLAG}`);
     const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
     expect(pkg.scripts.start).toBe(`node ${FLAG} dist/cli.js`);
-    expect(readFileSync(new URL('../Dockerfile', import.meta.url), 'utf8')).toContain(`CMD ["node", "${FLAG}", "dist/cli.js"]`);
+    expect(readFileSync(new URL('../Dockerfile', import.meta.url), 'utf8')).toContain(
+      `CMD ["node", ${FLAG.split(' ')
+        .map((flag) => `"${flag}"`)
+        .join(', ')}, "dist/cli.js"]`,
+    );
     // The shebang as the kernel runs it: env splits it, node takes the flag.
     const [command, ...args] = shebang.slice(2).split(' ');
     const child = spawn(command!, [...args, CLI, '--version']);
