@@ -11,6 +11,9 @@ import { execFileSync } from 'node:child_process';
 import { once } from 'node:events';
 import { readFileSync } from 'node:fs';
 import { cpuPerRequest, firstCreated, loads, startCli, startTimed, vendorExample } from './measure.mjs';
+// A free port per start: a fixed one can be held by one of the load's own client sockets (an
+// ephemeral port), and the server would fail to listen.
+import { freePort } from './prism.mjs';
 
 const [a, b, roundsArg] = process.argv.slice(2);
 if (!a || !b) {
@@ -58,8 +61,7 @@ async function memoryPerCustomer(dir, port) {
 }
 
 const runs = { [a]: [], [b]: [] };
-for (let i = 0; i < rounds; i += 1)
-  for (const dir of i % 2 ? [b, a] : [a, b]) runs[dir].push(await measure(dir, 42_000 + i * 2 + (dir === a ? 0 : 1)));
+for (let i = 0; i < rounds; i += 1) for (const dir of i % 2 ? [b, a] : [a, b]) runs[dir].push(await measure(dir, await freePort()));
 const median = (values) => [...values].sort((x, y) => x - y)[values.length >> 1];
 const m = (dir, which, key) => median(runs[dir].map((r) => r[which][key]));
 for (const [label, dir] of [
@@ -74,8 +76,8 @@ const cold = (dir) => median(runs[dir].map((r) => r[2].coldMs));
 process.stdout.write(
   `cold start (spawn to first 201): A ${cold(a).toFixed(0)} ms, B ${cold(b).toFixed(0)} ms, B/A ${(cold(b) / cold(a)).toFixed(3)}\n`,
 );
-const memA = await memoryPerCustomer(a, 42_900);
-const memB = await memoryPerCustomer(b, 42_901);
+const memA = await memoryPerCustomer(a, await freePort());
+const memB = await memoryPerCustomer(b, await freePort());
 process.stdout.write(
   `memory per stored customer at 100k (RSS, swings ±0.3 KB run to run): A ${memA.toFixed(2)} KB, B ${memB.toFixed(2)} KB, B/A ${(memB / memA).toFixed(3)}\n`,
 );
