@@ -2,7 +2,7 @@ import { describe, expect, it } from '@jest/globals';
 import { Socket } from 'node:net';
 import express from 'express';
 import request from 'supertest';
-import { createServer } from 'node:http';
+import { createServer, IncomingMessage } from 'node:http';
 import { bornWithAppPrototypes } from '../src/http/born-with.js';
 
 describe('requests and responses born with the app prototypes', () => {
@@ -15,6 +15,18 @@ describe('requests and responses born with the app prototypes', () => {
     expect(Object.getPrototypeOf(res)).toBe(app.response);
     expect(typeof (req as express.Request).get).toBe('function');
     expect(typeof (res as express.Response).status).toBe('function');
+    expect((req as express.Request).app).toBe(app);
+  });
+
+  it('can be applied to one app twice, each server building its own objects', () => {
+    const app = express();
+    bornWithAppPrototypes(app);
+    const second = bornWithAppPrototypes(app);
+    const req = new second.IncomingMessage!(new Socket());
+    expect(Object.getPrototypeOf(req)).toBe(app.request);
+    expect(req.constructor).toBe(second.IncomingMessage);
+    expect(req).toBeInstanceOf(IncomingMessage);
+    expect(typeof (req as express.Request).get).toBe('function');
     expect((req as express.Request).app).toBe(app);
   });
 

@@ -23,6 +23,8 @@ export function bornWithAppPrototypes(app: Express): Pick<ServerOptions, 'Incomi
 function adopt(app: Express, which: 'request' | 'response', prototype: object): void {
   const current = Reflect.get(app, which) as object;
   Object.setPrototypeOf(prototype, Reflect.getPrototypeOf(current));
-  Object.defineProperties(prototype, Object.getOwnPropertyDescriptors(current));
+  // Its own fields (express's `app`), but never a constructor: a prototype adopted before keeps its own.
+  const { constructor: _constructor, ...fields } = Object.getOwnPropertyDescriptors(current);
+  Object.defineProperties(prototype, fields);
   Reflect.set(app, which, prototype);
 }
