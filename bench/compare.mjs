@@ -34,6 +34,8 @@ import { fileURLToPath } from 'node:url';
 import { CORE_SCHEMA, load as loadYaml } from 'js-yaml';
 import { freePort, installPrism, prismBin } from './prism.mjs';
 import { installPeers, PEERS } from './peers.mjs';
+// The fake's node flags; the floors get them too.
+import { NODE_FLAGS } from './measure.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
@@ -52,11 +54,6 @@ const EXAMPLE_ALIAS = JSON.parse(example).customerAliases[0];
 const basic = (id) => `Basic ${Buffer.from(`${id}:bench-secret`).toString('base64')}`;
 const CLIENTS = Array.from({ length: 500 }, (_, i) => basic(`bench-${i}`));
 
-// The node flags the bin's shebang, `npm start` and the image give the fake; the floors get them too.
-const NODE_FLAGS = readFileSync(path.join(root, 'src', 'cli.ts'), 'utf8')
-  .split('\n')[0]
-  .split(' ')
-  .slice(3);
 const SERVERS = {
   // With the node flag the bin's shebang, `npm start` and the Dockerfile give it.
   'sequence-mock': (port) => [process.execPath, [...NODE_FLAGS, 'dist/cli.js', '--port', String(port)]],

@@ -20,17 +20,22 @@ export function vendorExample(dir) {
   return { example, alias: JSON.parse(example).customerAliases[0] };
 }
 
+/**
+ * The node flags the bin's shebang gives the fake (`npm start` and the image give the same:
+ * test/cli.e2e.test.ts). Read from this checkout, so two builds compared run under the same flags.
+ */
+export const NODE_FLAGS = readFileSync(new URL('../src/cli.ts', import.meta.url), 'utf8')
+  .split('\n')[0]
+  .split(' ')
+  .slice(3);
+
 /** Starts a build's CLI as users run it; `env` adds to the environment. */
 export function startCli(dir, port, env = {}) {
-  return spawn(
-    process.execPath,
-    ['--max-semi-space-size=8', '--single-threaded-gc', 'dist/cli.js', '--port', String(port), '--log-level', 'silent'],
-    {
-      cwd: dir,
-      env: { ...process.env, ...env },
-      stdio: 'ignore',
-    },
-  );
+  return spawn(process.execPath, [...NODE_FLAGS, 'dist/cli.js', '--port', String(port), '--log-level', 'silent'], {
+    cwd: dir,
+    env: { ...process.env, ...env },
+    stdio: 'ignore',
+  });
 }
 
 /**

@@ -14,22 +14,13 @@ import { once } from 'node:events';
 import { mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { firstCreated, loads, vendorExample } from './measure.mjs';
+import { firstCreated, loads, NODE_FLAGS, vendorExample } from './measure.mjs';
 import { freePort } from './prism.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 50);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
-const FLAGS = (
-  process.env.BENCH_NODE_FLAGS ??
-  readFileSync(path.join(root, 'src', 'cli.ts'), 'utf8')
-    .split('\n')[0]
-    .split(' ')
-    .slice(3)
-    .join(' ')
-)
-  .split(' ')
-  .filter(Boolean);
+const FLAGS = process.env.BENCH_NODE_FLAGS?.split(' ').filter(Boolean) ?? NODE_FLAGS;
 const outDir = path.join(root, 'bench/results/profiles');
 
 /** Which part of the stack a profile node's code belongs to. */

@@ -9,6 +9,7 @@ import { withoutApi } from '../../engine/contract/base-paths.js';
 import type { Conformer } from '../../engine/contract/conform.js';
 import { parseBasicAuth } from '../../http/auth.js';
 import { ApiError } from '../../http/errors.js';
+import { olderVersionNamed } from '../../http/version.js';
 import { checkRequest, checkResponse } from './check.js';
 import { DIVERGENCES_HEADER, divergencesHeader, type Divergences, type Divergence } from './divergences.js';
 import { connectionHeaders, MAX_UPSTREAM_BYTES, type Upstream } from './forward.js';
@@ -24,7 +25,7 @@ export interface CheckedBy {
 
 export interface ProxyDeps {
   upstream: Upstream;
-  /** The document of the API version a request names in Sequence-Version (the current one otherwise). */
+  /** The document of the older API version a request names in Sequence-Version (undefined: the current one). */
   documentFor: (version: string | undefined) => CheckedBy;
   divergences: Divergences;
   logger: Logger;
@@ -39,8 +40,9 @@ export function proxyRoutes(deps: ProxyDeps): RequestHandler {
     const raw = await readBody(req, deps.limit);
     const clientId = clientIdOf(req.headers.authorization);
     if (clientId !== undefined) res.locals.context.clientId = clientId;
-    const asked = req.headers['sequence-version'];
-    const document = deps.documentFor(typeof asked === 'string' ? asked.trim() : undefined);
+    const asked = olderVersionNamed(req.headers['sequence-version']);
+    // A version the document set does not have is forwarded and checked as the current one.
+    const document = deps.documentFor(asked ?? undefined);
     const checked = await checkRequest(req, res, raw, document.validator);
     let answer;
     try {
