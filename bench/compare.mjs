@@ -22,7 +22,8 @@
 // first 201, median of 5), a second start() in the same process (a jest file starting its own fake),
 // RSS idle and after the run, and sequence-mock's memory per stored customer at 100k. With the
 // floors (express + express-openapi-validator configured and patched as the fake runs it, and express
-// alone: what the stack costs; BENCH_FLOOR=0 leaves them out) about 10 minutes.
+// alone: what the stack costs; BENCH_FLOOR=0 leaves them out), five rounds (BENCH_ROUNDS) take about
+// 40 minutes on this 2-core machine.
 import autocannon from 'autocannon';
 import { request as httpRequest, Agent } from 'node:http';
 import { execFileSync, spawn } from 'node:child_process';
@@ -38,7 +39,9 @@ import { installPeers, PEERS } from './peers.mjs';
 import { NODE_FLAGS } from './measure.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
-const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+// Five: with three, one round taken in a busy spell of this shared machine moved a median by half
+// (docs/benchmarks.md, against WireMock).
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const CONNECTION_COUNTS = (process.env.BENCH_CONNECTIONS ?? '10,50').split(',').map(Number);
 // One core for the server, the other for autocannon: neither steals the other's time (2 cores here).
