@@ -142,4 +142,8 @@ async function profile(which) {
   ].join('\n');
 }
 
-for (const which of (process.env.BENCH_LOADS ?? 'POST,GET').split(',')) console.log(`${await profile(which)}\n`);
+// Checked before anything starts: an unknown load would otherwise be profiled as GET under its own name.
+const LOADS = (process.env.BENCH_LOADS ?? 'POST,GET').split(',').map((load) => load.trim().toUpperCase());
+const unknown = LOADS.filter((load) => load !== 'POST' && load !== 'GET');
+if (unknown.length > 0) throw new Error(`BENCH_LOADS: ${unknown.join(', ')} is not POST or GET`);
+for (const which of LOADS) console.log(`${await profile(which)}\n`);
