@@ -40,7 +40,9 @@ export function organizationOwnedBy(partition: Partition, ownerId: string): Orga
 /** Adds `memberId` to the organization `ownerId` owns, making it if there is none yet. */
 export function joinOrganization(partition: Partition, ownerId: string, memberId: string, clock: Clock): OrganizationRecord {
   const owned = organizationOwnedBy(partition, ownerId);
-  if (owned?.memberIds.includes(memberId)) return owned;
+  // The member index first: a customer in no organization (every new one) skips the scan of the
+  // member list, which is linear in a growing organization.
+  if (owned && partition.count(ORGANIZATIONS, 'member', memberId) > 0 && owned.memberIds.includes(memberId)) return owned;
   const organization = owned ?? { id: clock.newId(), ownerId, memberIds: [] };
   const joined = { ...organization, memberIds: [...organization.memberIds, memberId] };
   partition.put(ORGANIZATIONS, joined);
