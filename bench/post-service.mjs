@@ -12,10 +12,9 @@
 //
 // usage: npm run build && node bench/post-service.mjs [dir A] [dir B] [runs, default 5]
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { NODE_FLAGS } from './measure.mjs';
+import { NODE_FLAGS, vendorExample } from './measure.mjs';
 
 const POSTS = 60_000;
 const WARM_UP = 5_000;
@@ -29,8 +28,7 @@ async function run(dir) {
   const { createCustomer } = await load('resources/customers/service.js');
   const { presentCustomer } = await load('resources/customers/present.js');
   const { systemClock } = await load('engine/clock.js');
-  const spec = JSON.parse(readFileSync(path.join(dir, 'dist', 'openapi.json'), 'utf8')).document;
-  const example = spec.paths['/customers'].post.requestBody.content['application/json'].examples.CreateOrUpdateCustomerRequest.value;
+  const example = JSON.parse(vendorExample(dir).example);
   const store = new MemoryStore();
   // The example names a parent; the server's fixtures hold it. Here each partition gets it directly.
   const now = new Date().toISOString();
