@@ -24,26 +24,13 @@ const PARTITIONS = 500;
 async function run(dir) {
   const load = (module) => import(path.join(dir, 'dist', module));
   const { MemoryStore } = await load('engine/store/memory.js');
-  const { CUSTOMERS } = await load('engine/records.js');
+  const { loadFixtures } = await load('tools/admin/fixtures.js');
   const { createCustomer } = await load('resources/customers/service.js');
   const { presentCustomer } = await load('resources/customers/present.js');
   const { systemClock } = await load('engine/clock.js');
   const example = JSON.parse(vendorExample(dir).example);
-  const store = new MemoryStore();
-  // The example names a parent; the server's fixtures hold it. Here each partition gets it directly.
-  const now = new Date().toISOString();
-  for (let i = 0; i < PARTITIONS; i += 1) {
-    store.partition(`bench-${i}`).put(CUSTOMERS, {
-      id: example.parentId,
-      createdAt: now,
-      updatedAt: now,
-      legalName: 'Parent',
-      address: example.address,
-      taxStatus: 'TAXED',
-      status: 'ACTIVE',
-      integrationIds: [],
-    });
-  }
+  // Each partition starts with the server's default fixtures, which hold the parent the example names.
+  const store = new MemoryStore({ initial: loadFixtures() });
   let n = 0;
   let bytes = 0;
   const post = () => {

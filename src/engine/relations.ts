@@ -37,12 +37,18 @@ export function organizationOwnedBy(partition: Partition, ownerId: string): Orga
   return partition.find(ORGANIZATIONS, 'owner', ownerId)[0];
 }
 
+/**
+ * Whether `memberId` is in `organization`. The member index first: a customer in no organization
+ * (every new one) skips the scan of the member list, which is linear in a growing organization.
+ */
+function hasMember(partition: Partition, organization: OrganizationRecord, memberId: string): boolean {
+  return partition.count(ORGANIZATIONS, 'member', memberId) > 0 && organization.memberIds.includes(memberId);
+}
+
 /** Adds `memberId` to the organization `ownerId` owns, making it if there is none yet. */
 export function joinOrganization(partition: Partition, ownerId: string, memberId: string, clock: Clock): OrganizationRecord {
   const owned = organizationOwnedBy(partition, ownerId);
-  // The member index first: a customer in no organization (every new one) skips the scan of the
-  // member list, which is linear in a growing organization.
-  if (owned && partition.count(ORGANIZATIONS, 'member', memberId) > 0 && owned.memberIds.includes(memberId)) return owned;
+  if (owned && hasMember(partition, owned, memberId)) return owned;
   const organization = owned ?? { id: clock.newId(), ownerId, memberIds: [] };
   const joined = { ...organization, memberIds: [...organization.memberIds, memberId] };
   partition.put(ORGANIZATIONS, joined);
@@ -51,13 +57,14 @@ export function joinOrganization(partition: Partition, ownerId: string, memberId
 
 export function leaveOrganization(partition: Partition, ownerId: string, memberId: string): void {
   const organization = organizationOwnedBy(partition, ownerId);
-  if (organization?.memberIds.includes(memberId)) {
+  if (organization && hasMember(partition, organization, memberId)) {
     partition.put(ORGANIZATIONS, { ...organization, memberIds: organization.memberIds.filter((id) => id !== memberId) });
   }
 }
 
 export function isMemberOf(partition: Partition, ownerId: string, memberId: string): boolean {
-  return organizationOwnedBy(partition, ownerId)?.memberIds.includes(memberId) ?? false;
+  const organization = organizationOwnedBy(partition, ownerId);
+  return organization !== undefined && hasMember(partition, organization, memberId);
 }
 
 /**
