@@ -2,9 +2,9 @@
 // WireMock with its journal on and off, Mockoon CLI: bench/peers.mjs) and a node:http ceiling, side
 // by side in one run on this machine. Prints the tables and writes bench/results/compare.json.
 //
-// - sequence-mock: the production build as users run it (`node --max-semi-space-size=8 --single-threaded-gc dist/cli.js`,
-//   as the bin, `npm start` and the image run it; default settings,
-//   default logging at info, to /dev/null as a container's log driver would take it).
+// - sequence-mock: the production build as users run it (node with the flags of the bin's shebang,
+//   which `npm start` and the image use too; default settings, default logging at info, to /dev/null
+//   as a container's log driver would take it).
 // - Prism 5.14.2 (`prism mock openapi.yaml -v silent`, its fastest), installed on demand into
 //   bench/.prism (ignored by git), mocking the same openapi.yaml.
 // - node:http ceiling (bench/ceiling.mjs): JSON parse, Map insert, JSON reply; no framework.
@@ -21,9 +21,10 @@
 // GET operation of the document (route lookup must not grow with the document), cold start (spawn to
 // first 201, median of 5), a second start() in the same process (a jest file starting its own fake),
 // RSS idle and after the run, and sequence-mock's memory per stored customer at 100k. With the
-// floors (express + express-openapi-validator configured and patched as the fake runs it, and express
-// alone: what the stack costs; BENCH_FLOOR=0 leaves them out), five rounds (BENCH_ROUNDS) take about
-// 40 minutes on this 2-core machine.
+// floors (bench/stack-floor.mjs: express + express-openapi-validator configured and patched as the
+// fake runs it, the same answering the document's Customer with its organization, and express alone:
+// what the stack costs; BENCH_FLOOR=0 leaves them out), five rounds (BENCH_ROUNDS) take about 45
+// minutes on this 2-core machine.
 import autocannon from 'autocannon';
 import { request as httpRequest, Agent } from 'node:http';
 import { execFileSync, spawn } from 'node:child_process';
@@ -58,7 +59,7 @@ const basic = (id) => `Basic ${Buffer.from(`${id}:bench-secret`).toString('base6
 const CLIENTS = Array.from({ length: 500 }, (_, i) => basic(`bench-${i}`));
 
 const SERVERS = {
-  // With the node flag the bin's shebang, `npm start` and the Dockerfile give it.
+  // With the node flags the bin's shebang, `npm start` and the Dockerfile give it.
   'sequence-mock': (port) => [process.execPath, [...NODE_FLAGS, 'dist/cli.js', '--port', String(port)]],
   'prism -v silent': (port) => [prismBin, ['mock', 'openapi.yaml', '-p', String(port), '-h', '127.0.0.1', '-v', 'silent']],
   ...PEERS,
@@ -67,6 +68,12 @@ const SERVERS = {
   ...(process.env.BENCH_FLOOR !== '0' && {
     'express + validator only': (port) => [process.execPath, [...NODE_FLAGS, 'bench/stack-floor.mjs', String(port)]],
     'express only': (port) => [process.execPath, [...NODE_FLAGS, 'bench/stack-floor.mjs', String(port), '--no-validator']],
+    // The same floor answering what the document requires of these POSTs: the Customer with its
+    // parent's organization, every member listed (the fake's answer grows the same way).
+    'express + validator, documented answer': (port) => [
+      process.execPath,
+      [...NODE_FLAGS, 'bench/stack-floor.mjs', String(port), '--documented'],
+    ],
   }),
 };
 
@@ -232,6 +239,9 @@ async function round(name) {
     firstMax: r.firstMax,
     generatorMax: r.generatorMaxMs,
     bad: r.non2xx + r.errors + r.timeouts,
+    // Mean bytes per answer, headers included: the fake's and the documented floor's grow with the
+    // organizations, a stub's stay fixed.
+    answerBytes: r.requests.total ? r.throughput.total / r.requests.total : 0,
   });
   const loaded = {};
   for (const connections of CONNECTION_COUNTS) {
@@ -318,7 +328,7 @@ const rows = names.map((name) => {
       c,
       Object.fromEntries(
         ['post', 'get'].flatMap((kind) =>
-          ['rps', 'p50', 'p99', 'max', 'steadyP50', 'steadyP99', 'steadyMax', 'firstMax', 'generatorMax'].map((key) => [
+          ['rps', 'p50', 'p99', 'max', 'steadyP50', 'steadyP99', 'steadyMax', 'firstMax', 'generatorMax', 'answerBytes'].map((key) => [
             `${kind}${key[0].toUpperCase()}${key.slice(1)}`,
             m((x) => x.loaded[c][kind][key]),
           ]),
@@ -362,13 +372,13 @@ const lines = [
   `${ROUNDS} rounds, ${SECONDS} s measured per cell, ${pinning}; medians. ${new Date().toISOString()}, node ${process.version}`,
   '',
   ...CONNECTION_COUNTS.flatMap((c) => [
-    `${c} connections (req/s; latency p50 / p99 / max ms):`,
+    `${c} connections (req/s; latency p50 / p99 / max ms; mean bytes per POST answer, headers included):`,
     '',
-    '| server | POST req/s | POST p50 / p99 / max | GET req/s | GET p50 / p99 / max |',
-    '| --- | --- | --- | --- | --- |',
+    '| server | POST req/s | POST p50 / p99 / max | POST answer bytes | GET req/s | GET p50 / p99 / max |',
+    '| --- | --- | --- | --- | --- | --- |',
     ...rows.map((r) => {
       const a = r.at[c];
-      return `| ${r.server} | ${f(a.postRps)} | ${a.postP50} / ${a.postP99} / ${a.postMax} | ${f(a.getRps)} | ${a.getP50} / ${a.getP99} / ${a.getMax} |`;
+      return `| ${r.server} | ${f(a.postRps)} | ${a.postP50} / ${a.postP99} / ${a.postMax} | ${f(a.postAnswerBytes)} | ${f(a.getRps)} | ${a.getP50} / ${a.getP99} / ${a.getMax} |`;
     }),
     '',
     `| sequence-mock at ${c} connections | POST req/s | POST p99 | GET req/s | GET p99 |`,
