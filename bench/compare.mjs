@@ -37,7 +37,7 @@ import { CORE_SCHEMA, load as loadYaml } from 'js-yaml';
 import { freePort, installPrism, prismBin } from './prism.mjs';
 import { installPeers, PEERS } from './peers.mjs';
 // The fake's node flags; the floors get them too.
-import { NODE_FLAGS } from './measure.mjs';
+import { BENCH_CLIENTS, NODE_FLAGS, rotatingPost } from './measure.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 // Five: with three, one round taken in a busy spell of this shared machine moved a median by half
@@ -56,7 +56,6 @@ const example = JSON.stringify(
 // An alias belongs to one customer per account: each POST gets its own, or all but the first are 400s.
 const EXAMPLE_ALIAS = JSON.parse(example).customerAliases[0];
 const basic = (id) => `Basic ${Buffer.from(`${id}:bench-secret`).toString('base64')}`;
-const CLIENTS = Array.from({ length: 500 }, (_, i) => basic(`bench-${i}`));
 
 const SERVERS = {
   // With the node flags the bin's shebang, `npm start` and the Dockerfile give it.
@@ -77,7 +76,7 @@ const SERVERS = {
   }),
 };
 
-const post = (url, auth = CLIENTS[0]) =>
+const post = (url, auth = BENCH_CLIENTS[0]) =>
   fetch(`${url}/customers`, { method: 'POST', headers: { authorization: auth, 'content-type': 'application/json' }, body: example });
 
 /** Spawns a server; resolves once it answers the vendor example with 201, and says how long that took. */
@@ -139,18 +138,9 @@ async function load(url, { method, path: urlPath, duration, rotate, auth, connec
       {
         method,
         path: urlPath,
-        headers: { authorization: auth ?? CLIENTS[0], 'content-type': 'application/json' },
+        headers: { authorization: auth ?? BENCH_CLIENTS[0], 'content-type': 'application/json' },
         ...(method === 'POST' && { body: example }),
-        ...(rotate && {
-          setupRequest: (req) => {
-            n += 1;
-            return {
-              ...req,
-              headers: { ...req.headers, authorization: CLIENTS[n % CLIENTS.length] },
-              body: example.replace(EXAMPLE_ALIAS, `bench-alias-${n}`),
-            };
-          },
-        }),
+        ...(rotate && { setupRequest: rotatingPost({ example, alias: EXAMPLE_ALIAS }, () => (n += 1)) }),
       },
     ],
   });
@@ -204,7 +194,7 @@ async function sequential(url, { method, path: urlPath, auth, rotate }, count) {
   for (let i = 0; i < count; i += 1) {
     n += 1;
     const body = method === 'POST' ? (rotate ? example.replace(EXAMPLE_ALIAS, `bench-alias-${n}`) : example) : undefined;
-    const headers = { authorization: rotate ? CLIENTS[n % CLIENTS.length] : auth, 'content-type': 'application/json' };
+    const headers = { authorization: rotate ? BENCH_CLIENTS[n % BENCH_CLIENTS.length] : auth, 'content-type': 'application/json' };
     const began = process.hrtime.bigint();
     await new Promise((resolve, reject) => {
       const req = httpRequest({ agent, hostname, port, method, path: urlPath, headers }, (res) => {

@@ -19,7 +19,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { CORE_SCHEMA, load as loadYaml } from 'js-yaml';
-import { firstCreated, NODE_FLAGS } from './measure.mjs';
+import { firstCreated, NODE_FLAGS, rotatingPost } from './measure.mjs';
 import { installPeers, PEERS } from './peers.mjs';
 import { freePort } from './prism.mjs';
 
@@ -35,7 +35,6 @@ const example = JSON.stringify(
   spec.paths['/customers'].post.requestBody.content['application/json'].examples.CreateOrUpdateCustomerRequest.value,
 );
 const EXAMPLE_ALIAS = JSON.parse(example).customerAliases[0];
-const CLIENTS = Array.from({ length: 500 }, (_, i) => `Basic ${Buffer.from(`bench-${i}:bench-secret`).toString('base64')}`);
 
 const SERVERS = {
   'sequence-mock': (port) => [process.execPath, [...NODE_FLAGS, 'dist/cli.js', '--port', String(port)]],
@@ -58,14 +57,7 @@ function posts(url, connections, amount, first) {
         method: 'POST',
         path: '/customers',
         headers: { 'content-type': 'application/json' },
-        setupRequest: (req) => {
-          n += 1;
-          return {
-            ...req,
-            headers: { ...req.headers, authorization: CLIENTS[n % CLIENTS.length] },
-            body: example.replace(EXAMPLE_ALIAS, `bench-alias-${n}`),
-          };
-        },
+        setupRequest: rotatingPost({ example, alias: EXAMPLE_ALIAS }, () => (n += 1)),
       },
     ],
   });

@@ -58,6 +58,24 @@ export async function firstCreated(send) {
   throw new Error(`no 201 within 60 s; last: ${last.slice(0, 300)}`);
 }
 
+/** `npm run bench`'s client ids: its POSTs spread over 500, as a CI fleet of test files would. */
+export const BENCH_CLIENTS = Array.from({ length: 500 }, (_, i) => `Basic ${btoa(`bench-${i}:bench-secret`)}`);
+
+/**
+ * autocannon's setupRequest for `npm run bench`'s POSTs: each takes the next number from `count`,
+ * which picks its client id and makes its alias (an alias belongs to one customer of an account).
+ */
+export const rotatingPost =
+  ({ example, alias }, count) =>
+  (req) => {
+    const n = count();
+    return {
+      ...req,
+      headers: { ...req.headers, authorization: BENCH_CLIENTS[n % BENCH_CLIENTS.length] },
+      body: example.replace(alias, `bench-alias-${n}`),
+    };
+  };
+
 /** The two loads: POSTs spread over 500 partitions with an alias each, and GETs of one customer. */
 export function loads({ example, alias }, auth, customerId, tag) {
   let n = 0;
