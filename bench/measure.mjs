@@ -110,12 +110,17 @@ export async function startTimed(dir, port, vendor, auth, env = {}) {
   const spawned = process.hrtime.bigint();
   const child = startCli(dir, port, env);
   const url = `http://127.0.0.1:${port}`;
-  const created = await firstCreated(() =>
+  const created = await firstVendorCustomer(url, vendor, auth);
+  return { child, url, created, coldMs: Number(process.hrtime.bigint() - spawned) / 1e6 };
+}
+
+/** The vendor's POST /customers on a server that may still be starting: the created customer. */
+export function firstVendorCustomer(url, vendor, auth) {
+  return firstCreated(() =>
     fetch(`${url}/api/customers`, {
       method: 'POST',
       headers: { authorization: auth, 'content-type': 'application/json' },
       body: vendor.example,
     }),
   );
-  return { child, url, created, coldMs: Number(process.hrtime.bigint() - spawned) / 1e6 };
 }

@@ -9,7 +9,7 @@
 import { execFileSync, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
-import { cpuPerRequest, firstCreated, loads, NODE_FLAGS, vendorExample } from './measure.mjs';
+import { cpuPerRequest, firstVendorCustomer, loads, NODE_FLAGS, vendorExample } from './measure.mjs';
 import { freePort } from './prism.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -34,13 +34,7 @@ async function measure(flags) {
     ? spawn('taskset', ['-c', '1', process.execPath, ...args], { cwd: root, stdio: 'ignore' })
     : spawn(process.execPath, args, { cwd: root, stdio: 'ignore' });
   const url = `http://127.0.0.1:${port}`;
-  const created = await firstCreated(() =>
-    fetch(`${url}/api/customers`, {
-      method: 'POST',
-      headers: { authorization: auth, 'content-type': 'application/json' },
-      body: vendor.example,
-    }),
-  );
+  const created = await firstVendorCustomer(url, vendor, auth);
   starts += 1;
   const [post, get] = loads(vendor, auth, created.id, `settings-${starts}-`);
   // GET first, on a heap the POST load has not grown: what a read costs, apart from the collection
