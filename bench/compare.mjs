@@ -27,7 +27,7 @@
 // minutes on this 2-core machine.
 import autocannon from 'autocannon';
 import { request as httpRequest, Agent } from 'node:http';
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { once } from 'node:events';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -37,7 +37,7 @@ import { CORE_SCHEMA, load as loadYaml } from 'js-yaml';
 import { freePort, installPrism, prismBin } from './prism.mjs';
 import { installPeers, PEERS } from './peers.mjs';
 // The fake's node flags; the floors get them too.
-import { BENCH_CLIENTS, NODE_FLAGS, rotatingPost } from './measure.mjs';
+import { BENCH_CLIENTS, NODE_FLAGS, pinLoadGenerator, rotatingPost, spawnServer } from './measure.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 // Five: with three, one round taken in a busy spell of this shared machine moved a median by half
@@ -46,8 +46,7 @@ const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const CONNECTION_COUNTS = (process.env.BENCH_CONNECTIONS ?? '10,50').split(',').map(Number);
 // One core for the server, the other for autocannon: neither steals the other's time (2 cores here).
-const PIN = process.env.BENCH_PIN !== '0' && Number(execFileSync('nproc', { encoding: 'utf8' })) >= 2;
-if (PIN) execFileSync('taskset', ['-p', '-c', '0', String(process.pid)], { stdio: 'ignore' });
+const PIN = pinLoadGenerator(process.env.BENCH_PIN !== '0');
 
 const spec = loadYaml(readFileSync(path.join(root, 'openapi.yaml'), 'utf8'), { schema: CORE_SCHEMA });
 const example = JSON.stringify(
@@ -84,10 +83,8 @@ async function start(name) {
   const port = await freePort();
   const [command, args] = SERVERS[name](port);
   const started = process.hrtime.bigint();
-  // taskset execs the server, so the child's pid is the server's (its RSS is read from /proc).
-  const child = PIN
-    ? spawn('taskset', ['-c', '1', command, ...args], { cwd: root, stdio: 'ignore' })
-    : spawn(command, args, { cwd: root, stdio: 'ignore' });
+  // The child's pid is the server's: its RSS is read from /proc.
+  const child = spawnServer(command, args, PIN, root);
   const url = `http://127.0.0.1:${port}`;
   for (;;) {
     if (child.exitCode !== null) throw new Error(`${name} exited ${child.exitCode}`);

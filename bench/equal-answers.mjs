@@ -13,13 +13,12 @@
 // sequence-mock answers in the bench's 10-connection POST load and its warm-up) and BENCH_POSTS
 // (default 27,000, its 50-connection load), BENCH_ROUNDS (default 5).
 import autocannon from 'autocannon';
-import { execFileSync, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { CORE_SCHEMA, load as loadYaml } from 'js-yaml';
-import { firstCreated, NODE_FLAGS, rotatingPost } from './measure.mjs';
+import { firstCreated, NODE_FLAGS, pinLoadGenerator, rotatingPost, spawnServer, vendorExample } from './measure.mjs';
 import { installPeers, PEERS } from './peers.mjs';
 import { freePort } from './prism.mjs';
 
@@ -27,14 +26,10 @@ const root = fileURLToPath(new URL('..', import.meta.url));
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 5);
 const WARM_POSTS = Number(process.env.BENCH_WARM_POSTS ?? 43_000);
 const POSTS = Number(process.env.BENCH_POSTS ?? 27_000);
-const PIN = Number(execFileSync('nproc', { encoding: 'utf8' })) >= 2;
-if (PIN) execFileSync('taskset', ['-p', '-c', '0', String(process.pid)], { stdio: 'ignore' });
+const PIN = pinLoadGenerator();
 
 const spec = loadYaml(readFileSync(path.join(root, 'openapi.yaml'), 'utf8'), { schema: CORE_SCHEMA });
-const example = JSON.stringify(
-  spec.paths['/customers'].post.requestBody.content['application/json'].examples.CreateOrUpdateCustomerRequest.value,
-);
-const EXAMPLE_ALIAS = JSON.parse(example).customerAliases[0];
+const vendor = vendorExample(root);
 
 const SERVERS = {
   'sequence-mock': (port) => [process.execPath, [...NODE_FLAGS, 'dist/cli.js', '--port', String(port)]],
@@ -57,7 +52,7 @@ function posts(url, connections, amount, first) {
         method: 'POST',
         path: '/customers',
         headers: { 'content-type': 'application/json' },
-        setupRequest: rotatingPost({ example, alias: EXAMPLE_ALIAS }, () => (n += 1)),
+        setupRequest: rotatingPost(vendor, () => (n += 1)),
       },
     ],
   });
@@ -66,16 +61,14 @@ function posts(url, connections, amount, first) {
 async function round(name) {
   const port = await freePort();
   const [command, args] = SERVERS[name](port);
-  const child = PIN
-    ? spawn('taskset', ['-c', '1', command, ...args], { cwd: root, stdio: 'ignore' })
-    : spawn(command, args, { cwd: root, stdio: 'ignore' });
+  const child = spawnServer(command, args, PIN, root);
   const url = `http://127.0.0.1:${port}`;
   // The first POST, as the other POSTs' partitions start: a client id none of the loads uses.
   await firstCreated(() =>
     fetch(`${url}/customers`, {
       method: 'POST',
       headers: { authorization: 'Basic YmVuY2gtc3RhcnQ6cw==', 'content-type': 'application/json' },
-      body: example,
+      body: vendor.example,
     }),
   );
   await posts(url, 10, WARM_POSTS, 0);

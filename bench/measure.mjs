@@ -1,8 +1,8 @@
-// What bench/ab.mjs and bench/patches.mjs share: a sequence-mock CLI started from a build directory,
-// the load both put on it (POST /customers with the vendor example, GET /customers/{id}), and the
-// server's CPU per request read from /proc while autocannon runs.
+// What the benches share: a sequence-mock CLI started from a build directory, the loads they put on
+// it (POST /customers with the vendor example, GET /customers/{id}), the server's CPU per request
+// read from /proc while autocannon runs, and pinning the load generator and the server apart.
 import autocannon from 'autocannon';
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 
 /** CPU time (user + system) of a process so far, in µs (clock ticks of 10 ms). */
@@ -56,6 +56,21 @@ export async function firstCreated(send) {
     await new Promise((resolve) => setTimeout(resolve, 5));
   }
   throw new Error(`no 201 within 60 s; last: ${last.slice(0, 300)}`);
+}
+
+/**
+ * With two cores or more (and `wanted`), pins this process, the load generator, to core 0, and says
+ * that servers go on core 1 (spawnServer): neither steals the other's time.
+ */
+export function pinLoadGenerator(wanted = true) {
+  const pin = wanted && Number(execFileSync('nproc', { encoding: 'utf8' })) >= 2;
+  if (pin) execFileSync('taskset', ['-p', '-c', '0', String(process.pid)], { stdio: 'ignore' });
+  return pin;
+}
+
+/** Spawns a server in `cwd`, on core 1 when `pin`; taskset execs it, so the child's pid is the server's. */
+export function spawnServer(command, args, pin, cwd) {
+  return pin ? spawn('taskset', ['-c', '1', command, ...args], { cwd, stdio: 'ignore' }) : spawn(command, args, { cwd, stdio: 'ignore' });
 }
 
 /** `npm run bench`'s client ids: its POSTs spread over 500, as a CI fleet of test files would. */

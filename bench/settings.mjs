@@ -6,16 +6,14 @@
 // warm-up), and the server's CPU time per request is read from /proc. Rounds rotate the order;
 // medians, and each round's figure (this machine is shared: a busy spell shows in one round).
 // usage: npm run build && node bench/settings.mjs [rounds, default 5]
-import { execFileSync, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
-import { cpuPerRequest, firstVendorCustomer, loads, NODE_FLAGS, vendorExample } from './measure.mjs';
+import { cpuPerRequest, firstVendorCustomer, loads, NODE_FLAGS, pinLoadGenerator, spawnServer, vendorExample } from './measure.mjs';
 import { freePort } from './prism.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const rounds = Number(process.argv[2] ?? 5);
-const pin = Number(execFileSync('nproc', { encoding: 'utf8' })) >= 2;
-if (pin) execFileSync('taskset', ['-p', '-c', '0', String(process.pid)], { stdio: 'ignore' });
+const pin = pinLoadGenerator();
 const SETTINGS = {
   defaults: [],
   '--journal-size 0': ['--journal-size', '0'],
@@ -29,10 +27,7 @@ let starts = 0;
 async function measure(flags) {
   const port = await freePort();
   const args = [...NODE_FLAGS, 'dist/cli.js', '--port', String(port), ...flags];
-  // taskset execs node, so the child's pid is the server's.
-  const child = pin
-    ? spawn('taskset', ['-c', '1', process.execPath, ...args], { cwd: root, stdio: 'ignore' })
-    : spawn(process.execPath, args, { cwd: root, stdio: 'ignore' });
+  const child = spawnServer(process.execPath, args, pin, root);
   const url = `http://127.0.0.1:${port}`;
   const created = await firstVendorCustomer(url, vendor, auth);
   starts += 1;
