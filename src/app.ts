@@ -26,6 +26,7 @@ import { VersionView } from './engine/versions.js';
 import type { Plugin } from './engine/plugin.js';
 import type { Store } from './engine/store/types.js';
 import { authenticate } from './http/auth.js';
+import { afterResponse } from './http/after-response.js';
 import { requestId } from './http/context.js';
 import { errorHandler, notFoundHandler } from './http/errors.js';
 import { jsonBody } from './http/json-body.js';
@@ -34,9 +35,9 @@ import { matchedOperation, specValidator } from './http/openapi.js';
 import { answerOperations } from './http/respond.js';
 import { series } from './http/series.js';
 import { checkVersion } from './http/version.js';
-import { createLogger, isWarmUp, requestLogger } from './logger.js';
+import { createLogger, isWarmUp, requestLine } from './logger.js';
 import { PLUGINS } from './resources/registry.js';
-import { recordRequests } from './tools/admin/journal.js';
+import { journalEntry } from './tools/admin/journal.js';
 import { adminGuard, isAdmin, type AdminPolicy } from './tools/admin/guard.js';
 import { adminRoutes } from './tools/admin/routes.js';
 import type { Admin } from './tools/admin/service.js';
@@ -109,11 +110,13 @@ function front(logger: Logger, admin: Admin, policy: AdminPolicy): RequestHandle
   return [
     requestId,
     browserHome,
-    requestLogger(logger),
-    recordRequests(
-      admin.journal,
-      (path, headers) =>
-        path.startsWith(ADMIN_PATH) || isWarmUp(headers) || (headers[DASHBOARD_HEADER] !== undefined && isAdmin(headers, policy)),
+    afterResponse(
+      requestLine(logger),
+      journalEntry(
+        admin.journal,
+        (path, headers) =>
+          path.startsWith(ADMIN_PATH) || isWarmUp(headers) || (headers[DASHBOARD_HEADER] !== undefined && isAdmin(headers, policy)),
+      ),
     ),
     // Who may reach the admin API at all, before its validator reads anything (tools/admin/guard.ts).
     (req, res, next) => (req.path.startsWith(ADMIN_PATH) ? guard(req, res, next) : next()),

@@ -101,6 +101,7 @@ describe('/__admin/requests', () => {
   it('journals method, path, partition, status, time and body, newest first, not admin calls', async () => {
     const { app } = makeApp();
     const auth = basic('journal-client');
+    const before = Date.now();
     await request(app)
       .post('/api/customers')
       .set('Authorization', auth)
@@ -121,7 +122,21 @@ describe('/__admin/requests', () => {
     });
     expect(post.id).toBeLessThan(get.id);
     expect(typeof post.ms).toBe('number');
+    // When each arrived, in ISO 8601, the id and time first as the admin API has always shown them.
+    expect(Object.keys(post).slice(0, 2)).toEqual(['id', 'time']);
+    expect(post.time).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
+    expect(Date.parse(post.time)).toBeGreaterThanOrEqual(before - 50);
+    expect(Date.parse(post.time)).toBeLessThanOrEqual(Date.parse(get.time));
+    expect(Date.parse(get.time)).toBeLessThanOrEqual(Date.now() + 50);
     expect(res.body).toMatchObject({ size: 2, capacity: 1000 });
+  });
+
+  it('journals a request without valid credentials with no partition at all', async () => {
+    const { app } = makeApp();
+    expect((await request(app).get('/customers')).status).toBe(401);
+    const [entry] = (await request(app).get('/__admin/requests')).body.items;
+    expect(entry).toMatchObject({ method: 'GET', path: '/customers', status: 401 });
+    expect(Object.keys(entry)).not.toContain('partition');
   });
 
   it('filters by path, method, status and partition; credentials scope it to the caller', async () => {

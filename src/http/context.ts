@@ -26,6 +26,10 @@ export interface RequestContext {
   bodyText?: string;
   /** Sequence-Version when it names an older version than the current one (set by checkVersion). */
   version?: string;
+  /** performance.now() on arrival: the log line's and the journal's time and duration count from it. */
+  arrived: number;
+  /** Which after-response hooks want this request, one bit each (set by afterResponse). */
+  after: number;
 }
 
 declare global {
@@ -43,6 +47,7 @@ declare global {
  * Sequence-Version header"): the current one, until checkVersion reads an older one asked for.
  */
 export const requestId: RequestHandler = (_req, res, next) => {
+  const arrived = performance.now();
   const id = randomUUID();
   // Every field present from the start, so later steps fill it in without changing its shape.
   res.locals.context = {
@@ -53,6 +58,8 @@ export const requestId: RequestHandler = (_req, res, next) => {
     divergences: undefined,
     bodyText: undefined,
     version: undefined,
+    arrived,
+    after: 0,
   };
   res.setHeader('Request-Id', id);
   res.setHeader('Sequence-Version', SEQUENCE_VERSION);

@@ -3,7 +3,7 @@
 // it came as (at most MAX_JOURNAL_BODY bytes), parsed only when read: parsed, 30 KB of `{}` items
 // held 1 MB of objects, and a full journal of them hundreds of MB. So memory stays bounded by
 // capacity x MAX_JOURNAL_BODY.
-import type { RequestHandler } from 'express';
+import type { AfterResponse } from '../../http/after-response.js';
 import { withoutApi } from '../../engine/contract/base-paths.js';
 import type { components } from '../../generated/mock.js';
 
@@ -20,10 +20,13 @@ export interface JournalFilter {
 /** Bodies larger than this are replaced by a note, so one huge request cannot fill memory. */
 export const MAX_JOURNAL_BODY = 64 * 1024;
 
-/** An entry as kept: the body as text (or a note saying why it was not kept). */
-type Kept = Omit<JournalEntry, 'body'> & { bodyText?: string; bodyNote?: string };
+/**
+ * An entry as kept: its time as epoch milliseconds (formatted when read: an ISO string per request
+ * cost more than the rest of the entry), the body as text (or a note saying why it was not kept).
+ */
+type Kept = Omit<JournalEntry, 'body' | 'time'> & { at: number; bodyText?: string; bodyNote?: string };
 
-/** What recordRequests hands the journal: an entry with its body as received. */
+/** What journalEntry hands the journal: an entry with its body as received. */
 export type Recorded = Omit<Kept, 'id'>;
 
 export class Journal {
@@ -39,7 +42,8 @@ export class Journal {
   record(entry: Recorded): void {
     if (this.capacity === 0) return;
     this.lastId += 1;
-    this.entries[this.next] = { id: this.lastId, ...entry };
+    // Its id first, as the admin API shows it.
+    this.entries[this.next] = Object.assign({ id: this.lastId }, entry);
     this.next = (this.next + 1) % this.capacity;
     this.count = Math.min(this.count + 1, this.capacity);
   }
@@ -81,10 +85,11 @@ export class Journal {
   }
 }
 
-/** An entry as the admin API shows it: the body parsed back from its text. */
-function readable({ bodyText, bodyNote, ...entry }: Kept): JournalEntry {
-  if (bodyNote !== undefined) return { ...entry, body: { note: bodyNote } };
-  return bodyText === undefined ? entry : { ...entry, body: JSON.parse(bodyText) as unknown };
+/** An entry as the admin API shows it: its time in ISO 8601, the body parsed back from its text. */
+function readable({ id, at, bodyText, bodyNote, ...entry }: Kept): JournalEntry {
+  const shown = { id, time: new Date(at).toISOString(), ...entry };
+  if (bodyNote !== undefined) return { ...shown, body: { note: bodyNote } };
+  return bodyText === undefined ? shown : { ...shown, body: JSON.parse(bodyText) as unknown };
 }
 
 /** The body as the journal keeps it: its text as received when the parser kept it, else serialised. */
@@ -100,34 +105,33 @@ export function journalBody(body: unknown, text: string | undefined): Pick<Kept,
  * Records each Customers API request once its response is sent. Admin calls are not recorded (a
  * test reading the journal should see its client's calls, not its own assertions).
  */
-export function recordRequests(journal: Journal, skip: (path: string, headers: Record<string, unknown>) => boolean): RequestHandler {
-  return (req, res, next) => {
-    if (journal.capacity === 0 || skip(req.path, req.headers)) return next();
-    const started = process.hrtime.bigint();
-    const time = new Date().toISOString();
-    res.once('finish', () => {
+export function journalEntry(journal: Journal, skip: (path: string, headers: Record<string, unknown>) => boolean): AfterResponse {
+  return {
+    wants: (req) => journal.capacity > 0 && !skip(req.path, req.headers),
+    sent(req, res, ms) {
       const { context } = res.locals;
       let body: Pick<Kept, 'bodyText' | 'bodyNote'>;
       try {
         body = journalBody(req.body, context.bodyText);
       } catch (err) {
-        // Past the response, nothing may throw: an uncaught error here would stop the process.
         body = { bodyNote: `body not kept (${(err as Error).message})` };
       }
-      journal.record({
-        time,
+      const entry: Recorded = {
+        at: performance.timeOrigin + context.arrived,
         requestId: context.requestId,
         method: req.method,
         path: req.originalUrl,
-        ...(context.clientId !== undefined && { partition: context.clientId }),
+        // Undefined without valid credentials: left out of the admin API's JSON.
+        partition: context.clientId,
         version: String(res.getHeader('sequence-version')),
         status: res.statusCode,
-        ms: Number(process.hrtime.bigint() - started) / 1e6,
-        ...body,
-        ...(context.errors !== undefined && context.errors.length > 0 && { errors: context.errors }),
-        ...(context.divergences !== undefined && { divergences: context.divergences }),
-      });
-    });
-    next();
+        ms,
+      };
+      if (body.bodyText !== undefined) entry.bodyText = body.bodyText;
+      if (body.bodyNote !== undefined) entry.bodyNote = body.bodyNote;
+      if (context.errors !== undefined && context.errors.length > 0) entry.errors = context.errors;
+      if (context.divergences !== undefined) entry.divergences = context.divergences;
+      journal.record(entry);
+    },
   };
 }
