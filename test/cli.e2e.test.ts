@@ -143,15 +143,15 @@ describe('log format', () => {
     );
   });
 
-  it('keeps every line whole and in order across batches (200 requests, about 50 KB of lines)', async () => {
+  it('keeps every line whole and in order across batches (400 requests, about 80 KB of lines)', async () => {
     const { child, url, output } = await startCli(['--log-level', 'info']);
     const auth = { Authorization: AUTH };
-    for (let i = 0; i < 200; i += 1) expect((await fetch(`${url}/customers/missing-${i}`, { headers: auth })).status).toBe(404);
+    for (let i = 0; i < 400; i += 1) expect((await fetch(`${url}/customers/missing-${i}`, { headers: auth })).status).toBe(404);
     child.kill('SIGTERM');
     await exited(child);
     const lines = logLines(output()).map((line) => JSON.parse(line) as Record<string, unknown>);
     const urls = lines.filter((line) => line.msg === 'request completed').map((line) => line.url);
-    expect(urls).toEqual(Array.from({ length: 200 }, (_, i) => `/customers/missing-${i}`));
+    expect(urls).toEqual(Array.from({ length: 400 }, (_, i) => `/customers/missing-${i}`));
   });
 
   it('writes a request line while the server runs on, not only at exit (lines are batched, flushed every 100 ms)', async () => {
