@@ -7,6 +7,7 @@
 // CPU per request is the steadier figure on a noisy machine (req/s swings ±15% between runs).
 // usage: npm run build && node bench/ab.mjs <dir of build A> <dir of build B> [rounds, default 7]
 //        (a dir is a checkout with dist/ built, e.g. a git worktree of the commit before the change)
+//        Servers run with --log-level silent; BENCH_LOG_LEVEL=info runs them with the default log line.
 import { execFileSync } from 'node:child_process';
 import { once } from 'node:events';
 import { readFileSync } from 'node:fs';

@@ -29,9 +29,14 @@ export const NODE_FLAGS = readFileSync(new URL('../src/cli.ts', import.meta.url)
   .split(' ')
   .slice(3);
 
-/** Starts a build's CLI as users run it; `env` adds to the environment. */
+/**
+ * Starts a build's CLI as users run it; `env` adds to the environment. Silent unless
+ * BENCH_LOG_LEVEL says otherwise (`info`, the CLI's default, writes its request lines to /dev/null,
+ * as a container's log driver would take them): what a change to the log line costs shows only then.
+ */
 export function startCli(dir, port, env = {}) {
-  return spawn(process.execPath, [...NODE_FLAGS, 'dist/cli.js', '--port', String(port), '--log-level', 'silent'], {
+  const level = process.env.BENCH_LOG_LEVEL ?? 'silent';
+  return spawn(process.execPath, [...NODE_FLAGS, 'dist/cli.js', '--port', String(port), '--log-level', level], {
     cwd: dir,
     env: { ...process.env, ...env },
     stdio: 'ignore',
