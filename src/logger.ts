@@ -50,9 +50,10 @@ class Batched {
     if (this.chars >= BATCH_CHARS) this.handOn();
   }
 
-  /** Hands on what is held, to be written asynchronously. */
-  flush(): void {
+  /** Hands on what is held, to be written asynchronously (pino's `logger.flush(cb)` lands here). */
+  flush(cb?: (err?: Error) => void): void {
     this.handOn();
+    this.destination.flush(cb);
   }
 
   /** Writes out everything held, before the process exits. */

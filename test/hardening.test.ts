@@ -194,7 +194,7 @@ describe('idempotency keys', () => {
     const express = (await import('express')).default;
     const wrapper = express();
     wrapper.use((req, res, next) => {
-      res.locals.context = { requestId: 'r', clientId: 'c' };
+      res.locals.context = { requestId: 'r', clientId: 'c', arrived: performance.now(), after: 0 };
       Object.assign(req, { openapi: { schema: { parameters: [{ in: 'header', name: 'Idempotency-Key' }] } } });
       next();
     });

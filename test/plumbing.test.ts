@@ -82,7 +82,7 @@ describe('the engine, answering through answerOperations', () => {
     const engine = new Engine(shape, [plugin('one', { getCustomersById: ({ params }) => ({ body: { id: params.id } }) })]);
     const app = express();
     app.use((req, res, next) => {
-      res.locals.context = { requestId: 'r', clientId: 'c' };
+      res.locals.context = { requestId: 'r', clientId: 'c', arrived: performance.now(), after: 0 };
       // What express-openapi-validator leaves on the request.
       const id = /^\/customers\/([^/]+)$/.exec(req.path)?.[1];
       if (id) Object.assign(req, { openapi: { openApiRoute: '/customers/{id}', pathParams: { id: decodeURIComponent(id) } } });

@@ -21,8 +21,8 @@ export interface JournalFilter {
 export const MAX_JOURNAL_BODY = 64 * 1024;
 
 /**
- * An entry as kept: its time as epoch milliseconds (formatted when read: an ISO string per request
- * cost more than the rest of the entry), the body as text (or a note saying why it was not kept).
+ * An entry as kept: its time as epoch milliseconds (formatted when read, not on every request), the
+ * body as text (or a note saying why it was not kept).
  */
 type Kept = Omit<JournalEntry, 'body' | 'time'> & { at: number; bodyText?: string; bodyNote?: string };
 
@@ -42,8 +42,7 @@ export class Journal {
   record(entry: Recorded): void {
     if (this.capacity === 0) return;
     this.lastId += 1;
-    // Its id first, as the admin API shows it.
-    this.entries[this.next] = Object.assign({ id: this.lastId }, entry);
+    this.entries[this.next] = { id: this.lastId, ...entry };
     this.next = (this.next + 1) % this.capacity;
     this.count = Math.min(this.count + 1, this.capacity);
   }
