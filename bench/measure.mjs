@@ -82,36 +82,31 @@ export function spawnServer(command, args, pin, cwd) {
 export const BENCH_CLIENTS = Array.from({ length: 500 }, (_, i) => `Basic ${btoa(`bench-${i}:bench-secret`)}`);
 
 /**
- * autocannon's setupRequest for `npm run bench`'s POSTs: each takes the next number from `count`,
- * which picks its client id and makes its alias (an alias belongs to one customer of an account).
+ * autocannon's setupRequest for POSTs spread over client ids: each takes the next number from
+ * `count`, which picks its client id and makes its alias (an alias belongs to one customer of an
+ * account). `npm run bench`'s by default; other benches pass their own ids and alias prefix.
  */
 export const rotatingPost =
-  ({ example, alias }, count) =>
+  ({ example, alias }, count, clients = BENCH_CLIENTS, aliasPrefix = 'bench-alias-') =>
   (req) => {
     const n = count();
     return {
       ...req,
-      headers: { ...req.headers, authorization: BENCH_CLIENTS[n % BENCH_CLIENTS.length] },
-      body: example.replace(alias, `bench-alias-${n}`),
+      headers: { ...req.headers, authorization: clients[n % clients.length] },
+      body: example.replace(alias, `${aliasPrefix}${n}`),
     };
   };
 
 /** The two loads: POSTs spread over 500 partitions with an alias each, and GETs of one customer. */
-export function loads({ example, alias }, auth, customerId, tag) {
+export function loads(vendor, auth, customerId, tag) {
   let n = 0;
+  const clients = Array.from({ length: 500 }, (_, i) => `Basic ${btoa(`${tag}${i}:secret`)}`);
   const post = {
     method: 'POST',
     path: '/api/customers',
     headers: { 'content-type': 'application/json', authorization: auth },
-    body: example,
-    setupRequest: (req) => {
-      n += 1;
-      return {
-        ...req,
-        headers: { ...req.headers, authorization: `Basic ${btoa(`${tag}${n % 500}:secret`)}` },
-        body: example.replace(alias, `${tag}-${n}`),
-      };
-    },
+    body: vendor.example,
+    setupRequest: rotatingPost(vendor, () => (n += 1), clients, `${tag}-`),
   };
   return [post, { method: 'GET', path: `/api/customers/${customerId}`, headers: { authorization: auth } }];
 }
