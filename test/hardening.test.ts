@@ -5,7 +5,7 @@ import { describe, expect, it } from '@jest/globals';
 import { connect } from 'node:net';
 import { gzipSync } from 'node:zlib';
 import request from 'supertest';
-import { MAX_ARRAY_ITEMS, MAX_JSON_DEPTH, jsonDepth } from '../src/engine/json-limits.js';
+import { MAX_ARRAY_ITEMS, MAX_JSON_DEPTH, depthOver, jsonDepth } from '../src/engine/json-limits.js';
 import { MAX_PARTITION_RECORDS, MemoryStore } from '../src/engine/store/memory.js';
 import { named } from '../src/engine/store/types.js';
 import { MAX_LISTED_ERRORS } from '../src/http/errors.js';
@@ -22,6 +22,18 @@ describe('JSON nested too deep', () => {
   it('measures depth on the text, brackets inside strings not counted', () => {
     expect(jsonDepth('{"a":[1,{"b":"[[[{{{"}]}')).toBe(3);
     expect(jsonDepth(nested(10_000))).toBe(MAX_JSON_DEPTH + 1); // stops counting past the limit
+  });
+
+  it('finds too-deep text by its brackets first, and measures only text with more brackets than the limit', () => {
+    expect(depthOver(nested(MAX_JSON_DEPTH))).toBeUndefined();
+    expect(depthOver(nested(MAX_JSON_DEPTH + 1))).toBe(MAX_JSON_DEPTH + 1);
+    expect(depthOver(nested(10_000))).toBe(MAX_JSON_DEPTH + 1);
+    // More brackets than the limit, but inside strings or side by side: measured, and within it.
+    expect(depthOver(`{"a":"${'['.repeat(500)}"}`)).toBeUndefined();
+    expect(depthOver(`[${Array.from({ length: 500 }, () => '{}').join(',')}]`)).toBeUndefined();
+    // Braces and brackets are counted together: 40 of each nest 80 deep.
+    expect(depthOver(`${'{"a":['.repeat(40)}${']}'.repeat(40)}`)).toBe(MAX_JSON_DEPTH + 1);
+    expect(depthOver('{"a":[[1]]}', 2)).toBe(3);
   });
 
   it('is a 400 naming the body, at 10k deep with a Content-Length', async () => {

@@ -8,7 +8,7 @@
 // JSON.parse's message. Both paths refuse JSON nested deeper than MAX_JSON_DEPTH before parsing it.
 import { isUtf8 } from 'node:buffer';
 import express, { type RequestHandler, type Response } from 'express';
-import { jsonDepth, MAX_JSON_DEPTH, oversizedArray, tooDeep, tooManyItems } from '../engine/json-limits.js';
+import { depthOver, oversizedArray, tooDeep, tooManyItems } from '../engine/json-limits.js';
 import { ApiError, MESSAGES } from './errors.js';
 
 /** The 400 for a body nested too deep: named here and by the general path's verify (errors.ts maps its type). */
@@ -34,8 +34,8 @@ export function jsonBody(limitBytes: number): RequestHandler {
       if (!isUtf8(body)) throw new Error('body is not valid UTF-8');
       const text = body.toString('utf8');
       (res as Response).locals.context.bodyText = text;
-      const depth = jsonDepth(text);
-      if (depth > MAX_JSON_DEPTH) throw Object.assign(new Error(tooDeep(depth)), { type: TOO_DEEP });
+      const depth = depthOver(text);
+      if (depth !== undefined) throw Object.assign(new Error(tooDeep(depth)), { type: TOO_DEEP });
     },
   });
   return (req, res, next) => {
@@ -61,8 +61,8 @@ export function jsonBody(limitBytes: number): RequestHandler {
       if (!isUtf8(bytes)) return next(new ApiError(400, MESSAGES.invalidUtf8, [{ path: '/body', message: 'must be UTF-8 encoded' }]));
       let text = bytes.toString('utf8');
       if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
-      const depth = jsonDepth(text);
-      if (depth > MAX_JSON_DEPTH) return next(tooDeepError(depth));
+      const depth = depthOver(text);
+      if (depth !== undefined) return next(tooDeepError(depth));
       res.locals.context.bodyText = text;
       try {
         req.body = text.length === 0 ? {} : (JSON.parse(text) as unknown);

@@ -6,7 +6,7 @@ import path from 'node:path';
 import type { Adapter } from 'lowdb';
 import { DataFileWriteError } from './data-file-error.js';
 import { DataFileError } from './data-file-error.js';
-import { jsonDepth, MAX_JSON_DEPTH, tooDeep } from '../json-limits.js';
+import { depthOver, MAX_JSON_DEPTH, tooDeep } from '../json-limits.js';
 import { lineProblem, type ChangeLine } from './snapshot.js';
 import type { LegacyLine } from './upgrade.js';
 
@@ -39,8 +39,8 @@ export class DurableJSONFile<T> implements Adapter<T> {
     }
     // Checked before parsing: a file nested deeper than anything the fake writes could not be cloned
     // into partitions (a stack overflow at every start).
-    const depth = jsonDepth(text, STORED_DEPTH);
-    if (depth > STORED_DEPTH) throw new DataFileError(`it ${tooDeep(depth, STORED_DEPTH)}`);
+    const depth = depthOver(text, STORED_DEPTH);
+    if (depth !== undefined) throw new DataFileError(`it ${tooDeep(depth, STORED_DEPTH)}`);
     try {
       return JSON.parse(text) as T;
     } catch (err) {
@@ -173,9 +173,8 @@ export async function readJournal(filename: string): Promise<(ChangeLine | Legac
   const entries: (ChangeLine | LegacyLine)[] = [];
   for (const [i, line] of lines.entries()) {
     if (line === '') continue;
-    const depth = jsonDepth(line, STORED_DEPTH + RECORD_LEVEL);
-    if (depth > STORED_DEPTH + RECORD_LEVEL)
-      throw new DataFileError(`journal ${filename} line ${i + 1} ${tooDeep(depth, STORED_DEPTH + RECORD_LEVEL)}`);
+    const depth = depthOver(line, STORED_DEPTH + RECORD_LEVEL);
+    if (depth !== undefined) throw new DataFileError(`journal ${filename} line ${i + 1} ${tooDeep(depth, STORED_DEPTH + RECORD_LEVEL)}`);
     let entry: unknown;
     try {
       entry = JSON.parse(line);

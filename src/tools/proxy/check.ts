@@ -8,7 +8,7 @@ import type { Conformer } from '../../engine/contract/conform.js';
 import { toApiError } from '../../http/errors.js';
 import { matchedOperation } from '../../http/openapi.js';
 import type { Divergence } from './divergences.js';
-import { jsonDepth, MAX_JSON_DEPTH, oversizedArray, tooDeep, tooManyItems } from '../../engine/json-limits.js';
+import { depthOver, oversizedArray, tooDeep, tooManyItems } from '../../engine/json-limits.js';
 
 export interface CheckedRequest {
   /** `get /customers/{id}`, the document's operation; undefined when the document has none for the request. */
@@ -26,9 +26,9 @@ export async function checkRequest(req: Request, res: Response, raw: Buffer, val
   req.body = undefined;
   if (raw.length > 0 && /json/i.test(req.headers['content-type'] ?? '')) {
     const text = raw.toString('utf8').replace(/^\uFEFF/, '');
-    const depth = jsonDepth(text);
-    let overLimit = depth > MAX_JSON_DEPTH;
-    if (overLimit) violations.push({ side: 'request', path: '/body', message: `was not checked: it ${tooDeep(depth)}` });
+    const depth = depthOver(text);
+    let overLimit = depth !== undefined;
+    if (depth !== undefined) violations.push({ side: 'request', path: '/body', message: `was not checked: it ${tooDeep(depth)}` });
     else
       try {
         req.body = JSON.parse(text) as unknown;
@@ -85,8 +85,8 @@ export function checkResponse(
   if (isJson && body.length > 0) {
     try {
       const text = decoded(body, headers['content-encoding']).toString('utf8');
-      const depth = jsonDepth(text);
-      if (depth > MAX_JSON_DEPTH) problem('/body', `was not checked: it ${tooDeep(depth)}`);
+      const depth = depthOver(text);
+      if (depth !== undefined) problem('/body', `was not checked: it ${tooDeep(depth)}`);
       else json = JSON.parse(text);
     } catch (err) {
       const tooBig = (err as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE';
