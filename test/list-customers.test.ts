@@ -54,6 +54,51 @@ describe('GET /customers', () => {
     expect(both).toEqual({ items: [], pagination: { totalResultSize: 0 } });
   });
 
+  it('filters read for the first time after customers changed find them as they are now, and keep up after', async () => {
+    // The filters' indexes are built on their first read (src/engine/records.ts): everything below
+    // changes before any filter is read in this partition.
+    const auth = freshClient();
+    const send = (id: string, body: Record<string, unknown>) =>
+      request(app).put(`/api/customers/${id}`).set('Authorization', auth).send(body).expect(200);
+    const contact = (email: string) => ({ name: 'N', email, billingPreference: 'PRIMARY' });
+    const a = await create(
+      auth,
+      minimalRequest({ legalName: 'Old', label: 'Gold', customProperties: { tier: '1' }, contacts: [contact('a@x.io')] }),
+    );
+    const b = await create(auth, minimalRequest({ legalName: 'Old', label: 'Gold', contacts: [contact('b@x.io')] }));
+    const c = await create(auth, minimalRequest({ legalName: 'Other', contacts: [contact('c@x.io')] }));
+    await send(
+      a.id,
+      minimalRequest({ legalName: 'New', label: 'Silver', customProperties: { region: 'EU' }, contacts: [contact('a2@x.io')] }),
+    );
+    await request(app).post(`/customers/${b.id}/archive`).set('Authorization', auth).expect(200);
+    const ids = async (query: Record<string, string | boolean>) => (await list(auth, query)).items.map((x) => x.id);
+    expect(await ids({ legalName: 'new' })).toEqual([a.id]);
+    expect(await ids({ legalName: 'old' })).toEqual([]);
+    expect(await ids({ legalName: 'old', includeArchived: true })).toEqual([b.id]);
+    expect(await ids({ label: 'silver' })).toEqual([a.id]);
+    expect(await ids({ label: 'gold', includeArchived: true })).toEqual([b.id]);
+    expect(await ids({ email: 'a2@x.io' })).toEqual([a.id]);
+    expect(await ids({ email: 'a@x.io' })).toEqual([]);
+    expect((await list(auth)).pagination.totalResultSize).toBe(2);
+    const keys = await request(app).get('/customer-custom-property-keys').set('Authorization', auth);
+    expect(keys.body).toEqual({ items: ['region'] });
+    // Once read, they follow every write.
+    await send(
+      c.id,
+      minimalRequest({ legalName: 'New', label: 'Silver', customProperties: { tier: '2' }, contacts: [contact('a2@x.io')] }),
+    );
+    await request(app).post(`/customers/${a.id}/archive`).set('Authorization', auth).expect(200);
+    expect(await ids({ legalName: 'new' })).toEqual([c.id]);
+    expect(await ids({ legalName: 'new', includeArchived: true })).toEqual([c.id, a.id]);
+    expect(await ids({ label: 'silver' })).toEqual([c.id]);
+    expect(await ids({ email: 'a2@x.io', includeArchived: true })).toEqual([c.id, a.id]);
+    expect(await ids({ email: 'c@x.io' })).toEqual([]);
+    expect((await list(auth)).pagination.totalResultSize).toBe(1);
+    const after = await request(app).get('/customer-custom-property-keys').set('Authorization', auth);
+    expect(after.body).toEqual({ items: ['region', 'tier'] });
+  });
+
   it('hides archived customers unless includeArchived=true', async () => {
     const auth = freshClient();
     const kept = await create(auth, minimalRequest({ legalName: 'Kept' }));

@@ -54,9 +54,14 @@ export type PaymentSettingsRecord = {
   paymentProvider: Schemas['PaymentProvider'];
 };
 
-/** Lists walk customers by (createdAt, id), as cursors name a position in that order. */
+/**
+ * Lists walk customers by (createdAt, id), as cursors name a position in that order. The list's
+ * filters sort what they find, and count archived customers: filters, so a suite that only creates
+ * customers does not keep them (a customer's legal name, label and property keys are usually shared
+ * by every customer a suite makes, which made each create add to a Set of all of them).
+ */
 export const CUSTOMERS = collection<CustomerRecord>('/customers', {
-  indexes: {
+  filters: {
     legalName: (c) => fold(c.legalName),
     label: (c) => (c.label === undefined ? undefined : fold(c.label)),
     archived: (c) => (c.archivedAt === undefined ? undefined : 'archived'),
@@ -67,8 +72,8 @@ export const CUSTOMERS = collection<CustomerRecord>('/customers', {
 
 /** A customer's contacts are one collection for the partition, found by customer (not one per customer). */
 export const CONTACTS = collection<ContactRecord>('/customers/{customer}/contacts', {
-  indexes: {
-    customer: (c) => c.customerId,
+  indexes: { customer: (c) => c.customerId },
+  filters: {
     /** Only active contacts: a customer is found by the email of a contact that still receives mail. */
     activeEmail: (c) => (c.archivedAt === undefined ? fold(c.email) : undefined),
   },

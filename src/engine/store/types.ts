@@ -39,7 +39,14 @@ export type IndexKeys<R> = (record: R) => string | readonly string[] | undefined
  */
 export interface CollectionSpec<R extends StoredRecord = StoredRecord> {
   readonly name: string;
+  /** Kept from the collection's first use: a read finds ids under a key in the order they entered it. */
   readonly indexes: Readonly<Record<string, IndexKeys<R>>>;
+  /**
+   * Indexes only searches read, which sort or count what they find: built the first time one is
+   * read, and kept from then on. Until then a write does not pay for them. Ids built from records
+   * already there are in the collection's order of insertion.
+   */
+  readonly filters: Readonly<Record<string, IndexKeys<R>>>;
   /** Kept sorted by this key (ascending); without it, a collection lists in the order records were made. */
   readonly order?: (record: R) => SortKey;
 }
@@ -47,9 +54,9 @@ export interface CollectionSpec<R extends StoredRecord = StoredRecord> {
 /** Declares a collection; the store builds its indexes on first use, so declarations need no registration. */
 export function collection<R extends StoredRecord>(
   name: string,
-  declared: { indexes?: Record<string, IndexKeys<R>>; order?: (record: R) => SortKey } = {},
+  declared: { indexes?: Record<string, IndexKeys<R>>; filters?: Record<string, IndexKeys<R>>; order?: (record: R) => SortKey } = {},
 ): CollectionSpec<R> {
-  return { name, indexes: declared.indexes ?? {}, ...(declared.order && { order: declared.order }) };
+  return { name, indexes: declared.indexes ?? {}, filters: declared.filters ?? {}, ...(declared.order && { order: declared.order }) };
 }
 
 /** A collection with no indexes, by name: the document's generic collections. */
@@ -69,7 +76,7 @@ export interface Partition {
   delete<R extends StoredRecord>(spec: CollectionSpec<R>, id: string): void;
   /** Every record, in the collection's order. */
   all<R extends StoredRecord>(spec: CollectionSpec<R>): readonly R[];
-  /** The records an index holds under a key, in the order they entered it. */
+  /** The records an index holds under a key, in the order they entered it (see CollectionSpec.filters). */
   find<R extends StoredRecord>(spec: CollectionSpec<R>, index: string, key: string): R[];
   /** How many records an index holds under a key. */
   count<R extends StoredRecord>(spec: CollectionSpec<R>, index: string, key: string): number;
