@@ -56,15 +56,16 @@ export type PaymentSettingsRecord = {
 
 /**
  * Lists walk customers by (createdAt, id), as cursors name a position in that order. The list's
- * filters sort what they find, and count archived customers: filters, so a suite that only creates
- * customers does not keep them (a customer's legal name, label and property keys are usually shared
- * by every customer a suite makes, which made each create add to a Set of all of them).
+ * filters sort what they find: filters, so a suite that only creates customers does not keep them
+ * (a customer's legal name, label and property keys are usually shared by every customer a suite
+ * makes, which made each create add to a Set of all of them). The archived count is read by every
+ * list, and a create adds nothing to it.
  */
 export const CUSTOMERS = collection<CustomerRecord>('/customers', {
+  indexes: { archived: (c) => (c.archivedAt === undefined ? undefined : 'archived') },
   filters: {
     legalName: (c) => fold(c.legalName),
     label: (c) => (c.label === undefined ? undefined : fold(c.label)),
-    archived: (c) => (c.archivedAt === undefined ? undefined : 'archived'),
     customPropertyKey: (c) => Object.keys(c.customProperties ?? {}),
   },
   order: (c) => ({ createdAt: Date.parse(c.createdAt), id: c.id }),
