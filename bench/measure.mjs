@@ -78,8 +78,10 @@ export function spawnServer(command, args, pin, cwd) {
   return pin ? spawn('taskset', ['-c', '1', command, ...args], { cwd, stdio: 'ignore' }) : spawn(command, args, { cwd, stdio: 'ignore' });
 }
 
-/** `npm run bench`'s client ids: its POSTs spread over 500, as a CI fleet of test files would. */
-export const BENCH_CLIENTS = Array.from({ length: 500 }, (_, i) => `Basic ${btoa(`bench-${i}:bench-secret`)}`);
+/** 500 Basic credentials, `<prefix>0` to `<prefix>499`: POSTs spread over them, as a CI fleet of test files would. */
+export const clientIds = (prefix, secret) => Array.from({ length: 500 }, (_, i) => `Basic ${btoa(`${prefix}${i}:${secret}`)}`);
+/** `npm run bench`'s client ids. */
+export const BENCH_CLIENTS = clientIds('bench-', 'bench-secret');
 
 /**
  * autocannon's setupRequest for POSTs spread over client ids: each takes the next number from
@@ -100,7 +102,7 @@ export const rotatingPost =
 /** The two loads: POSTs spread over 500 partitions with an alias each, and GETs of one customer. */
 export function loads(vendor, auth, customerId, tag) {
   let n = 0;
-  const clients = Array.from({ length: 500 }, (_, i) => `Basic ${btoa(`${tag}${i}:secret`)}`);
+  const clients = clientIds(tag, 'secret');
   const post = {
     method: 'POST',
     path: '/api/customers',

@@ -84,7 +84,10 @@ export class Records {
   ordered: StoredRecord[] | undefined;
   order: ((record: StoredRecord) => SortKey) | undefined;
 
-  /** Builds what `spec` declares and this collection does not have yet, from the records already here. */
+  /**
+   * Builds the indexes `spec` declares and this collection does not have yet, from the records
+   * already here; its filters wait for their first read (index()).
+   */
   declare(spec: CollectionSpec<StoredRecord>): this {
     if (this.declared.has(spec)) return this;
     this.declared.add(spec);

@@ -1,6 +1,7 @@
 // The default store: per partition, one Records per collection (collection.ts: a Map in creation
 // order, the indexes the collection declares, built the first time it is used through its
-// declaration and kept as records change, and a sorted array for ordered collections).
+// declaration (a filter: the first time it is read) and kept as records change, and a sorted array
+// for ordered collections).
 import { PendingPartition, frozen } from './pending.js';
 import { Records } from './collection.js';
 import type { CollectionSpec, Partition, PartitionSnapshot, SortedView, SortKey, Store, StoredRecord } from './types.js';

@@ -26,10 +26,12 @@ export async function checkRequest(req: Request, res: Response, raw: Buffer, val
   req.body = undefined;
   if (raw.length > 0 && /json/i.test(req.headers['content-type'] ?? '')) {
     const text = raw.toString('utf8').replace(/^\uFEFF/, '');
+    let overLimit = false;
     const depth = depthOver(text);
-    let overLimit = depth !== undefined;
-    if (depth !== undefined) violations.push({ side: 'request', path: '/body', message: `was not checked: it ${tooDeep(depth)}` });
-    else
+    if (depth !== undefined) {
+      violations.push({ side: 'request', path: '/body', message: `was not checked: it ${tooDeep(depth)}` });
+      overLimit = true;
+    } else
       try {
         req.body = JSON.parse(text) as unknown;
         const oversized = oversizedArray(req.body);
