@@ -9,7 +9,16 @@ export interface Clock {
   newId(): string;
 }
 
-export const systemClock: Clock = { now: () => new Date(), newId: randomUUID };
+/**
+ * A random UUID as one flat string. node's randomUUID builds its text by concatenation, which V8 keeps
+ * as a tree of a dozen or so string pieces until something flattens it; the store keeps ids for
+ * good, and a heap snapshot of stored customers counted about 14 such pieces per customer, a fifth of
+ * its heap objects, each one marked again by every full collection. toLowerCase flattens the text
+ * (already lower case, it is otherwise unchanged).
+ */
+export const newId = (): string => randomUUID().toLowerCase();
+
+export const systemClock: Clock = { now: () => new Date(), newId };
 
 /**
  * A partition's test clock: the server's time moved by an offset, set and advanced through the admin

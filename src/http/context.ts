@@ -2,8 +2,8 @@
 // the first step: the request id (every step), the client id (auth -> the answer, the log, the
 // journal), the example a Prefer header names (mock controls -> the answer), and what an error
 // answer or the proxy found wrong (-> the journal). Nothing else travels on res.locals.
-import { randomUUID } from 'node:crypto';
 import type { RequestHandler } from 'express';
+import { newId } from '../engine/clock.js';
 import type { Violation } from '../engine/errors.js';
 import type { components } from '../generated/mock.js';
 import { SEQUENCE_VERSION } from './errors.js';
@@ -48,7 +48,8 @@ declare global {
  */
 export const requestId: RequestHandler = (_req, res, next) => {
   const arrived = performance.now();
-  const id = randomUUID();
+  // Flat (newId), as the journal keeps it with its entry.
+  const id = newId();
   // Every field present from the start, so later steps fill it in without changing its shape.
   res.locals.context = {
     requestId: id,

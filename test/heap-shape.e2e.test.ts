@@ -1,0 +1,73 @@
+// What the store keeps per customer, counted in a heap snapshot of the built code in its own small
+// process: every full collection marks each object the store holds, so a customer's object count
+// is paid again and again under a load that stores. The ids are the case in point: node's
+// randomUUID answers a tree of string pieces, and kept as such each id was a dozen heap objects.
+import { describe, expect, it } from '@jest/globals';
+import { execFile } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { vendorExample } from './helpers.js';
+
+const dist = (module: string) => fileURLToPath(new URL(`../dist/${module}`, import.meta.url));
+
+/**
+ * Runs `body` (an ES module's text, with `partition`, `createCustomer`, `newId`, `systemClock` and
+ * `CUSTOMERS` in scope) in a fresh node, then counts the heap's objects by the snapshot's node type.
+ */
+async function heapAfter(body: string): Promise<Record<string, number>> {
+  const script = `
+    import v8 from 'node:v8';
+    import { MemoryStore } from ${JSON.stringify(dist('engine/store/memory.js'))};
+    import { createCustomer } from ${JSON.stringify(dist('resources/customers/service.js'))};
+    import { newId, systemClock } from ${JSON.stringify(dist('engine/clock.js'))};
+    import { CUSTOMERS } from ${JSON.stringify(dist('engine/records.js'))};
+    const store = new MemoryStore();
+    const partition = store.partition('heap-shape');
+    ${body}
+    globalThis.gc();
+    let text = '';
+    for await (const chunk of v8.getHeapSnapshot()) text += chunk;
+    const snapshot = JSON.parse(text);
+    const fields = snapshot.snapshot.meta.node_fields.length;
+    const types = snapshot.snapshot.meta.node_types[0];
+    const counts = {};
+    for (let i = 0; i < snapshot.nodes.length; i += fields) {
+      const type = types[snapshot.nodes[i]];
+      counts[type] = (counts[type] ?? 0) + 1;
+    }
+    process.stdout.write(JSON.stringify(counts));
+  `;
+  const { stdout } = await promisify(execFile)(process.execPath, ['--expose-gc', '--input-type=module', '-e', script], {
+    maxBuffer: 1 << 20,
+  });
+  return JSON.parse(stdout) as Record<string, number>;
+}
+
+describe('what the store keeps', () => {
+  it('keeps new ids as flat strings: 2,000 kept ids add no string pieces to the heap', async () => {
+    const none = await heapAfter('globalThis.kept = [];');
+    const kept = await heapAfter('globalThis.kept = Array.from({ length: 2000 }, () => newId());');
+    const pieces = (counts: Record<string, number>) => counts['concatenated string'] ?? 0;
+    // randomUUID's own answer, kept, is a dozen pieces an id: about 24,000 here.
+    expect(pieces(kept) - pieces(none)).toBeLessThan(100);
+    expect(kept.string! - none.string!).toBeGreaterThanOrEqual(2000);
+  });
+
+  it('keeps 500 created customers (contacts, aliases, links and all) without string pieces', async () => {
+    const example = vendorExample();
+    delete example.parentId; // an empty store has no parent to name
+    const none = await heapAfter('');
+    const created = await heapAfter(`
+      const example = ${JSON.stringify(example)};
+      globalThis.kept = [];
+      for (let i = 0; i < 500; i += 1) {
+        const customer = createCustomer(partition, { ...example, customerAliases: ['alias-' + i], pushToIntegrations: ['Xero'] }, systemClock);
+        globalThis.kept.push(customer.id);
+      }
+      if (partition.get(CUSTOMERS, globalThis.kept[499]) === undefined) throw new Error('not stored');
+    `);
+    const pieces = (counts: Record<string, number>) => counts['concatenated string'] ?? 0;
+    // Each customer draws at least an id for itself, each contact, its alias and its Xero link.
+    expect(pieces(created) - pieces(none)).toBeLessThan(100);
+  });
+});
