@@ -130,10 +130,26 @@ function fromRequest(
   };
   return {
     record,
-    contacts: contacts.map((c) => ({ ...c, customerId: id })),
+    contacts: contacts.map((c) => contactOf(c, id)),
     aliases: aliases?.map((a) => ({ ...a, customerId: id })),
   };
 }
+
+/**
+ * A stored contact of `customerId`, written out field by field. A spread copy with the customer id
+ * added had one field more than its shape held, so V8 kept its fields in a second object: one more
+ * heap object per stored contact, a sixteenth of a customer's (heap snapshot). The contacts here are
+ * active ones (new, or matched among the active), so there is no archivedAt to carry.
+ */
+const contactOf = ({ id, name, email, billingPreference, createdAt, updatedAt }: ContactRecord, customerId: string): ContactRecord => ({
+  id,
+  name,
+  email,
+  billingPreference,
+  createdAt,
+  updatedAt,
+  customerId,
+});
 
 const pickContact = ({ name, email, billingPreference }: ContactRequest) => ({ name, email, billingPreference });
 
