@@ -11,8 +11,8 @@ import { vendorExample } from './helpers.js';
 const dist = (module: string) => fileURLToPath(new URL(`../dist/${module}`, import.meta.url));
 
 /**
- * Runs `body` (an ES module's text, with `partition`, `createCustomer`, `newId`, `systemClock` and
- * `CUSTOMERS` in scope) in a fresh node, then counts the heap's objects by the snapshot's node type.
+ * Runs `body` (an ES module's text, with `partition`, `createCustomer`, `newId`, `systemClock`,
+ * `CUSTOMERS` and the `contacts` plugin in scope) in a fresh node, then counts the heap's objects by the snapshot's node type.
  */
 async function heapAfter(body: string): Promise<Record<string, number>> {
   const script = `
@@ -21,6 +21,7 @@ async function heapAfter(body: string): Promise<Record<string, number>> {
     import { createCustomer } from ${JSON.stringify(dist('resources/customers/service.js'))};
     import { newId, systemClock } from ${JSON.stringify(dist('engine/clock.js'))};
     import { CUSTOMERS } from ${JSON.stringify(dist('engine/records.js'))};
+    import { contacts } from ${JSON.stringify(dist('resources/contacts/index.js'))};
     const store = new MemoryStore();
     const partition = store.partition('heap-shape');
     ${body}
@@ -77,5 +78,26 @@ describe('what the store keeps', () => {
     // A contact copied with one field added kept its fields in a second object: 1,500 here.
     const spilled = (counts: Record<string, number>) => counts['system / PropertyArray'] ?? 0;
     expect(spilled(created) - spilled(none)).toBeLessThan(100);
+  });
+
+  it('keeps 1,000 contacts added through POST /customers/{customer}/contacts without spilled fields', async () => {
+    const customer = {
+      legalName: 'Heap Ltd',
+      address: { line1: '1 Road', town: 'Leeds', postcode: 'LS1 1AA', country: 'GB' },
+      taxStatus: 'TAXED',
+      contacts: [],
+    };
+    const add = (count: number) => `
+      const customer = createCustomer(partition, ${JSON.stringify(customer)}, systemClock);
+      // The plugin's handler as the engine calls it (the HTTP pipeline before it is not what is counted).
+      const call = (i) => ({ partition, clientId: 'heap-shape', accountId: 'heap-shape', params: { customer: customer.id }, query: {},
+        body: { name: 'Contact ' + i, email: 'contact' + i + '@example.com', billingPreference: 'NONE' }, clock: systemClock, example: undefined });
+      for (let i = 0; i < ${count}; i += 1) contacts.handlers.postCustomersByCustomerContacts(call(i));
+    `;
+    const one = await heapAfter(add(1));
+    const many = await heapAfter(add(1001));
+    const spilled = (counts: Record<string, number>) => counts['system / PropertyArray'] ?? 0;
+    // A literal with the request's fields spread into it spilled every contact: about 1,000 here.
+    expect(spilled(many) - spilled(one)).toBeLessThan(50);
   });
 });

@@ -56,7 +56,9 @@ export const contacts: Plugin = {
     postCustomersByCustomerContacts: (call) => {
       const customerId = customerOf(call);
       const at = now(call.clock);
-      const contact = { id: call.clock.newId(), ...pick(call.body as ContactRequest), createdAt: at, updatedAt: at, customerId };
+      const { name, email, billingPreference } = call.body as ContactRequest;
+      // Field by field, not spread in: a literal with a spread in it kept some fields in a second object.
+      const contact = { id: call.clock.newId(), name, email, billingPreference, createdAt: at, updatedAt: at, customerId };
       return { body: presentContact(save(call.partition, contact, '/body/billingPreference')), changed: true };
     },
     putCustomersByCustomerContactsById: (call) => {
