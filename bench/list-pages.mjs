@@ -5,7 +5,7 @@
 // shown apart: a filter's index is built the first time a filter reads it (docs/development.md).
 import { startServer } from '../dist/index.js';
 import { createCustomer } from '../dist/resources/customers/service.js';
-import { randomUUID } from 'node:crypto';
+import { newId } from '../dist/engine/clock.js';
 
 const SIZES = [1_000, 10_000, 100_000];
 const ROUNDS = 300;
@@ -42,7 +42,7 @@ for (const size of SIZES) {
   const server = await startServer({ port: 0, logLevel: 'silent', fixtures: false });
   const partition = server.store.partition('bench');
   let t = Date.parse('2024-01-01T00:00:00Z');
-  const deps = { now: () => new Date((t += 1000)), newId: randomUUID };
+  const deps = { now: () => new Date((t += 1000)), newId };
   for (let i = 0; i < size; i += 1) createCustomer(partition, body(i), deps);
   // A cursor deep in the walk: the page after the middle customer.
   const listed = process.hrtime.bigint();

@@ -1,6 +1,5 @@
 // Options -> store, journal, fault rules, admin -> app -> (optionally) a listening server,
 // warmed up and ready, with a clean close(). This is also the programmatic API for test runners.
-import { randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { createServer as createHttpServer, request, type Server } from 'node:http';
 import type { Express } from 'express';
@@ -15,7 +14,7 @@ import { loadFixtures } from './tools/admin/fixtures.js';
 import { generateCustomers, type SeedOptions } from './tools/admin/generate.js';
 import { FaultRules } from './http/faults.js';
 import { bornWithAppPrototypes } from './http/born-with.js';
-import { systemClock } from './engine/clock.js';
+import { newId, systemClock } from './engine/clock.js';
 import { Webhooks } from './tools/webhooks/webhooks.js';
 import { parseDuration, TestClocks, type ClockView } from './tools/billing/clock.js';
 import type { RunResult } from './tools/billing/runs.js';
@@ -159,10 +158,10 @@ export async function start(options: ServerOptions = {}): Promise<RunningServer>
     options.socketTimeoutMs ?? (config.upstream ? 2 * (options.upstreamTimeoutMs ?? UPSTREAM_TIMEOUT_MS) + 10_000 : SOCKET_TIMEOUT_MS),
   );
   // CONNECT asks for a tunnel: no fake of an HTTP API offers one, but it gets an answer, not silence.
-  server.on('connect', (_req, socket) => socket.end(clientErrorResponse('CONNECT', randomUUID())));
+  server.on('connect', (_req, socket) => socket.end(clientErrorResponse('CONNECT', newId())));
   // What Node rejects before Express sees it still gets the JSON envelope, not a bare status line.
   server.on('clientError', (err: NodeJS.ErrnoException, socket) => {
-    if (socket.writable && !(err.code === 'ECONNRESET' || err.code === 'EPIPE')) socket.end(clientErrorResponse(err.code, randomUUID()));
+    if (socket.writable && !(err.code === 'ECONNRESET' || err.code === 'EPIPE')) socket.end(clientErrorResponse(err.code, newId()));
     else socket.destroy();
   });
   try {
