@@ -12,6 +12,7 @@ import {
   getCustomerCustomPropertyKeys,
   getCustomers,
   getCustomersByAliasByAlias,
+  getCustomersByCustomerContacts,
   getCustomersById,
   deleteNotificationsPoliciesByIdRecipientsByRecipient,
   getNotificationsPoliciesById,
@@ -23,6 +24,7 @@ import {
   postCustomerAliases,
   postCustomerOrganizations,
   postCustomers,
+  postCustomersByCustomerContacts,
   postPaymentsSettingsCustomers,
   postTaxRates,
   postUsageEvents,
@@ -85,6 +87,48 @@ describe('the hey-api SDK generated from the published document', () => {
     });
     expect(refused.response.status).toBe(400);
     expect(refused.error).toMatchObject({ errors: [{ path: '/body/webhookSecret' }], error: { type: 'ValidationError' } });
+  });
+
+  it("keeps a customer's contacts, sent with it and added after, with every field and its customer", async () => {
+    const h = headers('hey-api-contacts');
+    const made = await postCustomers({
+      client,
+      headers: h,
+      body: {
+        legalName: 'Contacts Ltd',
+        address,
+        taxStatus: 'TAXED',
+        contacts: [{ name: 'Ann Billing', email: 'ann@contacts.example', billingPreference: 'PRIMARY' }],
+      },
+    });
+    expect(made.response.status).toBe(201);
+    const customer = made.data!.id;
+    const added = await postCustomersByCustomerContacts({
+      client,
+      headers: h,
+      path: { customer },
+      body: { name: 'Bob Ops', email: 'bob@contacts.example', billingPreference: 'NONE' },
+    });
+    expect([added.response.status, added.data?.name, added.data?.email, added.data?.billingPreference]).toEqual([
+      201,
+      'Bob Ops',
+      'bob@contacts.example',
+      'NONE',
+    ]);
+    const listed = await getCustomersByCustomerContacts({ client, headers: h, path: { customer } });
+    const fields = (c: { name: string; email: string; billingPreference: string; createdAt: string; updatedAt: string }) => [
+      c.name,
+      c.email,
+      c.billingPreference,
+      c.createdAt === c.updatedAt,
+    ];
+    expect(listed.data?.items.map(fields)).toEqual([
+      ['Ann Billing', 'ann@contacts.example', 'PRIMARY', true],
+      ['Bob Ops', 'bob@contacts.example', 'NONE', true],
+    ]);
+    expect(listed.data?.items.map((c) => c.id)).toEqual([made.data!.contacts[0]!.id, added.data!.id]);
+    const read = await getCustomersById({ client, headers: h, path: { id: customer } });
+    expect(read.data?.contacts.map((c) => c.email)).toEqual(['ann@contacts.example', 'bob@contacts.example']);
   });
 
   it('creates, finds by filters with spaces, apostrophes and brackets, updates without losing what it omits', async () => {
