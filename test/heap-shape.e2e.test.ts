@@ -11,11 +11,12 @@ import { vendorExample } from './helpers.js';
 const dist = (module: string) => fileURLToPath(new URL(`../dist/${module}`, import.meta.url));
 
 /**
- * Runs `body` (an ES module's text, with `partition`, `createCustomer`, `newId`, `systemClock`,
- * `CUSTOMERS` and the `contacts` plugin in scope) in a fresh node, then counts the heap's objects
- * by the snapshot's node type.
+ * Runs `body` (an ES module's text, with `store`, `partition`, `createCustomer`, `newId`,
+ * `systemClock`, `CUSTOMERS` and the `contacts` plugin in scope) in a fresh node, then counts the
+ * heap's objects by the snapshot's node type, and the store's collections (`Records`). With
+ * `fixtures`, the store starts from the server's fixtures, as `sequence-mock` does.
  */
-async function heapAfter(body: string): Promise<Record<string, number>> {
+async function heapAfter(body: string, { fixtures = false } = {}): Promise<Record<string, number>> {
   const script = `
     import v8 from 'node:v8';
     import { MemoryStore } from ${JSON.stringify(dist('engine/store/memory.js'))};
@@ -23,7 +24,8 @@ async function heapAfter(body: string): Promise<Record<string, number>> {
     import { newId, systemClock } from ${JSON.stringify(dist('engine/clock.js'))};
     import { CUSTOMERS } from ${JSON.stringify(dist('engine/records.js'))};
     import { contacts } from ${JSON.stringify(dist('resources/contacts/index.js'))};
-    const store = new MemoryStore();
+    import { loadFixtures } from ${JSON.stringify(dist('tools/admin/fixtures.js'))};
+    const store = new MemoryStore(${fixtures ? '{ initial: loadFixtures() }' : ''});
     const partition = store.partition('heap-shape');
     ${body}
     globalThis.gc();
@@ -41,6 +43,7 @@ async function heapAfter(body: string): Promise<Record<string, number>> {
         const kind = snapshot.strings[snapshot.nodes[i + 1]];
         counts[kind] = (counts[kind] ?? 0) + 1;
       }
+      if (type === 'object' && snapshot.strings[snapshot.nodes[i + 1]] === 'Records') counts.Records = (counts.Records ?? 0) + 1;
     }
     process.stdout.write(JSON.stringify(counts));
   `;
@@ -101,5 +104,19 @@ describe('what the store keeps', () => {
     const many = await heapAfter(add(1001));
     // A literal with the request's fields spread into it spilled every contact: about 1,000 here.
     expect(spilled(many) - spilled(one)).toBeLessThan(50);
+  });
+
+  it('gives 200 partitions made from the fixtures a copy of only the collections they write', async () => {
+    const example = vendorExample(); // its parentId names the fixtures' parent customer
+    const partitions = (count: number) => `
+      const example = ${JSON.stringify(example)};
+      for (let i = 0; i < ${count}; i += 1) createCustomer(store.partition('p' + i), { ...example, customerAliases: ['alias-' + i] }, systemClock);
+      if (store.partition('p0').all({ name: '/users', indexes: {}, filters: {} }).length !== 1) throw new Error('the fixture user is not read');
+    `;
+    const one = await heapAfter(partitions(1), { fixtures: true });
+    const many = await heapAfter(partitions(201), { fixtures: true });
+    // A create writes customers, contacts, aliases and the parent's organization. Copying the
+    // fixtures whole gave each partition all 13 of their collections (and 25 KB): 2,600 here.
+    expect((many.Records! - one.Records!) / 200).toBeLessThanOrEqual(4);
   });
 });

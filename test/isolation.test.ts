@@ -2,6 +2,7 @@
 import { describe, expect, it } from '@jest/globals';
 import request from 'supertest';
 import { MemoryStore } from '../src/engine/store/memory.js';
+import { named } from '../src/engine/store/types.js';
 import { CUSTOMERS, type CustomerRecord } from '../src/engine/records.js';
 import { loadFixtures } from '../src/tools/admin/fixtures.js';
 import { basic, makeApp, minimalRequest } from './helpers.js';
@@ -58,5 +59,50 @@ describe('partition bound', () => {
     const b = store.partition('b'); // back, fresh: fixtures only
     expect(b.get(CUSTOMERS, 'only-b')).toBeUndefined();
     expect(b.get(CUSTOMERS, '50af5191-05a3-42a5-802a-6b59091157af')).toBeDefined();
+  });
+});
+
+describe('the starting data, shared until written', () => {
+  it('a change to a fixture stays in its partition; every other partition, new or written, reads the fixtures as they were', () => {
+    const fixtures = loadFixtures();
+    const store = new MemoryStore({ initial: fixtures });
+    const users = named('/users');
+    const user = fixtures.collections['/users']![0]!;
+    const first = fixtures.collections['/customers']![0] as CustomerRecord;
+    const total = Object.values(fixtures.collections).reduce((sum, records) => sum + records.length, 0);
+
+    const a = store.partition('a');
+    const b = store.partition('b');
+    a.put(CUSTOMERS, { ...first, legalName: 'Changed in a' });
+    a.delete(users, user.id);
+    b.put(CUSTOMERS, { ...first, id: 'new-in-b' }); // b writes customers, never users
+    const read = b.get(users, user.id)!;
+    b.put(users, { ...read, note: 'changed in b' });
+
+    expect(a.get(users, user.id)).toBeUndefined();
+    expect(a.get(CUSTOMERS, first.id)!.legalName).toBe('Changed in a');
+    expect(b.get(CUSTOMERS, first.id)!.legalName).toBe(first.legalName);
+    expect(b.get(users, user.id)).toEqual({ ...user, note: 'changed in b' });
+    for (const id of ['c', 'd']) {
+      const fresh = store.partition(id);
+      fresh.put(CUSTOMERS, { ...first, id: `new-in-${id}` });
+      expect(fresh.get(users, user.id)).toEqual(user);
+      expect(fresh.get(CUSTOMERS, first.id)).toEqual(first);
+    }
+    expect([a.size, b.size]).toEqual([total - 1, total + 1]);
+
+    // A snapshot (the data file's part, an export) holds every collection, in the fixtures' order.
+    const snapshot = b.snapshot();
+    expect(Object.keys(snapshot.collections)).toEqual(Object.keys(fixtures.collections));
+    expect(snapshot.collections['/customers']!.map((c) => c.id)).toEqual([
+      ...fixtures.collections['/customers']!.map((c) => c.id),
+      'new-in-b',
+    ]);
+    expect(snapshot.collections['/users']).toEqual([{ ...user, note: 'changed in b' }]);
+    expect(snapshot.collections['/customer-organizations']).toEqual(fixtures.collections['/customer-organizations']);
+
+    store.reset('a', fixtures); // back to the fixtures: the deleted user is there again
+    expect(store.partition('a').get(users, user.id)).toEqual(user);
+    expect(store.partition('a').get(CUSTOMERS, first.id)).toEqual(first);
   });
 });
