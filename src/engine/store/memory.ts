@@ -176,7 +176,7 @@ export class MemoryStore implements Store {
     const partition = this.partitions.get(clientId);
     if (!partition)
       return new PendingPartition(
-        () => (this.shared ??= frozenPartition(this.initial)),
+        () => this.template(),
         () => this.partitions.get(clientId) ?? this.make(clientId, this.initial),
       );
     this.partitions.delete(clientId);
@@ -197,10 +197,15 @@ export class MemoryStore implements Store {
     return partition;
   }
 
+  /** The starting data as one frozen partition, made when first needed: what every partition reads until it writes. */
+  private template(): MemoryPartition {
+    return (this.shared ??= frozenPartition(this.initial));
+  }
+
   /** A partition holding `data`: the store's starting data is shared until written, anything else copied. */
   private fresh(data: PartitionSnapshot | undefined): MemoryPartition {
     if (data === undefined || data !== this.initial) return new MemoryPartition(data);
-    return new MemoryPartition(undefined, (this.shared ??= frozenPartition(this.initial)));
+    return new MemoryPartition(undefined, this.template());
   }
 
   partitionIds(): string[] {
