@@ -42,7 +42,6 @@ export async function generateCustomers(
   // the server's own ids are.
   const deps = { now: () => new Date(EPOCH + (minute += 1) * 60_000), newId: () => faker.string.uuid().toLowerCase() };
 
-  const request = (parentId?: string): CustomerRequest => asParsed(generated(parentId));
   const generated = (parentId?: string): CustomerRequest => {
     const legalName = faker.company.name();
     const domain = `${
@@ -87,6 +86,8 @@ export async function generateCustomers(
       ...(parentId !== undefined && { parentId }),
     };
   };
+
+  const request = (parentId?: string): CustomerRequest => asParsed(generated(parentId));
 
   const made: CustomerRecord[] = [];
   while (made.length < count) {
