@@ -302,6 +302,29 @@ describe('the hey-api SDK generated from the published document', () => {
     const back = await getTaxRatesById({ client, headers: h, path: { id: rate.data!.id } });
     expect([back.data?.id, back.data?.name]).toEqual([rate.data!.id, 'UK VAT']);
   });
+
+  it("reads customers made by the admin seed (POST /__admin/seed) as Sequence's document describes them", async () => {
+    const h = headers('hey-api-seeded');
+    const before = await getCustomers({ client, headers: h, query: { limit: 50 } }); // the starting data's customers
+    // The seed is the fake's own API, outside Sequence's document: called directly, then read through the SDK.
+    const seeded = await fetch(`${fake.url}/__admin/seed`, {
+      method: 'POST',
+      headers: { authorization: h.Authorization, 'content-type': 'application/json' },
+      body: JSON.stringify({ count: 4, seed: 11, withChildren: true }),
+    });
+    const made = (await seeded.json()) as { items: { id: string; legalName: string }[] };
+    expect([seeded.status, made.items.length]).toEqual([201, 4]);
+    // strict: the fake checks every answer against the document, so a seeded customer that did not
+    // conform would be a 500 here, not a 200.
+    const listed = await getCustomers({ client, headers: h, query: { limit: 50 } });
+    const ids = (items: { id: string }[] | undefined) => (items ?? []).map((c) => c.id).sort();
+    expect([listed.response.status, ids(listed.data?.items)]).toEqual([200, [...ids(before.data?.items), ...ids(made.items)].sort()]);
+    const first = made.items[0]!;
+    const one = await getCustomersById({ client, headers: h, path: { id: first.id } });
+    expect([one.response.status, one.data?.legalName]).toEqual([200, first.legalName]);
+    // The seed answers each customer as GET /customers/{id} does: the same body, field for field.
+    expect(one.data).toEqual(first);
+  });
 });
 
 describe('the hey-api SDK through the validating proxy (--upstream)', () => {
