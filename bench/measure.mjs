@@ -73,9 +73,13 @@ export function pinLoadGenerator(wanted = true) {
   return pin;
 }
 
-/** Spawns a server in `cwd`, on core 1 when `pin`; taskset execs it, so the child's pid is the server's. */
-export function spawnServer(command, args, pin, cwd) {
-  return pin ? spawn('taskset', ['-c', '1', command, ...args], { cwd, stdio: 'ignore' }) : spawn(command, args, { cwd, stdio: 'ignore' });
+/**
+ * Spawns a server in `cwd`, on core 1 when `pin`; taskset execs it, so the child's pid is the server's.
+ * `options` go to spawn (its output is ignored unless they say otherwise).
+ */
+export function spawnServer(command, args, pin, cwd, options = {}) {
+  const settings = { cwd, stdio: 'ignore', ...options };
+  return pin ? spawn('taskset', ['-c', '1', command, ...args], settings) : spawn(command, args, settings);
 }
 
 /** 500 Basic credentials, `<prefix>0` to `<prefix>499`: POSTs spread over them, as a CI fleet of test files would. */
