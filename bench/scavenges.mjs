@@ -1,6 +1,7 @@
 // `npm run bench:scavenges`: what sets GET's tail at 10 connections once the store holds customers.
-// For each store size (BENCH_SEEDED, customers made by POST /__admin/seed before the load), a fresh
-// server pinned as `npm run bench` pins it, with --trace-gc-nvp and bench/gc-monitor.mjs, answers
+// For each store (BENCH_STORES: a number is that many customers made by POST /__admin/seed before
+// the load; `post:N` is N s of the bench's own POSTs at 10 connections, as `npm run bench` makes them
+// before its GET load), a fresh server pinned as `npm run bench` pins it, with --trace-gc-nvp and bench/gc-monitor.mjs, answers
 // GET /customers/{id} at 10 connections (2 s of warm-up, BENCH_SECONDS measured). Prints, per size:
 // the heap's size in V8's 256 KB pages, the scavenges (how many, their median pause, and the
 // part of it V8's own phases do not account for: walking the old generation's pages, below), GET's
@@ -15,11 +16,11 @@ import { mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { firstCreated, NODE_FLAGS, pinLoadGenerator, spawnServer, vendorExample } from './measure.mjs';
+import { BENCH_CLIENTS, firstCreated, NODE_FLAGS, pinLoadGenerator, rotatingPost, spawnServer, vendorExample } from './measure.mjs';
 import { freePort } from './prism.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
-const SIZES = (process.env.BENCH_SEEDED ?? '0,50000,100000,200000').split(',').map(Number);
+const STORES = (process.env.BENCH_STORES ?? '0,50000,100000,200000,post:12').split(',');
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const SEED_BATCH = 10_000; // POST /__admin/seed's largest count
 const PAGE = 256 * 1024; // V8's regular page
@@ -37,10 +38,12 @@ function scavengeLines(text) {
     .map((line) => Object.fromEntries([...line.matchAll(/([\w.]+)=(-?[\d.]+)/g)].map(([, k, v]) => [k, Number(v)])));
 }
 
-async function measure(seeded) {
+async function measure(store) {
+  const postSeconds = store.startsWith('post:') ? Number(store.slice(5)) : 0;
+  const seeded = postSeconds ? 0 : Number(store);
   const port = await freePort();
-  const trace = path.join(scratch, `trace-${seeded}.txt`);
-  const pausesFile = path.join(scratch, `pauses-${seeded}.json`);
+  const trace = path.join(scratch, `trace-${store.replace(':', '-')}.txt`);
+  const pausesFile = path.join(scratch, `pauses-${store.replace(':', '-')}.json`);
   const out = openSync(trace, 'w');
   const flags = [...NODE_FLAGS, '--trace-gc-nvp', '--import', './bench/gc-monitor.mjs'];
   const child = spawnServer(process.execPath, [...flags, 'dist/cli.js', '--port', String(port)], pin, root, {
@@ -65,6 +68,25 @@ async function measure(seeded) {
       });
       if (res.status !== 201) throw new Error(`seed answered ${res.status}`);
       await res.arrayBuffer();
+    }
+    let posted = 0;
+    let count = 0;
+    if (postSeconds) {
+      const load = await autocannon({
+        url,
+        connections: 10,
+        duration: postSeconds,
+        requests: [
+          {
+            method: 'POST',
+            path: '/api/customers',
+            headers: { authorization: BENCH_CLIENTS[0], 'content-type': 'application/json' },
+            body: vendor.example,
+            setupRequest: rotatingPost(vendor, () => (count += 1)),
+          },
+        ],
+      });
+      posted = load['2xx'];
     }
     const request = { method: 'GET', path: `/api/customers/${created.id}`, headers: { authorization: auth } };
     await autocannon({ url, connections: 10, duration: 2, requests: [request] });
@@ -101,7 +123,7 @@ async function measure(seeded) {
       scavengePauses.some(([start, ms]) => start < received && start + ms > sent),
     ).length;
     return {
-      seeded,
+      store: postSeconds ? `${postSeconds} s of POSTs (${posted})` : String(seeded),
       // The whole heap before each scavenge: the old generation's pages and the young generation's few.
       pages: Math.round(median(scavenges.map((s) => s.total_size_before)) / PAGE),
       scavengesPerSecond: scavenges.length / SECONDS,
@@ -120,7 +142,7 @@ async function measure(seeded) {
 
 const rows = [];
 try {
-  for (const seeded of SIZES) rows.push(await measure(seeded));
+  for (const store of STORES) rows.push(await measure(store));
 } finally {
   rmSync(scratch, { recursive: true, force: true });
 }
@@ -129,11 +151,11 @@ console.log(
   [
     `GET /customers/{id} at 10 connections, ${SECONDS} s, node ${NODE_FLAGS.join(' ')}${pin ? ', server pinned to core 1' : ''}:`,
     '',
-    '| customers stored | heap, in 256 KB pages | scavenges / s | scavenge pause, median ms | of it, outside the phases V8 names (the page walk) | mark-compacts | GET req/s | steady p50 / p99 ms | p99 / p50 | slowest 1% a scavenge fell in |',
+    '| customers stored before the load | heap, in 256 KB pages | scavenges / s | scavenge pause, median ms | of it, outside the phases V8 names (the page walk) | mark-compacts | GET req/s | steady p50 / p99 ms | p99 / p50 | slowest 1% a scavenge fell in |',
     '| ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- | ---: | ---: |',
     ...rows.map(
       (r) =>
-        `| ${r.seeded} | ${r.pages} | ${f(r.scavengesPerSecond)} | ${f(r.pause, 2)} | ${f(r.unaccounted, 2)} | ${r.markCompacts} | ${Math.round(r.rps)} | ${f(r.p50, 2)} / ${f(r.p99, 2)} | ${f(r.p99 / r.p50, 2)}x | ${f(100 * r.inScavenge, 0)}% |`,
+        `| ${r.store} | ${r.pages} | ${f(r.scavengesPerSecond)} | ${f(r.pause, 2)} | ${f(r.unaccounted, 2)} | ${r.markCompacts} | ${Math.round(r.rps)} | ${f(r.p50, 2)} / ${f(r.p99, 2)} | ${f(r.p99 / r.p50, 2)}x | ${f(100 * r.inScavenge, 0)}% |`,
     ),
   ].join('\n'),
 );
