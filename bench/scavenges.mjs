@@ -38,6 +38,20 @@ function scavengeLines(text) {
     .map((line) => Object.fromEntries([...line.matchAll(/([\w.]+)=(-?[\d.]+)/g)].map(([, k, v]) => [k, Number(v)])));
 }
 
+/** The GC monitor's JSON, once it has written it whole (it writes on SIGUSR2). */
+async function written(file) {
+  const deadline = Date.now() + 10_000;
+  while (Date.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    try {
+      return JSON.parse(readFileSync(file, 'utf8'));
+    } catch {
+      // not there yet, or not whole yet
+    }
+  }
+  throw new Error('the GC monitor wrote nothing');
+}
+
 async function measure(store) {
   const postSeconds = store.startsWith('post:') ? Number(store.slice(5)) : 0;
   const seeded = postSeconds ? 0 : Number(store);
@@ -90,7 +104,11 @@ async function measure(store) {
     }
     const request = { method: 'GET', path: `/api/customers/${created.id}`, headers: { authorization: auth } };
     await autocannon({ url, connections: 10, duration: 2, requests: [request] });
-    child.kill('SIGUSR2'); // the pauses so far are dropped
+    // The monitor writes the pauses so far and starts afresh; once that file is there it is removed,
+    // so the one read after the load is the load's own.
+    child.kill('SIGUSR2');
+    await written(pausesFile);
+    rmSync(pausesFile);
     const traceLinesBefore = readFileSync(trace, 'utf8').split('\n').length;
     const answers = []; // [sent, received] in epoch ms, steady answers only
     const seen = new Set();
@@ -102,17 +120,7 @@ async function measure(store) {
     });
     const result = await load;
     child.kill('SIGUSR2');
-    const deadline = Date.now() + 10_000;
-    let pauses;
-    while (!pauses && Date.now() < deadline) {
-      await new Promise((resolve) => setTimeout(resolve, 100));
-      try {
-        pauses = JSON.parse(readFileSync(pausesFile, 'utf8'));
-      } catch {
-        // not written yet
-      }
-    }
-    if (!pauses) throw new Error('the GC monitor wrote nothing');
+    const pauses = await written(pausesFile);
     const scavenges = scavengeLines(readFileSync(trace, 'utf8').split('\n').slice(traceLinesBefore).join('\n'));
     const latencies = answers.map(([sent, received]) => received - sent).sort((a, b) => a - b);
     const at = (q) => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))];
