@@ -11,7 +11,7 @@
 import { execFileSync } from 'node:child_process';
 import { once } from 'node:events';
 import { readFileSync } from 'node:fs';
-import { cpuPerRequest, firstCreated, loads, startCli, startTimed, vendorExample } from './measure.mjs';
+import { cpuPerRequest, firstCreated, loads, median, startCli, startTimed, vendorExample } from './measure.mjs';
 // A free port per start: a fixed one can be held by one of the load's own client sockets (an
 // ephemeral port), and the server would fail to listen.
 import { freePort } from './prism.mjs';
@@ -63,7 +63,6 @@ async function memoryPerCustomer(dir, port) {
 
 const runs = { [a]: [], [b]: [] };
 for (let i = 0; i < rounds; i += 1) for (const dir of i % 2 ? [b, a] : [a, b]) runs[dir].push(await measure(dir, await freePort()));
-const median = (values) => [...values].sort((x, y) => x - y)[values.length >> 1];
 const m = (dir, which, key) => median(runs[dir].map((r) => r[which][key]));
 for (const [label, dir] of [
   ['A', a],

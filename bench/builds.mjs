@@ -16,7 +16,7 @@
 import { once } from 'node:events';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { cpuPerRequest, firstVendorCustomer, loads, NODE_FLAGS, pinLoadGenerator, spawnServer, vendorExample } from './measure.mjs';
+import { cpuPerRequest, firstVendorCustomer, loads, median, NODE_FLAGS, pinLoadGenerator, spawnServer, vendorExample } from './measure.mjs';
 import { freePort } from './prism.mjs';
 
 const args = process.argv.slice(2);
@@ -58,7 +58,6 @@ for (let round = 0; round < rounds; round += 1) {
   process.stderr.write(`round ${round + 1}/${rounds}: ${row.map((r) => r.map((l) => l.cpu.toFixed(0)).join('/')).join('  ')} µs\n`);
 }
 
-const median = (values) => [...values].sort((x, y) => x - y)[values.length >> 1];
 const names = dirs.map((dir) => path.basename(dir));
 const width = Math.max(...names.map((name) => name.length));
 process.stdout.write(`CPU µs per request, ${rounds} rounds (median; median of the rounds' ratios to ${names[0]}; lowest):\n`);

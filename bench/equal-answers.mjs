@@ -18,7 +18,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { CORE_SCHEMA, load as loadYaml } from 'js-yaml';
-import { firstCreated, NODE_FLAGS, pinLoadGenerator, rotatingPost, spawnServer, vendorExample } from './measure.mjs';
+import { firstCreated, median, NODE_FLAGS, pinLoadGenerator, rotatingPost, spawnServer, vendorExample } from './measure.mjs';
 import { installPeers, PEERS } from './peers.mjs';
 import { freePort } from './prism.mjs';
 
@@ -95,7 +95,6 @@ for (let r = 0; r < ROUNDS; r += 1) {
     process.stderr.write(`round ${r + 1}/${ROUNDS}: ${name} done\n`);
   }
 }
-const median = (values) => [...values].sort((a, b) => a - b)[values.length >> 1];
 const mock = runs['sequence-mock'];
 console.log(`${ROUNDS} rounds; ${WARM_POSTS} POSTs at 10 connections, then ${POSTS} timed at 50; medians\n`);
 console.log('| server | POST req/s | rounds | mean bytes per answer | p99 ms | sequence-mock over it, median of the rounds |');

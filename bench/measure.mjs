@@ -82,6 +82,9 @@ export function spawnServer(command, args, pin, cwd, options = {}) {
   return pin ? spawn('taskset', ['-c', '1', command, ...args], settings) : spawn(command, args, settings);
 }
 
+/** The middle of `values` (the upper of the two middles when there is an even number). */
+export const median = (values) => [...values].sort((a, b) => a - b)[values.length >> 1];
+
 /** 500 Basic credentials, `<prefix>0` to `<prefix>499`: POSTs spread over them, as a CI fleet of test files would. */
 export const clientIds = (prefix, secret) => Array.from({ length: 500 }, (_, i) => `Basic ${btoa(`${prefix}${i}:${secret}`)}`);
 /** `npm run bench`'s client ids. */

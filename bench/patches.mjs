@@ -7,7 +7,7 @@
 // usage: npm run build && node bench/patches.mjs [rounds, default 3]
 import { once } from 'node:events';
 import { PATCHES } from '../dist/http/validator/index.js';
-import { cpuPerRequest, loads, startTimed, vendorExample } from './measure.mjs';
+import { cpuPerRequest, loads, median, startTimed, vendorExample } from './measure.mjs';
 
 const rounds = Number(process.argv[2] ?? 3);
 const dir = new URL('..', import.meta.url).pathname;
@@ -34,7 +34,6 @@ for (let round = 0; round < rounds; round += 1) {
   const order = variants.map((_, i) => variants[(i + round) % variants.length]);
   for (const [i, variant] of order.entries()) results[variant].push(await measure(variant, 43_000 + round * 20 + i));
 }
-const median = (values) => [...values].sort((x, y) => x - y)[values.length >> 1];
 const m = (variant, key) => median(results[variant].map((r) => r[key]));
 process.stdout.write(
   `| left out | cold start ms | first GET /invoices ms | POST µs CPU/req | GET µs CPU/req | cold / all | first / all | POST / all | GET / all |\n| --- | --- | --- | --- | --- | --- | --- | --- | --- |\n`,

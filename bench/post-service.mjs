@@ -17,7 +17,7 @@
 import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { NODE_FLAGS, vendorExample } from './measure.mjs';
+import { median, NODE_FLAGS, vendorExample } from './measure.mjs';
 
 const POSTS = 60_000;
 const WARM_UP = 5_000;
@@ -65,7 +65,6 @@ if (process.argv[2] === '--run') {
       results[i].push(JSON.parse(execFileSync(command, args, { encoding: 'utf8' })));
     });
   }
-  const median = (values) => [...values].sort((a, b) => a - b)[values.length >> 1];
   const medians = results.map((list) => median(list.map((r) => r.micros)));
   dirs.forEach((dir, i) => {
     const all = results[i].map((r) => r.micros.toFixed(1)).join(' ');

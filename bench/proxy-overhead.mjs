@@ -8,6 +8,7 @@ import { writeFileSync } from 'node:fs';
 import { Agent, request } from 'node:http';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { median } from './measure.mjs';
 import { freePort, installPrism, prismBin } from './prism.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -55,8 +56,6 @@ async function sequential(port, method, urlPath) {
   times.sort((a, b) => a - b);
   return { p50: times[Math.floor(COUNT * 0.5)], p99: times[Math.floor(COUNT * 0.99)] };
 }
-
-const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 
 installPrism();
 

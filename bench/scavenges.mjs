@@ -1,8 +1,9 @@
 // `npm run bench:scavenges`: what sets GET's tail at 10 connections once the store holds customers.
 // For each store (BENCH_STORES: a number is that many customers made by POST /__admin/seed before
 // the load; `post:N` is N s of the bench's own POSTs at 10 connections, as `npm run bench` makes them
-// before its GET load), a fresh server pinned as `npm run bench` pins it, with --trace-gc-nvp and bench/gc-monitor.mjs, answers
-// GET /customers/{id} at 10 connections (2 s of warm-up, BENCH_SECONDS measured). Prints, per size:
+// before its GET load), a fresh server pinned as `npm run bench` pins it, with --trace-gc-nvp and
+// bench/gc-monitor.mjs, answers GET /customers/{id} at 10 connections (2 s of warm-up, BENCH_SECONDS
+// measured). Prints, per store:
 // the heap's size in V8's 256 KB pages, the scavenges (how many, their median pause, and the
 // part of it V8's own phases do not account for: walking the old generation's pages, below), GET's
 // req/s and steady p50 / p99 (each connection's first answer left out, as the bench does), and how
@@ -12,11 +13,11 @@
 // pointers into the young generation, and on this machine each visit costs about a microsecond. So
 // the more a server keeps, the longer every scavenge pauses, whatever it is answering.
 import autocannon from 'autocannon';
-import { mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { BENCH_CLIENTS, firstCreated, NODE_FLAGS, pinLoadGenerator, rotatingPost, spawnServer, vendorExample } from './measure.mjs';
+import { BENCH_CLIENTS, firstCreated, median, NODE_FLAGS, pinLoadGenerator, rotatingPost, spawnServer, vendorExample } from './measure.mjs';
 import { freePort } from './prism.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -28,12 +29,9 @@ const pin = pinLoadGenerator();
 const vendor = vendorExample(root);
 const scratch = mkdtempSync(path.join(tmpdir(), 'sequence-mock-scavenges-'));
 
-const median = (values) => [...values].sort((a, b) => a - b)[values.length >> 1] ?? 0;
-
 /** --trace-gc-nvp's name=value pairs, one object per scavenge line. */
-function scavengeLines(text) {
-  return text
-    .split('\n')
+function scavengeLines(lines) {
+  return lines
     .filter((line) => line.includes(' gc=s '))
     .map((line) => Object.fromEntries([...line.matchAll(/([\w.]+)=(-?[\d.]+)/g)].map(([, k, v]) => [k, Number(v)])));
 }
@@ -64,6 +62,7 @@ async function measure(store) {
     env: { ...process.env, GC_MONITOR_OUT: pausesFile },
     stdio: ['ignore', out, 'ignore'],
   });
+  closeSync(out); // the server holds its own copy
   const url = `http://127.0.0.1:${port}`;
   const auth = `Basic ${btoa('scavenges:secret')}`;
   try {
@@ -121,7 +120,7 @@ async function measure(store) {
     const result = await load;
     child.kill('SIGUSR2');
     const pauses = await written(pausesFile);
-    const scavenges = scavengeLines(readFileSync(trace, 'utf8').split('\n').slice(traceLinesBefore).join('\n'));
+    const scavenges = scavengeLines(readFileSync(trace, 'utf8').split('\n').slice(traceLinesBefore));
     const latencies = answers.map(([sent, received]) => received - sent).sort((a, b) => a - b);
     const at = (q) => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))];
     const p99 = at(0.99);

@@ -8,7 +8,7 @@
 // usage: npm run build && node bench/settings.mjs [rounds, default 5]
 import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
-import { cpuPerRequest, firstVendorCustomer, loads, NODE_FLAGS, pinLoadGenerator, spawnServer, vendorExample } from './measure.mjs';
+import { cpuPerRequest, firstVendorCustomer, loads, median, NODE_FLAGS, pinLoadGenerator, spawnServer, vendorExample } from './measure.mjs';
 import { freePort } from './prism.mjs';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -47,7 +47,6 @@ for (let round = 0; round < rounds; round += 1) {
     runs[name].push(await measure(SETTINGS[name]));
   process.stderr.write(`round ${round + 1}/${rounds} done\n`);
 }
-const median = (values) => [...values].sort((a, b) => a - b)[values.length >> 1];
 const base = (kind) => median(runs.defaults.map((r) => r[kind].cpu));
 console.log(`${rounds} rounds, 50 connections, medians\n`);
 console.log(

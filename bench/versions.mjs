@@ -4,14 +4,13 @@
 // connections, rounds alternating the versions. Prints medians.
 // usage: npm run bench:versions [-- rounds, default 5]
 import { once } from 'node:events';
-import { cpuPerRequest, startTimed, vendorExample } from './measure.mjs';
+import { cpuPerRequest, median, startTimed, vendorExample } from './measure.mjs';
 
 const dir = new URL('../', import.meta.url).pathname;
 const rounds = Number(process.argv[2] ?? 5);
 const auth = `Basic ${btoa('versions:secret')}`;
 const vendor = vendorExample(dir);
 const VERSIONS = ['2024-07-30', '2024-05-09', '2024-01-01'];
-const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 
 const first = Object.fromEntries(VERSIONS.map((v) => [v, []]));
 const steady = Object.fromEntries(VERSIONS.map((v) => [v, { rps: [], cpu: [] }]));

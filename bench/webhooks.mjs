@@ -6,7 +6,7 @@
 import autocannon from 'autocannon';
 import { once } from 'node:events';
 import { createServer } from 'node:net';
-import { firstCreated, startCli, vendorExample } from './measure.mjs';
+import { firstCreated, median, startCli, vendorExample } from './measure.mjs';
 
 const rounds = Number(process.argv[2] ?? 5);
 const seconds = Number(process.argv[3] ?? 5);
@@ -62,7 +62,6 @@ for (let round = 0; round < rounds; round += 1) {
     results[id].push({ p50: run.latency.p50, p99: run.latency.p99, rps: run.requests.average });
   }
 }
-const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 const deliveries = await (await fetch(`${url}/__admin/webhooks?limit=1`, { headers: { authorization: auth('hooked') } })).json();
 for (const id of ['plain', 'hooked']) {
   const r = results[id];
