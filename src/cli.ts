@@ -1,4 +1,4 @@
-#!/usr/bin/env -S node --max-semi-space-size=8 --single-threaded-gc
+#!/usr/bin/env -S node --max-semi-space-size=8 --single-threaded-gc --no-allocation-site-pretenuring
 // The sequence-mock command: flags over environment over defaults, then serve until a signal.
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';

@@ -103,7 +103,7 @@ describe('sequence-mock CLI', () => {
   });
 
   it('runs with the same node flags wherever it is started: through the bin (its shebang), npm start and the image', async () => {
-    const FLAG = '--max-semi-space-size=8 --single-threaded-gc';
+    const FLAG = '--max-semi-space-size=8 --single-threaded-gc --no-allocation-site-pretenuring';
     const shebang = readFileSync(CLI, 'utf8').split('\n')[0]!;
     expect(shebang).toBe(`#!/usr/bin/env -S node ${FLAG}`);
     const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));

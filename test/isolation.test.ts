@@ -50,6 +50,7 @@ describe('partition bound', () => {
     const fixture = loadFixtures().collections['/customers']![0]!;
     for (const id of ids) store.partition(id).put(CUSTOMERS, { ...(fixture as CustomerRecord), id: `only-${id}` });
     store.partition('a'); // a is now the most recently used
+    expect(store.partitionIds()).toEqual(['a', 'c', 'b']);
     expect(store.partition('d').get(CUSTOMERS, 'only-a')).toBeUndefined(); // a read makes no partition
     expect(store.size).toBe(3);
     store.partition('d').put(CUSTOMERS, { ...(fixture as CustomerRecord), id: 'only-d' }); // a write does: evicts b
