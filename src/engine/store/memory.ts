@@ -162,9 +162,9 @@ export class MemoryStore implements Store {
   /**
    * Each partition with the turn it was last used in. Recency is a number written in place, not the
    * Map's order: moving an entry to the end on every request (delete, then set) makes V8 rebuild the
-   * Map's table every few hundred requests, and the table of a long-lived Map is built in the old
-   * generation, so every request left garbage there (146 bytes a GET, measured) and a read load
-   * brought mark-compacts of the whole store.
+   * Map's table over and over (to shrink it, or to drop the deleted entries), and a long-lived Map's
+   * new table is built in the old generation, so every request left garbage there (146 bytes a GET,
+   * measured) and a read load brought mark-compacts of the whole store.
    */
   private readonly partitions = new Map<string, { partition: MemoryPartition; used: number }>();
   private turn = 0;
