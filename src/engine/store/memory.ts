@@ -180,16 +180,16 @@ export class MemoryStore implements Store {
   }
 
   partition(clientId: string): Partition {
-    const kept = this.partitions.get(clientId);
-    if (!kept)
-      return new PendingPartition(
+    return (
+      this.use(clientId) ??
+      new PendingPartition(
         () => this.template(),
         () => this.use(clientId) ?? this.make(clientId, this.initial),
-      );
-    kept.used = ++this.turn;
-    return kept.partition;
+      )
+    );
   }
 
+  /** The client id's partition, if it has one, marked as the most recently used. */
   private use(clientId: string): MemoryPartition | undefined {
     const kept = this.partitions.get(clientId);
     if (kept) kept.used = ++this.turn;
